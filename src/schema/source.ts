@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const SOURCE_KINDS = ['first-party', 'api', 'model-card', 'aggregator'] as const;
+export const SourceKindSchema = z.enum(SOURCE_KINDS);
+export type SourceKind = z.infer<typeof SourceKindSchema>;
+
+export const SourceFormatSchema = z.enum(['html', 'markdown', 'json', 'text']);
+export type SourceFormat = z.infer<typeof SourceFormatSchema>;
+
+/** One declarative file in sources/: what to fetch, how to read it, and how far to trust it. */
+export const SourceSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    name: z.string().min(1),
+    kind: SourceKindSchema,
+    url: z.string().url(),
+    format: SourceFormatSchema,
+    extractor: z.string().min(1).describe('Name of the extractor in src/extract/registry.ts'),
+    trust: z.number().min(0).max(1).describe('Prior reliability before any agreement is learned'),
+    provider: z
+      .string()
+      .optional()
+      .describe('Provider assumed for bare model names on this source (e.g. "openai" on OpenAI\'s own pages)'),
+    render: z.enum(['http', 'browser']).default('http'),
+    robots: z.enum(['obey', 'ignore']).default('obey'),
+    expect: z
+      .object({
+        min_models: z.number().int().min(0).default(1),
+        fields: z.array(z.string()).default([]).describe('Fields at least one model must have'),
+      })
+      .default({}),
+    notes: z.string().optional(),
+  })
+  .strict();
+export type Source = z.infer<typeof SourceSchema>;
+export type SourceInput = z.input<typeof SourceSchema>;
