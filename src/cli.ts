@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { FIELD_NAMES, type FieldName } from './schema/fields.ts';
+import { SourceFormatSchema } from './schema/source.ts';
+import type { ChangeStatus } from './schema/change.ts';
+import { extractDocument } from './extract/registry.ts';
+import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
+import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
+import { sha256Hex } from './pipeline/manifest.ts';
+import { offlineAcquirer } from './pipeline/replay.ts';
+import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
+import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
+import { exportDataset } from './export/write.ts';
+import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
+import { EXIT } from './exit-codes.ts';
+import { formatSummary, formatFact, formatChange, formatInterval } from './review/format.ts';
+
+interface GlobalOptions {
+  db: string;
+  sources: string;
+  snapshots: string;
+}
+
+function print(json: boolean | undefined, data: unknown, text: () => string): void {
+  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : text() + '\n');
+}
+
+function openLedger(cmd: Command): { ledger: Ledger; opts: GlobalOptions } {
+  const opts = cmd.optsWithGlobals() as GlobalOptions;
+  return { ledger: new Ledger(opts.db), opts };
+}
+
+/** Turns a user-typed model name into the canonical id it names, or explains why it can't. */
+function resolveModel(ledger: Ledger, name: string): string {
+  const ids = ledger.findModelIds(name);
+  if (ids.length === 1) return ids[0];
+  if (ids.length === 0) throw new ReviewError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex)`);
+  throw new ReviewError(`"${name}" names several models: ${ids.join(', ')}`);
+}
+
+function checkField(field?: string): FieldName | undefined {
+  if (field === undefined) return undefined;
+  if (!(FIELD_NAMES as string[]).includes(field)) throw new ReviewError(`unknown field "${field}"; fields: ${FIELD_NAMES.join(', ')}`);
+  return field as FieldName;
+}
+
+function syncExitCode(summary: SyncSummary): number {
+  const failed = summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').length;
+  if (failed === 0) return EXIT.ok;
+  return failed === summary.sources.length ? EXIT.allFailed : EXIT.partial;
+}
+
+function normalizeDate(input: string): string {
+  const d = new Date(input);
+  if (Number.isNaN(d.getTime())) throw new ReviewError(`not a date: "${input}" (use YYYY-MM-DD or an ISO timestamp)`);
+  return d.toISOString();
+}
+
+export function buildProgram(): Command {
+  const program = new Command('model-ledger')
+    .description('A reviewed, versioned dataset of AI model specs and prices.')
+    .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH)
+    .option('--sources <dir>', 'directory of source files', DEFAULT_SOURCES_DIR)
+    .option('--snapshots <dir>', 'directory of shipped snapshots', DEFAULT_SNAPSHOTS_DIR)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('sync')
+    .description('read every source, extract, reconcile, and queue changes against the approved dataset')
+    .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
+    .option('--source <id...>', 'only these sources')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const all = loadSources(opts.sources);
+        const targets = selectSources(all, o.source);
+        if (!o.offline) throw new ReviewError('live fetching is not wired in yet: use --offline');
+        const summary = await runPipeline(ledger, { sources: all }, targets, offlineAcquirer(ledger, opts.snapshots));
+        print(o.json, summary, () => formatSummary(summary));
+        process.exitCode = syncExitCode(summary);
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('ingest')
+    .description('record a local file as a new snapshot of a source, then reconcile and queue changes')
+    .argument('<file>', 'the captured page or API response')
+    .requiredOption('--source <id>', 'the source this capture belongs to')
+    .option('--observed-at <date>', 'when the capture was taken (default: now)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const all = loadSources(opts.sources);
+        const [source] = selectSources(all, [o.source]);
+        if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+        const body = readFileSync(file, 'utf8');
+        const observedAt = o.observedAt ? normalizeDate(o.observedAt) : new Date().toISOString();
+        const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
+        const summary = await runPipeline(ledger, { sources: all }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+        print(o.json, summary, () => formatSummary(summary));
+        process.exitCode = syncExitCode({ ...summary, sources: summary.sources.filter((s) => s.source_id === source.id) });
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('extract')
+    .description('print the claims a file yields, without touching the ledger')
+    .argument('<file>')
+    .addOption(new Option('--format <format>', 'how to read the file').choices(['auto', ...SourceFormatSchema.options]).default('auto'))
+    .option('--extractor <name>', 'force an extractor instead of detecting one')
+    .option('--provider <slug>', 'provider for bare model names')
+    .option('--json', 'print the claims as JSON')
+    .action((file: string, o) => {
+      if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+      const result = extractDocument(readFileSync(file, 'utf8'), { format: o.format, extractor: o.extractor, provider: o.provider, filename: basename(file) });
+      const claims = result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) }));
+      if (o.json) {
+        process.stdout.write(JSON.stringify(claims, null, 2) + '\n');
+      } else {
+        for (const c of claims) process.stdout.write(`${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}\n`);
+      }
+      const report = [...result.notes.map((n) => `note: ${n}`), ...result.drift.map((d) => `drift: ${d}`)];
+      if (claims.length === 0) report.push('no figures found');
+      for (const line of report) process.stderr.write(line + '\n');
+    });
+
+  program
+    .command('explain')
+    .description('why a figure is what it is: the fact, its status and every claim behind it')
+    .argument('<model>', 'canonical id or any alias')
+    .argument('[field]')
+    .option('--json', 'print as JSON')
+    .action((model: string, field: string | undefined, o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        const facts = ledger.facts({ model: resolveModel(ledger, model), field: checkField(field) });
+        if (facts.length === 0) throw new ReviewError(`no facts for ${model}${field ? ` ${field}` : ''}`);
+        print(o.json, field && facts.length === 1 ? facts[0] : facts, () => facts.map(formatFact).join('\n\n'));
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('changes')
+    .description('list changes waiting for review (or reviewed ones)')
+    .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'superseded']).default('pending'))
+    .option('--json', 'print as JSON')
+    .action((o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        const changes = ledger.changes({ status: o.status as ChangeStatus });
+        print(o.json, changes, () => (changes.length ? changes.map(formatChange).join('\n') : `no ${o.status} changes`));
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('approve')
+    .description('approve pending changes: they enter the dataset and its history')
+    .argument('[ids...]', 'change ids')
+    .option('--all', 'every pending change')
+    .option('--note <text>', 'why')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .option('--json', 'print as JSON')
+    .action((ids: string[], o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const chosen = o.all ? ledger.changes({ status: 'pending' }).map((c) => c.id) : parseIds(ids);
+        if (chosen.length === 0) throw new ReviewError(o.all ? 'no pending changes' : 'name change ids or use --all');
+        const done = approveChanges(ledger, chosen, { reviewer: resolveReviewer(o.reviewer), note: o.note }, loadSources(opts.sources));
+        print(o.json, done, () => `approved ${done.length} change(s)`);
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('reject')
+    .description('reject pending changes; they are not proposed again unless the evidence changes')
+    .argument('<ids...>', 'change ids')
+    .requiredOption('--reason <text>', 'why')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .option('--json', 'print as JSON')
+    .action((ids: string[], o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        const done = rejectChanges(ledger, parseIds(ids), { reviewer: resolveReviewer(o.reviewer), reason: o.reason });
+        print(o.json, done, () => `rejected ${done.length} change(s)`);
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('history')
+    .description('approved values over time, with valid-from / valid-to dates')
+    .argument('<model>')
+    .argument('[field]')
+    .option('--at <date>', 'only the values in force on this date')
+    .option('--json', 'print as JSON')
+    .action((model: string, field: string | undefined, o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        const id = resolveModel(ledger, model);
+        const f = checkField(field);
+        const rows = o.at
+          ? ledger.publishedAt(o.at).filter((r) => r.model === id && (!f || r.field === f))
+          : ledger.history({ model: id, field: f });
+        print(o.json, rows, () => (rows.length ? rows.map(formatInterval).join('\n') : `no approved values for ${id}`));
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('export')
+    .description('write the approved dataset (dataset.json, history.json and their JSON Schemas)')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--at <date>', 'the dataset as approved on this date')
+    .option('--json', 'print what was written as JSON')
+    .action((o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        const result = exportDataset(ledger, o.out, { at: o.at });
+        print(o.json, result, () => `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`);
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('sources')
+    .description('each source: its basis, last success, last failure, consecutive failures, learned reliability')
+    .option('--json', 'print as JSON')
+    .action((o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const reliability = new Map(ledger.reliability().map((r) => [r.source_id as string, r]));
+        const rows = loadSources(opts.sources).map((s) => {
+          const state = ledger.sourceState(s.id);
+          const capture = ledger.currentCapture(s.id);
+          return {
+            id: s.id,
+            kind: s.kind,
+            url: s.url,
+            trust_prior: s.trust,
+            basis: capture ? { snapshot: capture.sha256, observed_at: capture.observed_at, claims: capture.claim_count } : null,
+            last_success_at: state?.last_success_at ?? null,
+            last_failure_at: state?.last_failure_at ?? null,
+            last_error: state?.last_error ?? null,
+            consecutive_failures: state?.consecutive_failures ?? 0,
+            reliability: reliability.get(s.id) ?? null,
+          };
+        });
+        print(o.json, rows, () =>
+          rows
+            .map((r) => `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${r.basis ? `basis ${r.basis.observed_at.slice(0, 10)} (${r.basis.claims} claims)` : 'no basis'}${r.consecutive_failures ? `  ${r.consecutive_failures} failure(s): ${r.last_error}` : ''}`)
+            .join('\n'),
+        );
+      } finally {
+        ledger.close();
+      }
+    });
+
+  return program;
+}
+
+function parseIds(ids: string[]): number[] {
+  return ids.map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n <= 0) throw new ReviewError(`not a change id: "${s}"`);
+    return n;
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof ConfigError || e instanceof ReviewError) {
+      process.stderr.write(`model-ledger: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    process.stderr.write(`model-ledger: internal error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.internal;
+  }
+}
+
+if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

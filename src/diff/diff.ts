@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { ClaimValue } from '../schema/claim.ts';
+import type { Change, ProposedChange } from '../schema/change.ts';
+import type { Fact } from '../schema/fact.ts';
+import { keyOf, type PublishedValue } from '../store/ledger.ts';
+
+export interface DiffInput {
+  facts: Fact[];
+  published: Array<Pick<PublishedValue, 'model' | 'field' | 'condition' | 'value'>>;
+  /** How many consecutive successful syncs each published key has been missing so far. */
+  absences: Map<string, number>;
+  /** A published key must be missing this many consecutive syncs before "no longer seen" is proposed. */
+  removalAfterSyncs: number;
+  now: string;
+}
+
+export interface DiffOutput {
+  proposals: ProposedChange[];
+  absences: Map<string, number>;
+}
+
+export function sameValue(a: ClaimValue | null, b: ClaimValue | null): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  }
+  return a === b;
+}
+
+/** A fingerprint of what supports a value: the value and the snapshots it was read from. */
+export function evidenceKey(value: ClaimValue | null, fact: Fact | null): string {
+  const snapshots = fact ? [...new Set(fact.claims.filter((c) => c.supports).map((c) => c.snapshot_hash))].sort() : [];
+  return createHash('sha256').update(JSON.stringify([value, snapshots])).digest('hex').slice(0, 16);
+}
+
+function latestSupport(fact: Fact, fallback: string): string {
+  const dates = fact.claims.filter((c) => c.supports).map((c) => c.observed_at);
+  return dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : fallback;
+}
+
+/**
+ * Compares reconciled facts with the approved dataset, field by field. Facts are the
+ * reconciliation of every source's last good capture, so a failed fetch or a drifting page
+ * cannot make a key disappear; a key that does disappear must stay gone for
+ * `removalAfterSyncs` syncs before it is proposed as no longer seen.
+ */
+export function diffFacts(input: DiffInput): DiffOutput {
+  const proposals: ProposedChange[] = [];
+  const published = new Map(input.published.map((p) => [keyOf(p), p]));
+  const seen = new Set<string>();
+
+  for (const fact of input.facts) {
+    const key = keyOf(fact);
+    seen.add(key);
+    const old = published.get(key);
+    if (old && sameValue(old.value, fact.value)) continue;
+    proposals.push({
+      model: fact.model,
+      field: fact.field,
+      condition: fact.condition,
+      kind: old ? 'changed' : 'added',
+      old_value: old ? old.value : null,
+      new_value: fact.value,
+      observed_at: latestSupport(fact, input.now),
+      evidence_key: evidenceKey(fact.value, fact),
+      fact,
+    });
+  }
+
+  const absences = new Map<string, number>();
+  for (const [key, old] of published) {
+    if (seen.has(key)) continue;
+    const syncs = (input.absences.get(key) ?? 0) + 1;
+    absences.set(key, syncs);
+    if (syncs < input.removalAfterSyncs) continue;
+    proposals.push({
+      model: old.model,
+      field: old.field,
+      condition: old.condition,
+      kind: 'removed',
+      old_value: old.value,
+      new_value: null,
+      observed_at: input.now,
+      evidence_key: evidenceKey(null, null),
+      fact: null,
+    });
+  }
+  proposals.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  return { proposals, absences };
+}
+
+export interface QueuePlan {
+  insert: ProposedChange[];
+  refresh: Array<{ id: number; proposal: ProposedChange }>;
+  supersede: number[];
+}
+
+/**
+ * Decides how new proposals meet the queue: the same proposal already pending is refreshed
+ * in place (reviewers keep their place), a different one supersedes it, and a proposal a
+ * reviewer already rejected comes back only when its evidence changed.
+ */
+export function planQueue(proposals: ProposedChange[], existing: Change[]): QueuePlan {
+  const pending = new Map<string, Change>();
+  const rejected = new Set<string>();
+  for (const c of existing) {
+    if (c.status === 'pending') pending.set(keyOf(c), c);
+    if (c.status === 'rejected') rejected.add(JSON.stringify([keyOf(c), c.new_value, c.evidence_key]));
+  }
+  const plan: QueuePlan = { insert: [], refresh: [], supersede: [] };
+  const proposed = new Set<string>();
+  for (const p of proposals) {
+    const key = keyOf(p);
+    proposed.add(key);
+    const current = pending.get(key);
+    if (current && current.kind === p.kind && sameValue(current.new_value, p.new_value)) {
+      plan.refresh.push({ id: current.id, proposal: p });
+      continue;
+    }
+    if (current) plan.supersede.push(current.id);
+    if (rejected.has(JSON.stringify([key, p.new_value, p.evidence_key]))) continue;
+    plan.insert.push(p);
+  }
+  for (const [key, c] of pending) if (!proposed.has(key)) plan.supersede.push(c.id);
+  return plan;
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManifestSchema, type ManifestEntry, type Snapshot } from '../schema/snapshot.ts';
+import type { Source } from '../schema/source.ts';
+import { ConfigError } from './sources.ts';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The shipped captures in snapshots/manifest.json, which the offline sync replays. */
+export function readManifest(dir: string): ManifestEntry[] {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) return [];
+  const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Loads a shipped capture and checks that its body still hashes to its recorded name. */
+export function loadShippedSnapshot(dir: string, entry: ManifestEntry, source: Source): Snapshot {
+  const body = readFileSync(join(dir, entry.file), 'utf8');
+  const sha256 = sha256Hex(body);
+  if (sha256 !== entry.sha256) {
+    throw new ConfigError(`snapshot ${entry.file} hashes to ${sha256.slice(0, 12)}…, manifest says ${entry.sha256.slice(0, 12)}…`);
+  }
+  return {
+    source_id: source.id,
+    sha256,
+    observed_at: entry.observed_at,
+    url: source.url,
+    format: source.format,
+    content_type: entry.content_type ?? null,
+    body,
+  };
+}
+
+export function newestEntry(entries: ManifestEntry[], sourceId: string): ManifestEntry | undefined {
+  return entries
+    .filter((e) => e.source_id === sourceId)
+    .sort((a, b) => a.observed_at.localeCompare(b.observed_at))
+    .at(-1);
+}

@@ -1,0 +1,76 @@
+import { userInfo } from 'node:os';
+import type { Change } from '../schema/change.ts';
+import type { Source } from '../schema/source.ts';
+import { FIELDS } from '../schema/fields.ts';
+import type { Ledger } from '../store/ledger.ts';
+
+export class ReviewError extends Error {}
+
+/** Who is reviewing: --reviewer, then $MODEL_LEDGER_REVIEWER, then the OS user. */
+export function resolveReviewer(explicit?: string): string {
+  if (explicit) return explicit;
+  if (process.env.MODEL_LEDGER_REVIEWER) return process.env.MODEL_LEDGER_REVIEWER;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const UNITS: Record<string, string | null> = { tokens: 'tokens', usd_per_mtok: 'USD/1M tokens', count: 'parameters' };
+
+function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
+  const changes = ids.map((id) => {
+    const change = ledger.change(id);
+    if (!change) throw new ReviewError(`no change with id ${id}`);
+    if (change.status !== 'pending') throw new ReviewError(`change ${id} is ${change.status}, not pending`);
+    return change;
+  });
+  return changes;
+}
+
+/**
+ * Approving publishes the change: it lands in the key's timeline at the date its evidence was
+ * observed, and the review is written to the audit log, all or nothing.
+ */
+export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer: string; note?: string; at?: string }, sources: Source[]): Change[] {
+  const at = review.at ?? new Date().toISOString();
+  const urls = new Map(sources.map((s) => [s.id, s.url]));
+  return ledger.transaction(() => {
+    const changes = pendingOnly(ledger, ids);
+    for (const change of changes) {
+      ledger.setChangeStatus(change.id, 'approved', { reviewer: review.reviewer, at, note: review.note ?? null });
+      const key = { model: change.model, field: change.field, condition: change.condition };
+      if (change.kind === 'removed' || change.new_value === null || !change.fact) {
+        ledger.insertInterval(key, { value: null, valid_from: change.observed_at, change_id: change.id });
+      } else {
+        const supporting = change.fact.claims.filter((c) => c.supports);
+        const sources = [...new Map(supporting.map((c) => [c.source_id, { source_id: c.source_id, url: urls.get(c.source_id) ?? '', observed_at: c.observed_at }])).values()];
+        ledger.insertInterval(key, {
+          value: change.new_value,
+          unit: UNITS[FIELDS[change.field].kind] ?? null,
+          status: change.fact.status,
+          confidence: change.fact.confidence,
+          sources: sources.sort((a, b) => a.source_id.localeCompare(b.source_id)),
+          valid_from: change.observed_at,
+          change_id: change.id,
+        });
+      }
+      ledger.audit(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null }, at);
+    }
+    return changes.map((c) => ledger.change(c.id)!);
+  });
+}
+
+export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer: string; reason: string; at?: string }): Change[] {
+  if (!review.reason.trim()) throw new ReviewError('a rejection needs a reason (--reason TEXT)');
+  const at = review.at ?? new Date().toISOString();
+  return ledger.transaction(() => {
+    const changes = pendingOnly(ledger, ids);
+    for (const change of changes) {
+      ledger.setChangeStatus(change.id, 'rejected', { reviewer: review.reviewer, at, note: review.reason });
+      ledger.audit(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
+    }
+    return changes.map((c) => ledger.change(c.id)!);
+  });
+}

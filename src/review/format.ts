@@ -1,0 +1,48 @@
+import type { Change, } from '../schema/change.ts';
+import type { ClaimValue } from '../schema/claim.ts';
+import type { Fact } from '../schema/fact.ts';
+import type { SyncSummary } from '../pipeline/sync.ts';
+import type { PublishedValue } from '../store/ledger.ts';
+
+/** Plain-text renderings for the terminal; --json output never goes through here. */
+
+export function formatValue(v: ClaimValue | null): string {
+  if (v === null) return '(none)';
+  return typeof v === 'string' ? v : String(v);
+}
+
+const label = (k: { field: string; condition: string }) => `${k.field}${k.condition ? ` [${k.condition}]` : ''}`;
+
+export function formatSummary(s: SyncSummary): string {
+  const lines = s.sources.map((r) => {
+    const detail =
+      r.outcome === 'updated' || r.outcome === 'backfilled'
+        ? `${r.claims} claims, ${r.models} models`
+        : r.problems.join('; ');
+    return `  ${r.source_id.padEnd(26)} ${r.outcome.padEnd(10)} ${detail}`.trimEnd();
+  });
+  const read = s.sources.filter((r) => r.outcome !== 'failed' && r.outcome !== 'drift').length;
+  return [
+    `sources read: ${read}/${s.sources.length}`,
+    ...lines,
+    `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
+    `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review`,
+  ].join('\n');
+}
+
+export function formatFact(f: Fact): string {
+  const claims = f.claims.map(
+    (c) => `    ${c.supports ? '+' : '-'} ${c.source_id} (${c.source_kind}) says ${formatValue(c.value)}  [${c.locator}] "${c.quote}"  ${c.observed_at.slice(0, 10)}`,
+  );
+  return [`${f.model} ${label(f)} = ${formatValue(f.value)}  ${f.status}, confidence ${f.confidence.toFixed(2)}`, `  ${f.explanation}`, ...claims].join('\n');
+}
+
+export function formatChange(c: Change): string {
+  const move = c.kind === 'changed' ? `${formatValue(c.old_value)} -> ${formatValue(c.new_value)}` : c.kind === 'added' ? `+ ${formatValue(c.new_value)}` : `no longer seen (was ${formatValue(c.old_value)})`;
+  const status = c.fact ? ` (${c.fact.status})` : '';
+  return `#${c.id} ${c.status.padEnd(8)} ${c.model} ${label(c)}: ${move}${status}`;
+}
+
+export function formatInterval(h: PublishedValue): string {
+  return `${h.model} ${label(h)} = ${formatValue(h.value)}  from ${h.valid_from.slice(0, 10)} to ${h.valid_to ? h.valid_to.slice(0, 10) : 'now'}${h.change_id ? `  (change #${h.change_id})` : ''}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * Schema migrations, applied in order; PRAGMA user_version records how many ran.
+ * Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE snapshots (
+    sha256 TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    content_type TEXT,
+    bytes INTEGER NOT NULL
+  );
+  -- One row per time a source was read: a fetch, a replay or an ingest.
+  CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES snapshots(sha256),
+    url TEXT NOT NULL,
+    format TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    origin TEXT NOT NULL,            -- fetch | replay | ingest
+    outcome TEXT NOT NULL,           -- extracted | drift | unchanged
+    claim_count INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT '[]',
+    drift TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX captures_source ON captures(source_id, observed_at);
+  CREATE TABLE claims (
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    source_id TEXT NOT NULL,
+    snapshot_hash TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    value TEXT NOT NULL,             -- JSON
+    unit TEXT,
+    locator TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    anomaly TEXT
+  );
+  CREATE INDEX claims_capture ON claims(capture_id);
+  CREATE INDEX claims_model ON claims(model, field);
+  -- The basis of each source: its last good capture, plus fetch bookkeeping.
+  CREATE TABLE source_state (
+    source_id TEXT PRIMARY KEY,
+    current_capture_id INTEGER REFERENCES captures(id),
+    etag TEXT,
+    last_modified TEXT,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    last_failure_at TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE fetch_log (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    status TEXT NOT NULL,            -- fetched | unchanged | failed | drift
+    error_class TEXT,
+    message TEXT,
+    http_status INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    ms INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    family TEXT NOT NULL,
+    version TEXT,
+    first_seen TEXT NOT NULL
+  );
+  CREATE TABLE aliases (
+    alias TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (alias, model_id, source_id)
+  );
+  -- The latest reconciliation: derived, rebuilt on every sync.
+  CREATE TABLE facts (
+    model TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    value TEXT NOT NULL,
+    status TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    rule TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    claims TEXT NOT NULL,
+    PRIMARY KEY (model, field, condition)
+  );
+  CREATE TABLE source_reliability (
+    source_id TEXT PRIMARY KEY,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    observed_at TEXT NOT NULL,
+    evidence_key TEXT NOT NULL,
+    fact TEXT,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    reviewer TEXT,
+    reviewed_at TEXT,
+    note TEXT
+  );
+  CREATE INDEX changes_status ON changes(status);
+  -- Approved values over time. The open interval (valid_to NULL) is the published dataset.
+  CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    value TEXT NOT NULL,
+    unit TEXT,
+    status TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    sources TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    change_id INTEGER REFERENCES changes(id)
+  );
+  CREATE INDEX history_key ON history(model, field, condition, valid_from);
+  CREATE TABLE overrides (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    value TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    lifted_at TEXT,
+    lifted_by TEXT
+  );
+  -- Keys absent from a successful sync, counted so that "no longer seen" needs repeated evidence.
+  CREATE TABLE absences (
+    model TEXT NOT NULL,
+    field TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    syncs INTEGER NOT NULL,
+    PRIMARY KEY (model, field, condition)
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  -- The audit log is append-only: reviews are evidence and are never rewritten.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TABLE sync_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    summary TEXT
+  );
+  `,
+];

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { diffFacts, planQueue, evidenceKey } from '../../src/diff/diff.ts';
+import type { Change, ProposedChange } from '../../src/schema/change.ts';
+import { fact } from '../helpers/facts.ts';
+
+const NOW = '2026-07-22T00:00:00.000Z';
+const published = (model: string, field: any, value: any, condition = '') => ({ model, field, condition, value });
+
+describe('diffFacts', () => {
+  it('proposes added values and changed values, and nothing for equal ones', () => {
+    const { proposals } = diffFacts({
+      facts: [
+        fact('openai/gpt-5.2-codex', 'input_price', 1.75),
+        fact('openai/gpt-5.2-codex', 'output_price', 12, { observedAt: '2026-07-21T00:00:00.000Z' }),
+        fact('openai/gpt-4.1-mini', 'input_price', 0.4),
+      ],
+      published: [published('openai/gpt-5.2-codex', 'input_price', 1.75), published('openai/gpt-5.2-codex', 'output_price', 14)],
+      absences: new Map(),
+      removalAfterSyncs: 2,
+      now: NOW,
+    });
+    expect(proposals.map((p) => [p.model, p.field, p.kind, p.old_value, p.new_value])).toEqual([
+      ['openai/gpt-4.1-mini', 'input_price', 'added', null, 0.4],
+      ['openai/gpt-5.2-codex', 'output_price', 'changed', 14, 12],
+    ]);
+    // valid_from of a change is when its evidence was observed, not when the sync ran
+    expect(proposals[1].observed_at).toBe('2026-07-21T00:00:00.000Z');
+  });
+
+  it('treats float noise as equal but a real price move as a change', () => {
+    const run = (value: number) =>
+      diffFacts({ facts: [fact('m/x', 'input_price', value)], published: [published('m/x', 'input_price', 0.3)], absences: new Map(), removalAfterSyncs: 2, now: NOW }).proposals;
+    expect(run(0.1 + 0.2)).toHaveLength(0);
+    expect(run(0.31)).toHaveLength(1);
+  });
+
+  it('keeps conditional prices apart from the base price', () => {
+    const { proposals } = diffFacts({
+      facts: [fact('google/gemini-2.5-pro', 'input_price', 1.25), fact('google/gemini-2.5-pro', 'input_price', 2.5, { condition: 'context>200000' })],
+      published: [published('google/gemini-2.5-pro', 'input_price', 1.25)],
+      absences: new Map(),
+      removalAfterSyncs: 2,
+      now: NOW,
+    });
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({ condition: 'context>200000', kind: 'added', new_value: 2.5 });
+  });
+
+  it('proposes "no longer seen" only after the key is missing for the configured number of syncs', () => {
+    const base = { facts: [], published: [published('m/gone', 'input_price', 2)], removalAfterSyncs: 2, now: NOW };
+    const first = diffFacts({ ...base, absences: new Map() });
+    expect(first.proposals).toHaveLength(0);
+    const second = diffFacts({ ...base, absences: first.absences });
+    expect(second.proposals).toEqual([expect.objectContaining({ kind: 'removed', old_value: 2, new_value: null })]);
+  });
+
+  it('forgets an absence once the key is seen again', () => {
+    const key = JSON.stringify(['m/back', 'input_price', '']);
+    const { absences, proposals } = diffFacts({
+      facts: [fact('m/back', 'input_price', 2)],
+      published: [published('m/back', 'input_price', 2)],
+      absences: new Map([[key, 1]]),
+      removalAfterSyncs: 2,
+      now: NOW,
+    });
+    expect(proposals).toHaveLength(0);
+    expect(absences.size).toBe(0);
+  });
+});
+
+describe('planQueue', () => {
+  const proposal = (value: number, snapshot = 's1'): ProposedChange => {
+    const f = fact('m/x', 'input_price', value, { snapshot });
+    return { model: 'm/x', field: 'input_price', condition: '', kind: 'changed', old_value: 1, new_value: value, observed_at: NOW, evidence_key: evidenceKey(value, f), fact: f };
+  };
+  const stored = (p: ProposedChange, id: number, status: Change['status']): Change => ({ ...p, id, status, created_at: NOW, reviewer: null, reviewed_at: null, note: null });
+
+  it('refreshes an identical pending change instead of queueing it twice', () => {
+    const p = proposal(2);
+    expect(planQueue([p], [stored(p, 7, 'pending')])).toEqual({ insert: [], refresh: [{ id: 7, proposal: p }], supersede: [] });
+  });
+
+  it('supersedes a pending change when the value moved again', () => {
+    const plan = planQueue([proposal(3)], [stored(proposal(2), 7, 'pending')]);
+    expect(plan.supersede).toEqual([7]);
+    expect(plan.insert.map((p) => p.new_value)).toEqual([3]);
+  });
+
+  it('does not re-propose a rejected change unless its evidence changed', () => {
+    const rejected = stored(proposal(2, 's1'), 4, 'rejected');
+    expect(planQueue([proposal(2, 's1')], [rejected]).insert).toHaveLength(0);
+    expect(planQueue([proposal(2, 's2')], [rejected]).insert).toHaveLength(1);
+  });
+
+  it('supersedes pending changes that no longer have a proposal', () => {
+    expect(planQueue([], [stored(proposal(2), 9, 'pending')]).supersede).toEqual([9]);
+  });
+});

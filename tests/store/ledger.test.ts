@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/store/ledger.ts';
+
+const key = { model: 'openai/gpt-5.2-codex', field: 'input_price', condition: '' };
+const value = (v: number, from: string, change_id: number | null = null) => ({
+  value: v,
+  unit: 'USD/1M tokens',
+  status: 'agreed' as const,
+  confidence: 0.9,
+  sources: [],
+  valid_from: from,
+  change_id,
+});
+
+describe('Ledger history intervals', () => {
+  it('closes the open interval when a newer value arrives', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.insertInterval(key, value(3, '2026-07-17T00:00:00.000Z'));
+    ledger.insertInterval(key, value(1.75, '2026-07-21T00:00:00.000Z'));
+    expect(ledger.history(key).map((h) => [h.value, h.valid_from.slice(0, 10), h.valid_to?.slice(0, 10) ?? null])).toEqual([
+      [3, '2026-07-17', '2026-07-21'],
+      [1.75, '2026-07-21', null],
+    ]);
+    expect(ledger.publishedAt('2026-07-18').map((h) => h.value)).toEqual([3]);
+    expect(ledger.publishedAt('2026-07-22').map((h) => h.value)).toEqual([1.75]);
+    expect(ledger.publishedAt('2026-07-16')).toEqual([]);
+  });
+
+  it('inserts a backfilled older value before the existing ones', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.insertInterval(key, value(1.75, '2026-07-21T00:00:00.000Z'));
+    ledger.insertInterval(key, value(3, '2026-03-01T00:00:00.000Z'));
+    expect(ledger.history(key).map((h) => [h.value, h.valid_from.slice(0, 10), h.valid_to?.slice(0, 10) ?? null])).toEqual([
+      [3, '2026-03-01', '2026-07-21'],
+      [1.75, '2026-07-21', null],
+    ]);
+    expect(ledger.published().map((h) => h.value)).toEqual([1.75]);
+  });
+
+  it('ends a timeline when a value is removed', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.insertInterval(key, value(3, '2026-07-17T00:00:00.000Z'));
+    ledger.insertInterval(key, { value: null, valid_from: '2026-08-01T00:00:00.000Z', change_id: null });
+    expect(ledger.published()).toEqual([]);
+    expect(ledger.publishedAt('2026-07-20').map((h) => h.value)).toEqual([3]);
+  });
+
+  it('keeps the audit log append-only', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.audit('ana', 'approve', 'change 1', {}, '2026-07-22T00:00:00.000Z');
+    expect(() => ledger.db.prepare('UPDATE audit_log SET actor = ?').run('mallory')).toThrow(/append-only/);
+    expect(() => ledger.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(ledger.auditLog()).toHaveLength(1);
+  });
+});
