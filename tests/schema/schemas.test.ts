@@ -1,0 +1,58 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { jsonSchemas } from '../../src/schema/json-schemas.ts';
+import { loadSources, parseSourceFile, ConfigError } from '../../src/pipeline/sources.ts';
+import { readManifest, sha256Hex } from '../../src/pipeline/manifest.ts';
+import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR, PACKAGE_ROOT } from '../../src/paths.ts';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+describe('generated JSON Schemas', () => {
+  it('match the zod schemas (run `npm run schemas` after changing src/schema)', () => {
+    const generated = jsonSchemas();
+    const committed = readdirSync(join(PACKAGE_ROOT, 'schemas')).filter((f) => f.endsWith('.json')).sort();
+    expect(committed).toEqual(Object.keys(generated).sort());
+    for (const [file, text] of Object.entries(generated)) {
+      expect(readFileSync(join(PACKAGE_ROOT, 'schemas', file), 'utf8'), file).toBe(text);
+    }
+  });
+});
+
+describe('sources/', () => {
+  it('every source file validates against schemas/source.schema.json and the zod schema', () => {
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(jsonSchemas()['source.schema.json']));
+    const files = readdirSync(DEFAULT_SOURCES_DIR).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const raw = JSON.parse(readFileSync(join(DEFAULT_SOURCES_DIR, file), 'utf8'));
+      expect(validate(raw), `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(parseSourceFile(join(DEFAULT_SOURCES_DIR, file)).id).toBe(raw.id);
+    }
+    expect(loadSources(DEFAULT_SOURCES_DIR).map((s) => s.kind)).toEqual(expect.arrayContaining(['api', 'aggregator']));
+  });
+
+  it('rejects a source file with a clear message naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-src-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'Bad Id', name: 'x', kind: 'blog', url: 'nope', format: 'json', extractor: 'x', trust: 2 }));
+    expect(() => loadSources(dir)).toThrow(ConfigError);
+    expect(() => loadSources(dir)).toThrow(/bad\.json: id: .*kind: .*url: .*trust/);
+  });
+});
+
+describe('snapshots/', () => {
+  it('every shipped capture hashes to the sha256 it is filed under, and belongs to a known source', () => {
+    const ids = new Set(loadSources(DEFAULT_SOURCES_DIR).map((s) => s.id));
+    const manifest = readManifest(DEFAULT_SNAPSHOTS_DIR);
+    expect(manifest.length).toBeGreaterThanOrEqual(5);
+    for (const entry of manifest) {
+      expect(ids.has(entry.source_id), entry.source_id).toBe(true);
+      expect(entry.file).toContain(entry.sha256);
+      expect(sha256Hex(readFileSync(join(DEFAULT_SNAPSHOTS_DIR, entry.file), 'utf8'))).toBe(entry.sha256);
+    }
+  });
+});
