@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FIELD_NAMES, type FieldName } from './schema/fields.ts';
 import { SourceFormatSchema } from './schema/source.ts';
@@ -12,10 +12,13 @@ import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
 import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
-import { exportDataset } from './export/write.ts';
+import { batchSelection, parseFilter } from './review/batch.ts';
+import { exportDataset, EXPORT_FORMATS, type ExportFormat } from './export/write.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { EXIT } from './exit-codes.ts';
-import { formatSummary, formatFact, formatChange, formatInterval } from './review/format.ts';
+import { formatSummary, formatSummaryMarkdown, formatFact, formatChange, formatInterval } from './review/format.ts';
+import { acquireLock, LockedError } from './pipeline/lock.ts';
+import { notify, notificationBody } from './pipeline/notify.ts';
 
 interface GlobalOptions {
   db: string;
@@ -46,6 +49,16 @@ function checkField(field?: string): FieldName | undefined {
   return field as FieldName;
 }
 
+/** Prints the summary (text, JSON or nothing), writes the Markdown copy and sends the webhook. */
+async function reportSync(ledger: Ledger, summary: SyncSummary, o: { json?: boolean; quiet?: boolean; summary?: string; notify?: string }, db: string): Promise<void> {
+  if (!o.quiet || o.json) print(o.json, summary, () => formatSummary(summary));
+  if (o.summary) writeFileSync(o.summary, formatSummaryMarkdown(summary, ledger.changes({ status: 'pending' })));
+  if (o.notify && summary.changes.pending > 0) {
+    const sent = await notify(o.notify, notificationBody(summary, db));
+    if (!sent.ok) process.stderr.write(`model-ledger: webhook ${o.notify} failed: ${sent.error ?? `HTTP ${sent.status}`}\n`);
+  }
+}
+
 function syncExitCode(summary: SyncSummary): number {
   const failed = summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').length;
   if (failed === 0) return EXIT.ok;
@@ -72,18 +85,23 @@ export function buildProgram(): Command {
     .description('read every source, extract, reconcile, and queue changes against the approved dataset')
     .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
     .option('--source <id...>', 'only these sources')
+    .option('--summary <file>', 'also write the summary as Markdown (for a CI step summary or a PR body)')
+    .option('--notify <url>', 'POST a JSON notification to this webhook when changes await review')
+    .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
+      const release = acquireLock(opts.db);
       try {
         const all = loadSources(opts.sources);
         const targets = selectSources(all, o.source);
         if (!o.offline) throw new ReviewError('live fetching is not wired in yet: use --offline');
         const summary = await runPipeline(ledger, { sources: all }, targets, offlineAcquirer(ledger, opts.snapshots));
-        print(o.json, summary, () => formatSummary(summary));
+        await reportSync(ledger, summary, o, opts.db);
         process.exitCode = syncExitCode(summary);
       } finally {
         ledger.close();
+        release();
       }
     });
 
@@ -93,9 +111,13 @@ export function buildProgram(): Command {
     .argument('<file>', 'the captured page or API response')
     .requiredOption('--source <id>', 'the source this capture belongs to')
     .option('--observed-at <date>', 'when the capture was taken (default: now)')
+    .option('--summary <file>', 'also write the summary as Markdown')
+    .option('--notify <url>', 'POST a JSON notification to this webhook when changes await review')
+    .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
+      const release = acquireLock(opts.db);
       try {
         const all = loadSources(opts.sources);
         const [source] = selectSources(all, [o.source]);
@@ -104,10 +126,12 @@ export function buildProgram(): Command {
         const observedAt = o.observedAt ? normalizeDate(o.observedAt) : new Date().toISOString();
         const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
         const summary = await runPipeline(ledger, { sources: all }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
-        print(o.json, summary, () => formatSummary(summary));
-        process.exitCode = syncExitCode({ ...summary, sources: summary.sources.filter((s) => s.source_id === source.id) });
+        await reportSync(ledger, summary, o, opts.db);
+        const outcome = summary.sources.find((s) => s.source_id === source.id)?.outcome;
+        process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;
       } finally {
         ledger.close();
+        release();
       }
     });
 
@@ -165,42 +189,42 @@ export function buildProgram(): Command {
       }
     });
 
-  program
+  const approve = program
     .command('approve')
     .description('approve pending changes: they enter the dataset and its history')
     .argument('[ids...]', 'change ids')
     .option('--all', 'every pending change')
     .option('--note <text>', 'why')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
-    .option('--json', 'print as JSON')
-    .action((ids: string[], o, cmd) => {
-      const { ledger, opts } = openLedger(cmd);
-      try {
-        const chosen = o.all ? ledger.changes({ status: 'pending' }).map((c) => c.id) : parseIds(ids);
-        if (chosen.length === 0) throw new ReviewError(o.all ? 'no pending changes' : 'name change ids or use --all');
-        const done = approveChanges(ledger, chosen, { reviewer: resolveReviewer(o.reviewer), note: o.note }, loadSources(opts.sources));
-        print(o.json, done, () => `approved ${done.length} change(s)`);
-      } finally {
-        ledger.close();
-      }
-    });
+    .option('--json', 'print as JSON');
+  withSelectionOptions(approve).action((ids: string[], o, cmd) => {
+    const { ledger, opts } = openLedger(cmd);
+    try {
+      const chosen = chooseChanges(ledger, ids, o);
+      const done = approveChanges(ledger, chosen, { reviewer: resolveReviewer(o.reviewer), note: o.note }, loadSources(opts.sources));
+      print(o.json, done, () => `approved ${done.length} change(s)`);
+    } finally {
+      ledger.close();
+    }
+  });
 
-  program
+  const reject = program
     .command('reject')
     .description('reject pending changes; they are not proposed again unless the evidence changes')
-    .argument('<ids...>', 'change ids')
+    .argument('[ids...]', 'change ids')
+    .option('--all', 'every pending change')
     .requiredOption('--reason <text>', 'why')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
-    .option('--json', 'print as JSON')
-    .action((ids: string[], o, cmd) => {
-      const { ledger } = openLedger(cmd);
-      try {
-        const done = rejectChanges(ledger, parseIds(ids), { reviewer: resolveReviewer(o.reviewer), reason: o.reason });
-        print(o.json, done, () => `rejected ${done.length} change(s)`);
-      } finally {
-        ledger.close();
-      }
-    });
+    .option('--json', 'print as JSON');
+  withSelectionOptions(reject).action((ids: string[], o, cmd) => {
+    const { ledger } = openLedger(cmd);
+    try {
+      const done = rejectChanges(ledger, chooseChanges(ledger, ids, o), { reviewer: resolveReviewer(o.reviewer), reason: o.reason });
+      print(o.json, done, () => `rejected ${done.length} change(s)`);
+    } finally {
+      ledger.close();
+    }
+  });
 
   program
     .command('history')
@@ -227,12 +251,13 @@ export function buildProgram(): Command {
     .command('export')
     .description('write the approved dataset (dataset.json, history.json and their JSON Schemas)')
     .requiredOption('--out <dir>', 'output directory')
-    .option('--at <date>', 'the dataset as approved on this date')
+    .option('--at <date>', 'the dataset as approved and in force on this date')
+    .option('--format <formats>', `comma-separated: ${EXPORT_FORMATS.join(', ')}, or all (dataset.json and history.json are always written)`, 'json')
     .option('--json', 'print what was written as JSON')
     .action((o, cmd) => {
       const { ledger } = openLedger(cmd);
       try {
-        const result = exportDataset(ledger, o.out, { at: o.at });
+        const result = exportDataset(ledger, o.out, { at: o.at, formats: parseFormats(o.format) });
         print(o.json, result, () => `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`);
       } finally {
         ledger.close();
@@ -276,6 +301,29 @@ export function buildProgram(): Command {
   return program;
 }
 
+function parseFormats(list: string): ExportFormat[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.includes('all')) return [...EXPORT_FORMATS];
+  const unknown = names.filter((n) => !(EXPORT_FORMATS as readonly string[]).includes(n));
+  if (unknown.length) throw new ReviewError(`unknown export format(s): ${unknown.join(', ')} (formats: ${EXPORT_FORMATS.join(', ')}, all)`);
+  return names as ExportFormat[];
+}
+
+/** Batch review: approve/reject take a selection as well as ids. */
+function withSelectionOptions(command: Command): Command {
+  return command
+    .option('--source <id>', 'pending changes whose new value this source supports')
+    .option('--model <name>', 'pending changes of this model (canonical id or alias)')
+    .option('--provider <slug>', 'pending changes of this provider\'s models')
+    .option('--field <field>', 'pending changes of this field')
+    .option('--kind <kind>', 'pending changes of this kind: added, changed or removed');
+}
+
+function chooseChanges(ledger: Ledger, ids: string[], o: { all?: boolean; source?: string; model?: string; provider?: string; field?: string; kind?: string }): number[] {
+  const filter = parseFilter({ ...o, model: o.model ? resolveModel(ledger, o.model) : undefined });
+  return batchSelection(ledger.changes({ status: 'pending' }), { ids: parseIds(ids), all: o.all, filter });
+}
+
 function parseIds(ids: string[]): number[] {
   return ids.map((s) => {
     const n = Number(s);
@@ -292,6 +340,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof LockedError) {
+      process.stderr.write(`model-ledger: ${e.message}\n`);
+      return EXIT.locked;
     }
     if (e instanceof ConfigError || e instanceof ReviewError) {
       process.stderr.write(`model-ledger: ${e.message}\n`);

@@ -1,9 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatasetSchema, HistoryFileSchema } from '../schema/dataset.ts';
+import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
-import type { Ledger } from '../store/ledger.ts';
+import { endOfDay, type Ledger } from '../store/ledger.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
+import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
+
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportResult {
   dir: string;
@@ -13,28 +17,51 @@ export interface ExportResult {
   intervals: number;
 }
 
-/** The dataset as approved at `at` (default: now), from the ledger's history. */
+/** The dataset as approved and in force at `at` (default: now), from the ledger's history. */
 export function datasetFromLedger(ledger: Ledger, at?: string) {
   const values = at ? ledger.publishedAt(at) : ledger.published();
   const models = ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) }));
   const approvals = ledger.changes({ status: 'approved' }).map((c) => c.reviewed_at ?? '');
-  const asOf = at ?? approvals.reduce((a, b) => (a > b ? a : b), '') ?? '';
+  const asOf = at ? endOfDay(at) : approvals.reduce((a, b) => (a > b ? a : b), '');
   return buildDataset(values, models, asOf);
 }
 
-/** Writes dataset.json and history.json with their JSON Schemas beside them; validates first. */
-export function exportDataset(ledger: Ledger, dir: string, options: { at?: string } = {}): ExportResult {
+/** History up to `at`: intervals that had started by then, open-ended as they were at that moment. */
+export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
+  const bound = at ? endOfDay(at) : undefined;
+  const intervals = ledger
+    .history()
+    .filter((h) => !bound || h.valid_from <= bound)
+    .map((h) => (bound && h.valid_to && h.valid_to > bound ? { ...h, valid_to: null } : h));
+  return buildHistory(intervals);
+}
+
+/**
+ * Writes dataset.json and history.json (always, with their JSON Schemas beside them) and any
+ * other requested formats. Everything is validated before the first byte is written.
+ */
+export function exportDataset(ledger: Ledger, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
   const dataset = DatasetSchema.parse(datasetFromLedger(ledger, options.at));
-  const history = HistoryFileSchema.parse(buildHistory(ledger.history()));
-  mkdirSync(dir, { recursive: true });
+  const history = HistoryFileSchema.parse(historyFromLedger(ledger, options.at));
+  const formats = new Set(options.formats ?? ['json']);
+  const schemas = jsonSchemas();
   const files: Record<string, string> = {
     'dataset.json': JSON.stringify(dataset, null, 2) + '\n',
     'history.json': JSON.stringify(history, null, 2) + '\n',
+    'dataset.schema.json': schemas['dataset.schema.json'],
+    'history.schema.json': schemas['history.schema.json'],
   };
-  const schemas = jsonSchemas();
-  files['dataset.schema.json'] = schemas['dataset.schema.json'];
-  files['history.schema.json'] = schemas['history.schema.json'];
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  if (formats.has('ndjson')) files['dataset.ndjson'] = toNdjson(dataset);
+  if (formats.has('csv')) files['dataset.csv'] = toCsv(dataset);
+  if (formats.has('litellm')) files['model_prices_and_context_window.json'] = JSON.stringify(toLiteLLM(dataset), null, 2) + '\n';
+  if (formats.has('llm-prices')) {
+    for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return {
     dir,
     files: Object.keys(files).sort(),

@@ -6,6 +6,7 @@ import { identify } from '../normalize/identity.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
+import { applyQueuePlan, queueBackfills } from './backfill.ts';
 
 /** What reading one source produced, before extraction. */
 export type Acquired =
@@ -127,10 +128,9 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
       now: at,
     });
     ledger.replaceAbsences(absences);
-    const plan = planQueue(proposals, ledger.changes());
-    for (const id of plan.supersede) ledger.setChangeStatus(id, 'superseded', { reviewer: null, at, note: 'replaced by newer evidence' });
-    for (const { id, proposal } of plan.refresh) ledger.refreshPendingChange(id, proposal);
-    for (const p of plan.insert) ledger.insertChange(p, at);
+    const backfills = ledger.backfillChangeIds();
+    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes().filter((c) => !backfills.has(c.id))), at);
+    const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
     return {
       sources: reports,
@@ -142,9 +142,9 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
       },
       anomalies: claims.filter((c) => c.anomaly).length,
       changes: {
-        queued: plan.insert.length,
-        refreshed: plan.refresh.length,
-        superseded: plan.supersede.length,
+        queued: queue.queued + backfilled.queued,
+        refreshed: queue.refreshed + backfilled.refreshed,
+        superseded: queue.superseded + backfilled.superseded,
         pending: ledger.changes({ status: 'pending' }).length,
       },
     };

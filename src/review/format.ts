@@ -46,3 +46,37 @@ export function formatChange(c: Change): string {
 export function formatInterval(h: PublishedValue): string {
   return `${h.model} ${label(h)} = ${formatValue(h.value)}  from ${h.valid_from.slice(0, 10)} to ${h.valid_to ? h.valid_to.slice(0, 10) : 'now'}${h.change_id ? `  (change #${h.change_id})` : ''}`;
 }
+
+/** The sync summary as Markdown, for a CI step summary or a pull-request body. */
+export function formatSummaryMarkdown(s: SyncSummary, pending: Change[]): string {
+  const failed = s.sources.filter((r) => r.outcome === 'failed' || r.outcome === 'drift');
+  const lines = [
+    '# model-ledger sync',
+    '',
+    `${s.sources.length - failed.length}/${s.sources.length} sources read · ${s.claims} claims · ${s.facts} facts · ${s.conflicts.disputed} disputed · ${s.changes.pending} changes pending review`,
+    '',
+    '## Sources',
+    '',
+    '| source | outcome | claims | problems |',
+    '|---|---|---|---|',
+    ...s.sources.map((r) => `| ${r.source_id} | ${r.outcome} | ${r.claims} | ${escapeCell(r.problems.join('; '))} |`),
+  ];
+  lines.push('', '## Pending review', '');
+  if (pending.length === 0) lines.push('Nothing waits for review.');
+  else {
+    lines.push('| # | model | field | change |', '|---|---|---|---|');
+    for (const c of pending.slice(0, 200)) {
+      const move = c.kind === 'changed' ? `${formatValue(c.old_value)} → ${formatValue(c.new_value)}` : c.kind === 'added' ? `added ${formatValue(c.new_value)}` : `no longer seen (was ${formatValue(c.old_value)})`;
+      lines.push(`| ${c.id} | ${escapeCell(c.model)} | ${label(c)} | ${escapeCell(move)} |`);
+    }
+    if (pending.length > 200) lines.push('', `…and ${pending.length - 200} more (\`model-ledger changes\`).`);
+  }
+  if (failed.length) {
+    lines.push('', '## Failures', '', ...failed.map((r) => `- **${r.source_id}** (${r.outcome}): ${r.problems.join('; ')} — its last good facts were kept.`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

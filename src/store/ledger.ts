@@ -234,6 +234,36 @@ export class Ledger {
     );
   }
 
+  /** One model's claims in one capture, without reading a large capture whole. */
+  claimsOfCaptureForModel(captureId: number, model: string): Claim[] {
+    return (
+      this.db.prepare('SELECT * FROM claims WHERE model = ? AND capture_id = ? ORDER BY rowid').all(model, captureId) as Row[]
+    ).map(toClaim);
+  }
+
+  /** The newest capture of a source that holds this snapshot. */
+  captureOfSnapshot(sourceId: string, sha256: string): Capture | null {
+    const row = this.db
+      .prepare('SELECT * FROM captures WHERE source_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1')
+      .get(sourceId, sha256) as Row | undefined;
+    return row ? toCapture(row) : null;
+  }
+
+  /** The claims the world stood behind at `at`: each source's newest good capture observed by then. */
+  claimsAsOf(at: string): Claim[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT c.* FROM claims c JOIN (
+             SELECT source_id, (SELECT id FROM captures k WHERE k.source_id = s.source_id AND k.outcome = 'extracted'
+               AND k.observed_at <= ? ORDER BY k.observed_at DESC, k.id DESC LIMIT 1) AS capture_id
+             FROM (SELECT DISTINCT source_id FROM captures) s
+           ) basis ON c.capture_id = basis.capture_id ORDER BY c.rowid`,
+        )
+        .all(at) as Row[]
+    ).map(toClaim);
+  }
+
   /** The claims every source currently stands behind: those of each source's last good capture. */
   currentClaims(): Claim[] {
     return (
@@ -388,7 +418,7 @@ export class Ledger {
     }));
   }
 
-  replaceReliability(rows: Array<{ source_id: string } & Record<string, unknown>>): void {
+  replaceReliability(rows: ReadonlyArray<{ source_id: string }>): void {
     this.db.prepare('DELETE FROM source_reliability').run();
     const insert = this.db.prepare('INSERT INTO source_reliability (source_id, detail) VALUES (?, ?)');
     for (const r of rows) insert.run(r.source_id, json(r));
@@ -464,6 +494,15 @@ export class Ledger {
       )
       .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, json(p.fact), at);
     return Number(info.lastInsertRowid);
+  }
+
+  /** Flags a change as a backfill: it speaks for a date older than its source's current basis. */
+  markBackfill(id: number): void {
+    this.db.prepare('UPDATE changes SET backfill = 1 WHERE id = ?').run(id);
+  }
+
+  backfillChangeIds(): Set<number> {
+    return new Set((this.db.prepare('SELECT id FROM changes WHERE backfill = 1').all() as Row[]).map((r) => r.id));
   }
 
   refreshPendingChange(id: number, p: ProposedChange): void {

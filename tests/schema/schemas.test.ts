@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
 import { jsonSchemas } from '../../src/schema/json-schemas.ts';
 import { loadSources, parseSourceFile, ConfigError } from '../../src/pipeline/sources.ts';
 import { readManifest, sha256Hex } from '../../src/pipeline/manifest.ts';
@@ -24,7 +24,7 @@ describe('generated JSON Schemas', () => {
 describe('sources/', () => {
   it('every source file validates against schemas/source.schema.json and the zod schema', () => {
     const ajv = new Ajv({ strict: false });
-    addFormats(ajv);
+    createRequire(import.meta.url)('ajv-formats')(ajv);
     const validate = ajv.compile(JSON.parse(jsonSchemas()['source.schema.json']));
     const files = readdirSync(DEFAULT_SOURCES_DIR).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(5);

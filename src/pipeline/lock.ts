@@ -1,0 +1,42 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+
+export class LockedError extends Error {}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An exclusive lock beside the ledger so that two syncs never run on it at once. A lock left
+ * by a process that no longer exists is taken over rather than blocking the weekly job forever.
+ */
+export function acquireLock(dbPath: string): () => void {
+  const path = `${dbPath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder: { pid?: number; started_at?: string } = {};
+      try {
+        holder = JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        // A half-written lock file: its writer is mid-start; treat it as held.
+      }
+      if (holder.pid && !alive(holder.pid)) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      throw new LockedError(`another sync holds the ledger lock ${path} (pid ${holder.pid ?? '?'}, since ${holder.started_at ?? '?'})`);
+    }
+  }
+  throw new LockedError(`could not take the ledger lock ${path}`);
+}

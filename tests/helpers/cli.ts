@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { main } from '../../src/cli.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => any;
+}
+
+const result = (code: number, stdout: string, stderr: string): CliRun => ({ code, stdout, stderr, json: () => JSON.parse(stdout) });
+
+/**
+ * Runs `model-ledger` in this process, capturing what it writes. Same entry point as the
+ * binary (main), without paying a process start per call.
+ */
+export async function cli(args: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'model-ledger', ...args]);
+    return result(code, stdout, stderr);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = undefined;
+  }
+}
+
+/** Runs the real `bin/model-ledger.js` in a child process, as a user or a cron job would. */
+export function cliProcess(args: string[], env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'model-ledger.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return result(r.status ?? -1, r.stdout, r.stderr);
+}

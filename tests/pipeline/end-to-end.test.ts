@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { cli, cliProcess } from '../helpers/cli.ts';
+import { DEFAULT_SNAPSHOTS_DIR } from '../../src/paths.ts';
+import { readManifest } from '../../src/pipeline/manifest.ts';
+
+/**
+ * The whole ledger through the CLI, on the shipped sources and snapshots:
+ * offline sync -> explain -> approve -> export -> re-sync -> ingest a moved price -> history.
+ */
+describe('the offline ledger, end to end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-e2e-'));
+  const db = join(dir, 'ledger.sqlite');
+  const run = (...args: string[]) => cli(['--db', db, ...args]);
+  const json = async (...args: string[]) => (await run(...args)).json();
+  let firstSync: any;
+
+  beforeAll(() => {
+    // The first sync goes through the real binary, as `npm start` does.
+    const result = cliProcess(['--db', db, 'sync', '--offline', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    firstSync = result.json();
+  });
+
+  it('reads every shipped source and reports claims, facts, conflicts and pending changes', () => {
+    expect(firstSync.sources.map((s: any) => s.outcome)).toEqual(firstSync.sources.map(() => 'updated'));
+    expect(firstSync.sources.length).toBe(new Set(readManifest(DEFAULT_SNAPSHOTS_DIR).map((e) => e.source_id)).size);
+    expect(firstSync.claims).toBeGreaterThan(50);
+    expect(firstSync.facts).toBeGreaterThan(20);
+    expect(firstSync.conflicts.resolved + firstSync.conflicts.disputed).toBeGreaterThan(0);
+    expect(firstSync.changes.pending).toBe(firstSync.facts);
+  });
+
+  it('explains the GPT-5.2 Codex context window conflict with both claims and their sources', async () => {
+    const fact = await json('explain', 'openai/gpt-5.2-codex', 'context_window', '--json');
+    expect(['disputed', 'resolved']).toContain(fact.status);
+    const byValue = (v: number) => fact.claims.filter((c: any) => c.value === v).map((c: any) => c.source_id);
+    expect(byValue(400000)).toEqual(expect.arrayContaining(['aggregator-compare', 'openrouter']));
+    expect(byValue(256000)).toEqual(['aggregator-modelmatch']);
+    for (const claim of fact.claims) {
+      expect(claim.snapshot_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(claim.quote.length).toBeGreaterThan(0);
+      expect(claim.locator.length).toBeGreaterThan(0);
+      expect(claim.observed_at).toMatch(/^2026-/);
+    }
+  });
+
+  it('keeps both sides of the other seeded conflicts', async () => {
+    const facts = await json('explain', 'GPT-5.2 Codex', '--json');
+    const field = (name: string) => facts.find((f: any) => f.field === name && f.condition === '');
+    const values = (name: string) => [...new Set(field(name).claims.map((c: any) => c.value))].sort();
+    expect(values('input_price')).toEqual([1.75, 3]);
+    expect(values('output_price')).toEqual([12, 14]);
+    expect(values('vision')).toEqual([false, true]);
+  });
+
+  it('lists first-sync additions as pending, publishes them on approval, and exports a valid dataset', async () => {
+    const pending = await json('changes', '--json');
+    expect(pending.length).toBe(firstSync.facts);
+    expect(new Set(pending.map((c: any) => c.kind))).toEqual(new Set(['added']));
+
+    expect((await run('approve', '--all', '--note', 'first import', '--reviewer', 'ana')).code).toBe(0);
+    expect(await json('changes', '--json')).toEqual([]);
+
+    const out = join(dir, 'export');
+    expect((await run('export', '--out', out)).code).toBe(0);
+    const dataset = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'));
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(out, 'dataset.schema.json'), 'utf8')));
+    expect(validate(dataset), JSON.stringify(validate.errors)).toBe(true);
+    const codex = dataset.models.find((m: any) => m.id === 'openai/gpt-5.2-codex');
+    expect(codex.aliases).toEqual(expect.arrayContaining(['GPT-5.2 Codex', 'GPT-5.2-Codex']));
+    expect(codex.values.find((v: any) => v.field === 'input_price' && v.condition === '').sources.length).toBeGreaterThan(0);
+  });
+
+  it('queues nothing on a second offline sync, and does not re-extract unchanged snapshots', async () => {
+    const second = await json('sync', '--offline', '--json');
+    expect(second.sources.map((s: any) => s.outcome)).toEqual(second.sources.map(() => 'unchanged'));
+    expect(second.changes).toMatchObject({ queued: 0, pending: 0 });
+  });
+
+  it('queues exactly the moved price when a changed capture is ingested, and keeps both in history', async () => {
+    const entry = readManifest(DEFAULT_SNAPSHOTS_DIR).find((e) => e.source_id === 'aggregator-versus')!;
+    const body = readFileSync(join(DEFAULT_SNAPSHOTS_DIR, entry.file), 'utf8').replaceAll('$2.50', '$2.25');
+    const file = join(dir, 'versus-moved.txt');
+    writeFileSync(file, body);
+    expect((await run('ingest', file, '--source', 'aggregator-versus', '--observed-at', '2026-06-01', '--json')).code).toBe(0);
+
+    const pending = await json('changes', '--json');
+    expect(pending.map((c: any) => [c.model, c.field, c.condition, c.kind, c.old_value, c.new_value])).toEqual([
+      ['openai/gpt-4o-audio', 'input_price', '', 'changed', 2.5, 2.25],
+    ]);
+    expect((await run('approve', String(pending[0].id), '--reviewer', 'ana')).code).toBe(0);
+
+    const history = await json('history', 'openai/gpt-4o-audio', 'input_price', '--json');
+    expect(history.map((h: any) => [h.value, h.valid_from.slice(0, 10), h.valid_to?.slice(0, 10) ?? null])).toEqual([
+      [2.5, '2026-05-22', '2026-06-01'],
+      [2.25, '2026-06-01', null],
+    ]);
+    const atMay30 = await json('history', 'openai/gpt-4o-audio', 'input_price', '--at', '2026-05-30', '--json');
+    expect(atMay30.map((h: any) => h.value)).toEqual([2.5]);
+  });
+
+  it('reports a page with no figures as drift and removes or zeroes nothing', async () => {
+    const file = join(dir, 'docs-home.md');
+    writeFileSync(file, '# Welcome to the docs\n\nStart here: guides, API reference, and release notes.\n\n- [Quickstart](/quickstart)\n- [Models](/models)\n');
+    const before = await json('export', '--out', join(dir, 'before'), '--json');
+    const ingest = await run('ingest', file, '--source', 'aggregator-versus', '--json');
+    expect(ingest.code).toBe(1);
+    const report = ingest.json().sources.find((s: any) => s.source_id === 'aggregator-versus');
+    expect(report.outcome).toBe('drift');
+    expect(report.problems.join(' ')).toMatch(/no figures found/);
+    expect(await json('changes', '--json')).toEqual([]);
+    const after = await json('export', '--out', join(dir, 'after'), '--json');
+    expect(after.values).toBe(before.values);
+    const versus = (await json('sources', '--json')).find((s: any) => s.id === 'aggregator-versus');
+    expect(versus.consecutive_failures).toBe(1);
+    expect(versus.last_error).toMatch(/no figures found/);
+    expect(versus.basis.observed_at.slice(0, 10)).toBe('2026-06-01');
+  });
+
+  it('gives clear errors for unknown models, fields and sources', async () => {
+    const unknownModel = await run('explain', 'no-such-model');
+    expect(unknownModel.code).toBe(65);
+    expect(unknownModel.stderr).toMatch(/no model named "no-such-model"/);
+    expect((await run('explain', 'openai/gpt-5.2-codex', 'colour')).stderr).toMatch(/unknown field "colour"/);
+    expect((await run('sync', '--offline', '--source', 'nope')).stderr).toMatch(/unknown source id\(s\): nope/);
+  });
+});
