@@ -1,0 +1,296 @@
+import { Agent } from 'undici';
+import type { Source } from '../schema/source.ts';
+import type { Snapshot } from '../schema/snapshot.ts';
+import { createBrowserRenderer, chromiumPath, type BrowserRenderer } from './browser.ts';
+import { decodeBody } from './charset.ts';
+import { ACCEPT_HEADER, contentTypeProblem } from './content-type.ts';
+import { classifyError, FetchFailure } from './errors.ts';
+import { httpGet, type ExchangeLimits, type HttpResponse } from './http.ts';
+import { parseFetcherOptions, type FetcherOptions, type FetcherOptionsInput } from './options.ts';
+import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES, sleep } from './retry.ts';
+import { ALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
+import { createRequestScheduler } from './scheduler.ts';
+import { sha256Hex } from './snapshot-store.ts';
+import type { FetchOutcome, FetchState } from './types.ts';
+
+export interface Fetcher {
+  /** Never throws for a failing source: the failure is in the outcome. */
+  fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome>;
+  /** Every source, concurrently within the limits; outcomes in the order of `sources`. */
+  fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]>;
+  close(): Promise<void>;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ROBOTS_MAX_BYTES = 512 * 1024; // RFC 9309 asks crawlers to read at least 500 KiB
+const ROBOTS_MAX_REDIRECTS = 5;
+
+/** Counters of one source's fetch, filled in as it goes so a failure still reports them. */
+interface Progress {
+  attempts: number;
+  bytes: number;
+  httpStatus: number | null;
+}
+
+/** A 2xx body, decoded, ready to become a snapshot. */
+interface Page {
+  url: string;
+  status: number;
+  contentType: string | null;
+  text: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+type Result = Pick<FetchOutcome, 'status' | 'snapshot' | 'etag' | 'last_modified'>;
+
+interface RobotsVerdict {
+  rules: RobotsRules;
+  /** Set when robots.txt could not be read: RFC 9309 then means "assume everything is disallowed". */
+  unreadable?: string;
+}
+
+export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetcher {
+  const opts: FetcherOptions = parseFetcherOptions(options);
+  const agent = new Agent({
+    connect: { timeout: opts.connectTimeoutMs },
+    connections: opts.perHostConcurrency,
+    headersTimeout: opts.headersTimeoutMs,
+    bodyTimeout: opts.bodyTimeoutMs,
+  });
+  const scheduler = createRequestScheduler(opts);
+  const robotsByOrigin = new Map<string, Promise<RobotsVerdict>>();
+  const limits: ExchangeLimits = opts;
+  let renderer: BrowserRenderer | null = null;
+
+  const get = (url: string, headers: Record<string, string>, exchangeLimits = limits): Promise<HttpResponse> =>
+    scheduler.run(new URL(url).host, () => httpGet(agent, url, { 'user-agent': opts.userAgent, ...headers }, exchangeLimits));
+
+  async function readRobots(origin: string): Promise<RobotsVerdict> {
+    let url = `${origin}/robots.txt`;
+    for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
+      let response: HttpResponse;
+      try {
+        response = await get(url, { accept: 'text/plain' }, { ...limits, maxBodyBytes: ROBOTS_MAX_BYTES });
+      } catch (error) {
+        return { rules: ALLOW_ALL, unreadable: classifyError(error, url).message };
+      }
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(response.status) && location) {
+        url = new URL(location, url).href;
+        continue;
+      }
+      if (response.body) return { rules: parseRobots(decodeBody(response.body, null, 'text').text, opts.userAgent) };
+      // 4xx means "no rules"; 429 and 5xx mean the site is struggling, not that it allows everything.
+      if (response.status >= 400 && response.status < 500 && response.status !== 429) return { rules: ALLOW_ALL };
+      return { rules: ALLOW_ALL, unreadable: `HTTP ${response.status}` };
+    }
+    return { rules: ALLOW_ALL };
+  }
+
+  async function assertAllowed(source: Source, url: string): Promise<void> {
+    if (source.robots === 'ignore') return;
+    const { origin, host, pathname, search } = new URL(url);
+    let verdict = robotsByOrigin.get(origin);
+    if (!verdict) {
+      verdict = readRobots(origin);
+      robotsByOrigin.set(origin, verdict);
+      const { rules } = await verdict;
+      if (rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(rules.crawlDelayMs, opts.maxRetryAfterMs));
+    }
+    const { rules, unreadable } = await verdict;
+    if (unreadable) {
+      throw new FetchFailure(
+        'robots',
+        `robots.txt of ${origin} could not be read (${unreadable}); treated as disallow-all per RFC 9309. Retry later, or set "robots: ignore" on the source if you may fetch it anyway`,
+      );
+    }
+    if (!rules.isAllowed(pathname + search)) {
+      throw new FetchFailure('robots', `robots.txt of ${origin} disallows ${pathname}${search} for this user agent`);
+    }
+  }
+
+  /** How long to wait before retry number `retry`, or a failure if waiting would be impolite or pointless. */
+  function retryDelay(response: HttpResponse, retry: number): number {
+    const retryAfter = parseRetryAfter(response.headers['retry-after']);
+    if (retry > opts.maxRetries) {
+      throw new FetchFailure('http', `HTTP ${response.status} on all ${retry} attempts (${response.url})`, false, response.status);
+    }
+    if (retryAfter === null) return backoffMs(retry, opts.retryBaseMs);
+    if (retryAfter > opts.maxRetryAfterMs) {
+      throw new FetchFailure(
+        'http',
+        `HTTP ${response.status} asking to retry after ${Math.round(retryAfter / 1000)} s, beyond the ${Math.round(opts.maxRetryAfterMs / 1000)} s cap; not waiting (${response.url})`,
+        false,
+        response.status,
+      );
+    }
+    scheduler.pauseHost(new URL(response.url).host, retryAfter);
+    return retryAfter;
+  }
+
+  function conditionalHeaders(state: FetchState | null): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (state?.etag) headers['if-none-match'] = state.etag;
+    if (state?.last_modified) headers['if-modified-since'] = state.last_modified;
+    return headers;
+  }
+
+  async function fetchOverHttp(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
+    const headers = {
+      accept: ACCEPT_HEADER[source.format],
+      'accept-encoding': 'gzip, deflate, br',
+      ...conditionalHeaders(state),
+    };
+    let url = source.url;
+    const chain = [url];
+    let retries = 0;
+    for (;;) {
+      await assertAllowed(source, url);
+      progress.attempts++;
+      let response: HttpResponse;
+      try {
+        response = await get(url, headers);
+      } catch (error) {
+        const failure = classifyError(error, url);
+        if (!failure.retryable || retries >= opts.maxRetries) throw failure;
+        await sleep(backoffMs(++retries, opts.retryBaseMs));
+        continue;
+      }
+      progress.bytes += response.wireBytes;
+      progress.httpStatus = response.status;
+      const { status } = response;
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(status) && location) {
+        const next = new URL(location, url).href;
+        if (chain.includes(next)) {
+          throw new FetchFailure('redirect-loop', `redirect loop: ${[...chain, next].join(' -> ')}`, false, status);
+        }
+        chain.push(next);
+        if (chain.length - 1 > opts.maxRedirects) {
+          throw new FetchFailure('too-many-redirects', `more than ${opts.maxRedirects} redirects from ${source.url}`, false, status);
+        }
+        url = next;
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(status)) {
+        await sleep(retryDelay(response, ++retries));
+        continue;
+      }
+      if (status === 304 && state) {
+        return {
+          status: 'unchanged',
+          etag: response.headers.etag ?? state.etag,
+          last_modified: response.headers['last-modified'] ?? state.last_modified,
+        };
+      }
+      if (!response.body) throw new FetchFailure('http', `HTTP ${status} (${url})`, false, status);
+      const contentType = response.headers['content-type'] ?? null;
+      const page: Page = {
+        url,
+        status,
+        contentType,
+        text: decodeBody(response.body, contentType, source.format).text,
+        etag: response.headers.etag ?? null,
+        lastModified: response.headers['last-modified'] ?? null,
+      };
+      return toResult(source, state, page);
+    }
+  }
+
+  async function fetchInBrowser(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
+    await assertAllowed(source, source.url);
+    renderer ??= createBrowserRenderer({
+      executablePath: chromiumPath(opts.chromiumPath),
+      userAgent: opts.userAgent,
+      timeoutMs: opts.browserTimeoutMs,
+    });
+    const browser = renderer;
+    progress.attempts++;
+    const rendered = await scheduler.run(new URL(source.url).host, () => browser.render(source.url));
+    progress.httpStatus = rendered.status;
+    progress.bytes += Buffer.byteLength(rendered.html);
+    if (rendered.status < 200 || rendered.status >= 300) {
+      throw new FetchFailure('http', `HTTP ${rendered.status} (${rendered.url})`, false, rendered.status);
+    }
+    if (Buffer.byteLength(rendered.html) > opts.maxBodyBytes) {
+      throw new FetchFailure('too-large', `rendered page exceeds the ${opts.maxBodyBytes}-byte limit (${rendered.url})`);
+    }
+    const page: Page = { ...rendered, text: rendered.html, etag: null, lastModified: null };
+    return toResult(source, state, page);
+  }
+
+  function toResult(source: Source, state: FetchState | null, page: Page): Result {
+    const problem = contentTypeProblem(page.contentType, source.format, page.text);
+    if (problem) throw new FetchFailure('content-type', `${problem} (${page.url})`, false, page.status);
+    const sha256 = sha256Hex(page.text);
+    const validators = { etag: page.etag, last_modified: page.lastModified };
+    if (state?.sha256 === sha256) return { status: 'unchanged', ...validators };
+    const snapshot: Snapshot = {
+      source_id: source.id,
+      sha256,
+      observed_at: new Date().toISOString(),
+      url: page.url,
+      format: source.format,
+      content_type: page.contentType,
+      body: page.text,
+    };
+    return { status: 'fetched', snapshot, ...validators };
+  }
+
+  async function fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome> {
+    const started = performance.now();
+    const progress: Progress = { attempts: 0, bytes: 0, httpStatus: null };
+    const counters = () => ({
+      source_id: source.id,
+      http_status: progress.httpStatus,
+      attempts: progress.attempts,
+      ms: Math.round(performance.now() - started),
+      bytes: progress.bytes,
+    });
+    try {
+      const result =
+        source.render === 'browser'
+          ? await fetchInBrowser(source, state, progress)
+          : await fetchOverHttp(source, state, progress);
+      return { ...counters(), ...result };
+    } catch (error) {
+      const failure = classifyError(error, source.url);
+      return {
+        ...counters(),
+        status: 'failed',
+        // The last good validators stay valid: a failed fetch must not make the next one unconditional.
+        etag: state?.etag ?? null,
+        last_modified: state?.last_modified ?? null,
+        http_status: failure.httpStatus ?? progress.httpStatus,
+        error: { class: failure.errorClass, message: failure.message },
+      };
+    }
+  }
+
+  async function fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]> {
+    let done = 0;
+    let failed = 0;
+    return Promise.all(
+      sources.map(async (source) => {
+        const outcome = await fetchSource(source, states.get(source.id) ?? null);
+        done++;
+        if (outcome.status === 'failed') failed++;
+        try {
+          opts.onProgress?.({ done, total: sources.length, failed, outcome });
+        } catch {
+          // A broken progress display must not cost us the fetch results.
+        }
+        return outcome;
+      }),
+    );
+  }
+
+  return {
+    fetchSource,
+    fetchAll,
+    async close() {
+      await Promise.all([agent.close(), renderer?.close()]);
+    },
+  };
+}

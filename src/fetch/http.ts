@@ -1,0 +1,169 @@
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import { classifyError, FetchFailure } from './errors.ts';
+
+export interface ExchangeLimits {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** One HTTP response as the fetcher needs it; `body` is null unless the status was 2xx. */
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  wireBytes: number;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function decoderFor(encoding: string, url: string): Transform | null {
+  switch (encoding) {
+    case 'identity':
+    case '':
+      return null;
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      throw new FetchFailure('http', `unsupported content-encoding "${encoding}" (${url})`);
+  }
+}
+
+function tooLarge(url: string, limit: number, what: string): FetchFailure {
+  return new FetchFailure('too-large', `${what} exceeds the ${limit}-byte limit; cut off (${url})`);
+}
+
+/**
+ * Stream the body through its content-encodings, stopping as soon as either the wire bytes or
+ * the decoded bytes pass the cap: a small gzip that inflates to gigabytes is cut off, not buffered.
+ */
+async function readCappedBody(
+  body: Dispatcher.ResponseData['body'],
+  contentEncoding: string,
+  url: string,
+  limits: ExchangeLimits,
+  deadlines: { signal: AbortSignal; bodyActive(): void },
+): Promise<{ bytes: Buffer; wireBytes: number }> {
+  const decoders = contentEncoding
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .reverse()
+    .map((e) => decoderFor(e, url))
+    .filter((d): d is Transform => d !== null);
+  let wireBytes = 0;
+  const countWire = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      wireBytes += chunk.length;
+      deadlines.bodyActive();
+      if (wireBytes > limits.maxBodyBytes) callback(tooLarge(url, limits.maxBodyBytes, 'response body'));
+      else callback(null, chunk);
+    },
+  });
+  const chunks: Buffer[] = [];
+  let decodedBytes = 0;
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      decodedBytes += chunk.length;
+      if (decodedBytes > limits.maxBodyBytes) return callback(tooLarge(url, limits.maxBodyBytes, 'decoded body'));
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  await pipeline([body, countWire, ...decoders, collect], { signal: deadlines.signal });
+  return { bytes: Buffer.concat(chunks, decodedBytes), wireBytes };
+}
+
+/**
+ * Deadlines for one exchange on a single AbortController. undici's own headers/body timeouts
+ * tick at about one-second resolution, so they stay only as a backstop behind these.
+ */
+function exchangeDeadlines(url: string, limits: ExchangeLimits) {
+  const controller = new AbortController();
+  const timers = new Set<NodeJS.Timeout>();
+  const after = (ms: number, failure: FetchFailure) => {
+    const timer = setTimeout(() => controller.abort(failure), ms);
+    timers.add(timer);
+    return timer;
+  };
+  const stop = (timer?: NodeJS.Timeout) => {
+    if (!timer) return;
+    clearTimeout(timer);
+    timers.delete(timer);
+  };
+  const timeout = (what: string, ms: number) => new FetchFailure('timeout', `${what} within ${ms} ms (${url})`, true);
+  after(limits.requestTimeoutMs, timeout('request not complete', limits.requestTimeoutMs));
+  const headersTimer = after(limits.headersTimeoutMs, timeout('no response headers', limits.headersTimeoutMs));
+  let bodyTimer: NodeJS.Timeout | undefined;
+  return {
+    signal: controller.signal,
+    headersArrived: () => stop(headersTimer),
+    /** Restart the idle timer: called on every body chunk. */
+    bodyActive: () => {
+      stop(bodyTimer);
+      bodyTimer = after(limits.bodyTimeoutMs, timeout('response body stalled: no data', limits.bodyTimeoutMs));
+    },
+    /** The deadline that fired, if one did: the error to report instead of a generic abort. */
+    reason: () => (controller.signal.aborted && controller.signal.reason instanceof FetchFailure ? controller.signal.reason : null),
+    clear: () => timers.forEach(clearTimeout),
+  };
+}
+
+/** A single GET: no retries, no redirects followed; those are the caller's decisions. */
+export async function httpGet(
+  dispatcher: Dispatcher,
+  url: string,
+  headers: Record<string, string>,
+  limits: ExchangeLimits,
+): Promise<HttpResponse> {
+  const deadlines = exchangeDeadlines(url, limits);
+  let status: number | null = null;
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      dispatcher,
+      headers,
+      headersTimeout: limits.headersTimeoutMs,
+      bodyTimeout: limits.bodyTimeoutMs,
+      signal: deadlines.signal,
+    });
+    deadlines.headersArrived();
+    status = response.statusCode;
+    const responseHeaders = flattenHeaders(response.headers);
+    const { body } = response;
+    if (status < 200 || status >= 300) {
+      // Drain a little so the connection can be reused; a bigger or stalled body just closes it.
+      await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      return { url, status, headers: responseHeaders, body: null, wireBytes: 0 };
+    }
+    const declaredLength = Number(responseHeaders['content-length']);
+    if (Number.isFinite(declaredLength) && declaredLength > limits.maxBodyBytes) {
+      body.destroy();
+      throw tooLarge(url, limits.maxBodyBytes, `declared content-length ${declaredLength}`);
+    }
+    deadlines.bodyActive();
+    const encoding = responseHeaders['content-encoding'] ?? '';
+    const { bytes, wireBytes } = await readCappedBody(body, encoding, url, limits, deadlines);
+    return { url, status, headers: responseHeaders, body: bytes, wireBytes };
+  } catch (error) {
+    const failure = deadlines.reason() ?? classifyError(error, url);
+    throw new FetchFailure(failure.errorClass, failure.message, failure.retryable, status);
+  } finally {
+    deadlines.clear();
+  }
+}

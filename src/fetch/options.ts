@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { FetchOutcome } from './types.ts';
+
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  failed: number;
+  outcome: FetchOutcome;
+}
+
+const ms = (fallback: number) => z.number().int().min(0).default(fallback);
+const count = (fallback: number) => z.number().int().min(1).default(fallback);
+
+/**
+ * The fetcher's knobs, validated once at the boundary so a typo (a negative delay, a string
+ * where a number belongs) fails loudly at start-up instead of quietly making the job impolite.
+ */
+export const FetcherOptionsSchema = z
+  .object({
+    userAgent: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+\/\S+/, 'userAgent must start with a product token such as "model-ledger/0.1"')
+      .refine((ua) => /https?:\/\/|@/.test(ua), 'userAgent must name a contact URL (or e-mail) so site owners can reach us')
+      .default('model-ledger/0.1 (+https://github.com/model-ledger/model-ledger)'),
+    globalConcurrency: count(8),
+    perHostConcurrency: count(2),
+    perHostDelayMs: ms(1000),
+    connectTimeoutMs: ms(10_000),
+    headersTimeoutMs: ms(30_000),
+    bodyTimeoutMs: ms(30_000),
+    /** Whole-exchange deadline: the body timeout only catches idle gaps, not a trickle. */
+    requestTimeoutMs: ms(120_000),
+    maxRetries: z.number().int().min(0).max(10).default(3),
+    retryBaseMs: ms(500),
+    maxRetryAfterMs: ms(60_000),
+    maxRedirects: z.number().int().min(0).max(30).default(5),
+    maxBodyBytes: count(10 * 1024 * 1024),
+    /** Chromium for `render: browser` sources; falls back to $CHROMIUM_PATH, then /usr/bin/chromium. */
+    chromiumPath: z.string().optional(),
+    browserTimeoutMs: ms(30_000),
+    onProgress: z
+      .custom<(event: ProgressEvent) => void>((v) => typeof v === 'function', 'onProgress must be a function')
+      .optional(),
+  })
+  .strict();
+
+export type FetcherOptions = z.output<typeof FetcherOptionsSchema>;
+export type FetcherOptionsInput = z.input<typeof FetcherOptionsSchema>;
+
+export function parseFetcherOptions(options: Partial<FetcherOptionsInput> = {}): FetcherOptions {
+  const parsed = FetcherOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
+    throw new Error(`invalid fetcher options: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

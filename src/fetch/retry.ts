@@ -1,0 +1,23 @@
+/** Statuses that say "try again later" rather than "this is wrong". */
+export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Retry-After as a wait in ms: delta-seconds or an HTTP-date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - nowMs);
+}
+
+/**
+ * Exponential backoff with "equal jitter": half of the doubled delay is fixed and half random,
+ * so the waits still grow while parallel clients spread out instead of retrying in lockstep.
+ */
+export function backoffMs(retry: number, baseMs: number, random: () => number = Math.random): number {
+  const ceiling = baseMs * 2 ** Math.max(0, retry - 1);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,95 @@
+/**
+ * Decides when a request may start: at most `globalConcurrency` in flight overall, at most
+ * `perHostConcurrency` per host, and starts to one host at least `perHostDelayMs` apart.
+ * Waiting requests are queued per host, so a crowded host never holds slots another host
+ * could use, and a host can be paused (Retry-After) without blocking the rest.
+ */
+export interface RequestScheduler {
+  run<T>(host: string, task: () => Promise<T>): Promise<T>;
+  /** Start nothing on `host` for `ms`: a server asked us to back off. */
+  pauseHost(host: string, ms: number): void;
+  /** Raise the gap between starts on `host` (robots.txt Crawl-delay). */
+  setHostDelay(host: string, delayMs: number): void;
+}
+
+interface HostState {
+  queue: Array<() => void>;
+  active: number;
+  nextStartMs: number;
+  delayMs: number;
+}
+
+export function createRequestScheduler(limits: {
+  globalConcurrency: number;
+  perHostConcurrency: number;
+  perHostDelayMs: number;
+}): RequestScheduler {
+  const hosts = new Map<string, HostState>();
+  let active = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  const hostState = (host: string): HostState => {
+    let state = hosts.get(host);
+    if (!state) {
+      state = { queue: [], active: 0, nextStartMs: 0, delayMs: limits.perHostDelayMs };
+      hosts.set(host, state);
+    }
+    return state;
+  };
+
+  function pump(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    let wakeAt = Infinity;
+    let started = true;
+    // Round-robin over hosts, one start each per pass, so no host starves the others.
+    while (started && active < limits.globalConcurrency) {
+      started = false;
+      const now = performance.now();
+      for (const state of hosts.values()) {
+        if (active >= limits.globalConcurrency) break;
+        if (state.queue.length === 0 || state.active >= limits.perHostConcurrency) continue;
+        if (state.nextStartMs > now) {
+          wakeAt = Math.min(wakeAt, state.nextStartMs);
+          continue;
+        }
+        state.active++;
+        active++;
+        state.nextStartMs = now + state.delayMs;
+        state.queue.shift()!();
+        started = true;
+      }
+    }
+    if (wakeAt !== Infinity && active < limits.globalConcurrency) {
+      timer = setTimeout(pump, Math.max(1, Math.ceil(wakeAt - performance.now())));
+    }
+  }
+
+  return {
+    run<T>(host: string, task: () => Promise<T>): Promise<T> {
+      const state = hostState(host);
+      return new Promise<T>((resolve, reject) => {
+        state.queue.push(() => {
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              state.active--;
+              active--;
+              pump();
+            });
+        });
+        pump();
+      });
+    },
+    pauseHost(host, ms) {
+      const state = hostState(host);
+      state.nextStartMs = Math.max(state.nextStartMs, performance.now() + ms);
+    },
+    setHostDelay(host, delayMs) {
+      const state = hostState(host);
+      state.delayMs = Math.max(state.delayMs, delayMs);
+    },
+  };
+}

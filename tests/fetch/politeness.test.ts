@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFetcher } from '../../src/fetch/index.ts';
+import { FAST, html, makeSource, startServer, type Route, type TestServer } from './server.ts';
+
+const PAGE = '<html><body><table><tr><td>GPT-5.2 Codex</td><td>400K</td></tr></table></body></html>';
+
+const slowPage =
+  (ms: number): Route =>
+  (req, res, hit) =>
+    void setTimeout(() => html(PAGE)(req, res, hit), ms);
+
+describe('politeness', () => {
+  const servers: TestServer[] = [];
+  const serve = async (...args: Parameters<typeof startServer>) => {
+    const server = await startServer(...args);
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it('obeys a robots.txt disallow, fetches robots.txt once per origin, and never requests the page', async () => {
+    const server = await serve({
+      '/robots.txt': (_req, res) =>
+        void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\nAllow: /private/ok\n'),
+      '/private/prices': html(PAGE),
+      '/private/ok': html(PAGE),
+      '/public': html(PAGE),
+    });
+    const fetcher = createFetcher(FAST);
+    const [blocked, allowedBySpecificRule, open] = await fetcher.fetchAll(
+      [
+        makeSource({ id: 'blocked', url: `${server.origin}/private/prices` }),
+        makeSource({ id: 'allowed', url: `${server.origin}/private/ok` }),
+        makeSource({ id: 'open', url: `${server.origin}/public` }),
+      ],
+      new Map(),
+    );
+    await fetcher.close();
+    expect(blocked.status).toBe('failed');
+    expect(blocked.error?.class).toBe('robots');
+    expect(blocked.attempts).toBe(0);
+    expect(server.hits('/private/prices')).toHaveLength(0);
+    expect(allowedBySpecificRule.status).toBe('fetched');
+    expect(open.status).toBe('fetched');
+    expect(server.hits('/robots.txt')).toHaveLength(1);
+  });
+
+  it('skips robots.txt only for a source that says robots: ignore', async () => {
+    const server = await serve({
+      '/robots.txt': (_req, res) => void res.writeHead(200).end('User-agent: model-ledger\nDisallow: /\n'),
+      '/page': html(PAGE),
+    });
+    const fetcher = createFetcher(FAST);
+    const obeying = await fetcher.fetchSource(makeSource({ url: `${server.origin}/page` }), null);
+    const ignoring = await fetcher.fetchSource(makeSource({ url: `${server.origin}/page`, robots: 'ignore' }), null);
+    await fetcher.close();
+    expect(obeying.error?.class).toBe('robots');
+    expect(ignoring.status).toBe('fetched');
+    expect(server.hits('/page')).toHaveLength(1);
+  });
+
+  it('treats an unreadable robots.txt (5xx) as disallow-all, and a missing one (404) as allow-all', async () => {
+    const broken = await serve({ '/robots.txt': (_req, res) => void res.writeHead(500).end(), '/page': html(PAGE) });
+    const missing = await serve({ '/page': html(PAGE) });
+    const fetcher = createFetcher(FAST);
+    const [fromBroken, fromMissing] = await fetcher.fetchAll(
+      [makeSource({ id: 'a', url: `${broken.origin}/page` }), makeSource({ id: 'b', url: `${missing.origin}/page` })],
+      new Map(),
+    );
+    await fetcher.close();
+    expect(fromBroken.error?.class).toBe('robots');
+    expect(fromBroken.error?.message).toMatch(/HTTP 500.*robots: ignore/);
+    expect(broken.hits('/page')).toHaveLength(0);
+    expect(fromMissing.status).toBe('fetched');
+  });
+
+  it('keeps the minimum delay between requests to one host', async () => {
+    const delayMs = 120;
+    const server = await serve(Object.fromEntries([0, 1, 2, 3].map((i) => [`/p${i}`, html(PAGE)])));
+    const fetcher = createFetcher({ ...FAST, perHostDelayMs: delayMs, perHostConcurrency: 4, globalConcurrency: 8 });
+    const sources = [0, 1, 2, 3].map((i) => makeSource({ id: `p${i}`, url: `${server.origin}/p${i}` }));
+    const outcomes = await fetcher.fetchAll(sources, new Map());
+    await fetcher.close();
+    expect(outcomes.every((o) => o.status === 'fetched')).toBe(true);
+    expect(server.requests[0].path).toBe('/robots.txt'); // robots.txt is a request to the host too
+    const pages = server.requests.filter((r) => r.path.startsWith('/p')).map((r) => r.at);
+    const gaps = pages.slice(1).map((at, i) => at - pages[i]);
+    expect(gaps).toHaveLength(3);
+    // Arrival times carry a few ms of loopback and event-loop jitter (client and server share this
+    // process); a limiter that did not wait would show gaps near 0 ms.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(delayMs - 5);
+  });
+
+  it('does not make one host wait for another host’s delay', async () => {
+    const a = await serve({ '/1': html(PAGE), '/2': html(PAGE) });
+    const b = await serve({ '/1': html(PAGE), '/2': html(PAGE) });
+    const fetcher = createFetcher({ ...FAST, perHostDelayMs: 300 });
+    const sources = [a, b].flatMap((s, i) =>
+      ['/1', '/2'].map((p) => makeSource({ id: `h${i}${p.slice(1)}`, url: `${s.origin}${p}`, robots: 'ignore' })),
+    );
+    const started = performance.now();
+    await fetcher.fetchAll(sources, new Map());
+    await fetcher.close();
+    // Two hosts in parallel, one delay each: about 300 ms, not the 900 ms of one queue.
+    expect(performance.now() - started).toBeLessThan(800);
+    expect(a.hits('/1')[0].at - b.hits('/1')[0].at).toBeLessThan(100);
+  });
+
+  it('limits concurrent requests per host and overall', async () => {
+    const paths = Array.from({ length: 6 }, (_, i) => `/slow${i}`);
+    const a = await serve(Object.fromEntries(paths.map((p) => [p, slowPage(60)])));
+    const b = await serve(Object.fromEntries(paths.map((p) => [p, slowPage(60)])));
+    const fetcher = createFetcher({ ...FAST, perHostConcurrency: 2, globalConcurrency: 3 });
+    const sources = [a, b].flatMap((s, i) =>
+      paths.map((p) => makeSource({ id: `s${i}${p.slice(5)}`, url: `${s.origin}${p}`, robots: 'ignore' })),
+    );
+    const outcomes = await fetcher.fetchAll(sources, new Map());
+    await fetcher.close();
+    expect(outcomes.every((o) => o.status === 'fetched')).toBe(true);
+    expect(a.maxInFlight()).toBe(2);
+    expect(b.maxInFlight()).toBe(2);
+    // Overall: the two servers' busiest moments overlap by at most the global limit.
+    const all = [...a.requests, ...b.requests].map((r) => r.at).sort((x, y) => x - y);
+    const inWindow = all.map((t) => all.filter((u) => u >= t && u < t + 50).length);
+    expect(Math.max(...inWindow)).toBeLessThanOrEqual(3);
+  });
+
+  it('isolates one failing source among healthy ones and reports progress for each', async () => {
+    const server = await serve({
+      '/a': html(PAGE),
+      '/b': (_req, res) => void res.writeHead(500).end(),
+      '/c': html(PAGE),
+      '/d': html(PAGE),
+    });
+    const events: Array<{ done: number; total: number; failed: number; id: string }> = [];
+    const fetcher = createFetcher({
+      ...FAST,
+      onProgress: (e) => void events.push({ done: e.done, total: e.total, failed: e.failed, id: e.outcome.source_id }),
+    });
+    const previous = { etag: '"old"', last_modified: 'Mon, 30 Jun 2025 00:00:00 GMT', sha256: 'a'.repeat(64) };
+    const outcomes = await fetcher.fetchAll(
+      ['a', 'b', 'c', 'd'].map((id) => makeSource({ id, url: `${server.origin}/${id}` })),
+      new Map([['b', previous]]),
+    );
+    await fetcher.close();
+    expect(outcomes.map((o) => [o.source_id, o.status])).toEqual([
+      ['a', 'fetched'],
+      ['b', 'failed'],
+      ['c', 'fetched'],
+      ['d', 'fetched'],
+    ]);
+    expect(outcomes[1]).toMatchObject({ http_status: 500, attempts: FAST.maxRetries + 1, error: { class: 'http' } });
+    // The failed source keeps its last good validators, so the next sync still asks conditionally.
+    expect(outcomes[1]).toMatchObject({ etag: '"old"', last_modified: previous.last_modified });
+    expect(outcomes[1].snapshot).toBeUndefined();
+    expect(events).toHaveLength(4);
+    expect(events.map((e) => e.done)).toEqual([1, 2, 3, 4]);
+    expect(events.at(-1)).toMatchObject({ done: 4, total: 4, failed: 1 });
+    expect(events.find((e) => e.id === 'b')).toBeDefined();
+  });
+});

@@ -1,0 +1,184 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createFetcher,
+  createProgressReporter,
+  parseFetcherOptions,
+  readSnapshotFile,
+  sha256Hex,
+  writeSnapshotFile,
+  type FetchOutcome,
+} from '../../src/fetch/index.ts';
+import { backoffMs, parseRetryAfter } from '../../src/fetch/retry.ts';
+import { parseRobots } from '../../src/fetch/robots.ts';
+import type { Snapshot } from '../../src/schema/snapshot.ts';
+
+const UA = 'model-ledger/0.1 (+https://example.org/model-ledger)';
+
+describe('robots.txt rules', () => {
+  const robots = `
+# comments are ignored
+User-agent: *
+Disallow: /
+Allow: /pricing
+Allow: /docs/*.html$
+
+User-agent: other-bot
+User-agent: model-ledger
+Disallow: /private/
+Allow: /private/public
+Crawl-delay: 2
+`;
+  const ours = parseRobots(robots, UA);
+  const someoneElse = parseRobots(robots, 'curious-bot/1.0 (+https://example.org)');
+
+  it('uses the group that names our product token, not the * group', () => {
+    expect(ours.isAllowed('/anything')).toBe(true);
+    expect(ours.isAllowed('/private/keys')).toBe(false);
+    expect(ours.crawlDelayMs).toBe(2000);
+  });
+
+  it('lets the longest matching rule win', () => {
+    expect(ours.isAllowed('/private/public/prices')).toBe(true);
+    expect(someoneElse.isAllowed('/pricing/models')).toBe(true);
+    expect(someoneElse.isAllowed('/blog')).toBe(false);
+  });
+
+  it('supports * and $ patterns', () => {
+    expect(someoneElse.isAllowed('/docs/models/gpt.html')).toBe(true);
+    expect(someoneElse.isAllowed('/docs/models/gpt.html?tab=1')).toBe(false);
+  });
+
+  it('prefers allow on a tie and always allows robots.txt itself', () => {
+    const tie = parseRobots('User-agent: *\nDisallow: /page\nAllow: /page\n', UA);
+    expect(tie.isAllowed('/page')).toBe(true);
+    expect(parseRobots('User-agent: *\nDisallow: /\n', UA).isAllowed('/robots.txt')).toBe(true);
+  });
+
+  it('allows everything when no group applies or the file is empty', () => {
+    expect(parseRobots('User-agent: other\nDisallow: /\n', UA).isAllowed('/x')).toBe(true);
+    expect(parseRobots('', UA).isAllowed('/x')).toBe(true);
+  });
+});
+
+describe('retry timing', () => {
+  it('reads Retry-After as seconds or as an HTTP-date', () => {
+    const now = Date.parse('2025-07-01T10:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Tue, 01 Jul 2025 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue, 01 Jul 2025 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+
+  it('backs off exponentially with jitter inside [half, full] of the doubled delay', () => {
+    expect([1, 2, 3].map((n) => backoffMs(n, 100, () => 0))).toEqual([50, 100, 200]);
+    expect([1, 2, 3].map((n) => backoffMs(n, 100, () => 1))).toEqual([100, 200, 400]);
+  });
+});
+
+describe('fetcher options', () => {
+  it('fills defaults', () => {
+    const options = parseFetcherOptions();
+    expect(options.userAgent).toMatch(/^model-ledger\//);
+    expect(options.maxRetries).toBe(3);
+    expect(options.perHostDelayMs).toBeGreaterThan(0);
+  });
+
+  it('rejects bad values with a message naming the option', () => {
+    expect(() => createFetcher({ perHostDelayMs: -1 })).toThrow(/perHostDelayMs/);
+    expect(() => createFetcher({ globalConcurrency: 0 })).toThrow(/globalConcurrency/);
+    expect(() => createFetcher({ userAgent: 'model-ledger/0.1' })).toThrow(/contact/);
+    expect(() => createFetcher({ userAgent: 'Mozilla/5.0 (+https://example.org)', retries: 2 } as never)).toThrow(/retries/);
+  });
+});
+
+describe('snapshot file store', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'snapshots-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const snapshot = (body: string, source_id = 'aggregator-a'): Snapshot => ({
+    source_id,
+    sha256: sha256Hex(body),
+    observed_at: '2025-07-01T10:00:00.000Z',
+    url: 'https://example.org/pricing',
+    format: 'html',
+    content_type: 'text/html',
+    body,
+  });
+
+  it('stores identical bodies once, under <source_id>/<sha256>.<ext>', async () => {
+    const first = await writeSnapshotFile(dir, snapshot('<p>$1.75</p>'));
+    const again = await writeSnapshotFile(dir, { ...snapshot('<p>$1.75</p>'), observed_at: '2025-07-08T10:00:00Z' });
+    const changed = await writeSnapshotFile(dir, snapshot('<p>$3.00</p>'));
+    expect(first).toBe(`aggregator-a/${sha256Hex('<p>$1.75</p>')}.html`);
+    expect(again).toBe(first);
+    expect(changed).not.toBe(first);
+    expect(readdirSync(path.join(dir, 'aggregator-a')).sort()).toEqual([path.basename(first), path.basename(changed)].sort());
+    expect(await readSnapshotFile(dir, first)).toBe('<p>$1.75</p>');
+  });
+
+  it('refuses a snapshot whose body does not match its hash, and a file that was altered', async () => {
+    await expect(writeSnapshotFile(dir, { ...snapshot('a'), body: 'b' })).rejects.toThrow(/does not hash/);
+    const stored = await writeSnapshotFile(dir, snapshot('original', 'aggregator-b'));
+    writeFileSync(path.join(dir, stored), 'tampered');
+    await expect(readSnapshotFile(dir, stored)).rejects.toThrow(/corrupt/);
+  });
+
+  it('refuses paths that could escape the store', async () => {
+    await expect(writeSnapshotFile(dir, snapshot('x', '../etc'))).rejects.toThrow(/unsafe source id/);
+    await expect(readSnapshotFile(dir, '../outside.html')).rejects.toThrow(/not a snapshot path/);
+  });
+});
+
+describe('progress reporter', () => {
+  const outcome = (source_id: string, status: FetchOutcome['status']): FetchOutcome => ({
+    source_id,
+    status,
+    etag: null,
+    last_modified: null,
+    http_status: status === 'failed' ? 503 : 200,
+    attempts: status === 'failed' ? 4 : 1,
+    ms: 12,
+    bytes: 2048,
+    ...(status === 'failed' ? { error: { class: 'http' as const, message: 'HTTP 503 on all 4 attempts' } } : {}),
+  });
+  const capture = () => {
+    let text = '';
+    return { stream: { write: (chunk: string) => (text += chunk) }, text: () => text };
+  };
+
+  it('prints one plain line per source when not on a terminal', () => {
+    const out = capture();
+    const reporter = createProgressReporter({ tty: false, quiet: false, stream: out.stream });
+    reporter.onProgress({ done: 1, total: 2, failed: 0, outcome: outcome('a', 'fetched') });
+    reporter.onProgress({ done: 2, total: 2, failed: 1, outcome: outcome('b', 'failed') });
+    reporter.done();
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[1\/2\] fetched\s+a HTTP 200/);
+    expect(lines[1]).toMatch(/^\[2\/2\] failed\s+b HTTP 503 http: HTTP 503 on all 4 attempts/);
+    expect(out.text()).not.toContain('\r');
+  });
+
+  it('redraws one status line on a terminal, keeping failures above it', () => {
+    const out = capture();
+    const reporter = createProgressReporter({ tty: true, quiet: false, stream: out.stream });
+    reporter.onProgress({ done: 1, total: 3, failed: 1, outcome: outcome('b', 'failed') });
+    reporter.onProgress({ done: 2, total: 3, failed: 1, outcome: outcome('a', 'unchanged') });
+    reporter.done();
+    expect(out.text()).toContain('failed    b');
+    expect(out.text()).toContain('\r\x1b[2Ksources 2/3, 1 failed');
+    expect(out.text().endsWith('\n')).toBe(true);
+    expect(out.text()).not.toContain('unchanged  a');
+  });
+
+  it('prints nothing when quiet', () => {
+    const out = capture();
+    const reporter = createProgressReporter({ tty: true, quiet: true, stream: out.stream });
+    reporter.onProgress({ done: 1, total: 1, failed: 1, outcome: outcome('b', 'failed') });
+    reporter.done();
+    expect(out.text()).toBe('');
+  });
+});
