@@ -1,0 +1,164 @@
+/**
+ * The pieces every extractor shares: building a claim (unit, sorted condition, sanity bounds),
+ * deduplicating repeated readings of one figure, and turning expectations into drift reports.
+ */
+import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
+import { FIELDS, type FieldName } from '../schema/fields.ts';
+import type { Source } from '../schema/source.ts';
+import { canonicalModelId } from '../normalize/identity.ts';
+import { boundsAnomaly } from '../normalize/units.ts';
+
+const UNIT_BY_KIND: Record<string, string | null> = {
+  tokens: 'tokens',
+  usd_per_mtok: 'USD/1M tokens',
+  count: 'count',
+  date: null,
+  string: null,
+  boolean: null,
+};
+
+export function unitOf(field: FieldName): string | null {
+  return UNIT_BY_KIND[FIELDS[field].kind] ?? null;
+}
+
+/** Conditions combine with ';' in sorted order; empty parts vanish. */
+export function joinConditions(...parts: Array<string | undefined | null>): string {
+  // Fast path (most claims): at most one simple part. Extraction of big files runs this per claim.
+  let single = '';
+  let count = 0;
+  for (const p of parts) {
+    if (!p) continue;
+    count += 1;
+    single = p;
+  }
+  if (count === 0) return '';
+  if (count === 1 && !single.includes(';') && single.trim() === single) return single;
+  const all = parts.flatMap((p) => (p ? p.split(';') : [])).map((p) => p.trim()).filter(Boolean);
+  return [...new Set(all)].sort().join(';');
+}
+
+export interface ClaimInput {
+  /** The model name as printed. */
+  name: string;
+  /** Canonical id when the extractor already knows it; otherwise derived from `name`. */
+  model?: string;
+  field: FieldName;
+  value: ClaimValue;
+  condition?: string;
+  locator: string;
+  quote: string;
+  confidence: number;
+  /** Why the figure is doubtful even inside its bounds (kept on the claim as an anomaly). */
+  anomaly?: string;
+}
+
+export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim {
+  const claim: ExtractedClaim = {
+    model: input.model ?? canonicalModelId(input.name, provider),
+    model_name: input.name,
+    field: input.field,
+    value: input.value,
+    unit: unitOf(input.field),
+    condition: joinConditions(input.condition),
+    locator: input.locator,
+    quote: input.quote,
+    confidence: input.confidence,
+  };
+  const anomaly = input.anomaly ?? boundsAnomaly(input.field, input.value);
+  if (anomaly) claim.anomaly = anomaly;
+  return claim;
+}
+
+/** Tables and JSON pointers pin a figure down better than a sentence does. */
+function locatorRank(locator: string): number {
+  if (locator.includes('sentence')) return 2;
+  if (locator.startsWith('/') || locator.startsWith('table')) return 0;
+  return 1;
+}
+
+function better(a: ExtractedClaim, b: ExtractedClaim): boolean {
+  const rank = locatorRank(a.locator) - locatorRank(b.locator);
+  if (rank !== 0) return rank < 0;
+  return a.confidence > b.confidence;
+}
+
+/**
+ * One claim per (model, field, condition, value): a page repeating a figure in a table and in
+ * prose says it once, from the most precise place. Different values stay: the reconciler decides.
+ */
+export function dedupeClaims(claims: readonly ExtractedClaim[]): ExtractedClaim[] {
+  const kept = new Map<string, ExtractedClaim>();
+  for (const claim of claims) {
+    const key = `${claim.model}\u0000${claim.field}\u0000${claim.condition}\u0000${typeof claim.value}:${String(claim.value)}`;
+    const current = kept.get(key);
+    if (!current || better(claim, current)) kept.set(key, claim);
+  }
+  return [...kept.values()];
+}
+
+export interface Expectations {
+  min_models: number;
+  fields: string[];
+}
+
+/** What an extractor (and its source file) expects a healthy page to yield. */
+export function mergeExpectations(own: Partial<Expectations>, source?: Pick<Source, 'expect'>): Expectations {
+  const fromSource = source?.expect;
+  return {
+    min_models: Math.max(own.min_models ?? 1, fromSource?.min_models ?? 0),
+    fields: [...new Set([...(own.fields ?? []), ...(fromSource?.fields ?? [])])],
+  };
+}
+
+/** Drift: expectations the claims do not meet. Never an exception, never a guess. */
+export function driftReport(claims: readonly ExtractedClaim[], expect: Expectations): string[] {
+  const usable = claims.filter((c) => !c.anomaly);
+  const drift: string[] = [];
+  if (usable.length === 0) {
+    drift.push(
+      claims.length === 0
+        ? 'no figures found: the page yielded no claims (it may have changed shape or be the wrong page)'
+        : `no usable figures found: all ${claims.length} claims failed sanity bounds`,
+    );
+    return drift;
+  }
+  const models = new Set(usable.map((c) => c.model));
+  if (models.size < expect.min_models) {
+    drift.push(`found figures for ${models.size} model(s), expected at least ${expect.min_models}`);
+  }
+  for (const field of expect.fields) {
+    if (!usable.some((c) => c.field === field && c.condition === '')) {
+      drift.push(`no model has a base ${field}: expected at least one`);
+    }
+  }
+  return drift;
+}
+
+/** Assemble an extractor's result: dedupe, then check expectations. */
+export function finishResult(
+  claims: readonly ExtractedClaim[],
+  notes: readonly string[],
+  own: Partial<Expectations>,
+  source?: Pick<Source, 'expect'>,
+): ExtractResult {
+  const unique = dedupeClaims(claims);
+  return { claims: unique, notes: [...new Set(notes)], drift: driftReport(unique, mergeExpectations(own, source)) };
+}
+
+/** Collects notes that repeat per model into one line each ("skipped created: 342 models"). */
+export class NoteTally {
+  private readonly counts = new Map<string, { count: number; examples: string[] }>();
+  add(note: string, example?: string): void {
+    const entry = this.counts.get(note) ?? { count: 0, examples: [] };
+    entry.count += 1;
+    if (example && entry.examples.length < 3) entry.examples.push(example);
+    this.counts.set(note, entry);
+  }
+  lines(): string[] {
+    return [...this.counts].map(([note, { count, examples }]) =>
+      count === 1 && examples.length <= 1
+        ? `${note}${examples.length ? ` (${examples[0]})` : ''}`
+        : `${note} (${count}x${examples.length ? `, e.g. ${examples.join(', ')}` : ''})`,
+    );
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * What a row label or column header means: the ledger field it holds and any condition it implies
+ * ("1h Cache Writes" -> cache_write_price under cache_ttl:1h). Patterns are anchored so that
+ * "Tool use system prompt token count" is not "Tool use" and "Output speed" is not "Output".
+ */
+import type { ClaimValue } from '../schema/claim.ts';
+import { FIELDS, type FieldName } from '../schema/fields.ts';
+import { parseDate } from '../normalize/dates.ts';
+import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, type PriceBasis } from '../normalize/units.ts';
+
+export interface LabelMeaning {
+  field: FieldName;
+  condition?: string;
+}
+
+/** A label we recognise but deliberately do not read, with the reason. */
+export interface SkippedLabel {
+  skip: string;
+}
+
+const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
+  [/^cheapest (?:tracked )?(?:output|input)(?: price)?$/, { skip: 'a "cheapest" price is the minimum across routes, not the model\'s own price' }],
+  [/^(?:context(?: window| length| size)?|max(?:imum)? (?:input|context)(?: tokens| length)?|input context(?: window)?)$/, { field: 'context_window' }],
+  [/^max(?:imum)? output(?: tokens| length)?$|^output (?:token )?limit$/, { field: 'max_output_tokens' }],
+  [/^(?:released?|release date|launch(?:ed| date)?)$/, { field: 'release_date' }],
+  [/^(?:knowledge cut-?off(?: date)?|training data cut-?off|training cut-?off|cut-?off)$/, { field: 'knowledge_cutoff' }],
+  [/^(?:param(?:eter)?s|parameter count|model size|total param(?:eter)?s)$/, { field: 'parameters' }],
+  [/^licen[sc]e$/, { field: 'license' }],
+  [/^(?:openness|open weights?|weights)$/, { field: 'open_weights' }],
+  [/^batch input(?: price| tokens)?$/, { field: 'batch_input_price' }],
+  [/^batch output(?: price| tokens)?$/, { field: 'batch_output_price' }],
+  [/^(?:1h|1 ?hour|one hour) cache writes?(?: price)?$/, { field: 'cache_write_price', condition: 'cache_ttl:1h' }],
+  [/^(?:(?:5m|5 ?min(?:ute)?s?) )?(?:prompt )?cache (?:writes?|creation)(?: price| tokens)?$/, { field: 'cache_write_price' }],
+  [/^(?:cached input(?: price| tokens)?|cache (?:hits?|reads?)(?: (?:&|and) refreshes)?(?: price| tokens)?|input \(cache hit\))$/, { field: 'cached_input_price' }],
+  [/^(?:(?:base )?input(?: price| cost| tokens)?|input \(cache miss\)|prompt(?: price)?)$/, { field: 'input_price' }],
+  [/^(?:output(?: price| cost| tokens)?|completion(?: price)?)$/, { field: 'output_price' }],
+  [/^(?:vision|image input|images?)$/, { field: 'vision' }],
+  [/^(?:reasoning(?: mode)?|extended thinking|thinking(?: mode)?)$/, { field: 'reasoning' }],
+  [/^function calling$/, { field: 'function_calling' }],
+  [/^(?:tool use|tool calls?|tools)$/, { field: 'tool_use' }],
+  [/^(?:structured outputs?|json schema)$/, { field: 'structured_outputs' }],
+  [/^(?:code execution|code interpreter)$/, { field: 'code_execution' }],
+  [/^audio input$/, { field: 'audio_input' }],
+  [/^audio output$/, { field: 'audio_output' }],
+];
+
+export function normalizeLabel(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`:]+/g, ' ')
+    .replace(/\s*\(?(?:usd|\$|per 1m tokens|\/ ?1m|\/ ?mtok)\)?\s*$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The field a label names, a reason it is skipped, or null when it is not a figure we track. */
+export function labelMeaning(label: string): LabelMeaning | SkippedLabel | null {
+  const key = normalizeLabel(label);
+  if (!key) return null;
+  for (const [pattern, meaning] of RULES) if (pattern.test(key)) return meaning;
+  return null;
+}
+
+export function isSkipped(m: LabelMeaning | SkippedLabel | null): m is SkippedLabel {
+  return m !== null && 'skip' in m;
+}
+
+// ---------------------------------------------------------------- cell values
+
+export interface CellContext {
+  /** Exact token figures printed elsewhere on the page (see snapToExactFigure). */
+  exactTokens: readonly number[];
+  priceBasis: PriceBasis;
+}
+
+export interface CellReading {
+  value: ClaimValue;
+  /** A condition the cell itself states (the upper tier of "$1.25 / $2.50 above 200k"). */
+  condition?: string;
+}
+
+const OPEN = /^(?:open(?:[\s-](?:source|weights?))?|open-weight|yes)$/i;
+const CLOSED = /^(?:proprietary|closed(?:[\s-](?:source|weights?))?|no)$/i;
+
+/** "DEFAULT: 4K MAXIMUM: 8K" states a maximum: that is the limit. */
+function maximumPart(cell: string): string {
+  const m = cell.match(/max(?:imum)?\s*[:=]?\s*([\d.,]+\s*[kKmM]?)/i);
+  return m ? m[1] : cell;
+}
+
+const TIER_SPLIT = /(?=\$\s*\d)/;
+const ABOVE = /(?:>|above|over|more than|greater than|longer than)\s*=?\s*(\d[\d,.]*)\s*([kKmM])?/i;
+
+function tokensOf(digits: string, suffix?: string): number {
+  const n = Number(digits.replace(/,/g, ''));
+  return Math.round(n * (suffix ? (/k/i.test(suffix) ? 1e3 : 1e6) : 1));
+}
+
+/** "$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens" -> base 1.25, context>200000 2.5. */
+function readTieredPrices(cell: string, basis: PriceBasis): CellReading[] {
+  const parts = cell.split(TIER_SPLIT).filter((p) => /\$\s*\d/.test(p));
+  if (parts.length < 2 && !ABOVE.test(cell)) {
+    const value = parsePrice(cell, basis);
+    return value === null ? [] : [{ value }];
+  }
+  const readings: CellReading[] = [];
+  for (const part of parts) {
+    const value = parsePrice(part, basis);
+    if (value === null) continue;
+    const above = part.match(ABOVE);
+    readings.push(above ? { value, condition: `context>${tokensOf(above[1], above[2])}` } : { value });
+  }
+  return readings;
+}
+
+/** The values a cell holds for a field (a price cell may hold two tiers); [] when it holds none. */
+export function readCell(field: FieldName, cell: string, ctx: CellContext): CellReading[] {
+  if (isNoValue(cell)) return [];
+  const kind = FIELDS[field].kind;
+  let value: ClaimValue | null = null;
+  switch (kind) {
+    case 'usd_per_mtok':
+      return readTieredPrices(cell, ctx.priceBasis);
+    case 'tokens':
+      value = parseTokenCount(maximumPart(cell), ctx.exactTokens);
+      break;
+    case 'date':
+      value = parseDate(cell);
+      break;
+    case 'count':
+      value = parseCount(cell);
+      break;
+    case 'string':
+      value = parseLicense(cell);
+      break;
+    case 'boolean':
+      if (field === 'open_weights') {
+        const t = cell.trim();
+        value = OPEN.test(t) ? true : CLOSED.test(t) ? false : null;
+      } else value = parseBoolean(cell);
+      break;
+  }
+  return value === null ? [] : [{ value }];
+}

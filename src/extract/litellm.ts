@@ -1,0 +1,326 @@
+/**
+ * LiteLLM model_prices_and_context_window.json: one entry per (route, model) key.
+ *
+ * - Costs are USD per token (x1e6). Key suffixes become conditions: `_above_200k_tokens` ->
+ *   `context>200000` (any Nk), `_flex` -> `tier:flex`, `_priority` -> `tier:priority`,
+ *   `cache_creation..._above_1hr` -> `cache_ttl:1h`; `_batches` selects the batch price fields.
+ * - `litellm_provider` is the route. An entry served by the model's own provider ("gpt-5" via
+ *   openai, "gemini/gemini-2.5-pro" via gemini) gives base claims; any other route ("azure/gpt-5",
+ *   "bedrock/...") gives claims with `route:<provider>` on every field, because routes differ in
+ *   prices, limits and features alike. Regional variants name the region: `route:azure/eu`.
+ * - Only chat / responses / completion entries describe text models; other modes are skipped.
+ */
+import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
+import type { FieldName } from '../schema/fields.ts';
+import { identify, providerSlug } from '../normalize/identity.ts';
+import { perTokenToPerMillion } from '../normalize/units.ts';
+import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
+import type { ExtractInput } from './types.ts';
+
+const CONFIDENCE = 0.9;
+const TEXT_MODES = new Set(['chat', 'responses', 'completion']);
+
+// litellm_provider values that are a vendor's own API, by the vendor's provider slug.
+const OWN_API: Record<string, string> = {
+  openai: 'openai',
+  'text-completion-openai': 'openai',
+  anthropic: 'anthropic',
+  gemini: 'google',
+  deepseek: 'deepseek',
+  mistral: 'mistralai',
+  'text-completion-codestral': 'mistralai',
+  codestral: 'mistralai',
+  xai: 'x-ai',
+  dashscope: 'qwen',
+  moonshot: 'moonshotai',
+  zai: 'z-ai',
+  cohere: 'cohere',
+  cohere_chat: 'cohere',
+  meta_llama: 'meta-llama',
+  amazon_nova: 'amazon',
+  ai21: 'ai21',
+  minimax: 'minimax',
+  perplexity: 'perplexity',
+};
+
+const ownVendors = new Map<string, string>();
+
+/** The vendor whose own API a litellm_provider is (a made-up slug for resellers: never a match). */
+function ownVendorOf(litellmProvider: string): string {
+  let vendor = ownVendors.get(litellmProvider);
+  if (vendor === undefined) {
+    vendor = OWN_API[litellmProvider] ?? providerSlug(litellmProvider);
+    ownVendors.set(litellmProvider, vendor);
+  }
+  return vendor;
+}
+
+/** One route per platform: LiteLLM splits Vertex and Bedrock into several provider names. */
+function routeName(litellmProvider: string): string {
+  if (litellmProvider.startsWith('vertex_ai')) return 'vertex_ai';
+  if (litellmProvider.startsWith('bedrock')) return 'bedrock';
+  if (litellmProvider === 'azure_text') return 'azure';
+  return litellmProvider.replace(/-embedding-models$/, '');
+}
+
+const REGION_SEGMENT = /^(?:eu|us|global|apac|jp|au|ca|[a-z]{2}(?:-[a-z]+)+-\d)$/;
+const DOTTED_REGION = /^(us|eu|apac|global|jp|au|ca|us-gov)\.(?=[a-z0-9-]+\.)/;
+const DOTTED_VENDOR = /^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs|moonshot|moonshotai|minimax|google|nvidia|zai)\./;
+
+interface KeyReading {
+  /** The model part of the key, cleaned of route path, region and Bedrock decorations. */
+  name: string;
+  vendor?: string;
+  region?: string;
+}
+
+/** "bedrock/us-east-1/us.anthropic.claude-3-5-haiku-20241022-v1:0" -> claude-3-5-haiku-20241022, region us-east-1. */
+export function readLiteLLMKey(key: string, litellmProvider: string): KeyReading {
+  const parts = key.split('/');
+  const prefix = litellmProvider.split('-')[0].split('_')[0];
+  if (parts.length > 1 && (parts[0] === litellmProvider || parts[0].startsWith(prefix) || parts[0] === routeName(litellmProvider))) {
+    parts.shift();
+  }
+  let region: string | undefined;
+  while (parts.length > 1 && REGION_SEGMENT.test(parts[0])) region = parts.shift();
+  let last = parts[parts.length - 1].replace(/@/g, '-');
+  let vendor = parts.length > 1 ? parts[0] : undefined;
+  const dottedRegion = last.match(DOTTED_REGION);
+  if (dottedRegion) {
+    region = region ?? dottedRegion[1];
+    last = last.slice(dottedRegion[0].length);
+  }
+  const dottedVendor = last.match(DOTTED_VENDOR);
+  if (dottedVendor) {
+    vendor = dottedVendor[1];
+    last = last.slice(dottedVendor[0].length).replace(/-v\d+(?::\d+)?$/, '').replace(/:\d+$/, '');
+  }
+  return { name: vendor ? `${vendor}/${last}` : last, vendor, region };
+}
+
+// ---------------------------------------------------------------- cost keys
+
+interface CostReading {
+  field: FieldName;
+  condition: string;
+}
+
+const COST_KEY = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)((?:_[a-z0-9]+)*)$/;
+
+const costKeyCache = new Map<string, CostReading | string | null>();
+
+/** The field and condition a cost key means, or a reason it has no ledger field. */
+export function readCostKey(key: string): CostReading | string | null {
+  let reading = costKeyCache.get(key);
+  if (reading === undefined) {
+    reading = parseCostKey(key);
+    costKeyCache.set(key, reading);
+  }
+  return reading;
+}
+
+function parseCostKey(key: string): CostReading | string | null {
+  const m = key.match(COST_KEY);
+  if (!m) return null;
+  const [, kind, suffix] = m;
+  const conditions: string[] = [];
+  let batch = false;
+  let cacheHit = false;
+  for (const part of suffix.matchAll(/_above_(\d+)k_tokens|_above_1hr|_batches|_batch_requests|_flex|_priority|_cache_hit|(_[a-z0-9]+)/g)) {
+    if (part[1]) conditions.push(`context>${Number(part[1]) * 1000}`);
+    else if (part[0] === '_above_1hr') conditions.push('cache_ttl:1h');
+    else if (part[0] === '_batches' || part[0] === '_batch_requests') batch = true;
+    else if (part[0] === '_flex') conditions.push('tier:flex');
+    else if (part[0] === '_priority') conditions.push('tier:priority');
+    else if (part[0] === '_cache_hit') cacheHit = true;
+    else return `unknown cost suffix ${part[0]}`;
+  }
+  let field: FieldName;
+  if (kind === 'input_cost_per_token') field = cacheHit ? 'cached_input_price' : batch ? 'batch_input_price' : 'input_price';
+  else if (kind === 'output_cost_per_token') field = batch ? 'batch_output_price' : 'output_price';
+  else if (batch) return 'no ledger field for batch cache prices';
+  else field = kind === 'cache_read_input_token_cost' ? 'cached_input_price' : 'cache_write_price';
+  return { field, condition: joinConditions(...conditions) };
+}
+
+const FLAGS: Array<[key: string, fields: FieldName[]]> = [
+  ['supports_vision', ['vision']],
+  ['supports_function_calling', ['function_calling', 'tool_use']],
+  ['supports_reasoning', ['reasoning']],
+  ['supports_response_schema', ['structured_outputs']],
+  ['supports_audio_input', ['audio_input']],
+  ['supports_audio_output', ['audio_output']],
+  ['supports_code_execution', ['code_execution']],
+];
+
+// ---------------------------------------------------------------- raw quotes
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** The scalar token starting at `from` after a key: `: 1.25e-07` -> "1.25e-07". */
+function scalarAfter(body: string, from: number): string | null {
+  let i = from;
+  while (i < body.length && isBlank(body.charCodeAt(i))) i++;
+  if (body[i] !== ':') return null;
+  i++;
+  while (i < body.length && isBlank(body.charCodeAt(i))) i++;
+  let end = i;
+  while (end < body.length) {
+    const c = body[end];
+    if (c === ',' || c === '}' || c === ']' || isBlank(body.charCodeAt(end))) break;
+    end++;
+  }
+  return end > i ? body.slice(i, end) : null;
+}
+
+/**
+ * The value's text exactly as the file prints it ("1.25e-07", not JS's "1.25e-7"), found by a
+ * forward scan from the entry's position so the whole file is read once; falls back to
+ * JSON.stringify when the text found does not hold the parsed value.
+ */
+class RawText {
+  private cursor = 0;
+  private entryStart = -1;
+  constructor(private readonly body: string) {}
+
+  enter(key: string): void {
+    const needle = JSON.stringify(key);
+    let at = this.body.indexOf(needle, this.cursor);
+    if (at < 0) at = this.body.indexOf(needle);
+    this.entryStart = at;
+    if (at >= 0) this.cursor = at + needle.length;
+  }
+
+  private readonly needles = new Map<string, string>();
+
+  quote(key: string, value: unknown): string {
+    if (this.entryStart < 0) return JSON.stringify(value);
+    let needle = this.needles.get(key);
+    if (needle === undefined) {
+      needle = JSON.stringify(key);
+      this.needles.set(key, needle);
+    }
+    const at = this.body.indexOf(needle, this.entryStart);
+    if (at < 0 || at - this.entryStart > 20_000) return JSON.stringify(value);
+    const text = scalarAfter(this.body, at + needle.length);
+    if (text === null) return JSON.stringify(value);
+    const same = typeof value === 'number' ? Number(text) === value : text === String(value);
+    return same ? text : JSON.stringify(value);
+  }
+}
+
+// ---------------------------------------------------------------- extractor
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function extractLiteLLM(input: ExtractInput): ExtractResult {
+  const expect = { min_models: 1, fields: ['input_price', 'context_window'] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input.body);
+  } catch (err) {
+    return finishResult([], [`body is not JSON: ${(err as Error).message}`], expect, input.source);
+  }
+  if (!isObject(parsed)) return finishResult([], ['JSON is not an object of model entries'], expect, input.source);
+  const raw = new RawText(input.body);
+  const notes = new NoteTally();
+  const claims: ExtractedClaim[] = [];
+  for (const [key, entry] of Object.entries(parsed)) {
+    if (key === 'sample_spec' || !isObject(entry)) continue;
+    const mode = typeof entry.mode === 'string' ? entry.mode : 'none';
+    if (!TEXT_MODES.has(mode)) {
+      notes.add(`skipped entries of mode ${mode} (not a text model)`);
+      continue;
+    }
+    const provider = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : key.split('/')[0];
+    if (/commitment/.test(key)) {
+      notes.add('skipped provisioned-throughput commitment entries', key);
+      continue;
+    }
+    raw.enter(key);
+    claims.push(...entryClaims(key, entry, provider, raw, notes));
+  }
+  return finishResult(claims, notes.lines(), expect, input.source);
+}
+
+function entryClaims(key: string, entry: Json, litellmProvider: string, raw: RawText, notes: NoteTally): ExtractedClaim[] {
+  const reading = readLiteLLMKey(key, litellmProvider);
+  const ownVendor = ownVendorOf(litellmProvider);
+  const identity = identify(reading.name, ownVendor);
+  const route =
+    identity.provider === ownVendor && !reading.region
+      ? ''
+      : `route:${routeName(litellmProvider)}${reading.region ? `/${reading.region}` : ''}`;
+  const pointer = `/${escapePointer(key)}`;
+  const claims: ExtractedClaim[] = [];
+  const add = (field: FieldName, value: ClaimValue, path: string, quote: string, condition = ''): void => {
+    claims.push(
+      makeClaim({
+        name: key,
+        model: identity.id,
+        field,
+        value,
+        condition: joinConditions(condition, route),
+        locator: `${pointer}${path}`,
+        quote,
+        confidence: CONFIDENCE,
+      }),
+    );
+  };
+
+  for (const prop in entry) {
+    const value = entry[prop];
+    if (typeof value !== 'number') continue;
+    const cost = readCostKey(prop);
+    if (cost === null) continue;
+    if (typeof cost === 'string') {
+      notes.add(`not read: ${prop} (${cost})`);
+      continue;
+    }
+    const price = perTokenToPerMillion(value);
+    if (price !== null) add(cost.field, price, `/${prop}`, raw.quote(prop, value), cost.condition);
+  }
+  if (Array.isArray(entry.tiered_pricing)) readTiers(entry.tiered_pricing, add);
+
+  if (typeof entry.max_input_tokens === 'number') {
+    add('context_window', entry.max_input_tokens, '/max_input_tokens', raw.quote('max_input_tokens', entry.max_input_tokens));
+  } else if (typeof entry.max_tokens === 'number') {
+    notes.add('did not read legacy max_tokens as a context window (it may be the output limit)', key);
+  }
+  if (typeof entry.max_output_tokens === 'number') {
+    add('max_output_tokens', entry.max_output_tokens, '/max_output_tokens', raw.quote('max_output_tokens', entry.max_output_tokens));
+  }
+  for (const [prop, fields] of FLAGS) {
+    const value = entry[prop];
+    if (typeof value !== 'boolean') continue;
+    for (const field of fields) add(field, value, `/${prop}`, raw.quote(prop, value));
+  }
+  return claims;
+}
+
+type Add = (field: FieldName, value: ClaimValue, path: string, quote: string, condition?: string) => void;
+
+/** tiered_pricing: [{input_cost_per_token, output_cost_per_token, range: [from, to]}]. */
+function readTiers(tiers: unknown[], add: Add): void {
+  tiers.forEach((tier, i) => {
+    if (!isObject(tier) || !Array.isArray(tier.range) || typeof tier.range[0] !== 'number') return;
+    const from = tier.range[0];
+    const condition = from > 0 ? `context>${from}` : '';
+    for (const [prop, field] of [
+      ['input_cost_per_token', 'input_price'],
+      ['output_cost_per_token', 'output_price'],
+      ['cache_read_input_token_cost', 'cached_input_price'],
+    ] as const) {
+      const value = tier[prop];
+      const price = typeof value === 'number' ? perTokenToPerMillion(value) : null;
+      if (price !== null) add(field, price, `/tiered_pricing/${i}/${prop}`, JSON.stringify(value), condition);
+    }
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * OpenRouter /api/v1/models: a JSON array of models, or {data: [...]}.
+ * Prices are USD per token as strings; "-1" marks dynamic pricing (a router), skipped.
+ *
+ * Choices:
+ * - `context_length` is the model's context window. When `top_provider.context_length` differs,
+ *   it is a separate claim with condition `route:top_provider` (the default route's own limit),
+ *   so neither overwrites the other.
+ * - `top_provider.max_completion_tokens` is the max output (the only output limit listed).
+ * - `created` is when OpenRouter listed the model, not its release date: not read.
+ * - `openrouter/*` entries are routers over other models, not models: skipped.
+ */
+import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
+import type { FieldName } from '../schema/fields.ts';
+import { canonicalModelId } from '../normalize/identity.ts';
+import { parseDate } from '../normalize/dates.ts';
+import { perTokenToPerMillion } from '../normalize/units.ts';
+import { finishResult, makeClaim, NoteTally } from './claims.ts';
+import type { ExtractInput } from './types.ts';
+
+const CONFIDENCE = 0.95;
+
+const PRICE_FIELDS: Array<[key: string, field: FieldName, condition: string]> = [
+  ['prompt', 'input_price', ''],
+  ['completion', 'output_price', ''],
+  ['input_cache_read', 'cached_input_price', ''],
+  ['input_cache_write', 'cache_write_price', ''],
+  ['input_cache_write_1h', 'cache_write_price', 'cache_ttl:1h'],
+];
+const PRICED_ELSEWHERE = new Set(['web_search', 'audio', 'image', 'internal_reasoning', 'input_audio_cache', 'image_output', 'audio_output', 'request', 'discount']);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function escapePointer(key: string | number): string {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The models array of either response shape, or null when the body is not one. */
+export function openRouterModels(parsed: unknown): unknown[] | null {
+  if (Array.isArray(parsed)) return parsed;
+  if (isObject(parsed) && Array.isArray(parsed.data)) return parsed.data;
+  return null;
+}
+
+export function extractOpenRouter(input: ExtractInput): ExtractResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input.body);
+  } catch (err) {
+    return finishResult([], [`body is not JSON: ${(err as Error).message}`], { min_models: 1, fields: ['input_price'] }, input.source);
+  }
+  const models = openRouterModels(parsed);
+  if (!models) {
+    return finishResult([], ['JSON has neither a top-level array nor a data array of models'], { min_models: 1, fields: ['input_price'] }, input.source);
+  }
+  const base = Array.isArray(parsed) ? '' : '/data';
+  const claims: ExtractedClaim[] = [];
+  const notes = new NoteTally();
+  models.forEach((entry, index) => {
+    if (!isObject(entry) || typeof entry.id !== 'string') {
+      notes.add('skipped an entry without a string id', `${base}/${index}`);
+      return;
+    }
+    if (entry.id.startsWith('openrouter/')) {
+      notes.add('skipped OpenRouter router entries (they route to other models)', entry.id);
+      return;
+    }
+    claims.push(...modelClaims(entry, `${base}/${index}`, notes));
+  });
+  if (models.length) notes.add(`did not read "created" as release_date: it is when OpenRouter listed the model`);
+  return finishResult(claims, notes.lines(), { min_models: 1, fields: ['input_price', 'context_window'] }, input.source);
+}
+
+function modelClaims(entry: Json, pointer: string, notes: NoteTally): ExtractedClaim[] {
+  const id = entry.id as string;
+  const model = canonicalModelId(id);
+  const claims: ExtractedClaim[] = [];
+  let lastRaw: unknown;
+  let lastQuote = '';
+  const add: Add = (field, value, path, raw, condition = '', confidence = CONFIDENCE) => {
+    // Several flags quote the same list: stringify it once.
+    if (raw !== lastRaw) {
+      lastRaw = raw;
+      lastQuote = JSON.stringify(raw);
+    }
+    claims.push(makeClaim({ name: id, model, field, value, condition, locator: `${pointer}${path}`, quote: lastQuote, confidence }));
+  };
+
+  const pricing = isObject(entry.pricing) ? entry.pricing : {};
+  readPrices(pricing, '/pricing', '', id, add, notes);
+  if (Array.isArray(pricing.overrides)) {
+    pricing.overrides.forEach((override, i) => {
+      if (!isObject(override)) return;
+      const min = override.min_prompt_tokens;
+      if (typeof min !== 'number') {
+        notes.add('skipped a pricing override without min_prompt_tokens', id);
+        return;
+      }
+      readPrices(override, `/pricing/overrides/${i}`, `context>${min}`, id, add, notes);
+    });
+  }
+
+  if (typeof entry.context_length === 'number') add('context_window', entry.context_length, '/context_length', entry.context_length);
+  const top = isObject(entry.top_provider) ? entry.top_provider : {};
+  if (typeof top.context_length === 'number' && top.context_length !== entry.context_length) {
+    add('context_window', top.context_length, '/top_provider/context_length', top.context_length, 'route:top_provider');
+  }
+  if (typeof top.max_completion_tokens === 'number') {
+    add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens);
+  }
+
+  const arch = isObject(entry.architecture) ? entry.architecture : {};
+  readModalities(arch, add);
+  readParameters(entry.supported_parameters, add);
+
+  if (typeof entry.knowledge_cutoff === 'string') {
+    const date = parseDate(entry.knowledge_cutoff);
+    if (date) add('knowledge_cutoff', date, '/knowledge_cutoff', entry.knowledge_cutoff);
+    else notes.add('skipped an unreadable knowledge_cutoff', `${id}: ${entry.knowledge_cutoff}`);
+  }
+  return claims;
+}
+
+type Add = (field: FieldName, value: number | string | boolean, path: string, raw: unknown, condition?: string, confidence?: number) => void;
+
+// A capability missing from a list is weaker evidence than one listed: the list may be incomplete.
+const ABSENT_CONFIDENCE = 0.6;
+const flag = (present: boolean): number => (present ? CONFIDENCE : ABSENT_CONFIDENCE);
+
+function readPrices(pricing: Json, path: string, condition: string, id: string, add: Add, notes: NoteTally): void {
+  for (const [key, field, extra] of PRICE_FIELDS) {
+    const raw = pricing[key];
+    if (raw === undefined || raw === null) continue;
+    if (raw === '-1' || raw === -1) {
+      notes.add('skipped dynamic price "-1" (set per request by the router)', `${id} ${key}`);
+      continue;
+    }
+    const value = perTokenToPerMillion(raw as string | number);
+    if (value === null) {
+      notes.add('skipped an unreadable price', `${id} ${key}: ${JSON.stringify(raw)}`);
+      continue;
+    }
+    add(field, value, `${path}/${escapePointer(key)}`, raw, [condition, extra].filter(Boolean).join(';'));
+  }
+  for (const key of Object.keys(pricing)) {
+    if (PRICED_ELSEWHERE.has(key)) notes.add(`not read: pricing.${key} (no ledger field)`);
+  }
+}
+
+function readModalities(arch: Json, add: Add): void {
+  const inputs = Array.isArray(arch.input_modalities) ? arch.input_modalities : null;
+  if (inputs) {
+    for (const [field, modality] of [['vision', 'image'], ['audio_input', 'audio']] as const) {
+      add(field, inputs.includes(modality), '/architecture/input_modalities', inputs, '', flag(inputs.includes(modality)));
+    }
+  }
+  const outputs = Array.isArray(arch.output_modalities) ? arch.output_modalities : null;
+  if (outputs) {
+    add('audio_output', outputs.includes('audio'), '/architecture/output_modalities', outputs, '', flag(outputs.includes('audio')));
+  }
+}
+
+function readParameters(params: unknown, add: Add): void {
+  if (!Array.isArray(params)) return;
+  const path = '/supported_parameters';
+  const readings: Array<[FieldName, boolean]> = [
+    ['tool_use', params.includes('tools')],
+    ['function_calling', params.includes('tools')],
+    ['reasoning', params.includes('reasoning') || params.includes('include_reasoning')],
+    ['structured_outputs', params.includes('structured_outputs') || params.includes('response_format')],
+  ];
+  for (const [field, present] of readings) add(field, present, path, params, '', flag(present));
+}

@@ -1,0 +1,77 @@
+/**
+ * The extractors by name (sources/*.yaml name one in `extractor`), format detection, and the
+ * automatic choice of extractor for a file nobody described.
+ */
+import type { ExtractResult } from '../schema/claim.ts';
+import type { Source, SourceFormat } from '../schema/source.ts';
+import { extractAggregator, extractGeneric, titleModels } from './aggregator.ts';
+import { extractLiteLLM } from './litellm.ts';
+import { extractOpenRouter } from './openrouter.ts';
+import type { Extractor } from './types.ts';
+
+export const extractors: Record<string, Extractor> = {
+  aggregator: extractAggregator,
+  openrouter: extractOpenRouter,
+  litellm: extractLiteLLM,
+  generic: extractGeneric,
+};
+
+/** The format of a body, from its file name when that says, else from its first characters. */
+export function detectFormat(body: string, filename?: string): SourceFormat {
+  const ext = filename?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+  if (ext === 'json') return 'json';
+  if (ext === 'html' || ext === 'htm') return 'html';
+  if (ext === 'md' || ext === 'markdown') return 'markdown';
+  if (ext === 'txt') return 'text';
+  const head = body.slice(0, 4096).trimStart();
+  if (head.startsWith('{') || head.startsWith('[')) {
+    try {
+      JSON.parse(body);
+      return 'json';
+    } catch {
+      // Not JSON after all: fall through to the text formats.
+    }
+  }
+  if (/^<(?:!doctype|html|head|body|div|table|section|article|main|p)\b/i.test(head)) return 'html';
+  if (/^---\r?\n[\s\S]*?\r?\n---/.test(head) || /^#{1,6}\s/m.test(head) || /^\s*\|?\s*:?-{3,}:?\s*\|/m.test(head)) return 'markdown';
+  return 'text';
+}
+
+/** Which extractor fits a body, by the shape of its content. */
+export function detectExtractor(body: string, format: SourceFormat): string {
+  if (format === 'json') {
+    const head = body.slice(0, 20_000);
+    if (/"litellm_provider"|"input_cost_per_token"|"sample_spec"/.test(head)) return 'litellm';
+    if (/"pricing"\s*:/.test(head) && /"context_length"/.test(head)) return 'openrouter';
+    return 'generic';
+  }
+  const firstLines = body.slice(0, 2000).split(/\r?\n/).filter((l) => l.trim()).slice(0, 8);
+  if (firstLines.some((l) => titleModels(l.replace(/^#+\s*|^title:\s*/i, '').replace(/<[^>]+>/g, ' ').trim()).length >= 2)) return 'aggregator';
+  return 'generic';
+}
+
+export interface ExtractOptions {
+  format?: SourceFormat | 'auto';
+  extractor?: string;
+  provider?: string;
+  filename?: string;
+  source?: Pick<Source, 'id' | 'kind' | 'expect'>;
+}
+
+/**
+ * Extract claims from a document. An unknown extractor name or a failing extractor yields drift,
+ * never an exception: a broken page must not stop a sync.
+ */
+export function extractDocument(body: string, opts: ExtractOptions = {}): ExtractResult {
+  const format = !opts.format || opts.format === 'auto' ? detectFormat(body, opts.filename) : opts.format;
+  const name = opts.extractor && opts.extractor !== 'auto' ? opts.extractor : detectExtractor(body, format);
+  const extractor = extractors[name];
+  if (!extractor) {
+    return { claims: [], notes: [], drift: [`unknown extractor "${name}" (known: ${Object.keys(extractors).join(', ')})`] };
+  }
+  try {
+    return extractor({ body, format, provider: opts.provider, source: opts.source });
+  } catch (err) {
+    return { claims: [], notes: [], drift: [`extractor ${name} failed: ${(err as Error).message}`] };
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * One page model for every text format: the tables (headers, rows, where they are, what heading or
+ * tab label precedes them) and the prose blocks, from markdown (remark + GFM), HTML (cheerio) or
+ * plain text as extracted from the web (pipe tables read line by line, even mid-line).
+ */
+import * as cheerio from 'cheerio';
+import type { Element } from 'domhandler';
+import type { Root, RootContent, Table as MdTable } from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { parse as parseYaml } from 'yaml';
+import type { SourceFormat } from '../schema/source.ts';
+
+export interface Table {
+  /** Position among the page's tables, from 0. */
+  index: number;
+  headers: string[];
+  rows: string[][];
+  /** Each row's source text where the format keeps it (text, markdown); else its cells joined. */
+  rowText: string[];
+  /** "table[2] line 40": stable base for cell locators. */
+  locator: string;
+  /** Nearest heading above the table. */
+  heading: string;
+  /** Nearest short text above the table (a tab label such as "Batch", a caption). */
+  caption: string;
+  /** The short texts between the previous table and this one, nearest last ("Image tokens", "Batch"). */
+  context: string[];
+}
+
+export interface TextBlock {
+  text: string;
+  /** "line 12" (text, markdown) or "p[3]" (HTML). */
+  locator: string;
+  kind: 'heading' | 'paragraph' | 'list' | 'code';
+  /** Code blocks keep their info string ("json") here. */
+  lang?: string;
+}
+
+export interface Page {
+  title: string;
+  frontMatter: Record<string, unknown>;
+  tables: Table[];
+  blocks: TextBlock[];
+}
+
+/** "table[2] line 40 row[1] col[3] (Input price / GPT-5.2 Codex)"; `column` names an unnamed header. */
+export function cellLocator(table: Table, row: number, col: number, column = table.headers[col] ?? ''): string {
+  const label = table.rows[row]?.[0] ?? '';
+  return `${table.locator} row[${row + 1}] col[${col + 1}] (${label} / ${column})`;
+}
+
+// ---------------------------------------------------------------- shared text cleanup
+
+/** Cell text without markdown decoration: **bold**, `code`, [text](url), images, <br>. */
+export function cleanCellText(text: string): string {
+  return text
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]*)\]\(<?[^)>]*>?\)/g, '$1')
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/\*\*|__|`/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/;
+
+export function splitFrontMatter(body: string): { frontMatter: Record<string, unknown>; rest: string; offsetLines: number } {
+  const m = body.match(FRONT_MATTER);
+  if (!m) return { frontMatter: {}, rest: body, offsetLines: 0 };
+  let frontMatter: Record<string, unknown> = {};
+  try {
+    const parsed = parseYaml(m[1]);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) frontMatter = parsed as Record<string, unknown>;
+  } catch {
+    frontMatter = {};
+  }
+  return { frontMatter, rest: body.slice(m[0].length), offsetLines: m[0].split('\n').length - 1 };
+}
+
+// ---------------------------------------------------------------- plain-text pipe tables
+
+const SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+export function splitPipeRow(line: string): string[] {
+  let t = line.trim();
+  if (t.startsWith('|')) t = t.slice(1);
+  if (t.endsWith('|')) t = t.slice(0, -1);
+  return t.split(/(?<!\\)\|/).map((c) => cleanCellText(c.replace(/\\\|/g, '|')));
+}
+
+function columnCount(separator: string): number {
+  return splitPipeRow(separator).length;
+}
+
+interface LineTable {
+  start: number;
+  end: number;
+  table: Pick<Table, 'headers' | 'rows' | 'rowText'>;
+  /** Text before the header's first pipe ("Local evidence first| Signal | ..."). */
+  prefix: string;
+}
+
+/**
+ * Pipe tables in text lines. The header may start mid-line after prose glued to it; the separator's
+ * column count says how many header cells are real, so glued prose is cut off.
+ */
+export function scanLineTables(lines: readonly string[]): LineTable[] {
+  const found: LineTable[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (!SEPARATOR.test(lines[i]) || !lines[i].includes('-') || !lines[i - 1].includes('|')) continue;
+    const width = columnCount(lines[i]);
+    let headerLine = lines[i - 1];
+    let prefix = '';
+    let headers = splitPipeRow(headerLine);
+    if (headers.length > width && headerLine.includes('|')) {
+      const cut = headers.length - width;
+      const pieces = headerLine.split('|');
+      prefix = pieces.slice(0, cut).join('|').trim();
+      headerLine = pieces.slice(cut).join('|');
+      headers = splitPipeRow(headerLine);
+    }
+    const rows: string[][] = [];
+    const rowText: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && lines[j].includes('|') && !SEPARATOR.test(lines[j + 1] ?? ''); j++) {
+      rows.push(splitPipeRow(lines[j]));
+      rowText.push(lines[j].trim());
+    }
+    found.push({ start: i - 1, end: j - 1, prefix, table: { headers, rows, rowText } });
+    i = j - 1;
+  }
+  return found;
+}
+
+function isShortLabel(text: string): boolean {
+  return text.length > 0 && text.length <= 80;
+}
+
+function parseText(body: string): Page {
+  const lines = body.split(/\r?\n/);
+  const scanned = scanLineTables(lines);
+  const inTable = new Set<number>();
+  for (const t of scanned) for (let l = t.start; l <= t.end; l++) inTable.add(l);
+  const blocks: TextBlock[] = [];
+  lines.forEach((line, i) => {
+    if (!inTable.has(i) && line.trim()) blocks.push({ text: line.trim(), locator: `line ${i + 1}`, kind: 'paragraph' });
+  });
+  const tables = scanned.map((t, index): Table => {
+    const from = index > 0 ? scanned[index - 1].end + 1 : 0;
+    const context = lines.slice(Math.max(from, t.start - 5), t.start).map((l) => l.trim()).filter(isShortLabel);
+    if (t.prefix) context.push(t.prefix);
+    const caption = context[context.length - 1] ?? '';
+    return { ...t.table, index, locator: `table[${index}] line ${t.start + 1}`, heading: caption, caption, context };
+  });
+  const title = lines.find((l) => l.trim())?.trim() ?? '';
+  return { title, frontMatter: {}, tables, blocks };
+}
+
+// ---------------------------------------------------------------- markdown
+
+const markdownParser = unified().use(remarkParse).use(remarkGfm);
+
+export function parseMarkdownTree(markdown: string): Root {
+  return markdownParser.parse(markdown) as Root;
+}
+
+/** Plain text of an mdast node (no decoration). */
+export function nodeText(node: unknown): string {
+  const n = node as { type?: string; value?: string; alt?: string; children?: unknown[] };
+  if (n.type === 'image') return '';
+  if (typeof n.value === 'string') return n.value;
+  if (Array.isArray(n.children)) return n.children.map(nodeText).join(n.type === 'list' ? '\n' : '');
+  return '';
+}
+
+function parseMarkdown(body: string): Page {
+  const { frontMatter, rest, offsetLines } = splitFrontMatter(body);
+  const tree = parseMarkdownTree(rest);
+  const tables: Table[] = [];
+  const blocks: TextBlock[] = [];
+  const covered: Array<[number, number]> = [];
+  let heading = '';
+  let context: string[] = [];
+  const lineOf = (node: { position?: { start: { line: number } } }): number => (node.position?.start.line ?? 0) + offsetLines;
+
+  const visit = (node: RootContent): void => {
+    if (node.type === 'table') {
+      const table = markdownTable(node, rest, tables.length, lineOf(node), heading, context);
+      tables.push(table);
+      context = [];
+      covered.push([node.position?.start.line ?? 0, node.position?.end.line ?? 0]);
+      return;
+    }
+    const text = nodeText(node).replace(/\s+/g, ' ').trim();
+    if (node.type === 'heading') {
+      heading = text;
+      if (text) context.push(text);
+      blocks.push({ text, locator: `line ${lineOf(node)}`, kind: 'heading' });
+    } else if (node.type === 'paragraph') {
+      if (isShortLabel(text)) context.push(text);
+      if (text) blocks.push({ text, locator: `line ${lineOf(node)}`, kind: 'paragraph' });
+    } else if (node.type === 'list' || node.type === 'blockquote') {
+      for (const child of node.children) {
+        if (child.type === 'listItem') {
+          for (const inner of child.children) visit(inner);
+        } else visit(child as RootContent);
+      }
+    } else if (node.type === 'code') {
+      blocks.push({ text: node.value, locator: `line ${lineOf(node)}`, kind: 'code', lang: node.lang ?? undefined });
+    } else if (node.type === 'html' && text) {
+      blocks.push({ text, locator: `line ${lineOf(node)}`, kind: 'paragraph' });
+    }
+  };
+  for (const node of tree.children) visit(node);
+
+  // Pipe tables GFM rejects (glued prose before the header) are still tables to a reader.
+  const lines = rest.split(/\r?\n/);
+  for (const t of scanLineTables(lines)) {
+    const line = t.start + 1;
+    if (covered.some(([a, b]) => line >= a && line <= b)) continue;
+    const context = lines.slice(Math.max(0, t.start - 3), t.start).map((l) => l.trim()).filter(isShortLabel);
+    if (t.prefix) context.push(t.prefix);
+    const label = context[context.length - 1] ?? '';
+    tables.push({ ...t.table, index: tables.length, locator: `table[${tables.length}] line ${line + offsetLines}`, heading: label, caption: label, context });
+  }
+  tables.sort((a, b) => lineNumber(a.locator) - lineNumber(b.locator));
+  tables.forEach((t, i) => {
+    t.index = i;
+    t.locator = t.locator.replace(/^table\[\d+\]/, `table[${i}]`);
+  });
+  const firstLine = rest.split(/\r?\n/).find((l) => l.trim())?.replace(/^#+\s*/, '').trim() ?? '';
+  const title = typeof frontMatter.title === 'string' ? frontMatter.title : firstLine;
+  return { title, frontMatter, tables, blocks };
+}
+
+function lineNumber(locator: string): number {
+  return Number(locator.match(/line (\d+)/)?.[1] ?? 0);
+}
+
+function markdownTable(node: MdTable, source: string, index: number, line: number, heading: string, context: string[]): Table {
+  const rows = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(/\s+/g, ' ').trim()));
+  const rowText = node.children.map((row) => {
+    const start = row.position?.start.offset;
+    const end = row.position?.end.offset;
+    return start !== undefined && end !== undefined ? source.slice(start, end).trim() : row.children.map(nodeText).join(' | ');
+  });
+  return {
+    index,
+    headers: rows[0] ?? [],
+    rows: rows.slice(1),
+    rowText: rowText.slice(1),
+    locator: `table[${index}] line ${line}`,
+    heading,
+    caption: context[context.length - 1] ?? '',
+    context: context.slice(-6),
+  };
+}
+
+// ---------------------------------------------------------------- HTML
+
+const NOISE = 'script, style, noscript, nav, header, footer, svg, [role="navigation"], [aria-hidden="true"]';
+const HEADINGS = 'h1, h2, h3, h4, h5, h6';
+
+function text$(el: cheerio.Cheerio<Element>): string {
+  return el.text().replace(/\s+/g, ' ').trim();
+}
+
+/** The tab or section label a table sits under: tabpanel label, caption, or a short text just before. */
+function htmlCaption($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): string {
+  const own = text$(table.find('caption').first());
+  if (own) return own;
+  const panel = table.closest('[role="tabpanel"], [data-tab], [data-state], section[aria-label], div[aria-label]');
+  if (panel.length) {
+    const label = panel.attr('aria-label') ?? panel.attr('data-tab') ?? '';
+    if (label) return label;
+    const labelledBy = panel.attr('aria-labelledby');
+    if (labelledBy) {
+      const tab = text$($(`[id="${labelledBy}"]`).first());
+      if (tab) return tab;
+    }
+  }
+  const previous = table.prevAll().filter((_, el) => isShortLabel(text$($(el)))).first();
+  return previous.length ? text$(previous) : '';
+}
+
+function htmlHeading($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): string {
+  let node: cheerio.Cheerio<Element> = table;
+  while (node.length) {
+    const before = node.prevAll(HEADINGS).first();
+    if (before.length) return text$(before);
+    const nested = node.prevAll().find(HEADINGS).last();
+    if (nested.length) return text$(nested);
+    node = node.parent() as cheerio.Cheerio<Element>;
+  }
+  return '';
+}
+
+function parseHtml(body: string): Page {
+  const $ = cheerio.load(body);
+  $(NOISE).remove();
+  const tables: Table[] = [];
+  $('table').each((index, el) => {
+    const table = $(el);
+    const trs = table.find('tr').toArray();
+    const cellsOf = (tr: Element): string[] => $(tr).children('th, td').toArray().map((c) => text$($(c)));
+    const headRow = table.find('thead tr').first();
+    const headerEl = headRow.length ? headRow[0] : trs[0];
+    const headers = headerEl ? cellsOf(headerEl) : [];
+    const body = trs.filter((tr) => tr !== headerEl && $(tr).closest('thead').length === 0);
+    const rows = body.map(cellsOf);
+    tables.push({
+      index,
+      headers,
+      rows,
+      rowText: rows.map((r) => r.join(' | ')),
+      locator: `table[${index}]`,
+      heading: htmlHeading($, table),
+      caption: htmlCaption($, table),
+      context: [],
+    });
+    const added = tables[tables.length - 1];
+    added.context = [added.heading, added.caption].filter(Boolean);
+  });
+  const blocks: TextBlock[] = [];
+  $('h1, h2, h3, h4, h5, h6, p, li, pre, dd, dt, figcaption').each((i, el) => {
+    const node = $(el);
+    if (node.closest('table').length) return;
+    if (el.tagName === 'li' && node.find('p, li').length) return;
+    const text = el.tagName === 'pre' ? node.text() : text$(node);
+    if (!text) return;
+    const kind: TextBlock['kind'] = /^h\d$/.test(el.tagName) ? 'heading' : el.tagName === 'pre' ? 'code' : el.tagName === 'li' ? 'list' : 'paragraph';
+    blocks.push({ text, locator: `${el.tagName}[${i}]`, kind });
+  });
+  const title = text$($('title').first()) || text$($('h1').first());
+  return { title, frontMatter: {}, tables, blocks };
+}
+
+// ---------------------------------------------------------------- entry
+
+export function parsePage(body: string, format: SourceFormat): Page {
+  if (format === 'html') return parseHtml(body);
+  if (format === 'markdown') return parseMarkdown(body);
+  return parseText(body);
+}

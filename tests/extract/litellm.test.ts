@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { extractLiteLLM, readCostKey, readLiteLLMKey } from '../../src/extract/litellm.ts';
+import { claimOf, fixture, valuesOf } from './helpers.ts';
+
+describe('litellm extractor', () => {
+  const result = extractLiteLLM({ body: fixture('litellm-prices.json'), format: 'json' });
+  const { claims } = result;
+
+  it('gives base claims for the model\'s own provider, with raw quotes', () => {
+    expect(valuesOf(claims, 'openai/gpt-5', 'input_price')).toEqual([1.25]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'output_price')).toEqual([10]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'cached_input_price')).toEqual([0.125]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'context_window')).toEqual([272000]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'max_output_tokens')).toEqual([128000]);
+    const claim = claimOf(claims, 'openai/gpt-5', 'input_price');
+    expect(claim.quote).toBe('1.25e-06');
+    expect(claim.locator).toBe('/gpt-5/input_cost_per_token');
+  });
+
+  it('reads flex and priority tiers as conditions', () => {
+    expect(valuesOf(claims, 'openai/gpt-5', 'input_price', 'tier:flex')).toEqual([0.625]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'cached_input_price', 'tier:flex')).toEqual([0.0625]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'output_price', 'tier:priority')).toEqual([20]);
+  });
+
+  it('maps supports_* flags; function calling implies tool use', () => {
+    expect(valuesOf(claims, 'openai/gpt-5', 'function_calling')).toEqual([true]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'tool_use')).toEqual([true]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'structured_outputs')).toEqual([true]);
+    expect(valuesOf(claims, 'openai/gpt-4o', 'audio_input')).toEqual([false]);
+  });
+
+  it('route-conditions every figure of a resale route, regions included', () => {
+    expect(valuesOf(claims, 'openai/gpt-5', 'input_price', 'route:azure')).toEqual([1.25]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'vision', 'route:azure')).toEqual([true]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'input_price', 'route:azure/eu')).toEqual([1.375]);
+    expect(valuesOf(claims, 'anthropic/claude-3-5-haiku-20241022', 'input_price', 'route:bedrock/us-east-1')).toEqual([0.8]);
+    expect(valuesOf(claims, 'anthropic/claude-3-5-haiku-20241022', 'input_price', 'route:vertex_ai')).toEqual([1]);
+  });
+
+  it('reads batch prices and long-context tiers', () => {
+    expect(valuesOf(claims, 'openai/gpt-4o', 'batch_input_price')).toEqual([1.25]);
+    expect(valuesOf(claims, 'openai/gpt-4o', 'batch_output_price')).toEqual([5]);
+    const sonnet = 'anthropic/claude-sonnet-4-5-20250929';
+    expect(valuesOf(claims, sonnet, 'input_price', 'context>200000')).toEqual([6]);
+    expect(valuesOf(claims, sonnet, 'output_price', 'context>200000')).toEqual([22.5]);
+    expect(valuesOf(claims, sonnet, 'cache_write_price')).toEqual([3.75]);
+    expect(valuesOf(claims, sonnet, 'cache_write_price', 'cache_ttl:1h')).toEqual([6]);
+  });
+
+  it('reads tiered_pricing ranges as base and context>N prices', () => {
+    expect(valuesOf(claims, 'qwen/qwen-flash', 'input_price')).toEqual([0.05]);
+    expect(valuesOf(claims, 'qwen/qwen-flash', 'output_price', 'context>256000')).toEqual([2]);
+  });
+
+  it('skips sample_spec and non-text modes with a note, and flags a $0 cache price', () => {
+    expect(claims.some((c) => c.model_name === 'sample_spec' || c.model_name === 'text-embedding-3-small')).toBe(false);
+    expect(result.notes.join('\n')).toMatch(/mode embedding/);
+    const zero = claimOf(claims, 'deepseek/deepseek-chat', 'cache_write_price');
+    expect(zero.value).toBe(0);
+    expect(zero.anomaly).toBeDefined();
+    expect(result.drift).toEqual([]);
+  });
+});
+
+describe('litellm keys', () => {
+  it('reads cost key suffixes', () => {
+    expect(readCostKey('input_cost_per_token_above_128k_tokens')).toEqual({ field: 'input_price', condition: 'context>128000' });
+    expect(readCostKey('cache_read_input_token_cost_above_272k_tokens_priority')).toEqual({
+      field: 'cached_input_price',
+      condition: 'context>272000;tier:priority',
+    });
+    expect(readCostKey('output_cost_per_token_batches')).toEqual({ field: 'batch_output_price', condition: '' });
+    expect(readCostKey('cache_read_input_token_cost_batches')).toMatch(/no ledger field/);
+    expect(readCostKey('input_cost_per_image')).toBeNull();
+  });
+
+  it('cleans route paths, regions and Bedrock decorations off model names', () => {
+    expect(readLiteLLMKey('bedrock/us-east-1/us.anthropic.claude-3-5-haiku-20241022-v1:0', 'bedrock')).toEqual({
+      name: 'anthropic/claude-3-5-haiku-20241022',
+      vendor: 'anthropic',
+      region: 'us-east-1',
+    });
+    expect(readLiteLLMKey('azure/eu/gpt-5', 'azure')).toEqual({ name: 'gpt-5', vendor: undefined, region: 'eu' });
+    expect(readLiteLLMKey('openrouter/anthropic/claude-3.5-sonnet', 'openrouter').name).toBe('anthropic/claude-3.5-sonnet');
+  });
+});

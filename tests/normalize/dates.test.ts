@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { findDate, parseDate } from '../../src/normalize/dates.ts';
+
+describe('parseDate', () => {
+  it.each([
+    ['2025-12-18', '2025-12-18'],
+    ['2025-12', '2025-12'],
+    ['December 18, 2025', '2025-12-18'],
+    ['Dec 18 2025', '2025-12-18'],
+    ['18 December 2025', '2025-12-18'],
+    ['Dec 2025', '2025-12'],
+    ['July 2024', '2024-07'],
+    ['Sept 2024', '2024-09'],
+    ['2026-02-16T00:00:00Z', '2026-02-16'],
+    ['Nov 20241', '2024-11'],
+  ])('%s -> %s', (text, expected) => {
+    expect(parseDate(text)).toBe(expected);
+  });
+
+  it.each(['2025', '—', 'soon', '2025-13', '2025-02-30', 'Smarch 2025'])('%s is no date', (text) => {
+    expect(parseDate(text)).toBeNull();
+  });
+
+  it('finds a date inside prose', () => {
+    expect(findDate('It was released on December 18, 2025 to everyone.')).toBe('2025-12-18');
+    expect(findDate('trained on data up to Mar 2025')).toBe('2025-03');
+    expect(findDate('no date here')).toBeNull();
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  boundsAnomaly,
+  cleanNumber,
+  exactTokenFigures,
+  isNoValue,
+  parseBoolean,
+  parseCount,
+  parseLicense,
+  parsePrice,
+  parseTokenCount,
+  perTokenToPerMillion,
+} from '../../src/normalize/units.ts';
+
+describe('parsePrice', () => {
+  it.each([
+    ['$1.75/1M tokens', 1.75],
+    ['$14.00/1M', 14],
+    ['$2.50 / MTok', 2.5],
+    ['$0.80 / MTok', 0.8],
+    ['$1.6 per million output tokens', 1.6],
+    ['$0.0025 per 1K tokens', 2.5],
+    ['$0.002 / 1K', 2],
+    ['$0.00000175 per token', 1.75],
+    ['15¢ per 1M tokens', 0.15],
+    ['US$ 3', 3],
+    ['$1,200 / 1M', 1200],
+  ])('%s -> %d per 1M', (text, expected) => {
+    expect(parsePrice(text)).toBe(expected);
+  });
+
+  it('applies the page basis when the cell states none', () => {
+    expect(parsePrice('$0.028')).toBe(0.028);
+    expect(parsePrice('0.00000175', 'per_token')).toBe(1.75);
+    expect(parsePrice('$0.5', 'per_1k')).toBe(500);
+  });
+
+  it('prefers the dollar amount over other numbers in the cell', () => {
+    expect(parsePrice('up to 200k tokens: $1.25')).toBe(1.25);
+  });
+
+  it.each(['—', '-', 'N/A', 'undisclosed', 'not-yet-sourced', '', 'Free'])('%s is no price', (text) => {
+    expect(parsePrice(text)).toBeNull();
+  });
+});
+
+describe('perTokenToPerMillion', () => {
+  it('gives clean figures', () => {
+    expect(perTokenToPerMillion('0.00000175')).toBe(1.75);
+    expect(perTokenToPerMillion(1.25e-7)).toBe(0.125);
+    expect(perTokenToPerMillion('0.0000225')).toBe(22.5);
+    expect(perTokenToPerMillion(2.8e-8)).toBe(0.028);
+    expect(perTokenToPerMillion('abc')).toBeNull();
+  });
+  it('cleanNumber removes binary noise only', () => {
+    expect(cleanNumber(1.7500000000000002)).toBe(1.75);
+    expect(cleanNumber(0.1 + 0.2)).toBe(0.3);
+    expect(cleanNumber(0.0625)).toBe(0.0625);
+    expect(cleanNumber(1047576)).toBe(1047576);
+  });
+});
+
+describe('parseTokenCount', () => {
+  it.each([
+    ['128k', 128000],
+    ['1048K', 1048000],
+    ['1,047,576', 1047576],
+    ['400,000 tokens', 400000],
+    ['1M', 1000000],
+    ['1.5M', 1500000],
+    ['32000 tokens', 32000],
+    ['200K', 200000],
+  ])('%s -> %d', (text, expected) => {
+    expect(parseTokenCount(text)).toBe(expected);
+  });
+
+  it('keeps the exact figure a page prints elsewhere for an abbreviation that rounds to it', () => {
+    const exact = exactTokenFigures('It accepts 262,144 tokens. Another page says 1,047,576 tokens.');
+    expect(exact).toEqual(expect.arrayContaining([262144, 1047576]));
+    expect(parseTokenCount('262k', exact)).toBe(262144);
+    expect(parseTokenCount('1048K', exact)).toBe(1047576);
+    expect(parseTokenCount('128k', exact)).toBe(128000);
+  });
+
+  it('does not take ids, years or dollar amounts for exact token figures', () => {
+    expect(exactTokenFigures('token id 200006, model 20250514, cost $4,500, in 2025')).toEqual([]);
+    expect(parseTokenCount('200k', exactTokenFigures('token id 200006'))).toBe(200000);
+  });
+
+  it.each(['—', 'N/A', 'undisclosed', 'not-yet-sourced'])('%s is no count', (text) => {
+    expect(parseTokenCount(text)).toBeNull();
+  });
+});
+
+describe('parseCount', () => {
+  it.each([
+    ['4B', 4e9],
+    ['2.8T', 2.8e12],
+    ['20.9B', 20_900_000_000],
+    ['117 billion', 117e9],
+    ['21,000,000,000', 21e9],
+  ])('%s -> %d', (text, expected) => {
+    expect(parseCount(text)).toBe(expected);
+  });
+  it('treats dashes as no value', () => expect(parseCount('—')).toBeNull());
+});
+
+describe('parseBoolean and parseLicense', () => {
+  it('reads yes/no marks', () => {
+    for (const t of ['Yes', 'yes', '✓', '✔', 'true', 'Supported']) expect(parseBoolean(t)).toBe(true);
+    for (const t of ['No', '✗', '✘', 'false', 'Not supported']) expect(parseBoolean(t)).toBe(false);
+    for (const t of ['—', 'maybe', '']) expect(parseBoolean(t)).toBeNull();
+  });
+  it('gives licenses one spelling', () => {
+    expect(parseLicense('Apache 2.0(OSI)')).toBe('apache-2.0');
+    expect(parseLicense('apache-2.0')).toBe('apache-2.0');
+    expect(parseLicense('Proprietary')).toBe('proprietary');
+    expect(parseLicense('-')).toBeNull();
+  });
+  it('isNoValue knows the placeholders', () => {
+    for (const t of ['—', '–', '-', 'N/A', 'n/a', 'undisclosed', 'not-yet-sourced', 'Not yet sourced', '  ']) expect(isNoValue(t)).toBe(true);
+    expect(isNoValue('0')).toBe(false);
+  });
+});
+
+describe('boundsAnomaly', () => {
+  it('flags implausible figures and passes plausible ones', () => {
+    expect(boundsAnomaly('input_price', 0)).toMatch(/below/);
+    expect(boundsAnomaly('input_price', 2500)).toMatch(/above/);
+    expect(boundsAnomaly('context_window', 12)).toMatch(/below/);
+    expect(boundsAnomaly('input_price', 1.75)).toBeUndefined();
+    expect(boundsAnomaly('context_window', 400000)).toBeUndefined();
+    expect(boundsAnomaly('license', 'mit')).toBeUndefined();
+  });
+});
