@@ -171,4 +171,9 @@ export const MIGRATIONS: string[] = [
     summary TEXT
   );
   `,
+  // A backfilled change speaks for a date older than its source's current basis (ingest --observed-at
+  // of an older capture); it is queued and planned apart from the changes of the current facts.
+  `
+  ALTER TABLE changes ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
