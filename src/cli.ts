@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { FIELD_NAMES, type FieldName } from './schema/fields.ts';
+import { FIELD_NAMES, FIELDS, type FieldName } from './schema/fields.ts';
+import type { ClaimValue } from './schema/claim.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { ChangeStatus } from './schema/change.ts';
 import { extractDocument } from './extract/registry.ts';
@@ -10,7 +11,7 @@ import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
 import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
-import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
+import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
 import { batchSelection, parseFilter } from './review/batch.ts';
 import { exportDataset, EXPORT_FORMATS, type ExportFormat } from './export/write.ts';
@@ -265,6 +266,42 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('override')
+    .description('pin a value for a model field with a reason; it holds across syncs until lifted')
+    .argument('<model>')
+    .argument('<field>')
+    .argument('[value]', 'the value to pin (numbers in the field\'s unit; true/false for flags)')
+    .option('--condition <condition>', 'the condition the value holds under', '')
+    .option('--reason <text>', 'why (required when pinning)')
+    .option('--lift', 'lift the pinned value instead')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .option('--json', 'print as JSON')
+    .action(async (model: string, field: string, value: string | undefined, o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const id = resolveModel(ledger, model);
+        const f = checkField(field)!;
+        const reviewer = resolveReviewer(o.reviewer);
+        const at = new Date().toISOString();
+        if (o.lift) {
+          const lifted = ledger.liftOverride(id, f, o.condition, reviewer, at);
+          if (!lifted) throw new ReviewError(`no pinned value for ${id} ${f}${o.condition ? ` [${o.condition}]` : ''}`);
+          ledger.audit(reviewer, 'lift-override', `${id} ${f}`, { condition: o.condition }, at);
+        } else {
+          if (value === undefined) throw new ReviewError('name the value to pin, or use --lift');
+          if (!o.reason) throw new ReviewError('pinning a value needs a reason (--reason TEXT)');
+          ledger.pinOverride({ model: id, field: f, condition: o.condition, value: parseFieldValue(f, value), reason: o.reason, reviewer, created_at: at });
+        }
+        // Re-reconcile at once, so that the pin (or its lifting) shows up as a change to review.
+        const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources) }, []);
+        const facts = ledger.facts({ model: id, field: f }).filter((x) => x.condition === o.condition);
+        print(o.json, { fact: facts[0] ?? null, pending: summary.changes.pending }, () => (facts[0] ? formatFact(facts[0]) : 'no fact') + `\n${summary.changes.pending} change(s) pending review`);
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
     .command('sources')
     .description('each source: its basis, last success, last failure, consecutive failures, learned reliability')
     .option('--json', 'print as JSON')
@@ -299,6 +336,20 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function parseFieldValue(field: FieldName, text: string): ClaimValue {
+  const kind = FIELDS[field].kind;
+  if (kind === 'boolean') {
+    if (!/^(true|false)$/i.test(text)) throw new ReviewError(`${field} takes true or false, not "${text}"`);
+    return text.toLowerCase() === 'true';
+  }
+  if (kind === 'tokens' || kind === 'usd_per_mtok' || kind === 'count') {
+    const n = Number(text.replaceAll(',', ''));
+    if (!Number.isFinite(n) || n < 0) throw new ReviewError(`${field} takes a non-negative number, not "${text}"`);
+    return n;
+  }
+  return text;
 }
 
 function parseFormats(list: string): ExportFormat[] {

@@ -25,9 +25,11 @@ function plain(value: ClaimValue): string {
 /** Numbers with at most 12 significant digits, never in exponent notation. */
 export function formatNumber(n: number): string {
   const rounded = Number(n.toPrecision(12));
-  if (Number.isInteger(rounded)) return String(rounded);
-  const text = rounded.toFixed(20).replace(/0+$/, '');
-  return text.endsWith('.') ? text.slice(0, -1) : text;
+  const text = String(rounded);
+  if (!text.includes('e')) return text;
+  // Tiny per-token prices print as 1.75e-7 by default; spreadsheets want the plain decimal.
+  const decimals = Math.min(100, 12 - Math.floor(Math.log10(Math.abs(rounded))));
+  return rounded.toFixed(decimals).replace(/\.?0+$/, '');
 }
 
 /**

@@ -1,0 +1,54 @@
+/**
+ * model-ledger as a library:
+ *   import { sync, extract, reconcile, exportDataset } from 'model-ledger';
+ */
+import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
+import { loadSources, selectSources } from './pipeline/sources.ts';
+import { offlineAcquirer } from './pipeline/replay.ts';
+import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
+import { exportDataset as writeExport, type ExportFormat, type ExportResult } from './export/write.ts';
+import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
+import { acquireLock } from './pipeline/lock.ts';
+
+export { extractDocument as extract } from './extract/registry.ts';
+export { reconcile } from './reconcile/index.ts';
+export { Ledger } from './store/ledger.ts';
+export type { SyncSummary } from './pipeline/sync.ts';
+export type { ExportResult, ExportFormat } from './export/write.ts';
+export * from './schema/index.ts';
+
+export interface SyncOptions {
+  db?: string;
+  sourcesDir?: string;
+  snapshotsDir?: string;
+  /** Only these source ids (all others still weigh in reconciliation). */
+  sources?: string[];
+  /** Replay shipped or stored snapshots instead of fetching. */
+  offline?: boolean;
+}
+
+/** One sync of the ledger at `db`: read sources, extract, reconcile, queue changes. */
+export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
+  const db = options.db ?? DEFAULT_DB_PATH;
+  const release = acquireLock(db);
+  const ledger = new Ledger(db);
+  try {
+    const all = loadSources(options.sourcesDir ?? DEFAULT_SOURCES_DIR);
+    const targets = selectSources(all, options.sources);
+    if (options.offline === false) throw new Error('live fetching from the library is not wired in yet: use { offline: true }');
+    return await runPipeline(ledger, { sources: all }, targets, offlineAcquirer(ledger, options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR));
+  } finally {
+    ledger.close();
+    release();
+  }
+}
+
+/** Writes the approved dataset of the ledger at `db` to `dir`. */
+export function exportDataset(dir: string, options: { db?: string; at?: string; formats?: ExportFormat[] } = {}): ExportResult {
+  const ledger = new Ledger(options.db ?? DEFAULT_DB_PATH);
+  try {
+    return writeExport(ledger, dir, { at: options.at, formats: options.formats });
+  } finally {
+    ledger.close();
+  }
+}

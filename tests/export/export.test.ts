@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { Ledger } from '../../src/store/ledger.ts';
+import { exportDataset, EXPORT_FORMATS } from '../../src/export/write.ts';
+import { toCsv, toLiteLLM, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { buildDataset } from '../../src/export/dataset.ts';
+import { extractDocument } from '../../src/extract/registry.ts';
+import { reconcile } from '../../src/reconcile/index.ts';
+import type { PublishedValue } from '../../src/store/ledger.ts';
+import type { Claim } from '../../src/schema/claim.ts';
+
+const value = (model: string, field: any, v: any, from: string, condition = ''): Omit<PublishedValue, 'valid_to'> & { model: string } => ({
+  model,
+  field,
+  condition,
+  value: v,
+  unit: null,
+  status: 'agreed',
+  confidence: 0.9,
+  sources: [{ source_id: 'openrouter', url: 'https://example.test/models', observed_at: from }],
+  valid_from: from,
+  change_id: null,
+});
+
+/** A small ledger with a price move on 2026-07-21, a long-context tier and a resale route. */
+function seededLedger(): Ledger {
+  const ledger = new Ledger(':memory:');
+  const put = (v: ReturnType<typeof value>) => ledger.insertInterval({ model: v.model, field: v.field, condition: v.condition }, v);
+  ledger.upsertModel({ id: 'openai/gpt-5.2-codex', name: 'GPT-5.2 Codex', provider: 'openai', family: 'gpt-5.2-codex', version: null }, '2026-07-17');
+  ledger.addAlias('GPT-5.2-Codex', 'openai/gpt-5.2-codex', 'aggregator-compare');
+  ledger.upsertModel({ id: 'google/gemini-2.5-pro', name: 'Gemini 2.5 Pro, "the big one"', provider: 'google', family: 'gemini-2.5-pro', version: null }, '2026-07-17');
+  put(value('openai/gpt-5.2-codex', 'input_price', 3, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'input_price', 1.75, '2026-07-21T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'output_price', 14, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'cached_input_price', 0.175, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'context_window', 400000, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'max_output_tokens', 128000, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'vision', true, '2026-07-17T00:00:00.000Z'));
+  put(value('openai/gpt-5.2-codex', 'input_price', 1.75, '2026-07-17T00:00:00.000Z', 'route:azure'));
+  put(value('openai/gpt-5.2-codex', 'output_price', 14, '2026-07-17T00:00:00.000Z', 'route:azure'));
+  put(value('google/gemini-2.5-pro', 'input_price', 1.25, '2026-07-17T00:00:00.000Z'));
+  put(value('google/gemini-2.5-pro', 'output_price', 10, '2026-07-17T00:00:00.000Z'));
+  put(value('google/gemini-2.5-pro', 'input_price', 2.5, '2026-07-17T00:00:00.000Z', 'context>200000'));
+  put(value('google/gemini-2.5-pro', 'output_price', 15, '2026-07-17T00:00:00.000Z', 'context>200000'));
+  put(value('google/gemini-2.5-pro', 'context_window', 1048576, '2026-07-17T00:00:00.000Z'));
+  return ledger;
+}
+
+describe('export', () => {
+  let ledger: Ledger;
+  beforeAll(() => {
+    ledger = seededLedger();
+  });
+
+  it('writes every format, each validated, and two exports of the same ledger are byte-identical', () => {
+    const a = mkdtempSync(join(tmpdir(), 'ml-exp-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'ml-exp-b-'));
+    const first = exportDataset(ledger, a, { formats: [...EXPORT_FORMATS] });
+    exportDataset(ledger, b, { formats: [...EXPORT_FORMATS] });
+    expect(first.files).toEqual(expect.arrayContaining(['dataset.json', 'history.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices/openai.json']));
+    for (const file of first.files) expect(readFileSync(join(a, file), 'utf8'), file).toBe(readFileSync(join(b, file), 'utf8'));
+
+    const ajv = new Ajv({ strict: false });
+    for (const name of ['dataset', 'history']) {
+      const validate = ajv.compile(JSON.parse(readFileSync(join(a, `${name}.schema.json`), 'utf8')));
+      expect(validate(JSON.parse(readFileSync(join(a, `${name}.json`), 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+    }
+    const ndjson = readFileSync(join(a, 'dataset.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(ndjson.map((m) => m.id)).toEqual(['google/gemini-2.5-pro', 'openai/gpt-5.2-codex']);
+    expect(readdirSync(join(a, 'llm-prices')).sort()).toEqual(['google.json', 'openai.json']);
+  });
+
+  it('exports the dataset as it stood at a date', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-exp-at-'));
+    exportDataset(ledger, dir, { at: '2026-07-18' });
+    const dataset = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'));
+    const codex = dataset.models.find((m: any) => m.id === 'openai/gpt-5.2-codex');
+    expect(codex.values.find((v: any) => v.field === 'input_price' && v.condition === '').value).toBe(3);
+    const history = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8'));
+    const input = history.intervals.filter((h: any) => h.model === 'openai/gpt-5.2-codex' && h.field === 'input_price' && h.condition === '');
+    expect(input).toEqual([expect.objectContaining({ value: 3, valid_to: null })]);
+
+    exportDataset(ledger, dir, { at: '2026-07-22' });
+    const later = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'));
+    expect(later.models.find((m: any) => m.id === 'openai/gpt-5.2-codex').values.find((v: any) => v.field === 'input_price' && v.condition === '').value).toBe(1.75);
+  });
+
+  it('writes a flat CSV with one row per model, quoting where needed', () => {
+    const csv = toCsv(buildDataset(ledger.published(), ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) })), 'x'));
+    const [header, gemini, codex] = csv.trim().split('\n');
+    expect(header.split(',')).toEqual([...CSV_COLUMNS]);
+    expect(gemini).toContain('"Gemini 2.5 Pro, ""the big one"""');
+    expect(gemini).toContain('input_price[context>200000]=2.5; output_price[context>200000]=15');
+    const cells = codex.split(',');
+    expect(cells[CSV_COLUMNS.indexOf('input_price')]).toBe('1.75');
+    expect(cells[CSV_COLUMNS.indexOf('context_window')]).toBe('400000');
+    expect(cells[CSV_COLUMNS.indexOf('vision')]).toBe('true');
+    expect(cells[CSV_COLUMNS.indexOf('aliases')]).toBe('GPT-5.2-Codex');
+  });
+
+  it('formats numbers without float noise or exponents', () => {
+    expect(formatNumber(0.1 + 0.2)).toBe('0.3');
+    expect(formatNumber(1.75e-7)).toBe('0.000000175');
+    expect(formatNumber(1047576)).toBe('1047576');
+  });
+
+  it('writes LiteLLM entries per route and tier in per-token units', () => {
+    const out = toLiteLLM(buildDataset(ledger.published(), [], 'x'));
+    expect(out['gpt-5.2-codex']).toMatchObject({ litellm_provider: 'openai', input_cost_per_token: 0.00000175, output_cost_per_token: 0.000014, cache_read_input_token_cost: 1.75e-7, max_input_tokens: 400000, max_output_tokens: 128000, supports_vision: true });
+    expect(out['azure/gpt-5.2-codex']).toMatchObject({ litellm_provider: 'azure', input_cost_per_token: 0.00000175 });
+    expect(out['gemini-2.5-pro']).toMatchObject({ input_cost_per_token_above_200k_tokens: 0.0000025, output_cost_per_token_above_200k_tokens: 0.000015 });
+  });
+
+  it('round-trips: our LiteLLM export read back through our LiteLLM extractor gives the same facts', () => {
+    const dataset = buildDataset(ledger.published(), [], 'x');
+    const body = JSON.stringify(toLiteLLM(dataset), null, 2);
+    const result = extractDocument(body, { format: 'json', extractor: 'litellm' });
+    expect(result.drift).toEqual([]);
+    const claims: Claim[] = result.claims.map((c) => ({ ...c, source_id: 'litellm', snapshot_hash: 'h', observed_at: '2026-07-22T00:00:00.000Z' }));
+    const facts = reconcile(claims, { sources: [{ id: 'litellm', kind: 'api', trust: 0.8 }] }).facts;
+    const got = facts.map((f) => [f.model, f.field, f.condition, f.value]).sort();
+    // Every exported value comes back; flags LiteLLM cannot say (tool_use) are derived, not lost.
+    const expected = dataset.models.flatMap((m) => m.values.map((v) => [m.id, v.field, v.condition, v.value])).sort();
+    for (const e of expected) expect(got).toContainEqual(e);
+    const extra = got.filter((g) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(g)));
+    expect(extra.every((g) => ['function_calling', 'tool_use'].includes(g[1] as string))).toBe(true);
+  });
+
+  it('writes llm-prices price_history periods, newest first, with dates', () => {
+    const dataset = buildDataset(ledger.published(), ledger.models().map((m) => ({ ...m, aliases: [] })), 'x');
+    const history = { $schema: '', schema_version: '1.0.0' as const, intervals: ledger.history().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id })) };
+    const openai = toLlmPrices(dataset, history).find((v) => v.vendor === 'openai')!;
+    expect(openai.models[0]).toEqual({
+      id: 'gpt-5.2-codex',
+      name: 'GPT-5.2 Codex',
+      price_history: [
+        { input: 1.75, output: 14, input_cached: 0.175, from_date: '2026-07-21', to_date: null },
+        { input: 3, output: 14, input_cached: 0.175, from_date: '2026-07-17', to_date: '2026-07-21' },
+      ],
+    });
+  });
+});
