@@ -11,6 +11,8 @@ import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
 import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
+import { fetchTargets } from './pipeline/live.ts';
+import { createProgressReporter } from './fetch/index.ts';
 import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
 import { batchSelection, parseFilter } from './review/batch.ts';
@@ -86,6 +88,8 @@ export function buildProgram(): Command {
     .description('read every source, extract, reconcile, and queue changes against the approved dataset')
     .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
     .option('--source <id...>', 'only these sources')
+    .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
+    .option('--per-host-delay <ms>', 'minimum delay between requests to one host', '1000')
     .option('--summary <file>', 'also write the summary as Markdown (for a CI step summary or a PR body)')
     .option('--notify <url>', 'POST a JSON notification to this webhook when changes await review')
     .option('--quiet', 'print nothing but errors')
@@ -96,8 +100,12 @@ export function buildProgram(): Command {
       try {
         const all = loadSources(opts.sources);
         const targets = selectSources(all, o.source);
-        if (!o.offline) throw new ReviewError('live fetching is not wired in yet: use --offline');
-        const summary = await runPipeline(ledger, { sources: all }, targets, offlineAcquirer(ledger, opts.snapshots));
+        const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
+        const acquire = o.offline
+          ? offlineAcquirer(ledger, opts.snapshots)
+          : await fetchTargets(ledger, targets, { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: Number(o.perHostDelay), onProgress: progress.onProgress });
+        progress.done();
+        const summary = await runPipeline(ledger, { sources: all }, targets, acquire);
         await reportSync(ledger, summary, o, opts.db);
         process.exitCode = syncExitCode(summary);
       } finally {

@@ -9,6 +9,8 @@ import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
 import { exportDataset as writeExport, type ExportFormat, type ExportResult } from './export/write.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { acquireLock } from './pipeline/lock.ts';
+import { fetchTargets } from './pipeline/live.ts';
+import type { FetcherOptionsInput } from './fetch/index.ts';
 
 export { extractDocument as extract } from './extract/registry.ts';
 export { reconcile } from './reconcile/index.ts';
@@ -25,6 +27,8 @@ export interface SyncOptions {
   sources?: string[];
   /** Replay shipped or stored snapshots instead of fetching. */
   offline?: boolean;
+  /** Fetcher options for live syncs (user agent, politeness, timeouts, retries). */
+  fetch?: Partial<FetcherOptionsInput>;
 }
 
 /** One sync of the ledger at `db`: read sources, extract, reconcile, queue changes. */
@@ -35,8 +39,10 @@ export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
   try {
     const all = loadSources(options.sourcesDir ?? DEFAULT_SOURCES_DIR);
     const targets = selectSources(all, options.sources);
-    if (options.offline === false) throw new Error('live fetching from the library is not wired in yet: use { offline: true }');
-    return await runPipeline(ledger, { sources: all }, targets, offlineAcquirer(ledger, options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR));
+    const acquire = options.offline
+      ? offlineAcquirer(ledger, options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR)
+      : await fetchTargets(ledger, targets, options.fetch);
+    return await runPipeline(ledger, { sources: all }, targets, acquire);
   } finally {
     ledger.close();
     release();

@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sync } from '../../src/index.ts';
+import { Ledger } from '../../src/store/ledger.ts';
+
+const fixture = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
+
+/** A live sync against a real HTTP server on 127.0.0.1: conditional GETs and isolated failures. */
+describe('live sync', () => {
+  const requests: Array<{ url: string; ifNoneMatch?: string }> = [];
+  const behaviour = { etags: true, brokenFails: true, body: fixture };
+  const server = createServer((req: IncomingMessage, res) => {
+    requests.push({ url: req.url!, ifNoneMatch: req.headers['if-none-match'] as string | undefined });
+    if (req.url === '/robots.txt') return res.end('User-agent: *\nAllow: /\n');
+    if (req.url === '/broken') {
+      if (behaviour.brokenFails) return res.writeHead(404).end('gone');
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(fixture.replaceAll('qwen3.5-9b', 'qwen3.5-27b'));
+    }
+    const etag = '"v1"';
+    if (behaviour.etags && req.headers['if-none-match'] === etag) return res.writeHead(304).end();
+    res.writeHead(200, { 'content-type': 'application/json', ...(behaviour.etags ? { etag } : {}) }).end(behaviour.body);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ml-live-'));
+  const db = join(dir, 'ledger.sqlite');
+  const fetch = { perHostDelayMs: 0, maxRetries: 0, retryBaseMs: 1, userAgent: 'model-ledger-test/0.1 (+https://example.test/contact)' };
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    mkdirSync(join(dir, 'sources'));
+    const source = (id: string, path: string) => ({ id, name: id, kind: 'api', url: `http://127.0.0.1:${port}${path}`, format: 'json', extractor: 'openrouter', trust: 0.8 });
+    writeFileSync(join(dir, 'sources', 'models.json'), JSON.stringify(source('models', '/models.json')));
+    writeFileSync(join(dir, 'sources', 'broken.json'), JSON.stringify(source('broken', '/broken')));
+  });
+  afterAll(() => server.close());
+
+  const run = () => sync({ db, sourcesDir: join(dir, 'sources'), offline: false, fetch });
+  const capturesOf = (id: string) => {
+    const ledger = new Ledger(db);
+    try {
+      return ledger.capturesOf(id).length;
+    } finally {
+      ledger.close();
+    }
+  };
+
+  it('reads healthy sources and records the failing one without stopping', async () => {
+    const summary = await run();
+    const outcome = Object.fromEntries(summary.sources.map((s) => [s.source_id, s.outcome]));
+    expect(outcome).toEqual({ broken: 'failed', models: 'updated' });
+    expect(summary.sources.find((s) => s.source_id === 'broken')!.problems.join()).toMatch(/http/i);
+    expect(summary.facts).toBeGreaterThan(5);
+  });
+
+  it('sends a conditional request next time and skips extraction on 304', async () => {
+    const before = capturesOf('models');
+    const summary = await run();
+    expect(summary.sources.find((s) => s.source_id === 'models')!.outcome).toBe('unchanged');
+    expect(requests.filter((r) => r.url === '/models.json').at(-1)!.ifNoneMatch).toBe('"v1"');
+    expect(capturesOf('models')).toBe(before);
+  });
+
+  it('treats a 200 whose body hashes to the basis as unchanged, with no new capture', async () => {
+    behaviour.etags = false;
+    const before = capturesOf('models');
+    const summary = await run();
+    expect(summary.sources.find((s) => s.source_id === 'models')!.outcome).toBe('unchanged');
+    expect(capturesOf('models')).toBe(before);
+  });
+
+  it('keeps the last good facts of a source that starts failing', async () => {
+    behaviour.brokenFails = false;
+    await run();
+    const ledger = new Ledger(db);
+    const factsBefore = ledger.facts().length;
+    expect(ledger.facts({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
+    ledger.close();
+    behaviour.brokenFails = true;
+    const summary = await run();
+    expect(summary.sources.find((s) => s.source_id === 'broken')!.outcome).toBe('failed');
+    const after = new Ledger(db);
+    try {
+      expect(after.facts().length).toBe(factsBefore);
+      expect(after.facts({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
+      expect(after.sourceState('broken')!.consecutive_failures).toBe(1);
+      expect(after.currentCapture('broken')).not.toBeNull();
+    } finally {
+      after.close();
+    }
+  });
+});
