@@ -3,6 +3,7 @@
  * Runs one benchmark (fetch, extract, reconcile, diff) or all of them, and prints one JSON
  * object of figures: times in ms, throughputs, peak RSS in MB and ratios as plain numbers.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,16 +20,28 @@ if (unknown.length) {
 }
 const names = requested.length ? requested : [...NAMES];
 
-const results: Record<string, Figures> = {};
-for (const name of names) {
-  const file = join(import.meta.dirname, `${name}.ts`);
-  if (!existsSync(file)) {
-    results[name] = { error: 'benchmark not written yet' };
-    continue;
-  }
-  const module = (await import(file)) as { run: () => Promise<Figures> };
-  if (!json) console.error(`running ${name}…`);
-  results[name] = await module.run();
+/** Each benchmark runs in a process of its own, so that one's peak RSS does not leak into another's. */
+function runInChild(name: string): Figures {
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], name, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) return { error: `exited with ${child.status}` };
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 }
-const output = names.length === 1 ? results[names[0]] : results;
-console.log(json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
+
+async function runHere(name: string): Promise<Figures> {
+  const file = join(import.meta.dirname, `${name}.ts`);
+  if (!existsSync(file)) return { error: 'benchmark not written yet' };
+  const module = (await import(file)) as { run: () => Promise<Figures> };
+  return module.run();
+}
+
+if (names.length === 1) {
+  const figures = await runHere(names[0]);
+  console.log(json ? JSON.stringify(figures) : JSON.stringify(figures, null, 2));
+} else {
+  const results: Record<string, Figures> = {};
+  for (const name of names) {
+    if (!json) console.error(`running ${name}…`);
+    results[name] = runInChild(name);
+  }
+  console.log(json ? JSON.stringify(results) : JSON.stringify(results, null, 2));
+}
