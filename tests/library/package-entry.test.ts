@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+
+/**
+ * `import { sync, extract, reconcile, exportDataset } from 'model-ledger'` from plain Node:
+ * the package's own name resolves through its "exports" to the built dist/ (built by `prepare`).
+ */
+describe('the library entry point', () => {
+  it.runIf(existsSync(join(PACKAGE_ROOT, 'dist', 'index.js')) || process.env.CI)('imports by package name from plain Node and extracts claims', () => {
+    const script = `
+      import { sync, extract, reconcile, exportDataset } from 'model-ledger';
+      const r = extract('| Spec | GPT-4.1 Mini | GPT-5.2-Codex |\\n|---|---|---|\\n| Context | 1,047,576 | 400K |\\n', { format: 'text' });
+      console.log(JSON.stringify({ kinds: [typeof sync, typeof reconcile, typeof exportDataset], claims: r.claims.map((c) => [c.model, c.field, c.value]) }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, encoding: 'utf8' }));
+    expect(out.kinds).toEqual(['function', 'function', 'function']);
+    expect(out.claims).toEqual([
+      ['openai/gpt-4.1-mini', 'context_window', 1047576],
+      ['openai/gpt-5.2-codex', 'context_window', 400000],
+    ]);
+  });
+});
