@@ -1,36 +1,45 @@
-/** Plain-words explanations of why a fact's value won. */
+/**
+ * Plain-words explanations of why a fact's value won. explainDecision runs once per fact during
+ * reconciliation (hundreds of thousands of times at scale), so it uses plain loops.
+ */
 import type { EvidenceClaim, Fact, Override } from '../schema/fact.ts';
 import { KIND_RANK, UNKNOWN_RANK } from './truth.ts';
 
 /** One sentence naming the rule that decided and the sources on each side. */
 export function explainDecision(fact: Fact, share: number, override?: Override): string {
   const value = String(fact.value);
-  const backers = sourcesOf(fact.claims.filter((c) => c.supports));
-  const dissent = fact.claims.filter((c) => !c.supports && c.weight > 0);
-  const against = dissentPhrase(dissent);
+  const backing: EvidenceClaim[] = [];
+  const dissent: EvidenceClaim[] = [];
+  for (const c of fact.claims) {
+    if (c.supports) backing.push(c);
+    else if (c.weight > 0) dissent.push(c);
+  }
   switch (fact.rule) {
     case 'override': {
-      const by = override ? ` by ${override.reviewer} on ${override.created_at.slice(0, 10)}: ${override.reason}` : '';
-      return `${value} was pinned by a reviewer${by}.${dissent.length ? ` It overrides ${against}.` : ''}`;
+      const by = override ? ` by ${override.reviewer} on ${day(override.created_at)}: ${override.reason}` : '';
+      return `${value} was pinned by a reviewer${by}.${dissent.length ? ` It overrides ${dissentPhrase(dissent)}.` : ''}`;
     }
     case 'unanimous':
-      return `${value} is stated by every source that gives this figure: ${backers}.`;
+      return `${value} is stated by every source that gives this figure: ${sourceList(backing)}.`;
     case 'source-kind': {
-      const top = topKindClaims(fact.claims.filter((c) => c.supports));
-      return `${value} was chosen because ${sourcesOf(top)} ${outrank(top)} ${against}.`;
+      const top = topKindClaims(backing);
+      return `${value} was chosen because ${sourceList(top)} ${verb(top, 'outranks', 'outrank')} ${dissentPhrase(dissent)}.`;
     }
     case 'recency': {
-      const newest = fact.claims.filter((c) => c.supports).sort((a, b) => (a.observed_at < b.observed_at ? 1 : -1))[0];
+      const newest = newestClaim(topKindClaims(backing));
       return (
-        `${value} was chosen because ${newest.source_id} (${newest.source_kind}) stated it on ${day(newest.observed_at)}, ` +
-        `later than ${againstWithDates(dissent)}.`
+        `${value} was chosen because ${named(newest)} stated it on ${day(newest.observed_at)}, ` +
+        `later than ${datedDissent(dissent)}.`
       );
     }
     case 'weighted-vote':
-      return `${value} was chosen by weighted vote: ${backers} outweigh ${against} (${percent(share)} of the weight, after learning each source's reliability).`;
+      return (
+        `${value} was chosen by weighted vote: ${sourceList(backing)} ${verb(backing, 'outweighs', 'outweigh')} ` +
+        `${dissentPhrase(dissent)} (${percent(share)} of the weight, after learning each source's reliability).`
+      );
     default:
       return (
-        `Sources of comparable weight disagree: ${sayings(fact.claims.filter((c) => c.weight > 0))}. ` +
+        `Sources of comparable weight disagree: ${sayings(backing.concat(dissent))}. ` +
         `${value} is only the best guess (${percent(share)} of the weight) and needs review.`
       );
   }
@@ -40,7 +49,8 @@ export function explainDecision(fact: Fact, share: number, override?: Override):
 export function explainFact(fact: Fact): string {
   const where = fact.condition ? ` when ${fact.condition}` : '';
   const lines = [
-    `${fact.model} ${fact.field}${where} = ${String(fact.value)} (${fact.status}, confidence ${fact.confidence.toFixed(2)}, rule: ${fact.rule})`,
+    `${fact.model} ${fact.field}${where} = ${String(fact.value)} ` +
+      `(${fact.status}, confidence ${fact.confidence.toFixed(2)}, rule: ${fact.rule})`,
     fact.explanation,
   ];
   if (fact.claims.length) lines.push('Claims:');
@@ -48,48 +58,78 @@ export function explainFact(fact: Fact): string {
     const role = c.supports ? 'supports' : c.weight > 0 ? 'disagrees' : 'not counted';
     const at = c.locator ? ` at ${c.locator}` : '';
     const quote = c.quote ? ` "${c.quote}"` : '';
-    lines.push(`  - ${c.source_id} (${c.source_kind}) says ${String(c.value)} [${role}, weight ${c.weight}] on ${day(c.observed_at)}${at}${quote}`);
+    lines.push(`  - ${named(c)} says ${String(c.value)} [${role}, weight ${c.weight}] on ${day(c.observed_at)}${at}${quote}`);
   }
   return lines.join('\n');
 }
 
-function sourcesOf(claims: EvidenceClaim[]): string {
-  const seen = new Map<string, string>();
-  for (const c of claims) if (!seen.has(c.source_id)) seen.set(c.source_id, `${c.source_id} (${c.source_kind})`);
-  return [...seen.values()].join(', ') || 'no source';
+function named(c: EvidenceClaim): string {
+  return `${c.source_id} (${c.source_kind})`;
 }
 
-/** "aggregator-b (aggregator), which says 256000" / "a and b, which say 256000 and 300000" */
+/** Distinct sources in order: "a (aggregator), b (api)". */
+function sourceList(claims: EvidenceClaim[]): string {
+  const ids: string[] = [];
+  let text = '';
+  for (const c of claims) {
+    if (ids.includes(c.source_id)) continue;
+    ids.push(c.source_id);
+    text += (text ? ', ' : '') + named(c);
+  }
+  return text || 'no source';
+}
+
+function sourceCount(claims: EvidenceClaim[]): number {
+  const ids: string[] = [];
+  for (const c of claims) if (!ids.includes(c.source_id)) ids.push(c.source_id);
+  return ids.length;
+}
+
+function verb(subjects: EvidenceClaim[], one: string, many: string): string {
+  return sourceCount(subjects) > 1 ? many : one;
+}
+
+/** "b (aggregator), which says 256000" / "b (aggregator), c (aggregator), which say 256000 or 300000" */
 function dissentPhrase(dissent: EvidenceClaim[]): string {
   if (!dissent.length) return 'no counted source';
-  const values = [...new Set(dissent.map((c) => String(c.value)))];
-  const sources = new Set(dissent.map((c) => c.source_id));
-  return `${sourcesOf(dissent)}, which ${sources.size > 1 ? 'say' : 'says'} ${values.join(' or ')}`;
+  const values: string[] = [];
+  for (const c of dissent) if (!values.includes(String(c.value))) values.push(String(c.value));
+  return `${sourceList(dissent)}, which ${verb(dissent, 'says', 'say')} ${values.join(' or ')}`;
 }
 
-/** "a (aggregator) says 400000; b (aggregator) and c (aggregator) say 256000" */
+/** "a (aggregator) says 400000; b (aggregator), c (aggregator) say 256000" */
 function sayings(claims: EvidenceClaim[]): string {
-  const byValue = new Map<string, EvidenceClaim[]>();
-  for (const c of claims) byValue.set(String(c.value), [...(byValue.get(String(c.value)) ?? []), c]);
-  return [...byValue]
-    .map(([v, cs]) => `${sourcesOf(cs)} ${new Set(cs.map((c) => c.source_id)).size > 1 ? 'say' : 'says'} ${v}`)
-    .join('; ');
+  const values: string[] = [];
+  for (const c of claims) if (!values.includes(String(c.value))) values.push(String(c.value));
+  const parts: string[] = [];
+  for (const v of values) {
+    const group: EvidenceClaim[] = [];
+    for (const c of claims) if (String(c.value) === v) group.push(c);
+    parts.push(`${sourceList(group)} ${verb(group, 'says', 'say')} ${v}`);
+  }
+  return parts.join('; ');
 }
 
-function againstWithDates(dissent: EvidenceClaim[]): string {
+function datedDissent(dissent: EvidenceClaim[]): string {
   if (!dissent.length) return 'every other claim';
-  return dissent.map((c) => `${c.source_id} (${c.source_kind}), which said ${String(c.value)} on ${day(c.observed_at)}`).join('; ');
+  const parts: string[] = [];
+  for (const c of dissent) parts.push(`${named(c)}, which said ${String(c.value)} on ${day(c.observed_at)}`);
+  return parts.join('; ');
 }
 
-function outrank(backers: EvidenceClaim[]): string {
-  return new Set(backers.map((c) => c.source_id)).size > 1 ? 'outrank' : 'outranks';
+function newestClaim(claims: EvidenceClaim[]): EvidenceClaim {
+  let newest = claims[0];
+  for (const c of claims) if (c.observed_at > newest.observed_at) newest = c;
+  return newest;
 }
 
 /** The claims of the best-ranked kind among these (first-party before api before ...). */
 function topKindClaims(claims: EvidenceClaim[]): EvidenceClaim[] {
-  const rank = (c: EvidenceClaim) => KIND_RANK[c.source_kind] ?? UNKNOWN_RANK;
-  const best = Math.min(...claims.map(rank));
-  return claims.filter((c) => rank(c) === best);
+  let best = Infinity;
+  for (const c of claims) best = Math.min(best, KIND_RANK[c.source_kind] ?? UNKNOWN_RANK);
+  const top: EvidenceClaim[] = [];
+  for (const c of claims) if ((KIND_RANK[c.source_kind] ?? UNKNOWN_RANK) === best) top.push(c);
+  return top;
 }
 
 function day(iso: string): string {

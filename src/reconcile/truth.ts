@@ -2,7 +2,7 @@
  * The reconciler's core: truth discovery over generic claims
  * (item = entity/field/condition, source, value key, observed time, confidence).
  *
- * Method (Accu family, Dong et al. VLDB 2009, without copy detection):
+ * Method (Accu family, Dong, Berti-Equille & Srivastava, VLDB 2009):
  * - each source s has an accuracy A(s), starting at its prior (by kind and trust);
  * - a vote for value v counts tau(s) = ln(n * A / (1 - A)) (n = plausible false values), scaled by
  *   the claim's own confidence and by recency within the item (stale claims count less);
@@ -16,26 +16,17 @@
  * so a million claims take a few seconds and memory grows linearly.
  */
 
-export const STATUS_AGREED = 0;
-export const STATUS_RESOLVED = 1;
-export const STATUS_DISPUTED = 2;
-export const STATUS_NAMES = ['agreed', 'resolved', 'disputed'] as const;
+import { decideItem, type DecideContext } from './rules.ts';
+import { compatible, growableInt, type ClaimTable } from './table.ts';
 
-export const RULE_UNANIMOUS = 0;
-export const RULE_SOURCE_KIND = 1;
-export const RULE_RECENCY = 2;
-export const RULE_WEIGHTED_VOTE = 3;
-export const RULE_BEST_GUESS = 4;
-export const RULE_NAMES = ['unanimous', 'source-kind', 'recency', 'weighted-vote', 'best-guess'] as const;
-
-/** Kind ranks: lower outranks higher. A missing kind ranks after every known one. */
-export const KIND_RANK: Record<string, number> = { 'first-party': 0, api: 1, 'model-card': 2, aggregator: 3 };
-export const UNKNOWN_RANK = 4;
-/** The only rank whose newer claims beat older conflicting ones outright: the vendor's own word. */
-const RECENCY_RANK = 0;
+export * from './rules.ts';
+export { ClaimTable, compatible } from './table.ts';
 
 export interface TruthOptions {
-  /** Plausible false values per item (Accu's n). */
+  /**
+   * Plausible false values per item (Accu's n). Default: estimated per field from the data, as the
+   * mean number of distinct wrong values on contested items (see estimateFalseValues).
+   */
   falseValues?: number;
   /** Pseudo-claims pulling a source's learned accuracy toward its prior. */
   priorWeight?: number;
@@ -48,8 +39,7 @@ export interface TruthOptions {
   halfLifeDays?: number;
 }
 
-const DEFAULTS: Required<TruthOptions> = {
-  falseValues: 10,
+const DEFAULTS: Required<Omit<TruthOptions, 'falseValues'>> = {
   priorWeight: 5,
   maxIterations: 20,
   tolerance: 1e-4,
@@ -60,100 +50,6 @@ const DEFAULTS: Required<TruthOptions> = {
 const MIN_ACCURACY = 0.01;
 const MAX_ACCURACY = 0.99;
 const DAY_MS = 86_400_000;
-const EPS = 1e-9;
-
-/** An append-only typed array that doubles when full. */
-class Growable<T extends Int32Array | Float64Array> {
-  data: T;
-  length = 0;
-  constructor(private readonly make: (size: number) => T) {
-    this.data = make(1024);
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
-}
-
-const growableInt = () => new Growable((n) => new Int32Array(n));
-const growableFloat = () => new Growable((n) => new Float64Array(n));
-
-/**
- * Claims interned to integers. Items, sources and values get dense ids in order of first sight;
- * a value id is local to its item (the same key on two items is two values).
- */
-export class ClaimTable {
-  readonly itemKeys: string[] = [];
-  readonly sourceKeys: string[] = [];
-  readonly valueKeys: string[] = [];
-  readonly valueItem = growableInt();
-  private readonly itemIndex = new Map<string, number>();
-  private readonly sourceIndex = new Map<string, number>();
-  private readonly valueIndex = new Map<string, number>();
-  readonly claimItem = growableInt();
-  readonly claimSource = growableInt();
-  readonly claimValue = growableInt();
-  readonly claimObserved = growableFloat();
-  readonly claimConfidence = growableFloat();
-  /** 1 when the claim is excluded from voting (an anomaly): listed, never counted. */
-  readonly claimExcluded = growableInt();
-
-  get claimCount(): number {
-    return this.claimItem.length;
-  }
-
-  itemId(key: string): number {
-    return intern(this.itemIndex, this.itemKeys, key);
-  }
-
-  sourceId(key: string): number {
-    return intern(this.sourceIndex, this.sourceKeys, key);
-  }
-
-  valueId(item: number, key: string): number {
-    const scoped = item + '\u0000' + key;
-    let id = this.valueIndex.get(scoped);
-    if (id === undefined) {
-      id = this.valueKeys.length;
-      this.valueKeys.push(key);
-      this.valueItem.push(item);
-      this.valueIndex.set(scoped, id);
-    }
-    return id;
-  }
-
-  findValue(item: number, key: string): number {
-    return this.valueIndex.get(item + '\u0000' + key) ?? -1;
-  }
-
-  /** Returns the claim's index. `observedMs` is NaN when unknown. */
-  add(item: number, source: number, valueKey: string, observedMs: number, confidence: number, excluded: boolean): number {
-    this.claimItem.push(item);
-    this.claimSource.push(source);
-    this.claimValue.push(this.valueId(item, valueKey));
-    this.claimObserved.push(observedMs);
-    this.claimConfidence.push(confidence);
-    this.claimExcluded.push(excluded ? 1 : 0);
-    return this.claimItem.length - 1;
-  }
-}
-
-function intern(index: Map<string, number>, keys: string[], key: string): number {
-  let id = index.get(key);
-  if (id === undefined) {
-    id = keys.length;
-    keys.push(key);
-    index.set(key, id);
-  }
-  return id;
-}
 
 export interface SourcePriors {
   /** Prior accuracy per source id, in (0, 1). */
@@ -186,10 +82,19 @@ export interface TruthResult {
   iterations: number;
 }
 
-/** True when a claim of value `a` supports a winner `w`: the same value, or a coarser one containing it. */
-export function compatible(a: number, w: number, parent: Int32Array): boolean {
-  for (let v = w; v >= 0; v = parent[v]) if (v === a) return true;
-  return false;
+
+/** The claims of each item and, among them, the one vote per (item, source). */
+interface VoteIndex {
+  itemStart: Int32Array;
+  claimOrder: Int32Array;
+  voteStart: Int32Array;
+  votes: Int32Array;
+  claimIsVote: Uint8Array;
+  /** Per claim: 1 for the newest claim of its item, less the older it is (halfLifeDays). */
+  recency: Float64Array;
+  /** Distinct voted values of each item: values[valueStart[i] .. valueStart[i+1]). */
+  valueStart: Int32Array;
+  values: Int32Array;
 }
 
 export function discoverTruth(
@@ -199,143 +104,45 @@ export function discoverTruth(
   options: TruthOptions = {},
 ): TruthResult {
   const opt = { ...DEFAULTS, ...options };
-  const itemCount = table.itemKeys.length;
-  const sourceCount = table.sourceKeys.length;
-  const valueCount = table.valueKeys.length;
-  const claimCount = table.claimCount;
-  const cItem = table.claimItem.view();
-  const cSource = table.claimSource.view();
-  const cValue = table.claimValue.view();
-  const cObserved = table.claimObserved.view();
-  const cConfidence = table.claimConfidence.view();
-  const cExcluded = table.claimExcluded.view();
-
+  const index = indexVotes(table, opt.halfLifeDays);
   const valueParent = linkCoarserValues(table, coarser);
+  const falseValues = opt.falseValues !== undefined ? new Float64Array(table.groupKeys.length).fill(opt.falseValues) : estimateFalseValues(table, index);
+  const model = new VoteModel(table, index, valueParent, falseValues);
+  const sourceCount = table.sourceKeys.length;
+  const itemCount = table.itemKeys.length;
+  const cSource = table.claimSource.data;
+  const cValue = table.claimValue.data;
 
-  // Group claims by item (counting sort keeps input order within an item).
-  const itemStart = new Int32Array(itemCount + 1);
-  for (let c = 0; c < claimCount; c++) itemStart[cItem[c] + 1]++;
-  for (let i = 0; i < itemCount; i++) itemStart[i + 1] += itemStart[i];
-  const claimOrder = new Int32Array(claimCount);
-  const fill = itemStart.slice(0, itemCount);
-  for (let c = 0; c < claimCount; c++) claimOrder[fill[cItem[c]]++] = c;
-
-  // One vote per (item, source): its newest claim, then its most confident one.
-  const claimIsVote = new Uint8Array(claimCount);
-  const bestOfSource = new Int32Array(sourceCount).fill(-1);
-  const recency = new Float64Array(claimCount);
-  const voteList = growableInt();
-  const voteStart = new Int32Array(itemCount + 1);
-  for (let i = 0; i < itemCount; i++) {
-    const from = itemStart[i];
-    const to = itemStart[i + 1];
-    let newest = -Infinity;
-    for (let k = from; k < to; k++) {
-      const c = claimOrder[k];
-      if (cExcluded[c]) continue;
-      const s = cSource[c];
-      const b = bestOfSource[s];
-      if (b < 0 || isBetterClaim(c, b, cObserved, cConfidence)) bestOfSource[s] = c;
-      if (cObserved[c] > newest) newest = cObserved[c];
-    }
-    for (let k = from; k < to; k++) {
-      const c = claimOrder[k];
-      const s = cSource[c];
-      if (bestOfSource[s] !== c) continue;
-      claimIsVote[c] = 1;
-      voteList.push(c);
-      const age = Number.isFinite(newest) && Number.isFinite(cObserved[c]) ? (newest - cObserved[c]) / DAY_MS : 0;
-      recency[c] = 1 / (1 + age / opt.halfLifeDays);
-    }
-    for (let k = from; k < to; k++) bestOfSource[cSource[claimOrder[k]]] = -1;
-    voteStart[i + 1] = voteList.length;
-  }
-  const votes = voteList.view();
-
-  const accuracy = new Float64Array(sourceCount);
-  for (let s = 0; s < sourceCount; s++) accuracy[s] = clampAccuracy(priors.prior[s]);
-  const tau = new Float64Array(sourceCount);
-  const score = new Float64Array(valueCount);
-  const support = new Float64Array(valueCount);
-  const posterior = new Float64Array(valueCount);
-  const subtree = new Float64Array(valueCount);
-  const credit = new Float64Array(sourceCount);
+  const prior = new Float64Array(sourceCount);
+  for (let s = 0; s < sourceCount; s++) prior[s] = clampAccuracy(priors.prior[s]);
+  model.accuracy.set(prior);
   const voteCount = new Int32Array(sourceCount);
-  for (let v = 0; v < votes.length; v++) voteCount[cSource[votes[v]]]++;
+  for (const c of index.votes) voteCount[cSource[c]]++;
 
-  // Distinct voted values of each item: valueList[valueStart[i] .. valueStart[i+1]).
-  const valueStart = new Int32Array(itemCount + 1);
-  const valueList = growableInt();
-  const listed = new Int32Array(valueCount).fill(-1);
-  for (let i = 0; i < itemCount; i++) {
-    for (let k = voteStart[i]; k < voteStart[i + 1]; k++) {
-      const v = cValue[votes[k]];
-      if (listed[v] === i) continue;
-      listed[v] = i;
-      valueList.push(v);
-    }
-    valueStart[i + 1] = valueList.length;
-  }
-  const values = valueList.view();
-
-  const scoreItem = (i: number): void => {
-    const vFrom = valueStart[i];
-    const vTo = valueStart[i + 1];
-    for (let k = vFrom; k < vTo; k++) {
-      score[values[k]] = 0;
-      subtree[values[k]] = 0;
-    }
-    for (let k = voteStart[i]; k < voteStart[i + 1]; k++) {
-      const c = votes[k];
-      score[cValue[c]] += tau[cSource[c]] * cConfidence[c] * recency[c];
-    }
-    // support(v) = its own votes + votes for coarser values that contain it
-    let max = -Infinity;
-    for (let k = vFrom; k < vTo; k++) {
-      const v = values[k];
-      let s = score[v];
-      for (let p = valueParent[v]; p >= 0; p = valueParent[p]) s += score[p];
-      support[v] = s;
-      if (s > max) max = s;
-    }
-    // softmax over the stated values plus the unseen false values (each with support 0)
-    let total = Math.max(0, opt.falseValues + 1 - (vTo - vFrom)) * Math.exp(-max);
-    for (let k = vFrom; k < vTo; k++) total += Math.exp(support[values[k]] - max);
-    for (let k = vFrom; k < vTo; k++) {
-      const v = values[k];
-      posterior[v] = Math.exp(support[v] - max) / total;
-      // a coarser value is credited with the posterior of every finer value it contains
-      for (let p = v; p >= 0; p = valueParent[p]) subtree[p] += posterior[v];
-    }
-  };
-
+  const credit = new Float64Array(sourceCount);
   let iterations = 0;
-  for (; iterations < opt.maxIterations; iterations++) {
-    for (let s = 0; s < sourceCount; s++) tau[s] = Math.log((opt.falseValues * accuracy[s]) / (1 - accuracy[s]));
+  while (iterations < opt.maxIterations) {
+    iterations++;
+    model.prepare();
     credit.fill(0);
     for (let i = 0; i < itemCount; i++) {
-      scoreItem(i);
-      for (let k = voteStart[i]; k < voteStart[i + 1]; k++) {
-        const c = votes[k];
-        credit[cSource[c]] += subtree[cValue[c]];
+      model.scoreItem(i);
+      for (let k = index.voteStart[i]; k < index.voteStart[i + 1]; k++) {
+        const c = index.votes[k];
+        credit[cSource[c]] += model.subtree[cValue[c]];
       }
     }
     let moved = 0;
     for (let s = 0; s < sourceCount; s++) {
-      const prior = clampAccuracy(priors.prior[s]);
-      const next = clampAccuracy((opt.priorWeight * prior + credit[s]) / (opt.priorWeight + voteCount[s]));
-      moved = Math.max(moved, Math.abs(next - accuracy[s]));
-      accuracy[s] = next;
+      const next = clampAccuracy((opt.priorWeight * prior[s] + credit[s]) / (opt.priorWeight + voteCount[s]));
+      moved = Math.max(moved, Math.abs(next - model.accuracy[s]));
+      model.accuracy[s] = next;
     }
-    if (moved < opt.tolerance) {
-      iterations++;
-      break;
-    }
+    if (moved < opt.tolerance) break;
   }
 
-  // Final decision with the learned accuracies.
-  for (let s = 0; s < sourceCount; s++) tau[s] = Math.log((opt.falseValues * accuracy[s]) / (1 - accuracy[s]));
-  const claimWeight = new Float64Array(claimCount);
+  // Final scoring with what was learned, then the explicit rules.
+  model.prepare();
   const winner = new Int32Array(itemCount).fill(-1);
   const status = new Uint8Array(itemCount);
   const rule = new Uint8Array(itemCount);
@@ -344,39 +151,201 @@ export function discoverTruth(
   const agreements = new Int32Array(sourceCount);
   const disagreements = new Int32Array(sourceCount);
   const ctx: DecideContext = {
-    votes, values, cValue, cSource, cObserved, claimWeight, valueParent, posterior, support, accuracy,
-    rank: priors.rank, valueKeys: table.valueKeys, resolveShare: opt.resolveShare, falseValues: opt.falseValues,
-    from: 0, to: 0, vFrom: 0, vTo: 0,
+    votes: index.votes, values: index.values, cValue, cSource, cObserved: table.claimObserved.data,
+    claimWeight: model.claimWeight, valueParent, posterior: model.posterior, support: model.support,
+    accuracy: model.accuracy, rank: priors.rank, valueKeys: table.valueKeys, resolveShare: opt.resolveShare,
+    falseValues: 0, from: 0, to: 0, vFrom: 0, vTo: 0,
   };
   for (let i = 0; i < itemCount; i++) {
-    const from = voteStart[i];
-    const to = voteStart[i + 1];
-    if (from === to) continue; // only excluded claims: no fact
-    scoreItem(i);
-    for (let k = from; k < to; k++) {
-      const c = votes[k];
-      claimWeight[c] = tau[cSource[c]] * cConfidence[c] * recency[c];
-    }
-    ctx.from = from;
-    ctx.to = to;
-    ctx.vFrom = valueStart[i];
-    ctx.vTo = valueStart[i + 1];
+    ctx.from = index.voteStart[i];
+    ctx.to = index.voteStart[i + 1];
+    if (ctx.from === ctx.to) continue; // only excluded claims: no fact
+    ctx.vFrom = index.valueStart[i];
+    ctx.vTo = index.valueStart[i + 1];
+    ctx.falseValues = falseValues[table.itemGroup.data[i]];
+    model.scoreItem(i);
     const d = decideItem(ctx);
     winner[i] = d.winner;
     status[i] = d.status;
     rule[i] = d.rule;
     confidence[i] = d.confidence;
     share[i] = d.share;
-    for (let k = from; k < to; k++) {
-      const c = votes[k];
+    for (let k = ctx.from; k < ctx.to; k++) {
+      const c = index.votes[k];
       if (compatible(cValue[c], d.winner, valueParent)) agreements[cSource[c]]++;
       else disagreements[cSource[c]]++;
     }
   }
 
   return {
-    itemStart, claimOrder, claimIsVote, claimWeight, winner, status, rule, confidence, share, valueParent,
-    accuracy, votes: voteCount, agreements, disagreements, iterations,
+    itemStart: index.itemStart, claimOrder: index.claimOrder, claimIsVote: index.claimIsVote,
+    claimWeight: model.claimWeight, winner, status, rule, confidence, share, valueParent,
+    accuracy: model.accuracy, votes: voteCount, agreements, disagreements, iterations,
+  };
+}
+
+/**
+ * Scores the values of one item at a time from the current source accuracies: vote weights
+ * (log-odds), support (own votes plus coarser compatible votes),
+ * posterior (softmax with mass for unseen false values), and subtree credit.
+ */
+class VoteModel {
+  readonly accuracy: Float64Array;
+  readonly claimWeight: Float64Array;
+  readonly score: Float64Array;
+  readonly support: Float64Array;
+  readonly posterior: Float64Array;
+  /** Posterior of a value plus that of every finer value it contains: what a vote for it earns. */
+  readonly subtree: Float64Array;
+  /** Per item: the value with the highest support at the last scoring. */
+  readonly top: Int32Array;
+  private readonly tau: Float64Array;
+
+  constructor(
+    private readonly table: ClaimTable,
+    private readonly index: VoteIndex,
+    private readonly valueParent: Int32Array,
+    /** Per item group (field). */
+    private readonly falseValues: Float64Array,
+  ) {
+    const valueCount = table.valueKeys.length;
+    this.accuracy = new Float64Array(table.sourceKeys.length);
+    this.tau = new Float64Array(table.sourceKeys.length);
+    this.claimWeight = new Float64Array(table.claimCount);
+    this.score = new Float64Array(valueCount);
+    this.support = new Float64Array(valueCount);
+    this.posterior = new Float64Array(valueCount);
+    this.subtree = new Float64Array(valueCount);
+    this.top = new Int32Array(table.itemKeys.length).fill(-1);
+  }
+
+  /** Turn accuracies into vote strengths (without the per-field ln n) for the next pass. */
+  prepare(): void {
+    for (let s = 0; s < this.tau.length; s++) this.tau[s] = Math.log(this.accuracy[s] / (1 - this.accuracy[s]));
+  }
+
+  scoreItem(i: number): void {
+    const { votes, voteStart, values, valueStart, recency } = this.index;
+    const cSource = this.table.claimSource.data;
+    const cValue = this.table.claimValue.data;
+    const cConfidence = this.table.claimConfidence.data;
+    const { score, support, posterior, subtree, valueParent } = this;
+    const vFrom = valueStart[i];
+    const vTo = valueStart[i + 1];
+    const n = this.falseValues[this.table.itemGroup.data[i]];
+    const lnN = Math.log(n);
+    for (let k = vFrom; k < vTo; k++) {
+      score[values[k]] = 0;
+      subtree[values[k]] = 0;
+    }
+    for (let k = voteStart[i]; k < voteStart[i + 1]; k++) {
+      const c = votes[k];
+      const s = cSource[c];
+      // a source worse than chance among the plausible values is ignored, not inverted
+      const weight = Math.max(0, lnN + this.tau[s]) * cConfidence[c] * recency[c];
+      this.claimWeight[c] = weight;
+      score[cValue[c]] += weight;
+    }
+    let max = -Infinity;
+    let top = -1;
+    for (let k = vFrom; k < vTo; k++) {
+      const v = values[k];
+      let s = score[v];
+      for (let p = valueParent[v]; p >= 0; p = valueParent[p]) s += score[p];
+      support[v] = s;
+      if (s > max) {
+        max = s;
+        top = v;
+      }
+    }
+    this.top[i] = top;
+    // softmax over the stated values plus the unseen false values (each with support 0)
+    let total = Math.max(0, n + 1 - (vTo - vFrom)) * Math.exp(-max);
+    for (let k = vFrom; k < vTo; k++) total += Math.exp(support[values[k]] - max);
+    for (let k = vFrom; k < vTo; k++) {
+      const v = values[k];
+      posterior[v] = Math.exp(support[v] - max) / total;
+      for (let p = v; p >= 0; p = valueParent[p]) subtree[p] += posterior[v];
+    }
+  }
+}
+
+/**
+ * Accu's n per field: how many different wrong values a field's claims spread over, taken as the
+ * mean number of distinct values beyond one on items where the votes disagree (at least 1; 1 for
+ * a field with no disagreement). Booleans come out at 1, as they should; a field whose errors
+ * scatter widely gets a larger n, and then agreement on a value is stronger evidence.
+ */
+function estimateFalseValues(table: ClaimTable, index: VoteIndex): Float64Array {
+  const groups = table.groupKeys.length;
+  const extra = new Float64Array(groups);
+  const contested = new Float64Array(groups);
+  for (let i = 0; i < table.itemKeys.length; i++) {
+    const distinct = index.valueStart[i + 1] - index.valueStart[i];
+    if (distinct < 2) continue;
+    const g = table.itemGroup.data[i];
+    extra[g] += distinct - 1;
+    contested[g]++;
+  }
+  const n = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) n[g] = contested[g] ? Math.max(1, extra[g] / contested[g]) : 1;
+  return n;
+}
+
+/** Group claims by item and pick each source's vote per item: its newest, then most confident claim. */
+function indexVotes(table: ClaimTable, halfLifeDays: number): VoteIndex {
+  const itemCount = table.itemKeys.length;
+  const claimCount = table.claimCount;
+  const cItem = table.claimItem.data;
+  const cSource = table.claimSource.data;
+  const cValue = table.claimValue.data;
+  const cObserved = table.claimObserved.data;
+  const cConfidence = table.claimConfidence.data;
+  const cExcluded = table.claimExcluded.data;
+
+  // counting sort by item keeps input order within an item
+  const itemStart = new Int32Array(itemCount + 1);
+  for (let c = 0; c < claimCount; c++) itemStart[cItem[c] + 1]++;
+  for (let i = 0; i < itemCount; i++) itemStart[i + 1] += itemStart[i];
+  const claimOrder = new Int32Array(claimCount);
+  const fill = itemStart.slice(0, itemCount);
+  for (let c = 0; c < claimCount; c++) claimOrder[fill[cItem[c]]++] = c;
+
+  const claimIsVote = new Uint8Array(claimCount);
+  const recency = new Float64Array(claimCount);
+  const bestOfSource = new Int32Array(table.sourceKeys.length).fill(-1);
+  const voteStart = new Int32Array(itemCount + 1);
+  const voteList = growableInt();
+  const valueStart = new Int32Array(itemCount + 1);
+  const valueList = growableInt();
+  const listedFor = new Int32Array(table.valueKeys.length).fill(-1);
+  for (let i = 0; i < itemCount; i++) {
+    let newest = -Infinity;
+    for (let k = itemStart[i]; k < itemStart[i + 1]; k++) {
+      const c = claimOrder[k];
+      if (cExcluded[c]) continue;
+      const b = bestOfSource[cSource[c]];
+      if (b < 0 || isBetterClaim(c, b, cObserved, cConfidence)) bestOfSource[cSource[c]] = c;
+      if (cObserved[c] > newest) newest = cObserved[c];
+    }
+    for (let k = itemStart[i]; k < itemStart[i + 1]; k++) {
+      const c = claimOrder[k];
+      if (bestOfSource[cSource[c]] !== c) continue;
+      claimIsVote[c] = 1;
+      voteList.push(c);
+      const ageDays = Number.isFinite(newest) && Number.isFinite(cObserved[c]) ? (newest - cObserved[c]) / DAY_MS : 0;
+      recency[c] = 1 / (1 + ageDays / halfLifeDays);
+      if (listedFor[cValue[c]] !== i) {
+        listedFor[cValue[c]] = i;
+        valueList.push(cValue[c]);
+      }
+    }
+    for (let k = itemStart[i]; k < itemStart[i + 1]; k++) bestOfSource[cSource[claimOrder[k]]] = -1;
+    voteStart[i + 1] = voteList.length;
+    valueStart[i + 1] = valueList.length;
+  }
+  return {
+    itemStart, claimOrder, voteStart, votes: voteList.view(), claimIsVote, recency, valueStart, values: valueList.view(),
   };
 }
 
@@ -391,11 +360,11 @@ function clampAccuracy(a: number): number {
   return Math.min(MAX_ACCURACY, Math.max(MIN_ACCURACY, Number.isFinite(a) ? a : 0.5));
 }
 
+/** Per value: the nearest coarser value that some claim on the same item states, or -1. */
 function linkCoarserValues(table: ClaimTable, coarser: (key: string) => string | null): Int32Array {
   const parent = new Int32Array(table.valueKeys.length).fill(-1);
-  const items = table.valueItem.view();
+  const items = table.valueItem.data;
   for (let v = 0; v < parent.length; v++) {
-    // the nearest coarser key that some claim on the same item actually states
     for (let key = coarser(table.valueKeys[v]); key !== null; key = coarser(key)) {
       const p = table.findValue(items[v], key);
       if (p >= 0) {
@@ -405,198 +374,4 @@ function linkCoarserValues(table: ClaimTable, coarser: (key: string) => string |
     }
   }
   return parent;
-}
-
-/** Arrays for the decision plus the current item's vote range and distinct-value range. */
-interface DecideContext {
-  votes: Int32Array;
-  values: Int32Array;
-  cValue: Int32Array;
-  cSource: Int32Array;
-  cObserved: Float64Array;
-  claimWeight: Float64Array;
-  valueParent: Int32Array;
-  posterior: Float64Array;
-  support: Float64Array;
-  accuracy: Float64Array;
-  rank: Int32Array;
-  valueKeys: string[];
-  resolveShare: number;
-  falseValues: number;
-  from: number;
-  to: number;
-  vFrom: number;
-  vTo: number;
-}
-
-interface Decision {
-  winner: number;
-  status: number;
-  rule: number;
-  confidence: number;
-  share: number;
-}
-
-const ANY_RANK = Infinity;
-
-/**
- * The decision rules, in order:
- * 1. unanimous: every vote is compatible with one value -> agreed.
- * 2. source-kind: the best-ranked kind present agrees internally and some lower-ranked source
- *    disagrees -> that kind's value, resolved (first-party > api > model-card > aggregator).
- * 3. recency: first-party sources disagree among themselves and one claim is strictly newer than
- *    every first-party claim against it -> the newest, resolved (the vendor changed its figure).
- * 4. weighted-vote: among values the best-ranked kind states, the winner holds >= resolveShare of
- *    their posterior -> resolved; otherwise best-guess -> disputed (the value is the most likely one).
- */
-function decideItem(ctx: DecideContext): Decision {
-  const { posterior } = ctx;
-  let topRank = Infinity;
-  for (let k = ctx.from; k < ctx.to; k++) topRank = Math.min(topRank, ctx.rank[ctx.cSource[ctx.votes[k]]]);
-
-  const all = bestValue(ctx, ANY_RANK);
-  if (allCompatible(ctx, all, ANY_RANK)) {
-    return { winner: all, status: STATUS_AGREED, rule: RULE_UNANIMOUS, confidence: posterior[all], share: 1 };
-  }
-
-  const top = bestValue(ctx, topRank);
-  if (anyBelowRank(ctx, topRank) && allCompatible(ctx, top, topRank)) {
-    return {
-      winner: top,
-      status: STATUS_RESOLVED,
-      rule: RULE_SOURCE_KIND,
-      // sure as the top kind's own votes make it, less when the lower kinds disagree
-      confidence: tierPosterior(ctx, topRank) * (0.5 + 0.5 * lowerAgreement(ctx, topRank, top)),
-      share: candidateShare(ctx, top, topRank),
-    };
-  }
-
-  if (topRank === RECENCY_RANK) {
-    const newest = newestVote(ctx, topRank);
-    if (newest >= 0 && newerThanEveryDissent(ctx, topRank, newest)) {
-      const v = ctx.cValue[newest];
-      return {
-        winner: v,
-        status: STATUS_RESOLVED,
-        rule: RULE_RECENCY,
-        confidence: ctx.accuracy[ctx.cSource[newest]] * (0.5 + 0.5 * lowerAgreement(ctx, topRank, v)),
-        share: candidateShare(ctx, v, topRank),
-      };
-    }
-  }
-
-  const s = candidateShare(ctx, top, topRank);
-  const resolved = s >= ctx.resolveShare;
-  return {
-    winner: top,
-    status: resolved ? STATUS_RESOLVED : STATUS_DISPUTED,
-    rule: resolved ? RULE_WEIGHTED_VOTE : RULE_BEST_GUESS,
-    confidence: posterior[top],
-    share: s,
-  };
-}
-
-/**
- * The value with the highest support among the values some vote of rank `r` states or refines
- * (ANY_RANK: any vote). Ties: the more precise value, then the smaller key.
- */
-function bestValue(ctx: DecideContext, r: number): number {
-  const { values, support, valueParent, valueKeys } = ctx;
-  let best = -1;
-  for (let k = ctx.vFrom; k < ctx.vTo; k++) {
-    const v = values[k];
-    if (r !== ANY_RANK && !supportedByRank(ctx, v, r)) continue;
-    if (best < 0) {
-      best = v;
-      continue;
-    }
-    const diff = support[v] - support[best];
-    if (diff > EPS) best = v;
-    else if (diff > -EPS) {
-      if (compatible(best, v, valueParent)) best = v; // v refines best
-      else if (!compatible(v, best, valueParent) && valueKeys[v] < valueKeys[best]) best = v;
-    }
-  }
-  return best;
-}
-
-/** Whether some vote of rank r states v or a coarser value containing v. */
-function supportedByRank(ctx: DecideContext, v: number, r: number): boolean {
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] === r && compatible(ctx.cValue[c], v, ctx.valueParent)) return true;
-  }
-  return false;
-}
-
-/** Whether every vote of rank <= maxRank supports w. */
-function allCompatible(ctx: DecideContext, w: number, maxRank: number): boolean {
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] > maxRank) continue;
-    if (!compatible(ctx.cValue[c], w, ctx.valueParent)) return false;
-  }
-  return true;
-}
-
-function anyBelowRank(ctx: DecideContext, r: number): boolean {
-  for (let k = ctx.from; k < ctx.to; k++) if (ctx.rank[ctx.cSource[ctx.votes[k]]] > r) return true;
-  return false;
-}
-
-/** Share of the lower-ranked votes' weight that supports w (1 when there are none). */
-function lowerAgreement(ctx: DecideContext, r: number, w: number): number {
-  let agree = 0;
-  let total = 0;
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] <= r) continue;
-    const weight = Math.max(ctx.claimWeight[c], EPS);
-    total += weight;
-    if (compatible(ctx.cValue[c], w, ctx.valueParent)) agree += weight;
-  }
-  return total === 0 ? 1 : agree / total;
-}
-
-/** Posterior of the value all rank-r votes agree on, against the unseen alternatives only. */
-function tierPosterior(ctx: DecideContext, r: number): number {
-  let sum = 0;
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] === r) sum += ctx.claimWeight[c];
-  }
-  const e = Math.exp(Math.min(sum, 700));
-  return e / (e + ctx.falseValues);
-}
-
-/** w's share of the posterior among the values votes of rank r state (unseen mass ignored). */
-function candidateShare(ctx: DecideContext, w: number, r: number): number {
-  let total = 0;
-  for (let k = ctx.vFrom; k < ctx.vTo; k++) {
-    const v = ctx.values[k];
-    if (supportedByRank(ctx, v, r)) total += ctx.posterior[v];
-  }
-  return total > 0 ? ctx.posterior[w] / total : 0;
-}
-
-/** The newest rank-r vote with a known time, or -1. */
-function newestVote(ctx: DecideContext, r: number): number {
-  let best = -1;
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] !== r || !Number.isFinite(ctx.cObserved[c])) continue;
-    if (best < 0 || ctx.cObserved[c] > ctx.cObserved[best]) best = c;
-  }
-  return best;
-}
-
-/** Whether vote n is strictly newer than every rank-r vote that contradicts it. */
-function newerThanEveryDissent(ctx: DecideContext, r: number, n: number): boolean {
-  const v = ctx.cValue[n];
-  for (let k = ctx.from; k < ctx.to; k++) {
-    const c = ctx.votes[k];
-    if (ctx.rank[ctx.cSource[c]] !== r || compatible(ctx.cValue[c], v, ctx.valueParent)) continue;
-    if (!(ctx.cObserved[c] < ctx.cObserved[n])) return false;
-  }
-  return true;
 }
