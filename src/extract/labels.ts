@@ -31,8 +31,8 @@ const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
   [/^batch output(?: price| tokens)?$/, { field: 'batch_output_price' }],
   [/^(?:1h|1 ?hour|one hour) cache writes?(?: price)?$/, { field: 'cache_write_price', condition: 'cache_ttl:1h' }],
   [/^(?:(?:5m|5 ?min(?:ute)?s?) )?(?:prompt )?cache (?:writes?|creation)(?: price| tokens)?$/, { field: 'cache_write_price' }],
-  [/^(?:cached input(?: price| tokens)?|cache (?:hits?|reads?)(?: (?:&|and) refreshes)?(?: price| tokens)?|input \(cache hit\))$/, { field: 'cached_input_price' }],
-  [/^(?:(?:base )?input(?: price| cost| tokens)?|input \(cache miss\)|prompt(?: price)?)$/, { field: 'input_price' }],
+  [/^(?:cached input(?: price| tokens)?|cache (?:hits?|reads?)(?: (?:&|and) refreshes)?(?: price| tokens)?|input(?: tokens)? \(cache hits?\))$/, { field: 'cached_input_price' }],
+  [/^(?:(?:base )?input(?: price| cost| tokens)?|input(?: tokens)? \(cache miss(?:es)?\)|prompt(?: price)?)$/, { field: 'input_price' }],
   [/^(?:output(?: price| cost| tokens)?|completion(?: price)?)$/, { field: 'output_price' }],
   [/^(?:vision|image input|images?)$/, { field: 'vision' }],
   [/^(?:reasoning(?: mode)?|extended thinking|thinking(?: mode)?)$/, { field: 'reasoning' }],
@@ -50,6 +50,7 @@ export function normalizeLabel(label: string): string {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`:]+/g, ' ')
     .replace(/\s*\(?(?:usd|\$|per 1m tokens|\/ ?1m|\/ ?mtok)\)?\s*$/g, '')
+    .replace(/^(?:per )?1m (?=(?:input|output) )/, '')
     .replace(/\s+/g, ' ')
     .trim();
 }

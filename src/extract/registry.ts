@@ -6,7 +6,9 @@ import type { ExtractResult } from '../schema/claim.ts';
 import type { Source, SourceFormat } from '../schema/source.ts';
 import { extractAggregator, extractGeneric, titleModels } from './aggregator.ts';
 import { extractLiteLLM } from './litellm.ts';
+import { extractModelCard } from './modelcard.ts';
 import { extractOpenRouter } from './openrouter.ts';
+import { extractDocsPage, extractPricingPage } from './pricing.ts';
 import type { Extractor } from './types.ts';
 
 export const extractors: Record<string, Extractor> = {
@@ -14,6 +16,9 @@ export const extractors: Record<string, Extractor> = {
   openrouter: extractOpenRouter,
   litellm: extractLiteLLM,
   generic: extractGeneric,
+  pricing: extractPricingPage,
+  docs: extractDocsPage,
+  'model-card': extractModelCard,
 };
 
 /** The format of a body, from its file name when that says, else from its first characters. */
@@ -45,8 +50,13 @@ export function detectExtractor(body: string, format: SourceFormat): string {
     if (/"pricing"\s*:/.test(head) && /"context_length"/.test(head)) return 'openrouter';
     return 'generic';
   }
+  if (/^\s*(?:base_model|license|pipeline_tag|library_name):/m.test(body.slice(0, 50_000)) && /^---\s*$/m.test(body)) return 'model-card';
+  if (/"max_position_embeddings"\s*:/.test(body)) return 'model-card';
   const firstLines = body.slice(0, 2000).split(/\r?\n/).filter((l) => l.trim()).slice(0, 8);
   if (firstLines.some((l) => titleModels(l.replace(/^#+\s*|^title:\s*/i, '').replace(/<[^>]+>/g, ' ').trim()).length >= 2)) return 'aggregator';
+  if (/\bpric(?:ing|es)\b/i.test(body.slice(0, 3000)) || /^\s*(?:url|title):.*(?:anthropic|openai|deepseek|google|mistral)/im.test(body.slice(0, 1000))) {
+    return /\bpric(?:ing|es)\b/i.test(body.slice(0, 3000)) ? 'pricing' : 'docs';
+  }
   return 'generic';
 }
 

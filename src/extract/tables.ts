@@ -187,8 +187,9 @@ function parseMarkdown(body: string): Page {
 
   const visit = (node: RootContent): void => {
     if (node.type === 'table') {
-      const table = markdownTable(node, rest, tables.length, lineOf(node), heading, context);
-      tables.push(table);
+      const found = markdownTables(node, rest, offsetLines, heading, context);
+      tables.push(...found.tables);
+      blocks.push(...found.prose);
       context = [];
       covered.push([node.position?.start.line ?? 0, node.position?.end.line ?? 0]);
       return;
@@ -239,23 +240,79 @@ function lineNumber(locator: string): number {
   return Number(locator.match(/line (\d+)/)?.[1] ?? 0);
 }
 
-function markdownTable(node: MdTable, source: string, index: number, line: number, heading: string, context: string[]): Table {
-  const rows = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(/\s+/g, ' ').trim()));
+interface RowRun {
+  headers: string[];
+  rows: string[][];
+  rowText: string[];
+  lines: number[];
+}
+
+const DASHES = /^:?-{3,}:?$/;
+// A fragment of a cell that wrapped onto its own line: "(Thinking Mode)", "MAXIMUM: 8K".
+const CONTINUATION = /^\(|^[A-Za-z][A-Za-z ]{0,20}:\s*\S/;
+
+/**
+ * GFM keeps a table going until a blank line, so crawled docs glue prose and a second table onto
+ * it, and cells that wrapped in the HTML arrive as rows of their own. Split at repeated headers,
+ * hand long single-cell rows back as prose, and re-join wrapped cell fragments.
+ */
+export function repairRows(run: RowRun): { runs: RowRun[]; prose: Array<{ text: string; line: number }> } {
+  const runs: RowRun[] = [{ headers: run.headers, rows: [], rowText: [], lines: [] }];
+  const prose: Array<{ text: string; line: number }> = [];
+  let ended = false;
+  run.rows.forEach((cells, i) => {
+    const current = runs[runs.length - 1];
+    const filled = cells.filter((c) => c.trim());
+    if (ended || (filled.length === 1 && filled[0].length > 60 && run.headers.length > 1)) {
+      ended = true;
+      if (filled.length) prose.push({ text: filled.join(' '), line: run.lines[i] });
+      return;
+    }
+    if (cells.length > 1 && cells.every((c) => DASHES.test(c.trim()))) {
+      const header = current.rows.pop();
+      current.rowText.pop();
+      current.lines.pop();
+      if (header) runs.push({ headers: header, rows: [], rowText: [], lines: [] });
+      return;
+    }
+    const previous = current.rows[current.rows.length - 1];
+    if (previous && CONTINUATION.test(cells[0] ?? '') && labelless(cells[0])) {
+      previous[previous.length - 1] = `${previous[previous.length - 1]} ${cells[0]}`.trim();
+      previous.push(...cells.slice(1));
+      current.rowText[current.rowText.length - 1] += `\n${run.rowText[i]}`;
+      return;
+    }
+    current.rows.push([...cells]);
+    current.rowText.push(run.rowText[i]);
+    current.lines.push(run.lines[i]);
+  });
+  return { runs: runs.filter((r) => r.headers.length), prose };
+}
+
+function labelless(cell: string | undefined): boolean {
+  return !/^(?:max|min|context|input|output|price|pricing)\b/i.test(cell ?? '');
+}
+
+function markdownTables(node: MdTable, source: string, offsetLines: number, heading: string, context: string[]): { tables: Table[]; prose: TextBlock[] } {
+  const cells = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(/\s+/g, ' ').trim()));
   const rowText = node.children.map((row) => {
     const start = row.position?.start.offset;
     const end = row.position?.end.offset;
     return start !== undefined && end !== undefined ? source.slice(start, end).trim() : row.children.map(nodeText).join(' | ');
   });
-  return {
-    index,
-    headers: rows[0] ?? [],
-    rows: rows.slice(1),
-    rowText: rowText.slice(1),
-    locator: `table[${index}] line ${line}`,
+  const lines = node.children.map((row) => (row.position?.start.line ?? 0) + offsetLines);
+  const { runs, prose } = repairRows({ headers: cells[0] ?? [], rows: cells.slice(1), rowText: rowText.slice(1), lines: lines.slice(1) });
+  const tables = runs.map((run, i): Table => ({
+    index: 0,
+    headers: run.headers,
+    rows: run.rows,
+    rowText: run.rowText,
+    locator: `table[0] line ${i === 0 ? lines[0] : (run.lines[0] ?? lines[0]) - 1}`,
     heading,
-    caption: context[context.length - 1] ?? '',
-    context: context.slice(-6),
-  };
+    caption: i === 0 ? (context[context.length - 1] ?? '') : '',
+    context: i === 0 ? context.slice(-6) : [],
+  }));
+  return { tables, prose: prose.map((p) => ({ text: p.text, locator: `line ${p.line}`, kind: 'paragraph' as const })) };
 }
 
 // ---------------------------------------------------------------- HTML

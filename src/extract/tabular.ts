@@ -6,7 +6,6 @@
  *   (pricing tables: Model | Input | Cached input | Output).
  */
 import type { ExtractedClaim } from '../schema/claim.ts';
-import type { FieldName } from '../schema/fields.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
 import { isSkipped, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
@@ -22,6 +21,8 @@ export interface TableReadOptions extends CellContext {
   tableCondition?: (table: Table) => TableTier;
   /** Whether a header or first-column text names a model. */
   isModelName?: (text: string) => boolean;
+  /** Read rows whose label sits after a group cell and whose one value spans all models. */
+  spanSingleValues?: boolean;
   notes: string[];
 }
 
@@ -67,33 +68,40 @@ export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[
     return [];
   }
   const isModel = opts.isModelName ?? ((t: string) => defaultIsModelName(t, opts.pageModels));
-  const columns = modelColumns(table, opts.pageModels, isModel);
-  if (columns.size > 0) return readModelColumns(table, columns, tier, opts);
-  if (looksRowOriented(table, isModel)) return readModelRows(table, tier, opts);
+  const layout = tableLayout(table, opts.pageModels, isModel);
+  if (layout === 'model-rows') return readModelRows(table, tier, opts);
+  if (layout instanceof Map) return readModelColumns(table, layout, tier, opts);
   return [];
 }
 
-/** Column index -> model name, for tables whose header names models (empty cells: the page's models). */
-function modelColumns(table: Table, pageModels: readonly string[], isModel: (t: string) => boolean): Map<number, string> {
-  const columns = new Map<number, string>();
-  const headers = table.headers;
-  if (headers.length < 2 || /^models?(?: name)?$/i.test(normalizeLabel(headers[0]))) return columns;
-  const empties = headers.slice(1).every((h) => !h.trim());
-  headers.forEach((h, i) => {
-    if (i === 0) return;
-    if (empties && pageModels.length === headers.length - 1) columns.set(i, pageModels[i - 1]);
-    else if (h.trim() && isModel(h)) columns.set(i, h.trim());
-  });
-  // A header of models needs row labels we can read; otherwise it is not a model-column table.
-  const readable = table.rows.some((r) => labelMeaning(r[0] ?? '') !== null);
-  return readable ? columns : new Map();
+function isFieldLabel(text: string): boolean {
+  const meaning = labelMeaning(text);
+  return meaning !== null && !isSkipped(meaning);
 }
 
-function looksRowOriented(table: Table, isModel: (t: string) => boolean): boolean {
-  if (!table.headers.slice(1).some((h) => labelMeaning(h) !== null)) return false;
-  if (/^models?(?: name)?$/i.test(normalizeLabel(table.headers[0] ?? ''))) return true;
-  const named = table.rows.filter((r) => isModel(r[0] ?? '')).length;
-  return named > 0 && named >= table.rows.length / 2;
+/**
+ * 'model-rows' when the header names figures (Model | Input | Output), a map of column -> model when
+ * the header names models (Spec | A | B, or empty cells the title names), null when neither.
+ */
+function tableLayout(table: Table, pageModels: readonly string[], isModel: (t: string) => boolean): 'model-rows' | Map<number, string> | null {
+  const headers = table.headers;
+  if (headers.length < 2) return null;
+  const fieldHeaders = headers.slice(1).filter(isFieldLabel).length;
+  const columns = new Map<number, string>();
+  const allEmpty = headers.slice(1).every((h) => !h.trim());
+  headers.forEach((h, i) => {
+    if (i === 0) return;
+    if (allEmpty && pageModels.length === headers.length - 1) columns.set(i, pageModels[i - 1]);
+    else if (h.trim() && isModel(h)) columns.set(i, h.trim());
+  });
+  if (fieldHeaders > 0 && fieldHeaders >= columns.size) {
+    const firstIsModel = /^models?(?: name)?$/.test(normalizeLabel(headers[0]));
+    const named = table.rows.filter((r) => isModel(r[0] ?? '')).length;
+    return firstIsModel || (named > 0 && named >= table.rows.length / 2) ? 'model-rows' : null;
+  }
+  // A header of models needs row labels we can read; otherwise it is not a model-column table.
+  if (columns.size > 0 && table.rows.some((r) => r.some((c) => labelMeaning(c) !== null))) return columns;
+  return null;
 }
 
 function emit(
@@ -105,6 +113,7 @@ function emit(
   meaning: LabelMeaning,
   tier: TableTier,
   opts: TableReadOptions,
+  columnName: string,
 ): void {
   const cell = table.rows[row]?.[col] ?? '';
   for (const reading of readCell(meaning.field, cell, opts)) {
@@ -115,7 +124,7 @@ function emit(
           field: meaning.field,
           value: reading.value,
           condition: joinConditions(meaning.condition, reading.condition, tier.condition),
-          locator: cellLocator(table, row, col, table.headers[col]?.trim() ? table.headers[col] : model),
+          locator: cellLocator(table, row, col, columnName),
           quote: table.rowText[row] || cell,
           confidence: opts.confidence,
         },
@@ -140,12 +149,28 @@ function resolveMeaning(label: string, tier: TableTier, where: string, notes: st
   return tiered;
 }
 
+/**
+ * Normally the label is the first cell and column i holds model i. Docs pages flattened from HTML
+ * with row groups and spans ("PRICING | 1M INPUT TOKENS (CACHE HIT) | $0.028") put the label later
+ * and one value for all models; `spanSingleValues` reads those (only first-party pages enable it).
+ */
 function readModelColumns(table: Table, columns: Map<number, string>, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
-    const meaning = resolveMeaning(cells[0] ?? '', tier, table.locator, opts.notes);
+    const at = opts.spanSingleValues ? cells.findIndex((c) => labelMeaning(c) !== null) : 0;
+    if (at < 0) return;
+    const meaning = resolveMeaning(cells[at] ?? '', tier, table.locator, opts.notes);
     if (!meaning) return;
-    for (const [col, model] of columns) emit(out, table, r, col, model, meaning, tier, opts);
+    const values = cells.length - at - 1;
+    if (at === 0 && (values >= table.headers.length - 1 || !opts.spanSingleValues)) {
+      for (const [col, model] of columns) emit(out, table, r, col, model, meaning, tier, opts, model);
+    } else if (values === 1) {
+      for (const model of columns.values()) emit(out, table, r, at + 1, model, meaning, tier, opts, `${model}, one value for all`);
+    } else if (values === columns.size) {
+      [...columns.values()].forEach((model, i) => emit(out, table, r, at + 1 + i, model, meaning, tier, opts, model));
+    } else {
+      opts.notes.push(`${table.locator} row[${r + 1}] "${cells[at]}": ${values} values for ${columns.size} models, not read`);
+    }
   });
   return out;
 }
@@ -155,13 +180,13 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
   table.headers.forEach((h, c) => {
     if (c === 0) return;
     const meaning = resolveMeaning(h, tier, table.locator, opts.notes);
-    if (meaning) meanings.set(c, meaning as LabelMeaning & { field: FieldName });
+    if (meaning) meanings.set(c, meaning);
   });
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
     const model = (cells[0] ?? '').trim();
     if (!model) return;
-    for (const [col, meaning] of meanings) emit(out, table, r, col, model, meaning, tier, opts);
+    for (const [col, meaning] of meanings) emit(out, table, r, col, model, meaning, tier, opts, table.headers[col] ?? '');
   });
   return out;
 }

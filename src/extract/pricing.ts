@@ -1,0 +1,78 @@
+/**
+ * First-party docs and pricing pages (OpenAI, Anthropic, DeepSeek, Google style), markdown or HTML.
+ *
+ * The tab or section a table sits under decides what its prices mean: OpenAI's page opens with the
+ * Batch tab, so its first table is batch pricing, never the standard price. Batch -> batch_* fields;
+ * Flex -> tier:flex; Priority -> tier:priority; Standard (or no tab) -> base. Tables of image,
+ * audio or video tokens are not text-token prices and are skipped. Prose is not read: docs pages
+ * carry navigation and worked examples ("Total cost: ~$22.20") whose figures are not list prices.
+ */
+import type { ExtractResult } from '../schema/claim.ts';
+import { exactTokenFigures } from '../normalize/units.ts';
+import { pageText } from './aggregator.ts';
+import { finishResult } from './claims.ts';
+import { readTable, type TableTier } from './tabular.ts';
+import { parsePage, type Page, type Table } from './tables.ts';
+import type { ExtractInput } from './types.ts';
+
+const CONFIDENCE = 0.95;
+
+// Section labels of prices that are not per-text-token ("Image tokens", "Audio", "Fine-tuning").
+const NOT_TEXT_TOKENS = /^(?:image|audio|video|speech|transcription|embedding|fine[- ]?tuning|training|realtime audio)s?\b/i;
+const TAB = /^(batch|flex|standard|priority|scale)(?:\s+(?:tier|processing|api|pricing))?\.?$/i;
+
+/** The pricing tier a table's tab, caption or heading names. */
+export function pricingTier(table: Table): TableTier {
+  const labels = [...table.context, table.caption, table.heading].filter(Boolean);
+  const section = labels.find((l) => NOT_TEXT_TOKENS.test(l) && l.length <= 40);
+  if (section) return { condition: '', batch: false, skip: `"${section}" prices are not text-token prices` };
+  const tab = [...labels].reverse().find((l) => TAB.test(l.trim()));
+  const name = tab?.trim().match(TAB)?.[1].toLowerCase() ?? (/\bbatch\b/i.test(table.heading) ? 'batch' : 'standard');
+  if (name === 'batch') return { condition: '', batch: true };
+  if (name === 'flex' || name === 'priority' || name === 'scale') return { condition: `tier:${name}`, batch: false };
+  return { condition: '', batch: false };
+}
+
+const HOST_PROVIDERS: Array<[RegExp, string]> = [
+  [/anthropic\.com|claude\.ai/, 'anthropic'],
+  [/openai\.com/, 'openai'],
+  [/deepseek\.com/, 'deepseek'],
+  [/ai\.google\.dev|cloud\.google\.com|deepmind/, 'google'],
+  [/mistral\.ai/, 'mistralai'],
+  [/x\.ai\b/, 'x-ai'],
+];
+
+/** The provider a docs page belongs to, from its front-matter URL or its title. */
+export function pageProvider(page: Page): string | undefined {
+  const where = `${String(page.frontMatter.url ?? '')} ${page.title}`.toLowerCase();
+  for (const [pattern, provider] of HOST_PROVIDERS) if (pattern.test(where)) return provider;
+  const vendor = where.match(/\b(anthropic|openai|deepseek|google|mistral)\b/);
+  return vendor ? HOST_PROVIDERS.find(([, p]) => p.startsWith(vendor[1]))?.[1] : undefined;
+}
+
+export function extractPricingPage(input: ExtractInput): ExtractResult {
+  const page = parsePage(input.body, input.format);
+  const notes: string[] = [];
+  const provider = input.provider ?? pageProvider(page);
+  const claims = page.tables.flatMap((table) =>
+    readTable(table, {
+      confidence: CONFIDENCE,
+      provider,
+      pageModels: [],
+      exactTokens: exactTokenFigures(pageText(page)),
+      priceBasis: 'per_1m',
+      tableCondition: pricingTier,
+      spanSingleValues: true,
+      notes,
+    }),
+  );
+  if (!page.tables.length) notes.push('the page has no tables');
+  return finishResult(claims, notes, { min_models: 1, fields: ['input_price'] }, input.source);
+}
+
+/** Docs pages about models (spec tables) but not necessarily prices: same reading, no price expectation. */
+export function extractDocsPage(input: ExtractInput): ExtractResult {
+  const result = extractPricingPage(input);
+  const drift = result.drift.filter((d) => !/base input_price/.test(d));
+  return { ...result, drift };
+}
