@@ -16,6 +16,7 @@ import { createProgressReporter } from './fetch/index.ts';
 import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
 import { batchSelection, parseFilter } from './review/batch.ts';
+import { startDesk, DEFAULT_DESK_PORT } from './review/web/server.ts';
 import { exportDataset, EXPORT_FORMATS, type ExportFormat } from './export/write.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { EXIT } from './exit-codes.ts';
@@ -234,6 +235,41 @@ export function buildProgram(): Command {
       ledger.close();
     }
   });
+
+  program
+    .command('review')
+    .description('review pending changes: --web serves the review desk in the browser')
+    .option('--web', 'serve the review desk (http, 127.0.0.1 by default)')
+    .option('--port <n>', 'desk port (0 picks a free one)', String(DEFAULT_DESK_PORT))
+    .option('--host <host>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
+    .option('--token <secret>', 'secret the desk asks for (default: $MODEL_LEDGER_DESK_TOKEN)')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .action(async (o, cmd) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ReviewError(`not a port: "${o.port}"`);
+      const { ledger, opts } = openLedger(cmd);
+      if (!o.web) {
+        try {
+          const pending = ledger.changes({ status: 'pending' });
+          process.stdout.write((pending.length ? pending.map(formatChange).join('\n') + '\n\nmodel-ledger review --web opens the review desk' : 'nothing to review') + '\n');
+        } finally {
+          ledger.close();
+        }
+        return;
+      }
+      try {
+        const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
+        const desk = await startDesk({ ledger, sources: loadSources(opts.sources), reviewer: resolveReviewer(o.reviewer), host: o.host, port, token });
+        process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await desk.close();
+      } finally {
+        ledger.close();
+      }
+    });
 
   program
     .command('history')

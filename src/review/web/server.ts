@@ -1,0 +1,195 @@
+/**
+ * The review desk: a small node:http server over the ledger. Loopback by default; any other bind
+ * needs a token. Decisions are POSTs carrying a per-server CSRF token, and the Host header must
+ * name the desk itself, so another site (or a DNS-rebound name) cannot drive it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Source } from '../../schema/source.ts';
+import type { Ledger } from '../../store/ledger.ts';
+import { approveChanges, rejectChanges, ReviewError } from '../decide.ts';
+import { parseFilter } from '../batch.ts';
+import { DocumentCache } from '../evidence.ts';
+import { DESK_CSS, DESK_JS } from './assets.ts';
+import { messagePage, modelPage, queuePage, type PageContext } from './pages.ts';
+import { modelView, queueView } from './views.ts';
+
+export interface DeskOptions {
+  ledger: Ledger;
+  sources: Source[];
+  reviewer: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Required for a non-loopback host: every request must carry it (?token= once, then a cookie). */
+  token?: string;
+  now?: () => string;
+}
+
+export interface Desk {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DESK_PORT = 4178;
+const MAX_FORM_BYTES = 64 * 1024;
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, ...SECURITY_HEADERS, ...headers });
+  res.end(body);
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > MAX_FORM_BYTES) throw new ReviewError('form too large');
+  }
+  return new URLSearchParams(body);
+}
+
+/** Only a path on this desk: never an absolute URL or a protocol-relative one. */
+function localPath(back: string | null): string {
+  return back && back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/';
+}
+
+export function startDesk(options: DeskOptions): Promise<Desk> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) {
+    return Promise.reject(new ReviewError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
+  }
+  const csrf = randomBytes(24).toString('hex');
+  const now = options.now ?? (() => new Date().toISOString());
+  const cache = new DocumentCache(options.ledger);
+  const ctx = (): PageContext => ({ csrf, reviewer: options.reviewer, now: now() });
+  let allowedHosts = new Set<string>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Without a token the Host check is what keeps a DNS-rebound page out; with one, the token does.
+    if (!options.token && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      send(res, 421, 'text/plain', 'unexpected Host header');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://desk.invalid');
+    if (options.token) {
+      const given = url.searchParams.get('token');
+      if (given !== null && sameSecret(given, options.token)) {
+        url.searchParams.delete('token');
+        res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `desk_token=${encodeURIComponent(given)}; HttpOnly; SameSite=Strict; Path=/`, ...SECURITY_HEADERS });
+        res.end();
+        return;
+      }
+      const held = cookie(req, 'desk_token');
+      if (held === undefined || !sameSecret(held, options.token)) {
+        send(res, 401, 'text/plain', 'this review desk needs its token: open it with ?token=SECRET');
+        return;
+      }
+    }
+
+    if (req.method === 'GET' && url.pathname === '/assets/desk.css') return send(res, 200, 'text/css', DESK_CSS);
+    if (req.method === 'GET' && url.pathname === '/assets/desk.js') return send(res, 200, 'text/javascript', DESK_JS);
+    if (req.method === 'GET' && url.pathname === '/') {
+      const q = url.searchParams;
+      const filter = parseFilter({ source: q.get('source') ?? undefined, model: q.get('model') ?? undefined, provider: q.get('provider') ?? undefined, field: q.get('field') ?? undefined, kind: q.get('kind') ?? undefined });
+      const view = queueView(options.ledger, options.sources, filter, Number(q.get('page') ?? 1) || 1, cache);
+      return send(res, 200, 'text/html', queuePage(view, ctx(), q.get('done') ?? undefined));
+    }
+    if (req.method === 'GET' && url.pathname === '/model') {
+      const view = modelView(options.ledger, url.searchParams.get('id') ?? '');
+      if (!view) return send(res, 404, 'text/html', messagePage('No such model', `no model ${url.searchParams.get('id') ?? ''} in the ledger`, ctx()));
+      return send(res, 200, 'text/html', modelPage(view, ctx()));
+    }
+    const snapshot = url.pathname.match(/^\/snapshots\/([0-9a-f]{64})$/);
+    if (req.method === 'GET' && snapshot) {
+      const body = options.ledger.snapshotBody(snapshot[1]);
+      if (body === null) return send(res, 404, 'text/plain', 'no such snapshot');
+      // Served as inert text in a sandbox: a captured page is evidence, never a page to run.
+      return send(res, 200, 'text/plain', body, { 'Content-Security-Policy': 'sandbox; default-src \'none\'' });
+    }
+    const decide = url.pathname.match(/^\/changes\/(\d+)\/decide$/);
+    if (decide) {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST', { Allow: 'POST' });
+      return decideChange(req, res, Number(decide[1]));
+    }
+    send(res, 404, 'text/html', messagePage('Not found', `nothing at ${url.pathname}`, ctx()));
+  };
+
+  const decideChange = async (req: IncomingMessage, res: ServerResponse, id: number): Promise<void> => {
+    const wantsJson = (req.headers.accept ?? '').includes('application/json');
+    const fail = (status: number, error: string) =>
+      wantsJson ? send(res, status, 'application/json', JSON.stringify({ error })) : send(res, status, 'text/html', messagePage('Not done', error, ctx()));
+    const form = await readForm(req);
+    if (!sameSecret(form.get('csrf') ?? '', csrf)) return fail(403, 'missing or wrong CSRF token: reload the desk');
+    const action = form.get('action');
+    const note = (form.get('note') ?? '').trim();
+    let change;
+    try {
+      if (action === 'approve') [change] = approveChanges(options.ledger, [id], { reviewer: options.reviewer, note: note || undefined, at: now() }, options.sources);
+      else if (action === 'reject') [change] = rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() });
+      else return fail(400, 'action must be approve or reject');
+    } catch (e) {
+      if (e instanceof ReviewError) return fail(400, e.message);
+      throw e;
+    }
+    if (wantsJson) return send(res, 200, 'application/json', JSON.stringify({ change }));
+    const back = new URL(localPath(form.get('back')), 'http://desk.invalid');
+    back.searchParams.set('done', `change #${id} ${change.status}`);
+    res.writeHead(303, { Location: back.pathname + back.search, ...SECURITY_HEADERS });
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const message = e instanceof ReviewError ? e.message : 'internal error';
+      if (!(e instanceof ReviewError)) process.stderr.write(`review desk: ${(e as Error).stack ?? e}\n`);
+      if (!res.headersSent) send(res, e instanceof ReviewError ? 400 : 500, 'text/plain', message);
+      else res.end();
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_DESK_PORT, host, () => {
+      const { port } = server.address() as AddressInfo;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
+      resolve({
+        url: `http://${shown}:${port}/`,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+import { FIXTURES } from './helpers.ts';
+
+let dir: string;
+let db: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'review-cli-'));
+  db = join(dir, 'ledger.sqlite');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => cli(['--db', db, ...args]);
+const ingest = (file: string, date: string) => run('ingest', join(FIXTURES, file), '--source', 'openrouter', '--observed-at', date, '--json');
+const pending = async () => (await run('changes', '--json')).json() as Array<{ id: number; model: string; field: string; kind: string }>;
+
+describe('batch review from the command line', () => {
+  it('approves and rejects by source, model, field and kind, and refuses mixed or empty selections', async () => {
+    await ingest('openrouter-2026-07-17.json', '2026-07-17');
+    expect((await run('approve', '--source', 'openrouter', '--reviewer', 'ana', '--json')).code).toBe(0);
+    await ingest('openrouter-2026-07-21.json', '2026-07-21');
+    const queue = await pending();
+    expect(queue.some((c) => c.kind === 'added') && queue.some((c) => c.kind === 'changed')).toBe(true);
+
+    const added = await run('approve', '--kind', 'added', '--note', 'new model', '--reviewer', 'ana', '--json');
+    expect(added.code).toBe(0);
+    expect(added.json().map((c: any) => c.model)).toEqual(queue.filter((c) => c.kind === 'added').map((c) => c.model));
+    expect(added.json().every((c: any) => c.status === 'approved' && c.note === 'new model')).toBe(true);
+
+    const rejected = await run('reject', '--model', 'acme/beta', '--field', 'output_price', '--reason', 'rounding', '--reviewer', 'bo', '--json');
+    expect(rejected.code).toBe(0);
+    expect(rejected.json()).toEqual([expect.objectContaining({ model: 'acme/beta', field: 'output_price', status: 'rejected', reviewer: 'bo', note: 'rounding' })]);
+
+    const left = await pending();
+    expect(left.every((c) => c.kind === 'changed' && c.model !== 'acme/beta')).toBe(true);
+    const mixed = await run('approve', String(left[0].id), '--kind', 'changed');
+    expect(mixed.code).toBe(65);
+    expect(mixed.stderr).toMatch(/not both/);
+    const none = await run('approve', '--model', 'acme/beta');
+    expect(none.code).toBe(65);
+    expect(none.stderr).toMatch(/no pending changes match --model acme\/beta/);
+    expect((await run('reject', '--kind', 'renamed', '--reason', 'x')).stderr).toMatch(/unknown change kind/);
+    expect((await pending()).length).toBe(left.length);
+  });
+
+  it('answers point-in-time history after backfilling an older capture', async () => {
+    await ingest('openrouter-2026-07-21.json', '2026-07-21');
+    await run('approve', '--all', '--json');
+    const backfill = await ingest('openrouter-2026-07-17.json', '2026-07-17');
+    expect(backfill.json().sources[0].outcome).toBe('backfilled');
+    await run('approve', '--all', '--json');
+    const at = async (date: string) => (await run('history', 'acme/alpha', 'input_price', '--at', date, '--json')).json().map((h: any) => h.value);
+    expect(await at('2026-07-18')).toEqual([2]);
+    expect(await at('2026-07-22')).toEqual([1.5]);
+    const text = await run('history', 'acme/alpha', 'input_price');
+    expect(text.stdout).toMatch(/= 2 {2}from 2026-07-17 to 2026-07-21/);
+    expect(text.stdout).toMatch(/= 1\.5 {2}from 2026-07-21 to now/);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadChangeEvidence } from '../../src/review/evidence.ts';
+import { approveChanges } from '../../src/review/decide.ts';
+import { D17, D21, SOURCES, fixture, ingest, resync, reviewLedger } from './helpers.ts';
+import { Ledger } from '../../src/store/ledger.ts';
+
+const changed = (lines: Array<{ kind: string; text: string }>) => lines.filter((l) => l.kind !== 'context').map((l) => `${l.kind === 'added' ? '+' : '-'}${l.text.trim()}`);
+
+describe('loadChangeEvidence', () => {
+  it('diffs the model entry of the snapshot behind the approved value against the new one', async () => {
+    const ledger = await reviewLedger();
+    const change = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/beta' && c.field === 'output_price')!;
+    const [openrouter] = loadChangeEvidence(ledger, change, SOURCES).sources;
+    expect(openrouter).toMatchObject({ source_id: 'openrouter', source_url: SOURCES[0].url, note: null });
+    expect(openrouter.previous?.observed_at).toBe(D17);
+    expect(openrouter.snapshot?.observed_at).toBe(D21);
+    // beta sits at /data/1 before and /data/2 after: the entries are found by each side's own locator
+    expect(openrouter.previous?.locator).toBe('/data/1/pricing/completion');
+    expect(openrouter.snapshot?.locator).toBe('/data/2/pricing/completion');
+    expect(changed(openrouter.diff!.hunks.flatMap((h) => h.lines))).toEqual(['-"completion": "0.000002"', '+"completion": "0.0000025"']);
+    expect(openrouter.diff!.unified).toContain('openrouter@2026-07-17');
+  });
+
+  it('says when a source has nothing earlier to compare with', async () => {
+    const ledger = await reviewLedger();
+    const change = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/alpha' && c.field === 'input_price')!;
+    const litellm = loadChangeEvidence(ledger, change, SOURCES).sources.find((s) => s.source_id === 'litellm')!;
+    expect(litellm.note).toMatch(/no earlier snapshot/);
+    expect(litellm.diff).toBeNull();
+    expect(litellm.region?.text).toContain('"input_cost_per_token": 0.000003');
+  });
+
+  it('shows a model that is no longer listed as removed lines', async () => {
+    const ledger = new Ledger(':memory:');
+    await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-17.json'), D17);
+    approveChanges(ledger, ledger.changes({ status: 'pending' }).map((c) => c.id), { reviewer: 'ana', at: D17 }, SOURCES);
+    await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), D21);
+    await resync(ledger, 'openrouter', '2026-07-28T00:00:00.000Z');
+    const removed = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/delta' && c.field === 'input_price')!;
+    expect(removed.kind).toBe('removed');
+    const [openrouter] = loadChangeEvidence(ledger, removed, SOURCES).sources;
+    expect(openrouter.claim).toBeNull();
+    expect(openrouter.note).toMatch(/not in the newer snapshot/);
+    const lines = openrouter.diff!.hunks.flatMap((h) => h.lines);
+    expect(lines.every((l) => l.kind === 'removed')).toBe(true);
+    expect(lines.map((l) => l.text).join('\n')).toContain('"id": "acme/delta"');
+  });
+});
