@@ -1,23 +1,30 @@
 /**
  * Model identity: turn the names sources print ("GPT-5.2 Codex", "OpenAI: GPT-5.2-Codex",
- * "azure/gpt-5", "gpt-4o-audio-preview-2024-12-17") into canonical `provider/model` ids.
+ * "azure/gpt-5", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+ * "gpt-4o-audio-preview-2024-12-17") into canonical `provider/model` ids.
+ *
+ * What is deliberately NOT done here: merging names that merely look alike ("claude-3-5-sonnet"
+ * vs "claude-3.5-sonnet"), or a dated snapshot with its undated family. Those are proposals for a
+ * reviewer (src/normalize/aliases.ts: resolveModel), recorded in aliases.yaml once accepted.
  */
 
 // Name prefixes that identify the provider when a source prints a bare model name.
 const PROVIDER_BY_PREFIX: Array<[RegExp, string]> = [
-  [/^(gpt|chatgpt|o[1-9]|davinci|babbage|text-embedding|whisper|tts|dall-e|codex|computer-use)/, 'openai'],
+  [/^(gpt|chatgpt|o[1-9]|davinci|babbage|text-embedding|whisper|tts|dall-e|codex|computer-use|sora)/, 'openai'],
   [/^claude/, 'anthropic'],
-  [/^(gemini|gemma|palm)/, 'google'],
+  [/^(gemini|gemma|palm|imagen|veo|text-bison|chat-bison)/, 'google'],
   [/^(qwen|qwq)/, 'qwen'],
   [/^deepseek/, 'deepseek'],
   [/^(llama|meta-llama)/, 'meta-llama'],
-  [/^(mistral|mixtral|codestral|magistral|devstral|pixtral|ministral)/, 'mistralai'],
+  [/^(mistral|mixtral|codestral|magistral|devstral|pixtral|ministral|open-mistral|open-mixtral)/, 'mistralai'],
   [/^grok/, 'x-ai'],
   [/^(kimi|moonshot)/, 'moonshotai'],
-  [/^command/, 'cohere'],
+  [/^(command|c4ai-aya|aya-)/, 'cohere'],
   [/^(glm|chatglm)/, 'z-ai'],
   [/^phi-/, 'microsoft'],
-  [/^nova/, 'amazon'],
+  [/^(nova|titan)/, 'amazon'],
+  [/^sonar/, 'perplexity'],
+  [/^jamba/, 'ai21'],
 ];
 
 // Display-name prefixes such as "OpenAI: " (OpenRouter) name the vendor, not the provider slug.
@@ -36,21 +43,34 @@ const VENDOR_SLUGS: Record<string, string> = {
   'x-ai': 'x-ai',
   moonshotai: 'moonshotai',
   moonshot: 'moonshotai',
+  cohere: 'cohere',
+  amazon: 'amazon',
+  microsoft: 'microsoft',
+  perplexity: 'perplexity',
+  ai21: 'ai21',
+  zhipu: 'z-ai',
+  'z-ai': 'z-ai',
 };
 
-/** "GPT-5.2 Codex" -> "gpt-5.2-codex": lower case, spaces and underscores as dashes. */
+// Bedrock model ids: optional cross-region prefix, vendor dot-prefix, and a "-v1:0" revision.
+const BEDROCK_REGION = /^(us|eu|apac|us-gov|global)\.(?=[a-z0-9-]+\.)/;
+const BEDROCK_VENDOR = /^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs|stability)\./;
+const BEDROCK_REVISION = /-v\d+(:\d+)?$|:\d+$/;
+
+/** "GPT-5.2 Codex" -> "gpt-5.2-codex": lower case, spaces, underscores and "@" as dashes. */
 export function slugifyModelName(name: string): string {
   return name
     .trim()
     .toLowerCase()
-    .replace(/[\s_]+/g, '-')
+    .replace(/[\s_@]+/g, '-')
     .replace(/[^a-z0-9.:/-]/g, '')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
 }
 
 export function inferProvider(modelSlug: string): string | undefined {
-  for (const [pattern, provider] of PROVIDER_BY_PREFIX) if (pattern.test(modelSlug)) return provider;
+  const bare = modelSlug.replace(/^ft:/, '');
+  for (const [pattern, provider] of PROVIDER_BY_PREFIX) if (pattern.test(bare)) return provider;
   return undefined;
 }
 
@@ -67,8 +87,6 @@ export interface ModelIdentity {
   /** The dated snapshot suffix, kept as a version, never silently merged with the family. */
   version: string | null;
 }
-
-const DATED_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/;
 
 /**
  * Canonical id for a model name. A "vendor/model" or "Vendor: Model" name keeps its vendor;
@@ -89,12 +107,35 @@ export function identify(name: string, defaultProvider?: string): ModelIdentity 
   let slug = slugifyModelName(model);
   const slash = slug.lastIndexOf('/');
   if (slash >= 0) {
-    vendor = providerSlug(slug.slice(0, slug.indexOf('/')));
+    // "openrouter/anthropic/claude-3.5-sonnet": the segment before the model names its vendor,
+    // unless it is a path word ("models", "accounts/...") rather than a vendor
+    const segments = slug.slice(0, slash).split('/');
+    const vendorSegment = segments.length > 1 && VENDOR_SLUGS[segments[segments.length - 1]] ? segments[segments.length - 1] : segments[0];
+    vendor = providerSlug(vendorSegment);
     slug = slug.slice(slash + 1);
   }
+  const bedrock = slug.replace(BEDROCK_REGION, '').match(BEDROCK_VENDOR);
+  if (bedrock) {
+    vendor = providerSlug(bedrock[1]);
+    slug = slug.replace(BEDROCK_REGION, '').slice(bedrock[0].length).replace(BEDROCK_REVISION, '');
+  }
   const provider = inferProvider(slug) ?? vendor ?? (defaultProvider ? providerSlug(defaultProvider) : 'unknown');
-  const dated = slug.match(DATED_SUFFIX);
-  const version = dated && /^\d{4}-\d{2}-\d{2}$|^\d{8}$/.test(dated[1]) ? dated[1] : null;
+  const version = snapshotVersion(slug);
   const family = version ? slug.slice(0, -version.length - 1) : slug;
   return { id: `${provider}/${slug}`, provider, family, version };
+}
+
+/**
+ * The dated-snapshot suffix of a model slug, or null: "-2024-12-17", "-20240620", and the
+ * four-digit forms vendors use, MMDD ("gpt-4-0613") and YYMM ("mistral-large-2411").
+ */
+export function snapshotVersion(slug: string): string | null {
+  const m = slug.match(/-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/);
+  if (!m || m.index === 0) return null;
+  const digits = m[1];
+  if (digits.length !== 4) return digits;
+  const [a, b] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+  const monthDay = a >= 1 && a <= 12 && b >= 1 && b <= 31;
+  const yearMonth = a >= 23 && a <= 39 && b >= 1 && b <= 12;
+  return monthDay || yearMonth ? digits : null;
 }

@@ -1,0 +1,212 @@
+/**
+ * The alias registry (aliases.yaml, edited by reviewers) and model-name resolution against it.
+ * A name resolves to a known id exactly, through a registered alias, or not at all: then it is
+ * a new model candidate, and look-alike known ids are PROPOSED as likely aliases, never merged.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseDocument, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { canonicalModelId, identify } from './identity.ts';
+
+export const DEFAULT_ALIAS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../aliases.yaml');
+
+const CANONICAL_ID = /^[a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9.:-]*$/;
+
+const RegistryFileSchema = z
+  .object({
+    models: z.record(z.string().regex(CANONICAL_ID, 'a canonical id is provider/model in lower case'), z.array(z.string().min(1))).default({}),
+    distinct: z.array(z.tuple([z.string(), z.string()])).default([]),
+  })
+  .strict();
+
+export interface AliasRegistry {
+  /** canonical id of an alias name -> the id it names */
+  byAlias: Map<string, string>;
+  /** ids the registry lists */
+  ids: Set<string>;
+  /** pairs ("a\nb", a < b) a reviewer declared different models */
+  distinct: Set<string>;
+}
+
+export function emptyRegistry(): AliasRegistry {
+  return { byAlias: new Map(), ids: new Set(), distinct: new Set() };
+}
+
+/** Reads the registry file; a missing file is an empty registry, a malformed one an error. */
+export function loadAliasRegistry(file: string = DEFAULT_ALIAS_FILE): AliasRegistry {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
+    throw err;
+  }
+  return parseAliasRegistry(text, file);
+}
+
+export function parseAliasRegistry(text: string, where = 'aliases.yaml'): AliasRegistry {
+  let raw: unknown;
+  try {
+    raw = parse(text) ?? {};
+  } catch (err) {
+    const line = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
+    throw new Error(`${where} is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = RegistryFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${where}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  const registry = emptyRegistry();
+  for (const id of Object.keys(parsed.data.models)) registry.ids.add(id);
+  for (const [id, aliases] of Object.entries(parsed.data.models)) {
+    for (const alias of aliases) {
+      const key = canonicalModelId(alias);
+      if (key === id) continue; // already canonicalizes to its id
+      const other = registry.byAlias.get(key);
+      if (other && other !== id) throw new Error(`${where}: "${alias}" is listed for both ${other} and ${id}`);
+      if (registry.ids.has(key)) throw new Error(`${where}: "${alias}" (${key}) is itself a listed model, so it cannot also be an alias of ${id}`);
+      registry.byAlias.set(key, id);
+    }
+  }
+  for (const [a, b] of parsed.data.distinct) registry.distinct.add(pairKey(a, b));
+  return registry;
+}
+
+export interface ModelCandidate {
+  id: string;
+  /** 0..1, higher is more alike */
+  score: number;
+  reason: string;
+}
+
+export interface ModelResolution {
+  id: string;
+  match: 'exact' | 'alias' | 'new';
+  /** For a new name: known ids it may be an alias of, best first, for a reviewer to accept or reject. */
+  candidates: ModelCandidate[];
+}
+
+/** Below this score a look-alike is not worth a reviewer's time. */
+const MIN_CANDIDATE_SCORE = 0.75;
+const MAX_CANDIDATES = 5;
+
+export function resolveModel(
+  name: string,
+  registry: AliasRegistry,
+  knownIds: Iterable<string>,
+  options: { defaultProvider?: string } = {},
+): ModelResolution {
+  const id = canonicalModelId(name, options.defaultProvider);
+  const aliased = registry.byAlias.get(id);
+  if (aliased) return { id: aliased, match: 'alias', candidates: [] };
+  const known = new Set(knownIds);
+  if (known.has(id) || registry.ids.has(id)) return { id, match: 'exact', candidates: [] };
+  for (const r of registry.ids) known.add(r);
+  return { id, match: 'new', candidates: proposeAliases(id, known, registry) };
+}
+
+/** Known ids that look like `id`, with why: the reviewer decides whether any is the same model. */
+export function proposeAliases(id: string, knownIds: Iterable<string>, registry: AliasRegistry = emptyRegistry()): ModelCandidate[] {
+  const candidates: ModelCandidate[] = [];
+  for (const other of knownIds) {
+    if (other === id || registry.distinct.has(pairKey(id, other))) continue;
+    const candidate = likeness(id, other);
+    if (candidate && candidate.score >= MIN_CANDIDATE_SCORE) candidates.push(candidate);
+  }
+  return candidates
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .slice(0, MAX_CANDIDATES);
+}
+
+function likeness(id: string, other: string): ModelCandidate | null {
+  const [provider, model] = splitId(id);
+  const [otherProvider, otherModel] = splitId(other);
+  const sameProvider = provider === otherProvider;
+  if (model === otherModel) {
+    return { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` };
+  }
+  if (sameProvider && squash(model) === squash(otherModel)) {
+    return { id: other, score: 0.95, reason: 'same name apart from punctuation' };
+  }
+  const mine = identify(id);
+  const theirs = identify(other);
+  if (sameProvider && mine.family === theirs.family && (mine.version !== null) !== (theirs.version !== null)) {
+    const reason = mine.version ? `dated snapshot (${mine.version}) of ${other}` : `undated family of ${other} (${theirs.version})`;
+    return { id: other, score: 0.85, reason };
+  }
+  const tokens = shareOfTokens(model, otherModel);
+  const distance = editDistance(model, otherModel);
+  const editScore = 1 - distance / Math.max(model.length, otherModel.length);
+  const score = Math.max(tokens, editScore) * (sameProvider ? 1 : 0.9);
+  const reason = `similar name (edit distance ${distance}, ${Math.round(tokens * 100)}% shared tokens${sameProvider ? '' : `, provider ${otherProvider}`})`;
+  return { id: other, score: Math.round(score * 1000) / 1000, reason };
+}
+
+function splitId(id: string): [string, string] {
+  const slash = id.indexOf('/');
+  return slash < 0 ? ['', id] : [id.slice(0, slash), id.slice(slash + 1)];
+}
+
+function squash(model: string): string {
+  return model.replace(/[.\-:]/g, '');
+}
+
+/** Jaccard overlap of the name's tokens ("gpt", "5.2", "codex"). */
+function shareOfTokens(a: string, b: string): number {
+  const ta = new Set(a.split(/[-/:]+/).filter(Boolean));
+  const tb = new Set(b.split(/[-/:]+/).filter(Boolean));
+  let shared = 0;
+  for (const t of ta) if (tb.has(t)) shared++;
+  const union = ta.size + tb.size - shared;
+  return union ? shared / union : 0;
+}
+
+/** Levenshtein distance, two rows. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    [prev, row] = [row, prev];
+  }
+  return prev[b.length];
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+}
+
+/**
+ * The registry text with `alias` added under `id` (comments and order kept): what accepting a
+ * proposed alias writes back to aliases.yaml.
+ */
+export function addAlias(text: string, id: string, alias: string): string {
+  if (!CANONICAL_ID.test(id)) throw new Error(`"${id}" is not a canonical id (provider/model in lower case)`);
+  const doc = parseDocument(text);
+  const existing = doc.getIn(['models', id]);
+  if (existing === undefined) doc.setIn(['models', id], doc.createNode([alias]));
+  else if (!(doc.getIn(['models', id]) as { items: Array<{ value: unknown }> }).items.some((i) => i.value === alias)) {
+    doc.addIn(['models', id], alias);
+  }
+  const out = doc.toString();
+  parseAliasRegistry(out); // refuse to write a registry that would not load
+  return out;
+}
+
+/** The registry text with (a, b) recorded as different models: what rejecting a proposal writes. */
+export function addDistinct(text: string, a: string, b: string): string {
+  const doc = parseDocument(text);
+  const pairs = (doc.get('distinct') as { items: Array<{ toJSON(): unknown }> } | undefined)?.items ?? [];
+  if (pairs.some((p) => pairKey(...(p.toJSON() as [string, string])) === pairKey(a, b))) return text;
+  const pair = doc.createNode([a, b]);
+  pair.flow = true;
+  if (doc.get('distinct') === undefined) doc.set('distinct', doc.createNode([]));
+  doc.addIn(['distinct'], pair);
+  return doc.toString();
+}

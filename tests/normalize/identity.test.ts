@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalModelId, identify, inferProvider, providerSlug, slugifyModelName, snapshotVersion } from '../../src/normalize/identity.ts';
+
+describe('canonicalModelId', () => {
+  it('gives every spelling of GPT-5.2 Codex one id', () => {
+    for (const name of ['GPT-5.2 Codex', 'GPT-5.2-Codex', 'gpt-5.2-codex', 'openai/gpt-5.2-codex', 'OpenAI: GPT-5.2-Codex', 'openrouter/openai/gpt-5.2-codex']) {
+      expect(canonicalModelId(name), name).toBe('openai/gpt-5.2-codex');
+    }
+  });
+
+  it('reads LiteLLM route keys as the vendor model (the route is a condition, not an identity)', () => {
+    expect(canonicalModelId('azure/gpt-5')).toBe('openai/gpt-5');
+    expect(canonicalModelId('vertex_ai/gemini-2.5-pro')).toBe('google/gemini-2.5-pro');
+    expect(canonicalModelId('groq/llama-3.1-8b-instant')).toBe('meta-llama/llama-3.1-8b-instant');
+    expect(canonicalModelId('vertex_ai/claude-3-opus@20240229')).toBe('anthropic/claude-3-opus-20240229');
+  });
+
+  it('reads Bedrock ids: region prefix, vendor prefix and revision suffix', () => {
+    expect(canonicalModelId('bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe('anthropic/claude-3-5-sonnet-20240620');
+    expect(canonicalModelId('us.anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe('anthropic/claude-3-5-sonnet-20240620');
+    expect(canonicalModelId('bedrock/meta.llama3-1-70b-instruct-v1:0')).toBe('meta-llama/llama3-1-70b-instruct');
+  });
+
+  it('uses the default provider only for names nothing else places', () => {
+    expect(canonicalModelId('Some Model 7B', 'acme')).toBe('acme/some-model-7b');
+    expect(canonicalModelId('gpt-5', 'acme')).toBe('openai/gpt-5');
+    expect(canonicalModelId('mystery-model')).toBe('unknown/mystery-model');
+  });
+
+  it('is a fixed point on canonical ids', () => {
+    for (const id of ['openai/gpt-5.2-codex', 'anthropic/claude-3-5-sonnet-20240620', 'qwen/qwen3-235b-a22b-2507', 'perplexity/sonar-pro']) {
+      expect(canonicalModelId(id)).toBe(id);
+    }
+  });
+});
+
+describe('dated snapshots', () => {
+  it('are versions of their family and keep their own id', () => {
+    expect(identify('gpt-4o-audio-preview-2024-12-17')).toEqual({
+      id: 'openai/gpt-4o-audio-preview-2024-12-17',
+      provider: 'openai',
+      family: 'gpt-4o-audio-preview',
+      version: '2024-12-17',
+    });
+    expect(identify('gpt-4o-audio-preview').id).not.toBe(identify('gpt-4o-audio-preview-2024-12-17').id);
+  });
+
+  it('recognizes the four-digit forms vendors use, and only those', () => {
+    expect(snapshotVersion('gpt-4-0613')).toBe('0613');
+    expect(snapshotVersion('mistral-large-2411')).toBe('2411');
+    expect(snapshotVersion('claude-3-5-sonnet-20241022')).toBe('20241022');
+    expect(snapshotVersion('some-model-4096')).toBeNull();
+    expect(snapshotVersion('gpt-5')).toBeNull();
+    expect(identify('gpt-4-0613')).toMatchObject({ family: 'gpt-4', version: '0613', id: 'openai/gpt-4-0613' });
+  });
+});
+
+describe('helpers', () => {
+  it('slugifies names', () => {
+    expect(slugifyModelName('  GPT-5.2   Codex ')).toBe('gpt-5.2-codex');
+    expect(slugifyModelName('claude_3_opus@2024')).toBe('claude-3-opus-2024');
+  });
+
+  it('maps vendors and prefixes to provider slugs', () => {
+    expect(providerSlug('Meta')).toBe('meta-llama');
+    expect(providerSlug('xAI')).toBe('x-ai');
+    expect(inferProvider('sonar-reasoning')).toBe('perplexity');
+    expect(inferProvider('ft:gpt-4o-mini')).toBe('openai');
+    expect(inferProvider('acme-1')).toBeUndefined();
+  });
+});
