@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseClaimsFile, parseDelimited, runReconcileCommand } from '../../src/reconcile/claims-file.ts';
+import { reconcileRecords } from '../../src/reconcile/records.ts';
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/reconcile');
+const sample = path.join(fixtures, 'flights-sample.csv');
+
+describe('parseDelimited', () => {
+  it('reads quoted cells, doubled quotes and CRLF line ends', () => {
+    expect(parseDelimited('a,b\r\n"x, y","say ""hi"""\r\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+    ]);
+  });
+
+  it('reads TSV when the header has tabs, and keeps a last line without a newline', () => {
+    expect(parseDelimited('a\tb\n1,5\t2')).toEqual([
+      ['a', 'b'],
+      ['1,5', '2'],
+    ]);
+  });
+
+  it('refuses an unterminated quote', () => {
+    expect(() => parseDelimited('a,b\n"open,1\n')).toThrow(/unterminated/);
+  });
+});
+
+describe('parseClaimsFile', () => {
+  it('takes the columns by name, in any order, and skips blank values', () => {
+    expect(parseClaimsFile('field,value,entity,source\nspeed,10,e1,s1\nspeed,,e1,s2\n')).toEqual([
+      { source: 's1', entity: 'e1', field: 'speed', value: '10' },
+    ]);
+  });
+
+  it('names the missing columns', () => {
+    expect(() => parseClaimsFile('source,entity,val\ns,e,1\n')).toThrow(/lacks field, value/);
+  });
+
+  it('names the line of a short row', () => {
+    expect(() => parseClaimsFile('source,entity,field,value\ns,e,f,1\ns,e\n')).toThrow(/line 3/);
+  });
+
+  it('rejects a confidence outside [0, 1]', () => {
+    expect(() => parseClaimsFile('source,entity,field,value,confidence\ns,e,f,1,7\n')).toThrow(/confidence/);
+  });
+});
+
+describe('runReconcileCommand', () => {
+  it('prints one value per (entity, field) as CSV with --values-only', () => {
+    const out = runReconcileCommand(sample, { valuesOnly: true });
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe('entity,field,value');
+    expect(lines).toContain('XY-100-AAA-BBB,departure,1:00 p.m.');
+    expect(lines).toContain('XY-700-GGG-HHH,gate,"B12, north"');
+    // the blank arrival cell made no claim, so no value
+    expect(lines.some((l) => l.startsWith('XY-700-GGG-HHH,arrival'))).toBe(false);
+    // 6 flights x 2 fields + XY-700 departure + gate
+    expect(lines).toHaveLength(1 + 14);
+  });
+
+  it('lets the learned reliability settle a one-against-one conflict', () => {
+    const out = JSON.parse(runReconcileCommand(sample, { json: true }));
+    const contested = out.chosen.find((c: { entity: string; field: string }) => c.entity === 'XY-700-GGG-HHH' && c.field === 'departure');
+    expect(contested).toMatchObject({ value: '9:15 a.m.', sources: ['careful-a'], dissent: [{ source: 'sloppy', value: '9:45 a.m.' }] });
+    expect(contested.confidence).toBeGreaterThan(0.5);
+    const sloppy = out.sources.find((s: { source_id: string }) => s.source_id === 'sloppy');
+    const careful = out.sources.find((s: { source_id: string }) => s.source_id === 'careful-a');
+    expect(sloppy.learned).toBeLessThan(careful.learned);
+    expect(sloppy).toMatchObject({ agreements: 0, disagreements: 13 });
+  });
+
+  it('prints a table with status, confidence, sources and source reliability by default', () => {
+    const out = runReconcileCommand(sample);
+    expect(out.split('\n')[0]).toMatch(/^entity\s+field\s+value\s+status\s+confidence\s+sources\s+against$/);
+    expect(out).toMatch(/XY-100-AAA-BBB\s+departure\s+1:00 p\.m\.\s+resolved\s+\d\.\d\d\s+careful-a careful-b careful-c\s+sloppy=1:03 p\.m\./);
+    expect(out).toContain('Source reliability:');
+  });
+
+  it('compares generic text values trimmed and case-folded (TSV input)', () => {
+    const out = runReconcileCommand(path.join(fixtures, 'colors.tsv'), { valuesOnly: true });
+    expect(out).toBe('entity,field,value\nm1,color,Red\n');
+  });
+
+  it('says clearly when the file is missing', () => {
+    expect(() => runReconcileCommand(path.join(fixtures, 'nope.csv'))).toThrow(/cannot read the claims file .*nope\.csv/);
+  });
+});
+
+describe('reconcileRecords', () => {
+  it('is deterministic and sorted whatever the input order', () => {
+    const records = parseClaimsFile(
+      'source,entity,field,value\na,e2,x,1\nb,e2,x,1\na,e1,y,2\nb,e1,y,3\nc,e1,y,3\na,e1,x,4\n',
+    );
+    const forward = reconcileRecords(records);
+    expect(reconcileRecords([...records].reverse())).toEqual(forward);
+    expect(forward.chosen.map((c) => `${c.entity}.${c.field}=${String(c.value)}`)).toEqual(['e1.x=4', 'e1.y=3', 'e2.x=1']);
+  });
+
+  it('uses a caller-supplied equivalence', () => {
+    const records = parseClaimsFile('source,entity,field,value\na,e,t,7:10 p.m.\nb,e,t,19:10\nc,e,t,7:15 p.m.\n');
+    const asMinutes = (_field: string, v: unknown) => {
+      const [h, m] = String(v).replace(/\s*p\.m\./, '').split(':').map(Number);
+      return String((String(v).includes('p.m.') ? h + 12 : h) * 60 + m);
+    };
+    const [chosen] = reconcileRecords(records, { valueKey: asMinutes }).chosen;
+    expect(chosen.sources).toEqual(['a', 'b']);
+    expect(chosen.status).not.toBe('agreed');
+  });
+});
