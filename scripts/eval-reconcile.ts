@@ -86,7 +86,8 @@ export function evaluate(flightsDir: string) {
   for (const row of clean) for (const f of FIELDS) truth.set(itemOf(row.flight, f), row.values[f]);
 
   const exact = (v: string) => v;
-  const majorityExact = accuracy(majority(dirty, exact), truth, exact);
+  const majorityChoice = majority(dirty, exact);
+  const majorityExact = accuracy(majorityChoice, truth, exact);
   const majorityNormalized = accuracy(majority(dirty, normalizeTime), truth, normalizeTime);
 
   const records: ClaimRecord[] = [];
@@ -109,6 +110,16 @@ export function evaluate(flightsDir: string) {
     byItem.set(itemOf(c.entity, c.field), c);
   }
   const reconciler = accuracy(chosen, truth, normalizeTime);
+  const right = (choice: Map<string, string>, item: string, key: (v: string) => string | null) =>
+    choice.has(item) && key(choice.get(item)!) === key(truth.get(item)!);
+  let fixed = 0;
+  let broken = 0;
+  for (const item of truth.keys()) {
+    const mine = right(chosen, item, normalizeTime);
+    const theirs = right(majorityChoice, item, exact);
+    if (mine && !theirs) fixed++;
+    if (theirs && !mine) broken++;
+  }
 
   const wrong = [...truth]
     .filter(([item, t]) => normalizeTime(chosen.get(item) ?? '') !== normalizeTime(t))
@@ -134,10 +145,13 @@ export function evaluate(flightsDir: string) {
     reconciler: round(reconciler),
     reconciler_ms: Math.round(ms),
     iterations: result.iterations,
+    fixed_vs_majority: fixed,
+    broken_vs_majority: broken,
     wrong: wrong.length,
     wrong_by_status: countBy(wrong.map((w) => w.status)),
     wrong_where_truth_was_outvoted: wrong.filter((w) => w.truth_supporters > 0 && w.truth_supporters < w.supporters).length,
     wrong_where_no_source_had_truth: wrong.filter((w) => w.truth_supporters === 0).length,
+    wrong_where_reliability_overruled_more_sources: wrong.filter((w) => w.truth_supporters > 0 && w.truth_supporters >= w.supporters).length,
     least_reliable: [...result.reliability]
       .sort((a, b) => a.learned - b.learned)
       .slice(0, 5)
@@ -175,8 +189,13 @@ function main(): void {
   console.log(`  majority vote, exact strings      ${report.majority_exact.toFixed(4)}`);
   console.log(`  majority vote, normalized times   ${report.majority_normalized.toFixed(4)}`);
   console.log(`  reconciler (truth discovery)      ${report.reconciler.toFixed(4)}  (${report.iterations} iterations, ${report.reconciler_ms} ms)`);
+  console.log(`  against exact majority vote: ${report.fixed_vs_majority} items fixed, ${report.broken_vs_majority} broken`);
   console.log(`Still wrong: ${report.wrong} (by status ${JSON.stringify(report.wrong_by_status)})`);
-  console.log(`  truth stated but outvoted: ${report.wrong_where_truth_was_outvoted}; truth stated by no source: ${report.wrong_where_no_source_had_truth}`);
+  console.log(
+    `  truth stated by no source: ${report.wrong_where_no_source_had_truth}; truth outvoted by more sources: ` +
+      `${report.wrong_where_truth_was_outvoted}; truth had as many or more sources but less learned weight: ` +
+      `${report.wrong_where_reliability_overruled_more_sources}`,
+  );
   console.log(`  least reliable sources: ${report.least_reliable.join(', ')}`);
   for (const w of report.examples) console.log(`  ${w.item}: chose ${w.chosen}, truth ${w.truth} (${w.status}, ${w.supporters} for, ${w.truth_supporters} for the truth)`);
 }
