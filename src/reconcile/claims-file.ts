@@ -11,7 +11,8 @@ const REQUIRED = ['source', 'entity', 'field', 'value'] as const;
 /** Rows of a CSV (RFC 4180 quoting) or TSV text; the delimiter is read from the first line. */
 export function parseDelimited(text: string): string[][] {
   const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.slice(0, body.indexOf('\n') >>> 0);
+  const newline = body.indexOf('\n');
+  const firstLine = newline < 0 ? body : body.slice(0, newline);
   const sep = firstLine.includes('\t') ? '\t' : ',';
   const rows: string[][] = [];
   let row: string[] = [];
