@@ -12,6 +12,7 @@ import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
 import { fetchTargets } from './pipeline/live.ts';
+import { runReconcileCommand } from './reconcile/claims-file.ts';
 import { createProgressReporter } from './fetch/index.ts';
 import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
@@ -343,6 +344,23 @@ export function buildProgram(): Command {
       } finally {
         ledger.close();
       }
+    });
+
+  program
+    .command('reconcile')
+    .description('run the reconciler on any CSV/TSV of claims: source, entity, field, value[, observed_at]')
+    .requiredOption('--claims <file>', 'the claims file (comma- or tab-separated, with a header row)')
+    .option('--values-only', 'print only entity,field,value as CSV')
+    .option('--json', 'print as JSON')
+    .action((o) => {
+      if (!existsSync(o.claims)) throw new ConfigError(`no such file: ${o.claims}`);
+      let text: string;
+      try {
+        text = runReconcileCommand(o.claims, { json: o.json, valuesOnly: o.valuesOnly });
+      } catch (e) {
+        throw new ConfigError((e as Error).message);
+      }
+      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
     });
 
   program

@@ -130,3 +130,20 @@ describe('the offline ledger, end to end', () => {
     expect((await run('sync', '--offline', '--source', 'nope')).stderr).toMatch(/unknown source id\(s\): nope/);
   });
 });
+
+describe('reconcile --claims', () => {
+  it('reconciles a CSV of claims from the command line, and rejects an empty one clearly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-rc-'));
+    const file = join(dir, 'claims.csv');
+    writeFileSync(file, 'source,entity,field,value\na,m1,ctx,400000\nb,m1,ctx,400000\nc,m1,ctx,256000\na,m2,ctx,128000\n');
+    const values = await cli(['reconcile', '--claims', file, '--values-only']);
+    expect(values.code).toBe(0);
+    expect(values.stdout).toBe('entity,field,value\nm1,ctx,400000\nm2,ctx,128000\n');
+    const json = (await cli(['reconcile', '--claims', file, '--json'])).json();
+    expect(json.chosen.find((c: any) => c.entity === 'm1').dissent).toEqual([{ source: 'c', value: '256000' }]);
+    writeFileSync(file, 'source,entity,field,value\n');
+    const empty = await cli(['reconcile', '--claims', file]);
+    expect(empty.code).toBe(65);
+    expect(empty.stderr).toMatch(/holds no claims/);
+  });
+});
