@@ -58,7 +58,7 @@ interface Reading {
 }
 
 function intervalInForce(ledger: Ledger, change: Change): PublishedValue | undefined {
-  const timeline = ledger.history(change).filter((h) => h.condition === change.condition);
+  const timeline = ledger.timeline(change);
   return (
     timeline.find((h) => h.valid_from <= change.observed_at && (h.valid_to === null || h.valid_to > change.observed_at)) ??
     timeline.find((h) => h.valid_to === null)

@@ -539,6 +539,15 @@ export class Ledger {
     ).map(toPublished);
   }
 
+  /** One key's intervals in order. An exact-key query: history()'s optional filters cannot use the index. */
+  timeline(key: { model: string; field: string; condition: string }): PublishedValue[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM history WHERE model = ? AND field = ? AND condition = ? ORDER BY valid_from, id')
+        .all(key.model, key.field, key.condition) as Row[]
+    ).map(toPublished);
+  }
+
   history(filter: { model?: string; field?: string } = {}): PublishedValue[] {
     return (
       this.db
@@ -556,7 +565,7 @@ export class Ledger {
    * key's timeline at `validFrom` (the model or figure is no longer offered).
    */
   insertInterval(key: { model: string; field: string; condition: string }, entry: Omit<PublishedValue, 'model' | 'field' | 'condition' | 'valid_to'> | { value: null; valid_from: string; change_id: number | null }): void {
-    const intervals = this.history(key).filter((h) => h.condition === key.condition);
+    const intervals = this.timeline(key);
     const from = entry.valid_from;
     const containing = intervals.find((h) => h.valid_from <= from && (h.valid_to === null || h.valid_to > from));
     const next = intervals.find((h) => h.valid_from > from);
