@@ -11,6 +11,8 @@ import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTok
 export interface LabelMeaning {
   field: FieldName;
   condition?: string;
+  /** For loose labels ("Type"): the cell is read only when its text matches. */
+  only?: RegExp;
 }
 
 /** A label we recognise but deliberately do not read, with the reason. */
@@ -26,6 +28,7 @@ const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
   [/^(?:knowledge cut-?off(?: date)?|training data cut-?off|training cut-?off|cut-?off)$/, { field: 'knowledge_cutoff' }],
   [/^(?:param(?:eter)?s|parameter count|model size|total param(?:eter)?s)$/, { field: 'parameters' }],
   [/^licen[sc]e$/, { field: 'license' }],
+  [/^type$/, { field: 'license', only: /^(?:proprietary|apache[\s-]*2(?:\.0)?|mit)$/i }],
   [/^(?:openness|open weights?|weights)$/, { field: 'open_weights' }],
   [/^batch input(?: price| tokens)?$/, { field: 'batch_input_price' }],
   [/^batch output(?: price| tokens)?$/, { field: 'batch_output_price' }],

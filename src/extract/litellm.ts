@@ -41,18 +41,30 @@ const OWN_API: Record<string, string> = {
   ai21: 'ai21',
   minimax: 'minimax',
   perplexity: 'perplexity',
+  aleph_alpha: 'aleph-alpha',
 };
 
-const ownVendors = new Map<string, string>();
+// Cloud platforms resell several vendors; their provider name says whose model a bare name is.
+const PLATFORM_VENDORS: Array<[RegExp, string]> = [
+  [/anthropic/, 'anthropic'],
+  [/mistral/, 'mistralai'],
+  [/llama/, 'meta-llama'],
+  [/ai21/, 'ai21'],
+  [/qwen/, 'qwen'],
+  [/deepseek/, 'deepseek'],
+  [/openai/, 'openai'],
+  [/^vertex_ai/, 'google'],
+];
 
-/** The vendor whose own API a litellm_provider is (a made-up slug for resellers: never a match). */
-function ownVendorOf(litellmProvider: string): string {
-  let vendor = ownVendors.get(litellmProvider);
-  if (vendor === undefined) {
-    vendor = OWN_API[litellmProvider] ?? providerSlug(litellmProvider);
-    ownVendors.set(litellmProvider, vendor);
-  }
-  return vendor;
+/**
+ * The vendor of a model name that names none and implies none: a cloud platform's provider name
+ * says whose models it resells (vertex_ai-anthropic_models); otherwise the provider listing it.
+ */
+function defaultVendorOf(litellmProvider: string): string {
+  const own = OWN_API[litellmProvider];
+  if (own) return own;
+  const platform = litellmProvider.startsWith('vertex_ai') ? PLATFORM_VENDORS.find(([pattern]) => pattern.test(litellmProvider)) : undefined;
+  return platform ? platform[1] : providerSlug(litellmProvider);
 }
 
 /** One route per platform: LiteLLM splits Vertex and Bedrock into several provider names. */
@@ -83,6 +95,8 @@ export function readLiteLLMKey(key: string, litellmProvider: string): KeyReading
   }
   let region: string | undefined;
   while (parts.length > 1 && REGION_SEGMENT.test(parts[0])) region = parts.shift();
+  // Fireworks paths: accounts/<org>/models/<name>.
+  if (parts[0] === 'accounts' && parts[2] === 'models' && parts.length === 4) parts.splice(0, 3, parts[1]);
   let last = parts[parts.length - 1].replace(/@/g, '-');
   let vendor = parts.length > 1 ? parts[0] : undefined;
   const dottedRegion = last.match(DOTTED_REGION);
@@ -244,6 +258,10 @@ export function extractLiteLLM(input: ExtractInput): ExtractResult {
       notes.add('skipped provisioned-throughput commitment entries', key);
       continue;
     }
+    if (entry.supports_preset === true) {
+      notes.add('skipped presets (a configuration over models, not a model)', key);
+      continue;
+    }
     raw.enter(key);
     claims.push(...entryClaims(key, entry, provider, raw, notes));
   }
@@ -252,12 +270,10 @@ export function extractLiteLLM(input: ExtractInput): ExtractResult {
 
 function entryClaims(key: string, entry: Json, litellmProvider: string, raw: RawText, notes: NoteTally): ExtractedClaim[] {
   const reading = readLiteLLMKey(key, litellmProvider);
-  const ownVendor = ownVendorOf(litellmProvider);
-  const identity = identify(reading.name, ownVendor);
-  const route =
-    identity.provider === ownVendor && !reading.region
-      ? ''
-      : `route:${routeName(litellmProvider)}${reading.region ? `/${reading.region}` : ''}`;
+  const identity = identify(reading.name, defaultVendorOf(litellmProvider));
+  // A provider named after the vendor itself ("google" in an exported file) is its own API too.
+  const ownApi = (OWN_API[litellmProvider] ?? providerSlug(litellmProvider)) === identity.provider && !reading.region;
+  const route = ownApi ? '' : `route:${routeName(litellmProvider)}${reading.region ? `/${reading.region}` : ''}`;
   const pointer = `/${escapePointer(key)}`;
   const claims: ExtractedClaim[] = [];
   const add = (field: FieldName, value: ClaimValue, path: string, quote: string, condition = ''): void => {

@@ -141,6 +141,26 @@ function ownerOf(sentence: string, figure: Figure, found: Mention[], models: rea
   return [...found].reverse().find((m) => m.end <= figure.start)?.model;
 }
 
+// "Both are proprietary ... limited to text and images with no audio": a statement about every model on a two-model page.
+const BOTH = /^(?:both|neither)\b/i;
+const SHARED_FACTS: Array<{ pattern: RegExp; field: FieldName; value: boolean | string; when: 'both' | 'neither' }> = [
+  { pattern: /\bproprietary\b/i, field: 'license', value: 'proprietary', when: 'both' },
+  { pattern: /\btext and images?\b|\bimages? and text\b|\b(?:expose|share|support)s? vision\b/i, field: 'vision', value: true, when: 'both' },
+  { pattern: /\bno (?:native )?(?:support for )?audio\b/i, field: 'audio_input', value: false, when: 'both' },
+  { pattern: /\bsupports? audio\b/i, field: 'audio_input', value: false, when: 'neither' },
+];
+
+function sharedClaims(sentence: string, locator: string, opts: SentenceOptions): ExtractedClaim[] {
+  const m = sentence.match(BOTH);
+  if (!m || opts.models.length !== 2) return [];
+  const when = m[0].toLowerCase() as 'both' | 'neither';
+  return SHARED_FACTS.filter((f) => f.when === when && f.pattern.test(sentence)).flatMap((f) =>
+    opts.models.map((model) =>
+      makeClaim({ name: model, field: f.field, value: f.value, locator, quote: sentence, confidence: opts.confidence - 0.1 }, opts.provider),
+    ),
+  );
+}
+
 /** Claims from prose blocks. Each figure is attributed to exactly one model or dropped. */
 export function readSentences(blocks: readonly TextBlock[], opts: SentenceOptions): ExtractedClaim[] {
   if (!opts.models.length) return [];
@@ -148,6 +168,7 @@ export function readSentences(blocks: readonly TextBlock[], opts: SentenceOption
   for (const block of blocks) {
     if (block.kind === 'code') continue;
     splitSentences(block.text).forEach((sentence, index) => {
+      claims.push(...sharedClaims(sentence, `${block.locator} sentence ${index + 1}`, opts));
       if (SKIP_SENTENCE.test(sentence)) return;
       const found = mentions(sentence, opts.models);
       if (!found.length) return;

@@ -116,6 +116,7 @@ function emit(
   columnName: string,
 ): void {
   const cell = table.rows[row]?.[col] ?? '';
+  if (meaning.only && !meaning.only.test(cell.trim())) return;
   for (const reading of readCell(meaning.field, cell, opts)) {
     out.push(
       makeClaim(

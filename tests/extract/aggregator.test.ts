@@ -128,3 +128,29 @@ describe('titleModels', () => {
     expect(titleModels('Pricing')).toEqual([]);
   });
 });
+
+describe('aggregator: statements about both models', () => {
+  const body = [
+    'GPT-4.1 Mini vs GPT-5.2-Codex',
+    '| Spec | GPT-4.1 Mini | GPT-5.2-Codex |',
+    '|---|---|---|',
+    '| Type | Proprietary | Reasoning model |',
+    'Both are proprietary models limited to text and images with no audio or video support.',
+    'Neither model supports audio or video modalities.',
+    'Both share the same provider.',
+  ].join('\n');
+  const { claims } = extractAggregator({ body, format: 'text' });
+
+  it('applies a "Both ..." statement to each model on the page', () => {
+    for (const model of ['openai/gpt-4.1-mini', 'openai/gpt-5.2-codex']) {
+      expect(valuesOf(claims, model, 'license')).toEqual(['proprietary']);
+      expect(valuesOf(claims, model, 'vision')).toEqual([true]);
+      expect(valuesOf(claims, model, 'audio_input')).toEqual([false]);
+    }
+  });
+
+  it('reads a loose "Type" row only when the cell is a license', () => {
+    expect(claimOf(claims, 'openai/gpt-4.1-mini', 'license').locator).toMatch(/^table/);
+    expect(claims.some((c) => c.field === 'license' && c.value !== 'proprietary')).toBe(false);
+  });
+});

@@ -85,3 +85,26 @@ describe('litellm keys', () => {
     expect(readLiteLLMKey('openrouter/anthropic/claude-3.5-sonnet', 'openrouter').name).toBe('anthropic/claude-3.5-sonnet');
   });
 });
+
+describe('litellm identity of bare names', () => {
+  const entry = (provider: string) => ({ litellm_provider: provider, mode: 'chat', input_cost_per_token: 1e-6 });
+  const body = JSON.stringify({
+    alpha: entry('acme'),
+    'vertex_ai/code-bison': entry('vertex_ai-code-text-models'),
+    'perplexity/preset/deep-research': { ...entry('perplexity'), supports_preset: true },
+  });
+  const { claims, notes } = extractLiteLLM({ body, format: 'json' });
+
+  it('gives a bare name to the provider listing it, as that provider\'s own model', () => {
+    expect(valuesOf(claims, 'acme/alpha', 'input_price')).toEqual([1]);
+  });
+
+  it('gives a bare name on Vertex to Google, under the Vertex route', () => {
+    expect(valuesOf(claims, 'google/code-bison', 'input_price', 'route:vertex_ai')).toEqual([1]);
+  });
+
+  it('skips presets, which are not models', () => {
+    expect(claims.some((c) => c.model_name.includes('preset'))).toBe(false);
+    expect(notes.join('\n')).toMatch(/presets/);
+  });
+});

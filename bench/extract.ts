@@ -1,0 +1,107 @@
+/**
+ * Extraction cost against the bare parse it cannot avoid: the full OpenRouter and LiteLLM files
+ * against JSON.parse alone, the markdown pages against a bare remark parse, and the same pages as
+ * HTML against a bare cheerio.load. The corpus has no HTML pages, so the HTML is rendered here from
+ * the markdown pages' own tables and text. Times are medians in ms; ratios are plain numbers.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as cheerio from 'cheerio';
+import { extractDocument } from '../src/extract/registry.ts';
+import { parseMarkdownTree, parsePage } from '../src/extract/tables.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const shared = path.resolve(repoRoot, '../shared');
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(fn: () => unknown, runs: number): number {
+  fn(); // warm-up: the first run pays for compilation
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An HTML page with the markdown page's headings, paragraphs and tables, in order. */
+function toHtml(markdown: string): string {
+  const page = parsePage(markdown, 'markdown');
+  const parts = [`<html><head><title>${escape(page.title)}</title></head><body><main>`];
+  for (const block of page.blocks) {
+    if (block.kind === 'heading') parts.push(`<h2>${escape(block.text)}</h2>`);
+    else if (block.kind !== 'code') parts.push(`<p>${escape(block.text)}</p>`);
+  }
+  for (const table of page.tables) {
+    if (table.caption) parts.push(`<p>${escape(table.caption)}</p>`);
+    const head = `<thead><tr>${table.headers.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`;
+    const rows = table.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('');
+    parts.push(`<table>${head}<tbody>${rows}</tbody></table>`);
+  }
+  parts.push('</main></body></html>');
+  return parts.join('\n');
+}
+
+export async function run(): Promise<Record<string, number | string>> {
+  if (!existsSync(shared)) return { error: `shared corpus not found at ${shared}` };
+  const figures: Record<string, number | string> = {};
+  const read = (rel: string): string => readFileSync(path.join(shared, rel), 'utf8');
+
+  for (const [name, rel] of [
+    ['openrouter', 'corpus/openrouter/models_2026-07-17.json'],
+    ['litellm', 'corpus/litellm/model_prices_2026-03-01.json'],
+  ] as const) {
+    const body = read(rel);
+    const parse = time(() => JSON.parse(body), 15);
+    let claims = 0;
+    const extract = time(() => {
+      claims = extractDocument(body, { filename: rel }).claims.length;
+    }, 15);
+    Object.assign(figures, {
+      [`${name}_bytes`]: body.length,
+      [`${name}_claims`]: claims,
+      [`${name}_json_parse_ms`]: round(parse),
+      [`${name}_extract_ms`]: round(extract),
+      [`${name}_ratio`]: round(extract / parse, 1),
+    });
+  }
+
+  const pagesDir = path.join(shared, 'corpus/pages');
+  const pages = readdirSync(pagesDir).filter((f) => f.endsWith('.md')).map((f) => ({ f, body: readFileSync(path.join(pagesDir, f), 'utf8') }));
+  const remark = time(() => pages.forEach((p) => parseMarkdownTree(p.body)), 20);
+  const markdown = time(() => pages.forEach((p) => extractDocument(p.body, { filename: p.f })), 20);
+  const html = pages.map((p) => toHtml(p.body));
+  const load = time(() => html.forEach((h) => cheerio.load(h)), 20);
+  const htmlExtract = time(() => html.forEach((h) => extractDocument(h, { format: 'html' })), 20);
+  const seedsDir = path.join(shared, 'seeds');
+  const seeds = readdirSync(seedsDir).map((f) => ({ f, body: readFileSync(path.join(seedsDir, f), 'utf8') }));
+  const seedExtract = time(() => seeds.forEach((s) => extractDocument(s.body, { filename: s.f })), 20);
+
+  Object.assign(figures, {
+    markdown_pages: pages.length,
+    markdown_remark_parse_ms: round(remark),
+    markdown_extract_ms: round(markdown),
+    markdown_ratio: round(markdown / remark, 1),
+    html_pages: html.length,
+    html_cheerio_load_ms: round(load),
+    html_extract_ms: round(htmlExtract),
+    html_ratio: round(htmlExtract / load, 1),
+    seeds_extract_ms: round(seedExtract),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+  });
+  return figures;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await run()));
+}
