@@ -49,6 +49,27 @@ function tooLarge(url: string, limit: number, what: string): FetchFailure {
   return new FetchFailure('too-large', `${what} exceeds the ${limit}-byte limit; cut off (${url})`);
 }
 
+/** The common case, without stream plumbing: chunks counted and kept until the cap. */
+async function readPlainBody(
+  body: Dispatcher.ResponseData['body'],
+  url: string,
+  limits: ExchangeLimits,
+  deadlines: Deadlines,
+): Promise<{ bytes: Buffer; wireBytes: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    deadlines.bodyActive();
+    size += chunk.length;
+    if (size > limits.maxBodyBytes) {
+      body.destroy();
+      throw tooLarge(url, limits.maxBodyBytes, 'response body');
+    }
+    chunks.push(chunk);
+  }
+  return { bytes: Buffer.concat(chunks, size), wireBytes: size };
+}
+
 /**
  * Stream the body through its content-encodings, stopping as soon as either the wire bytes or
  * the decoded bytes pass the cap: a small gzip that inflates to gigabytes is cut off, not buffered.
@@ -58,7 +79,7 @@ async function readCappedBody(
   contentEncoding: string,
   url: string,
   limits: ExchangeLimits,
-  deadlines: { signal: AbortSignal; bodyActive(): void },
+  deadlines: Deadlines,
 ): Promise<{ bytes: Buffer; wireBytes: number }> {
   const decoders = contentEncoding
     .split(',')
@@ -66,6 +87,7 @@ async function readCappedBody(
     .reverse()
     .map((e) => decoderFor(e, url))
     .filter((d): d is Transform => d !== null);
+  if (decoders.length === 0) return readPlainBody(body, url, limits, deadlines);
   let wireBytes = 0;
   const countWire = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -91,38 +113,35 @@ async function readCappedBody(
 
 /**
  * Deadlines for one exchange on a single AbortController. undici's own headers/body timeouts
- * tick at about one-second resolution, so they stay only as a backstop behind these.
+ * tick at about one-second resolution, so they stay only as a backstop behind these. Failures
+ * are built only when a timer fires: an Error per request would cost a stack capture each.
  */
 function exchangeDeadlines(url: string, limits: ExchangeLimits) {
   const controller = new AbortController();
-  const timers = new Set<NodeJS.Timeout>();
-  const after = (ms: number, failure: FetchFailure) => {
-    const timer = setTimeout(() => controller.abort(failure), ms);
-    timers.add(timer);
-    return timer;
-  };
-  const stop = (timer?: NodeJS.Timeout) => {
-    if (!timer) return;
-    clearTimeout(timer);
-    timers.delete(timer);
-  };
-  const timeout = (what: string, ms: number) => new FetchFailure('timeout', `${what} within ${ms} ms (${url})`, true);
-  after(limits.requestTimeoutMs, timeout('request not complete', limits.requestTimeoutMs));
-  const headersTimer = after(limits.headersTimeoutMs, timeout('no response headers', limits.headersTimeoutMs));
-  let bodyTimer: NodeJS.Timeout | undefined;
+  const expire = (what: string, ms: number) => () =>
+    controller.abort(new FetchFailure('timeout', `${what} within ${ms} ms (${url})`, true));
+  const total = setTimeout(expire('request not complete', limits.requestTimeoutMs), limits.requestTimeoutMs);
+  const headers = setTimeout(expire('no response headers', limits.headersTimeoutMs), limits.headersTimeoutMs);
+  let idle: NodeJS.Timeout | null = null;
   return {
     signal: controller.signal,
-    headersArrived: () => stop(headersTimer),
+    headersArrived: () => clearTimeout(headers),
     /** Restart the idle timer: called on every body chunk. */
     bodyActive: () => {
-      stop(bodyTimer);
-      bodyTimer = after(limits.bodyTimeoutMs, timeout('response body stalled: no data', limits.bodyTimeoutMs));
+      if (idle) idle.refresh();
+      else idle = setTimeout(expire('response body stalled: no data', limits.bodyTimeoutMs), limits.bodyTimeoutMs);
     },
     /** The deadline that fired, if one did: the error to report instead of a generic abort. */
     reason: () => (controller.signal.aborted && controller.signal.reason instanceof FetchFailure ? controller.signal.reason : null),
-    clear: () => timers.forEach(clearTimeout),
+    clear: () => {
+      clearTimeout(total);
+      clearTimeout(headers);
+      if (idle) clearTimeout(idle);
+    },
   };
 }
+
+type Deadlines = ReturnType<typeof exchangeDeadlines>;
 
 /** A single GET: no retries, no redirects followed; those are the caller's decisions. */
 export async function httpGet(

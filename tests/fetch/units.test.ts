@@ -108,27 +108,28 @@ describe('snapshot file store', () => {
     body,
   });
 
-  it('stores identical bodies once, under <source_id>/<sha256>.<ext>', async () => {
-    const first = await writeSnapshotFile(dir, snapshot('<p>$1.75</p>'));
-    const again = await writeSnapshotFile(dir, { ...snapshot('<p>$1.75</p>'), observed_at: '2025-07-08T10:00:00Z' });
-    const changed = await writeSnapshotFile(dir, snapshot('<p>$3.00</p>'));
+  it('stores identical bodies once, under <source_id>/<sha256>.<ext>', () => {
+    const first = writeSnapshotFile(dir, snapshot('<p>$1.75</p>'));
+    const again = writeSnapshotFile(dir, { ...snapshot('<p>$1.75</p>'), observed_at: '2025-07-08T10:00:00Z' });
+    const changed = writeSnapshotFile(dir, snapshot('<p>$3.00</p>'));
     expect(first).toBe(`aggregator-a/${sha256Hex('<p>$1.75</p>')}.html`);
     expect(again).toBe(first);
     expect(changed).not.toBe(first);
     expect(readdirSync(path.join(dir, 'aggregator-a')).sort()).toEqual([path.basename(first), path.basename(changed)].sort());
-    expect(await readSnapshotFile(dir, first)).toBe('<p>$1.75</p>');
+    expect(readSnapshotFile(dir, first)).toBe('<p>$1.75</p>');
+    expect(readdirSync(path.join(dir, 'aggregator-a')).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
-  it('refuses a snapshot whose body does not match its hash, and a file that was altered', async () => {
-    await expect(writeSnapshotFile(dir, { ...snapshot('a'), body: 'b' })).rejects.toThrow(/does not hash/);
-    const stored = await writeSnapshotFile(dir, snapshot('original', 'aggregator-b'));
+  it('refuses a snapshot whose body does not match its hash, and a file that was altered', () => {
+    expect(() => writeSnapshotFile(dir, { ...snapshot('a'), body: 'b' })).toThrow(/does not hash/);
+    const stored = writeSnapshotFile(dir, snapshot('original', 'aggregator-b'));
     writeFileSync(path.join(dir, stored), 'tampered');
-    await expect(readSnapshotFile(dir, stored)).rejects.toThrow(/corrupt/);
+    expect(() => readSnapshotFile(dir, stored)).toThrow(/corrupt/);
   });
 
-  it('refuses paths that could escape the store', async () => {
-    await expect(writeSnapshotFile(dir, snapshot('x', '../etc'))).rejects.toThrow(/unsafe source id/);
-    await expect(readSnapshotFile(dir, '../outside.html')).rejects.toThrow(/not a snapshot path/);
+  it('refuses paths that could escape the store', () => {
+    expect(() => writeSnapshotFile(dir, snapshot('x', '../etc'))).toThrow(/unsafe source id/);
+    expect(() => readSnapshotFile(dir, '../outside.html')).toThrow(/not a snapshot path/);
   });
 });
 
