@@ -44,7 +44,7 @@ const slot = (field: string, condition: string) => `${field}|${condition}`;
 const perMillion = (raw: unknown) => Number(raw) * 1e6;
 const joinConditions = (...parts: string[]) => parts.filter(Boolean).sort().join(';');
 
-function openRouterSlots(entry: Json): Slots {
+export function openRouterSlots(entry: Json): Slots {
   const out: Slots = new Map();
   const prices = (p: Json, condition: string) => {
     const keys: Array<[string, string, string]> = [
@@ -112,7 +112,7 @@ function liteLLMCostSlot(prop: string): string | null {
   return field ? slot(field, joinConditions(...conditions)) : null;
 }
 
-function liteLLMSlots(entry: Json): Slots {
+export function liteLLMSlots(entry: Json): Slots {
   const out: Slots = new Map();
   for (const [prop, value] of Object.entries(entry)) {
     if (typeof value === 'number') {
