@@ -4,6 +4,7 @@
  */
 import type { EvidenceClaim, Fact, Override } from '../schema/fact.ts';
 import { KIND_RANK, UNKNOWN_RANK } from './truth.ts';
+import { boundsAnomaly } from '../normalize/units.ts';
 
 /** One sentence naming the rule that decided and the sources on each side. */
 export function explainDecision(fact: Fact, share: number, override?: Override): string {
@@ -23,7 +24,10 @@ export function explainDecision(fact: Fact, share: number, override?: Override):
       return `${value} is stated by every source that gives this figure: ${sourceList(backing)}.`;
     case 'source-kind': {
       const top = topKindClaims(backing);
-      return `${value} was chosen because ${sourceList(top)} ${verb(top, 'outranks', 'outrank')} ${dissentPhrase(dissent)}.`;
+      // Name every lower-ranked dissenter, even one whose learned weight fell to zero: the
+      // reader wants to see who was outranked, not only who still counted.
+      const outranked = fact.claims.filter((c) => !c.supports && !boundsAnomaly(fact.field, c.value));
+      return `${value} was chosen because ${sourceList(top)} ${verb(top, 'outranks', 'outrank')} ${dissentPhrase(outranked)}.`;
     }
     case 'recency': {
       const newest = newestClaim(topKindClaims(backing));

@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { explainFact, reconcile } from '../../src/reconcile/index.ts';
 import { SOURCES, claim } from './helpers.ts';
+import { explainDecision } from '../../src/reconcile/explain.ts';
+import type { Fact } from '../../src/schema/fact.ts';
+
+it('names an outranked dissenter even when its learned weight fell to zero', () => {
+  const base = { source_kind: 'aggregator', snapshot_hash: 'h', locator: 'l', quote: 'q', observed_at: '2026-05-20T00:00:00.000Z' };
+  const fact: Fact = {
+    model: 'openai/gpt-5.2-codex',
+    field: 'input_price',
+    condition: '',
+    value: 1.75,
+    status: 'resolved',
+    confidence: 0.98,
+    rule: 'source-kind',
+    explanation: '',
+    claims: [
+      { ...base, source_id: 'openai-pricing', source_kind: 'first-party', value: 1.75, weight: 2, supports: true },
+      { ...base, source_id: 'aggregator-c', value: 3, weight: 0, supports: false },
+    ],
+  };
+  expect(explainDecision(fact, 0.98)).toBe('1.75 was chosen because openai-pricing (first-party) outranks aggregator-c (aggregator), which says 3.');
+});
 
 describe('explainFact', () => {
   it('says in plain words what won, why, and lists every claim with its role', () => {
