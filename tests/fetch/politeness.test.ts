@@ -77,7 +77,7 @@ describe('politeness', () => {
   });
 
   it('keeps the minimum delay between requests to one host', async () => {
-    const delayMs = 120;
+    const delayMs = 150;
     const server = await serve(Object.fromEntries([0, 1, 2, 3].map((i) => [`/p${i}`, html(PAGE)])));
     const fetcher = createFetcher({ ...FAST, perHostDelayMs: delayMs, perHostConcurrency: 4, globalConcurrency: 8 });
     const sources = [0, 1, 2, 3].map((i) => makeSource({ id: `p${i}`, url: `${server.origin}/p${i}` }));
@@ -88,9 +88,10 @@ describe('politeness', () => {
     const pages = server.requests.filter((r) => r.path.startsWith('/p')).map((r) => r.at);
     const gaps = pages.slice(1).map((at, i) => at - pages[i]);
     expect(gaps).toHaveLength(3);
-    // Arrival times carry a few ms of loopback and event-loop jitter (client and server share this
-    // process); a limiter that did not wait would show gaps near 0 ms.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(delayMs - 5);
+    // Requests leave at least delayMs apart; their arrival times also carry loopback and event-loop
+    // jitter (client and server share this process), up to tens of ms on a loaded CI machine. A
+    // limiter that did not wait would show gaps near 0 ms.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(delayMs - 20);
   });
 
   it('does not make one host wait for another host’s delay', async () => {
@@ -100,12 +101,12 @@ describe('politeness', () => {
     const sources = [a, b].flatMap((s, i) =>
       ['/1', '/2'].map((p) => makeSource({ id: `h${i}${p.slice(1)}`, url: `${s.origin}${p}`, robots: 'ignore' })),
     );
-    const started = performance.now();
     await fetcher.fetchAll(sources, new Map());
     await fetcher.close();
-    // Two hosts in parallel, one delay each: about 300 ms, not the 900 ms of one queue.
-    expect(performance.now() - started).toBeLessThan(800);
-    expect(a.hits('/1')[0].at - b.hits('/1')[0].at).toBeLessThan(100);
+    // Each host keeps its own 300 ms rhythm: the hosts' first requests go together, and so do
+    // their second ones; one shared queue would put 300 ms between every request.
+    for (const path of ['/1', '/2']) expect(Math.abs(a.hits(path)[0].at - b.hits(path)[0].at)).toBeLessThan(100);
+    expect(a.hits('/2')[0].at - a.hits('/1')[0].at).toBeGreaterThanOrEqual(280);
   });
 
   it('limits concurrent requests per host and overall', async () => {

@@ -75,14 +75,15 @@ describe('robust fetching against a misbehaving server', () => {
     expect(outcome.status).toBe('fetched');
     expect(outcome.attempts).toBe(2);
     const [first, second] = server.hits('/rate-limited');
-    expect(second.at - first.at).toBeGreaterThanOrEqual(990);
+    // 50 ms allowance for arrival jitter on a loaded machine; an ignored header shows ~10 ms.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
   });
 
   it('understands Retry-After as an HTTP-date', async () => {
     const outcome = await fetchPath('/rate-limited-date');
     expect(outcome.status).toBe('fetched');
     const [first, second] = server.hits('/rate-limited-date');
-    expect(second.at - first.at).toBeGreaterThanOrEqual(990);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
   });
 
   it('gives up at once when Retry-After is beyond the cap instead of hammering or hanging', async () => {
