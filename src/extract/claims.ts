@@ -89,7 +89,8 @@ function better(a: ExtractedClaim, b: ExtractedClaim): boolean {
 export function dedupeClaims(claims: readonly ExtractedClaim[]): ExtractedClaim[] {
   const kept = new Map<string, ExtractedClaim>();
   for (const claim of claims) {
-    const key = `${claim.model}\u0000${claim.field}\u0000${claim.condition}\u0000${typeof claim.value}:${String(claim.value)}`;
+    // One field has one value kind, so the value's text is enough to tell values apart.
+    const key = `${claim.model}\u0000${claim.field}\u0000${claim.condition}\u0000${claim.value}`;
     const current = kept.get(key);
     if (!current || better(claim, current)) kept.set(key, claim);
   }

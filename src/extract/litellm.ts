@@ -214,6 +214,8 @@ class RawText {
   private readonly needles = new Map<string, string>();
 
   quote(key: string, value: unknown): string {
+    // Booleans print the same in Python and JS; numbers need the file's own text ("0.0", "1e-05").
+    if (typeof value === 'boolean') return String(value);
     if (this.entryStart < 0) return JSON.stringify(value);
     let needle = this.needles.get(key);
     if (needle === undefined) {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { extractGeneric } from '../../src/extract/aggregator.ts';
+import { extractPricingPage } from '../../src/extract/pricing.ts';
+import { parsePage, repairRows, scanLineTables } from '../../src/extract/tables.ts';
+
+describe('scanLineTables', () => {
+  it('cuts prose glued before a header, by the separator\'s column count', () => {
+    const [t] = scanLineTables(['Local evidence first| Signal | A | B |', '|---|---|---|', '| Context window | 128k | — |', 'after']);
+    expect(t.prefix).toBe('Local evidence first');
+    expect(t.table.headers).toEqual(['Signal', 'A', 'B']);
+    expect(t.table.rows).toEqual([['Context window', '128k', '—']]);
+    expect(t.end).toBe(2);
+  });
+
+  it('keeps empty header cells', () => {
+    const [t] = scanLineTables(['| Specification | ||', '|---|---|---|', '| Released | 2024-10-01 | 2025-12-18 |']);
+    expect(t.table.headers).toEqual(['Specification', '', '']);
+  });
+});
+
+describe('repairRows', () => {
+  it('splits at a repeated header, returns long single cells as prose, and re-joins wrapped cells', () => {
+    const { runs, prose } = repairRows({
+      headers: ['MODEL', 'a-1', 'b-2'],
+      rows: [['MAX OUTPUT', 'DEFAULT: 4K'], ['MAXIMUM: 8K', 'DEFAULT: 32K'], ['MAXIMUM: 64K'], ['Model', 'x', 'y'], ['---', '---', '---'], ['m', '1', '2'], ['This footnote line is long enough to be prose rather than a table row, surely.']],
+      rowText: ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'],
+      lines: [1, 2, 3, 4, 5, 6, 7],
+    });
+    expect(runs[0].rows).toEqual([['MAX OUTPUT', 'DEFAULT: 4K MAXIMUM: 8K', 'DEFAULT: 32K MAXIMUM: 64K']]);
+    expect(runs[1].headers).toEqual(['Model', 'x', 'y']);
+    expect(runs[1].rows).toEqual([['m', '1', '2']]);
+    expect(prose.map((p) => p.line)).toEqual([7]);
+  });
+});
+
+describe('navigation noise and rendering garbage', () => {
+  const body = [
+    '---',
+    'url: https://docs.example.test/en/docs/about-claude/pricing',
+    'title: Pricing - Example',
+    '---',
+    '* [Models overview](https://docs.example.test/models)',
+    '* [Pricing](https://docs.example.test/pricing)',
+    'Search...',
+    '⌘K',
+    '# Pricing',
+    '  * Using Claude Sonnet 4 at 3/MTokinput,3/MTok input, 3/MTokinput,15/MTok output',
+    '  * Total cost: ~$22.20 per 10,000 tickets',
+    '  * Processing cost: ~$0.003 per request',
+    'Model| Tool choice| Tool use system prompt token count  ',
+    '---|---|---  ',
+    'Claude Opus 4| `auto`, `none``any`, `tool`| 346 tokens313 tokens  ',
+  ].join('\n');
+
+  it('yields no claims from docs chrome, worked examples or a token-count table', () => {
+    expect(extractPricingPage({ body, format: 'markdown' }).claims).toEqual([]);
+    expect(extractGeneric({ body, format: 'markdown' }).claims).toEqual([]);
+  });
+
+  it('finds the front-matter title', () => {
+    expect(parsePage(body, 'markdown').title).toBe('Pricing - Example');
+  });
+});
