@@ -15,6 +15,7 @@ import type { FieldName } from '../schema/fields.ts';
 import { identify, providerSlug } from '../normalize/identity.ts';
 import { perTokenToPerMillion } from '../normalize/units.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
+import { escapePointer, isObject, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.9;
@@ -169,9 +170,6 @@ const FLAGS: Array<[key: string, fields: FieldName[]]> = [
 
 // ---------------------------------------------------------------- raw quotes
 
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
@@ -233,8 +231,6 @@ class RawText {
 
 // ---------------------------------------------------------------- extractor
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function extractLiteLLM(input: ExtractInput): ExtractResult {
   const expect = { min_models: 1, fields: ['input_price', 'context_window'] };

@@ -11,13 +11,12 @@ import { exactTokenFigures, parseCount, parseLicense } from '../normalize/units.
 import { finishResult, makeClaim } from './claims.ts';
 import { readTable } from './tabular.ts';
 import { parsePage, splitFrontMatter, type Page, type TextBlock } from './tables.ts';
+import { isObject, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.9;
 const CONTEXT_KEYS = ['max_position_embeddings', 'max_sequence_length', 'n_positions', 'seq_length', 'max_seq_len'];
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface CardParts {
   frontMatter: Record<string, unknown>;

@@ -16,6 +16,7 @@ import { canonicalModelId } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { perTokenToPerMillion } from '../normalize/units.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
+import { escapePointer, isObject, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.95;
@@ -29,12 +30,7 @@ const PRICE_FIELDS: Array<[key: string, field: FieldName, condition: string]> = 
 ];
 const PRICED_ELSEWHERE = new Set(['web_search', 'audio', 'image', 'internal_reasoning', 'input_audio_cache', 'image_output', 'audio_output', 'request', 'discount']);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function escapePointer(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /** The models array of either response shape, or null when the body is not one. */
 export function openRouterModels(parsed: unknown): unknown[] | null {

@@ -10,7 +10,7 @@
 import type { ExtractResult } from '../schema/claim.ts';
 import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
-import { finishResult } from './claims.ts';
+import { finishResult, type Expectations } from './claims.ts';
 import { readTable, type TableTier } from './tabular.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
@@ -50,7 +50,7 @@ export function pageProvider(page: Page): string | undefined {
   return vendor ? HOST_PROVIDERS.find(([, p]) => p.startsWith(vendor[1]))?.[1] : undefined;
 }
 
-export function extractPricingPage(input: ExtractInput): ExtractResult {
+function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): ExtractResult {
   const page = parsePage(input.body, input.format);
   const notes: string[] = [];
   const provider = input.provider ?? pageProvider(page);
@@ -67,12 +67,14 @@ export function extractPricingPage(input: ExtractInput): ExtractResult {
     }),
   );
   if (!page.tables.length) notes.push('the page has no tables');
-  return finishResult(claims, notes, { min_models: 1, fields: ['input_price'] }, input.source);
+  return finishResult(claims, notes, expect, input.source);
 }
 
-/** Docs pages about models (spec tables) but not necessarily prices: same reading, no price expectation. */
+export function extractPricingPage(input: ExtractInput): ExtractResult {
+  return readDocsTables(input, { min_models: 1, fields: ['input_price'] });
+}
+
+/** Docs pages about models (spec tables), not necessarily prices: the same reading, no price expected. */
 export function extractDocsPage(input: ExtractInput): ExtractResult {
-  const result = extractPricingPage(input);
-  const drift = result.drift.filter((d) => !/base input_price/.test(d));
-  return { ...result, drift };
+  return readDocsTables(input, { min_models: 1, fields: [] });
 }
