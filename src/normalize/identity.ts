@@ -15,7 +15,7 @@ const PROVIDER_BY_PREFIX: Array<[RegExp, string]> = [
   [/^(gemini|gemma|palm|imagen|veo|text-bison|chat-bison)/, 'google'],
   [/^(qwen|qwq)/, 'qwen'],
   [/^deepseek/, 'deepseek'],
-  [/^(llama|meta-llama)/, 'meta-llama'],
+  [/^(llama|meta-llama|codellama)/, 'meta-llama'],
   [/^(mistral|mixtral|codestral|magistral|devstral|pixtral|ministral|open-mistral|open-mixtral)/, 'mistralai'],
   [/^grok/, 'x-ai'],
   [/^(kimi|moonshot)/, 'moonshotai'],

@@ -69,3 +69,8 @@ describe('helpers', () => {
     expect(inferProvider('acme-1')).toBeUndefined();
   });
 });
+
+it('files CodeLlama under Meta, whoever resells it', async () => {
+  const { identify } = await import('../../src/normalize/identity.ts');
+  expect(identify('togethercomputer/CodeLlama-34b-Instruct').id).toBe('meta-llama/codellama-34b-instruct');
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { cli, cliProcess } from '../helpers/cli.ts';
-import { DEFAULT_SNAPSHOTS_DIR } from '../../src/paths.ts';
+import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../../src/paths.ts';
 import { readManifest } from '../../src/pipeline/manifest.ts';
 
 /**
@@ -47,6 +47,28 @@ describe('the offline ledger, end to end', () => {
       expect(claim.locator.length).toBeGreaterThan(0);
       expect(claim.observed_at).toMatch(/^2026-/);
     }
+  });
+
+  it('resolves it to the first-party figure, which outranks the api and aggregator pages', async () => {
+    const fact = await json('explain', 'openai/gpt-5.2-codex', 'context_window', '--json');
+    expect(fact).toMatchObject({ value: 400000, status: 'resolved', rule: 'source-kind' });
+    expect(fact.claims.find((c: any) => c.supports && c.source_kind === 'first-party').source_id).toBe('openai-models');
+    expect(fact.explanation).toMatch(/openai-models \(first-party\) outranks/);
+  });
+
+  it('calls the context window disputed, with both values and sources, when only aggregators disagree', async () => {
+    const aggregatorsOnly = mkdtempSync(join(tmpdir(), 'ml-agg-'));
+    for (const id of ['aggregator-compare', 'aggregator-modelmatch', 'aggregator-versus']) {
+      writeFileSync(join(aggregatorsOnly, `${id}.json`), readFileSync(join(DEFAULT_SOURCES_DIR, `${id}.json`)));
+    }
+    const agg = (...args: string[]) => cli(['--db', join(aggregatorsOnly, 'l.sqlite'), '--sources', aggregatorsOnly, ...args]);
+    expect((await agg('sync', '--offline', '--quiet')).code).toBe(0);
+    const fact = (await agg('explain', 'openai/gpt-5.2-codex', 'context_window', '--json')).json();
+    expect(fact.status).toBe('disputed');
+    expect(fact.claims.map((c: any) => [c.source_id, c.value]).sort()).toEqual([
+      ['aggregator-compare', 400000],
+      ['aggregator-modelmatch', 256000],
+    ]);
   });
 
   it('keeps both sides of the other seeded conflicts', async () => {
