@@ -71,7 +71,8 @@ function defaultVendorOf(litellmProvider: string): string {
 /** One route per platform: LiteLLM splits Vertex and Bedrock into several provider names. */
 function routeName(litellmProvider: string): string {
   if (litellmProvider.startsWith('vertex_ai')) return 'vertex_ai';
-  if (litellmProvider.startsWith('bedrock')) return 'bedrock';
+  // bedrock_mantle is Bedrock's OpenAI-compatible endpoint, priced apart from Bedrock proper.
+  if (litellmProvider.startsWith('bedrock') && litellmProvider !== 'bedrock_mantle') return 'bedrock';
   if (litellmProvider === 'azure_text') return 'azure';
   return litellmProvider.replace(/-embedding-models$/, '');
 }

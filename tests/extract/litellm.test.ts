@@ -30,6 +30,16 @@ describe('litellm extractor', () => {
     expect(valuesOf(claims, 'openai/gpt-4o', 'audio_input')).toEqual([false]);
   });
 
+  it('keeps Bedrock proper and its OpenAI-compatible Mantle endpoint apart: they are priced differently', () => {
+    const body = JSON.stringify({
+      'openai.gpt-oss-safeguard-20b': { litellm_provider: 'bedrock', mode: 'chat', input_cost_per_token: 7e-8 },
+      'bedrock_mantle/openai.gpt-oss-safeguard-20b': { litellm_provider: 'bedrock_mantle', mode: 'chat', input_cost_per_token: 7.5e-8 },
+    });
+    const { claims: routed } = extractLiteLLM({ body, format: 'json' });
+    expect(valuesOf(routed, 'openai/gpt-oss-safeguard-20b', 'input_price', 'route:bedrock')).toEqual([0.07]);
+    expect(valuesOf(routed, 'openai/gpt-oss-safeguard-20b', 'input_price', 'route:bedrock_mantle')).toEqual([0.075]);
+  });
+
   it('route-conditions every figure of a resale route, regions included', () => {
     expect(valuesOf(claims, 'openai/gpt-5', 'input_price', 'route:azure')).toEqual([1.25]);
     expect(valuesOf(claims, 'openai/gpt-5', 'vision', 'route:azure')).toEqual([true]);
