@@ -203,6 +203,16 @@ function createExtractPool(choice: ExtractorChoice, size: number) {
 
 // ------------------------------------------------------------------ phases (each in a child process)
 
+/** Wall and CPU time (all threads of this process) of the measured part of a phase. */
+function startClock() {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - wall, cpu_ms: (used.user + used.system) / 1000 };
+  };
+}
+
 async function openStore(dbPath: string) {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(dbPath);
@@ -246,6 +256,7 @@ async function coldSync(origin: string, dir: string, choice: ExtractorChoice): P
   const { createFetcher, writeSnapshotFile } = await import('../src/fetch/index.ts');
   const sources = await benchSources(origin);
   const started = performance.now();
+  const stop = startClock();
   const pool = createExtractPool(choice, EXTRACT_WORKERS);
   let workerBootMs = 0;
   void pool.ready.then(() => (workerBootMs = performance.now() - started));
@@ -282,11 +293,11 @@ async function coldSync(origin: string, dir: string, choice: ExtractorChoice): P
   const outcomes = await fetcher.fetchAll(sources, new Map());
   await Promise.all(work);
   store(batch);
-  const ms = performance.now() - started;
+  const clock = stop();
   await Promise.all([fetcher.close(), pool.close()]);
   db.close();
   return {
-    ms,
+    ...clock,
     pages: outcomes.filter((o) => o.status === 'fetched').length,
     failed: outcomes.filter((o) => o.status === 'failed').length,
     claims: claimCount,
@@ -299,7 +310,7 @@ async function warmSync(origin: string, dir: string): Promise<Figures> {
   const { createFetcher } = await import('../src/fetch/index.ts');
   const sources = await benchSources(origin);
   const db = await openStore(path.join(dir, 'ledger.db'));
-  const started = performance.now();
+  const stop = startClock();
   const rows = db.prepare('SELECT source_id, etag, last_modified, sha256 FROM fetch_state').all() as Array<{
     source_id: string;
     etag: string | null;
@@ -312,10 +323,10 @@ async function warmSync(origin: string, dir: string): Promise<Figures> {
   const touch = db.prepare('UPDATE fetch_state SET last_status = ?, last_checked = ? WHERE source_id = ?');
   const now = new Date().toISOString();
   db.transaction(() => outcomes.forEach((o) => touch.run(o.status, now, o.source_id)))();
-  const ms = performance.now() - started;
+  const clock = stop();
   await fetcher.close();
   db.close();
-  return { ms, pages: outcomes.filter((o) => o.status === 'unchanged').length, failed: outcomes.filter((o) => o.status === 'failed').length };
+  return { ...clock, pages: outcomes.filter((o) => o.status === 'unchanged').length, failed: outcomes.filter((o) => o.status === 'failed').length };
 }
 
 async function withConcurrency(count: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -330,14 +341,14 @@ async function withConcurrency(count: number, task: (i: number) => Promise<void>
 async function tinyRequests(origin: string): Promise<Figures> {
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: CONCURRENCY });
-  const started = performance.now();
+  const stop = startClock();
   await withConcurrency(PAGES, async () => {
     const { body } = await request(`${origin}/tiny`, { dispatcher: agent, headers: { 'user-agent': USER_AGENT } });
     await body.dump();
   });
-  const ms = performance.now() - started;
+  const clock = stop();
   await agent.close();
-  return { ms, pages: PAGES, failed: 0 };
+  return { ...clock, pages: PAGES, failed: 0 };
 }
 
 /** The floor: nothing but the request and the parse. */
@@ -346,15 +357,15 @@ async function floor(origin: string): Promise<Figures> {
   const cheerio = await import('cheerio');
   const agent = new Agent({ connections: CONCURRENCY });
   let rows = 0;
-  const started = performance.now();
+  const stop = startClock();
   await withConcurrency(PAGES, async (i) => {
     const { body } = await request(pageUrl(origin, i), { dispatcher: agent, headers: { 'user-agent': USER_AGENT } });
     const $ = cheerio.load(await body.text());
     rows += $('tr').length;
   });
-  const ms = performance.now() - started;
+  const clock = stop();
   await agent.close();
-  return { ms, pages: PAGES, failed: 0, rows };
+  return { ...clock, pages: PAGES, failed: 0, rows };
 }
 
 /** The peer: CheerioCrawler at the same, pinned concurrency; storage kept in memory. */
@@ -364,7 +375,7 @@ async function crawlee(origin: string, dir: string): Promise<Figures> {
   log.setLevel(LogLevel.OFF);
   let rows = 0;
   let failed = 0;
-  const started = performance.now();
+  const stop = startClock();
   const crawler = new CheerioCrawler(
     {
       minConcurrency: CONCURRENCY,
@@ -382,8 +393,7 @@ async function crawlee(origin: string, dir: string): Promise<Figures> {
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
   await crawler.run(Array.from({ length: PAGES }, (_, i) => pageUrl(origin, i)));
-  const ms = performance.now() - started;
-  return { ms, pages: PAGES - failed, failed, rows };
+  return { ...stop(), pages: PAGES - failed, failed, rows };
 }
 
 const PHASES: Record<string, (origin: string, dir: string) => Promise<Figures>> = {
@@ -396,10 +406,8 @@ const PHASES: Record<string, (origin: string, dir: string) => Promise<Figures>> 
 };
 
 async function runPhaseHere(name: string, origin: string, dir: string): Promise<Figures> {
-  const cpuBefore = process.cpuUsage();
   const figures = await PHASES[name](origin, dir);
-  const cpu = process.cpuUsage(cpuBefore);
-  return { ...figures, cpu_ms: (cpu.user + cpu.system) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
+  return { ...figures, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
 }
 
 function runPhaseInChild(name: string, origin: string, dir: string): Figures {
@@ -476,6 +484,7 @@ export async function run(): Promise<Figures> {
     figures.b_over_tiny = round(b.ms / tiny.ms);
     figures.a_over_d = round(a.ms / d.ms);
     figures.a_light_over_d = round(aLight.ms / d.ms);
+    figures.c_over_d = round(c.ms / d.ms);
     return figures;
   } finally {
     server.child.kill();

@@ -152,6 +152,7 @@ export async function httpGet(
 ): Promise<HttpResponse> {
   const deadlines = exchangeDeadlines(url, limits);
   let status: number | null = null;
+  let responseBody: Dispatcher.ResponseData['body'] | null = null;
   try {
     const response = await request(url, {
       method: 'GET',
@@ -165,6 +166,7 @@ export async function httpGet(
     status = response.statusCode;
     const responseHeaders = flattenHeaders(response.headers);
     const { body } = response;
+    responseBody = body;
     if (status < 200 || status >= 300) {
       // Drain a little so the connection can be reused; a bigger or stalled body just closes it.
       await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
@@ -180,6 +182,7 @@ export async function httpGet(
     const { bytes, wireBytes } = await readCappedBody(body, encoding, url, limits, deadlines);
     return { url, status, headers: responseHeaders, body: bytes, wireBytes };
   } catch (error) {
+    responseBody?.destroy(); // an unread body would otherwise hold its connection until a timeout
     const failure = deadlines.reason() ?? classifyError(error, url);
     throw new FetchFailure(failure.errorClass, failure.message, failure.retryable, status);
   } finally {
