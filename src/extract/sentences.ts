@@ -43,11 +43,24 @@ interface Mention {
   end: number;
 }
 
+// A page names the same few models in every sentence: compile each name's pattern once.
+const mentionPatterns = new Map<string, RegExp>();
+
+function mentionPattern(model: string): RegExp {
+  let re = mentionPatterns.get(model);
+  if (!re) {
+    re = new RegExp(`(?<![\\w.-])${namePattern(model)}(?![\\w-]|\\.\\d)`, 'gi');
+    if (mentionPatterns.size > 10_000) mentionPatterns.clear();
+    mentionPatterns.set(model, re);
+  }
+  return re;
+}
+
 function mentions(sentence: string, models: readonly string[]): Mention[] {
   const found: Mention[] = [];
   const sorted = [...models].sort((a, b) => b.length - a.length);
   for (const model of sorted) {
-    const re = new RegExp(`(?<![\\w.-])${namePattern(model)}(?![\\w-]|\\.\\d)`, 'gi');
+    const re = mentionPattern(model);
     for (const m of sentence.matchAll(re)) {
       const start = m.index ?? 0;
       if (!found.some((f) => start < f.end && f.start < start + m[0].length)) found.push({ model, start, end: start + m[0].length });

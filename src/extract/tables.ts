@@ -355,7 +355,9 @@ function htmlHeading($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): st
 }
 
 function parseHtml(body: string): Page {
-  const $ = cheerio.load(body);
+  // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
+  // scraped pages are read for their tables, not rendered, so its leniency is what we want.
+  const $ = cheerio.load(body, { xml: { xmlMode: false, decodeEntities: true } });
   $(NOISE).remove();
   const tables: Table[] = [];
   $('table').each((index, el) => {
