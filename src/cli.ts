@@ -374,16 +374,27 @@ export function buildProgram(): Command {
         const rows = loadSources(opts.sources).map((s) => {
           const state = ledger.sourceState(s.id);
           const capture = ledger.currentCapture(s.id);
+          const last = ledger.fetchLog(s.id, 1)[0];
           return {
             id: s.id,
             kind: s.kind,
             url: s.url,
+            render: s.render,
+            robots: s.robots,
             trust_prior: s.trust,
             basis: capture ? { snapshot: capture.sha256, observed_at: capture.observed_at, claims: capture.claim_count } : null,
+            last_status: last?.status ?? null,
+            last_checked_at: state?.last_attempt_at ?? null,
             last_success_at: state?.last_success_at ?? null,
             last_failure_at: state?.last_failure_at ?? null,
             last_error: state?.last_error ?? null,
+            last_error_class: last?.error_class ?? null,
+            last_http_status: last?.http_status ?? null,
+            last_attempts: last?.attempts ?? null,
+            last_ms: last?.ms ?? null,
             consecutive_failures: state?.consecutive_failures ?? 0,
+            etag: state?.etag ?? null,
+            last_modified: state?.last_modified ?? null,
             reliability: reliability.get(s.id) ?? null,
           };
         });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sync } from '../../src/index.ts';
 import { Ledger } from '../../src/store/ledger.ts';
+import { cli } from '../helpers/cli.ts';
 
 const fixture = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
 
@@ -90,5 +91,10 @@ describe('live sync', () => {
     } finally {
       after.close();
     }
+    const sources = (await cli(['--db', db, '--sources', join(dir, 'sources'), 'sources', '--json'])).json();
+    const broken = sources.find((s: any) => s.id === 'broken');
+    expect(broken).toMatchObject({ last_status: 'failed', last_error_class: 'http', last_http_status: 404, consecutive_failures: 1 });
+    expect(broken.last_success_at < broken.last_failure_at).toBe(true);
+    expect(sources.find((s: any) => s.id === 'models')).toMatchObject({ last_status: 'unchanged', consecutive_failures: 0, etag: '"v1"' });
   });
 });
