@@ -16,10 +16,10 @@
  * round (its highest peak RSS), with the load average before and after.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const PAGES = 1_000;
@@ -139,9 +139,25 @@ async function serveProjectExtraction(): Promise<void> {
  */
 function workerSource(choice: ExtractorChoice): string {
   if (choice === 'project') {
+    // The built package (dist/, what `npm ci` installs and the library exports) boots without tsx.
+    if (existsSync(DIST_REGISTRY)) return `(${distWorkerMain.toString()})(${JSON.stringify(pathToFileURL(DIST_REGISTRY).href)})`;
     return `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
   }
   return `(${lightWorkerMain.toString()})()`;
+}
+
+const DIST_REGISTRY = path.join(import.meta.dirname, '..', 'dist', 'extract', 'registry.js');
+
+/** Runs inside a worker as source text: the project's extractor from the compiled dist/. */
+function distWorkerMain(registryUrl: string): void {
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  import(registryUrl).then(({ extractDocument }) => {
+    parentPort!.on('message', ({ id, body }: { id: number; body: string }) => {
+      const claims = extractDocument(body, { format: 'html', extractor: 'aggregator' }).claims.map((c: any) => [c.model, c.field, String(c.value), c.condition, c.locator, c.quote]);
+      parentPort!.postMessage({ id, claims });
+    });
+    parentPort!.postMessage({ ready: true });
+  });
 }
 
 /** Runs inside a worker as source text: no imports from this module, only cheerio. */
@@ -433,6 +449,9 @@ function bestOf(rounds: Figures[]): Figures {
 }
 
 export async function run(): Promise<Figures> {
+  // Measure the extractor as built from the current sources, not a stale dist/.
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: path.join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
   const server = await startPageServer();
   const work = mkdtempSync(path.join(tmpdir(), 'bench-fetch-'));
   const loadBefore = loadavg()[0];
