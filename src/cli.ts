@@ -13,6 +13,8 @@ import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
 import { fetchTargets } from './pipeline/live.ts';
 import { runReconcileCommand } from './reconcile/claims-file.ts';
+import { DEFAULT_ALIAS_FILE, loadAliasRegistry, addAlias, addDistinct, type AliasRegistry } from './normalize/aliases.ts';
+import { canonicalModelId } from './normalize/identity.ts';
 import { createProgressReporter } from './fetch/index.ts';
 import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
@@ -29,6 +31,7 @@ interface GlobalOptions {
   db: string;
   sources: string;
   snapshots: string;
+  aliases: string;
 }
 
 function print(json: boolean | undefined, data: unknown, text: () => string): void {
@@ -64,6 +67,14 @@ async function reportSync(ledger: Ledger, summary: SyncSummary, o: { json?: bool
   }
 }
 
+function loadRegistry(file: string): AliasRegistry {
+  try {
+    return loadAliasRegistry(file);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 function syncExitCode(summary: SyncSummary): number {
   const failed = summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').length;
   if (failed === 0) return EXIT.ok;
@@ -82,6 +93,7 @@ export function buildProgram(): Command {
     .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH)
     .option('--sources <dir>', 'directory of source files', DEFAULT_SOURCES_DIR)
     .option('--snapshots <dir>', 'directory of shipped snapshots', DEFAULT_SNAPSHOTS_DIR)
+    .option('--aliases <file>', 'the alias registry reviewers edit', DEFAULT_ALIAS_FILE)
     .showHelpAfterError()
     .exitOverride();
 
@@ -107,7 +119,7 @@ export function buildProgram(): Command {
           ? offlineAcquirer(ledger, opts.snapshots)
           : await fetchTargets(ledger, targets, { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: Number(o.perHostDelay), onProgress: progress.onProgress });
         progress.done();
-        const summary = await runPipeline(ledger, { sources: all }, targets, acquire);
+        const summary = await runPipeline(ledger, { sources: all, aliases: loadRegistry(opts.aliases) }, targets, acquire);
         await reportSync(ledger, summary, o, opts.db);
         process.exitCode = syncExitCode(summary);
       } finally {
@@ -136,7 +148,7 @@ export function buildProgram(): Command {
         const body = readFileSync(file, 'utf8');
         const observedAt = o.observedAt ? normalizeDate(o.observedAt) : new Date().toISOString();
         const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
-        const summary = await runPipeline(ledger, { sources: all }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+        const summary = await runPipeline(ledger, { sources: all, aliases: loadRegistry(opts.aliases) }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
         await reportSync(ledger, summary, o, opts.db);
         const outcome = summary.sources.find((s) => s.source_id === source.id)?.outcome;
         process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;
@@ -338,7 +350,7 @@ export function buildProgram(): Command {
           ledger.pinOverride({ model: id, field: f, condition: o.condition, value: parseFieldValue(f, value), reason: o.reason, reviewer, created_at: at });
         }
         // Re-reconcile at once, so that the pin (or its lifting) shows up as a change to review.
-        const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources) }, []);
+        const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources), aliases: loadRegistry(opts.aliases) }, []);
         const facts = ledger.facts({ model: id, field: f }).filter((x) => x.condition === o.condition);
         print(o.json, { fact: facts[0] ?? null, pending: summary.changes.pending }, () => (facts[0] ? formatFact(facts[0]) : 'no fact') + `\n${summary.changes.pending} change(s) pending review`);
       } finally {
@@ -361,6 +373,62 @@ export function buildProgram(): Command {
         throw new ConfigError((e as Error).message);
       }
       process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    });
+
+  program
+    .command('models')
+    .description('the models the ledger knows, or (--new) those first named by a source and not yet confirmed')
+    .option('--new', 'only new-model candidates awaiting review, with the known models each may be an alias of')
+    .option('--json', 'print as JSON')
+    .action((o, cmd) => {
+      const { ledger } = openLedger(cmd);
+      try {
+        if (o.new) {
+          const rows = ledger.modelCandidates('pending');
+          print(o.json, rows, () =>
+            rows.length
+              ? rows.map((r) => `${r.model_id}  ("${r.name}" on ${r.source_id})${r.proposals.length ? `\n    may be: ${r.proposals.map((p) => `${p.id} (${p.reason})`).join('; ')}` : ''}`).join('\n')
+              : 'no new models await review',
+          );
+        } else {
+          const rows = ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) }));
+          print(o.json, rows, () => rows.map((m) => `${m.id}  ${m.aliases.join(', ')}`).join('\n'));
+        }
+      } finally {
+        ledger.close();
+      }
+    });
+
+  program
+    .command('alias')
+    .description('settle a new-model candidate: NAME is another name of model ID (or, with --not, a different model)')
+    .argument('<name>', 'the name or id a source printed')
+    .argument('<id>', 'the canonical id of the model it names (with --not: the one it is not)')
+    .option('--not', 'record that NAME and ID are different models; NAME is confirmed as a new model')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .option('--json', 'print as JSON')
+    .action((name: string, id: string, o, cmd) => {
+      const { ledger, opts } = openLedger(cmd);
+      try {
+        const reviewer = resolveReviewer(o.reviewer);
+        const at = new Date().toISOString();
+        const nameId = canonicalModelId(name);
+        const text = existsSync(opts.aliases) ? readFileSync(opts.aliases, 'utf8') : 'models: {}\ndistinct: []\n';
+        let updated: string;
+        try {
+          updated = o.not ? addDistinct(text, nameId, id) : addAlias(text, id, name);
+        } catch (e) {
+          throw new ReviewError((e as Error).message);
+        }
+        writeFileSync(opts.aliases, updated);
+        ledger.decideModelCandidate(nameId, o.not ? 'new' : 'alias', reviewer, at, o.not ? `not ${id}` : `alias of ${id}`);
+        ledger.audit(reviewer, o.not ? 'distinct' : 'alias', nameId, { name, id }, at);
+        // Re-reconcile at once: an alias moves the name's claims onto its model.
+        const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources), aliases: loadRegistry(opts.aliases) }, []);
+        print(o.json, { name, id, relation: o.not ? 'distinct' : 'alias', pending: summary.changes.pending }, () => `${name} ${o.not ? 'is not' : 'is an alias of'} ${id} (written to ${opts.aliases}); ${summary.changes.pending} change(s) pending review`);
+      } finally {
+        ledger.close();
+      }
     });
 
   program

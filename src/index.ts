@@ -10,6 +10,7 @@ import { exportDataset as writeExport, type ExportFormat, type ExportResult } fr
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { acquireLock } from './pipeline/lock.ts';
 import { fetchTargets } from './pipeline/live.ts';
+import { loadAliasRegistry } from './normalize/aliases.ts';
 import type { FetcherOptionsInput } from './fetch/index.ts';
 
 export { extractDocument as extract } from './extract/registry.ts';
@@ -27,6 +28,8 @@ export interface SyncOptions {
   sources?: string[];
   /** Replay shipped or stored snapshots instead of fetching. */
   offline?: boolean;
+  /** The alias registry (default: the package's aliases.yaml). */
+  aliasesFile?: string;
   /** Fetcher options for live syncs (user agent, politeness, timeouts, retries). */
   fetch?: Partial<FetcherOptionsInput>;
 }
@@ -42,7 +45,7 @@ export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
     const acquire = options.offline
       ? offlineAcquirer(ledger, options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR)
       : await fetchTargets(ledger, targets, options.fetch);
-    return await runPipeline(ledger, { sources: all }, targets, acquire);
+    return await runPipeline(ledger, { sources: all, aliases: loadAliasRegistry(options.aliasesFile) }, targets, acquire);
   } finally {
     ledger.close();
     release();

@@ -7,6 +7,8 @@ import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { applyQueuePlan, queueBackfills } from './backfill.ts';
+import { emptyRegistry, type AliasRegistry } from '../normalize/aliases.ts';
+import { NewModelDetector } from './new-models.ts';
 
 /** What reading one source produced, before extraction. */
 export type Acquired =
@@ -33,6 +35,8 @@ export interface SyncSummary {
   conflicts: { resolved: number; disputed: number };
   anomalies: number;
   changes: { queued: number; refreshed: number; superseded: number; pending: number };
+  /** Model ids first named by a source that a reviewer has not yet confirmed as new or as an alias. */
+  new_models: number;
 }
 
 export interface PipelineOptions {
@@ -40,6 +44,8 @@ export interface PipelineOptions {
   sources: Source[];
   now?: () => string;
   removalAfterSyncs?: number;
+  /** The reviewer-edited alias registry (aliases.yaml); applied when claims are reconciled. */
+  aliases?: AliasRegistry;
 }
 
 const nowIso = () => new Date().toISOString();
@@ -49,7 +55,7 @@ const nowIso = () => new Date().toISOString();
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
  */
-export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'snapshot' }>, at: string): SourceReport {
+export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'snapshot' }>, at: string, newModels?: NewModelDetector): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.currentCapture(source.id);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
@@ -89,6 +95,7 @@ export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract
     ledger.upsertModel({ id: claim.model, name: claim.model_name, provider: claim.model.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
     ledger.addAlias(claim.model_name, claim.model, source.id);
   }
+  newModels?.record(result.claims, source.id, snapshot.observed_at);
   report.outcome = isNewest ? 'updated' : 'backfilled';
   return report;
 }
@@ -100,8 +107,8 @@ export function recordFailure(ledger: Ledger, source: Source, failed: Extract<Ac
   return { source_id: source.id, outcome: 'failed', claims: 0, models: 0, notes: [], problems: [message], snapshot: null };
 }
 
-export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string): SourceReport {
-  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at);
+export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string, newModels?: NewModelDetector): SourceReport {
+  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   ledger.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -115,7 +122,8 @@ export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquire
 export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[]): SyncSummary {
   const at = (options.now ?? nowIso)();
   return ledger.transaction(() => {
-    const claims = ledger.currentClaims();
+    const registry = options.aliases;
+    const claims = registry ? ledger.currentClaims().map((c) => ({ ...c, model: registry.byAlias.get(c.model) ?? c.model })) : ledger.currentClaims();
     const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.activeOverrides() });
     ledger.replaceFacts(facts);
     ledger.replaceReliability(reliability);
@@ -147,6 +155,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         superseded: queue.superseded + backfilled.superseded,
         pending: ledger.changes({ status: 'pending' }).length,
       },
+      new_models: ledger.modelCandidates('pending').length,
     };
   });
 }
@@ -161,6 +170,7 @@ export async function runPipeline(
   const now = options.now ?? nowIso;
   const runId = ledger.startRun(now());
   const reports: SourceReport[] = [];
+  const newModels = new NewModelDetector(ledger, options.aliases ?? emptyRegistry());
   for (const source of targets) {
     let acquired: Acquired;
     try {
@@ -168,7 +178,7 @@ export async function runPipeline(
     } catch (e) {
       acquired = { status: 'failed', errorClass: 'internal', message: (e as Error).message };
     }
-    reports.push(ledger.transaction(() => recordAcquired(ledger, source, acquired, now())));
+    reports.push(ledger.transaction(() => recordAcquired(ledger, source, acquired, now(), newModels)));
   }
   const summary = reconcileAndQueue(ledger, options, reports);
   ledger.finishRun(runId, now(), summary);

@@ -56,6 +56,7 @@ export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer
           change_id: change.id,
         });
       }
+      ledger.confirmNewModel(change.model, review.reviewer, at, `confirmed by approving change #${change.id}`);
       ledger.audit(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null }, at);
     }
     return changes.map((c) => ledger.change(c.id)!);

@@ -27,6 +27,7 @@ export function formatSummary(s: SyncSummary): string {
     ...lines,
     `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
     `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review`,
+    ...(s.new_models ? [`new models: ${s.new_models} awaiting confirmation (model-ledger models --new)`] : []),
   ].join('\n');
 }
 

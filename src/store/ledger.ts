@@ -50,6 +50,18 @@ export interface PublishedValue {
   change_id: number | null;
 }
 
+export interface ModelCandidateRow {
+  model_id: string;
+  name: string;
+  source_id: string;
+  first_seen: string;
+  proposals: Array<{ id: string; score: number; reason: string }>;
+  status: 'pending' | 'new' | 'alias' | 'distinct';
+  decided_by: string | null;
+  decided_at: string | null;
+  decision: string | null;
+}
+
 export interface AuditEntry {
   id: number;
   at: string;
@@ -383,6 +395,33 @@ export class Ledger {
         .prepare('SELECT DISTINCT model_id FROM aliases WHERE lower(alias) = lower(?) ORDER BY model_id')
         .all(name) as Row[]
     ).map((r) => r.model_id);
+  }
+
+  // --- new-model candidates --------------------------------------------------------------------
+
+  addModelCandidate(c: { model_id: string; name: string; source_id: string; first_seen: string; proposals: unknown[] }): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
+      .run(c.model_id, c.name, c.source_id, c.first_seen, json(c.proposals));
+  }
+
+  modelCandidates(status?: string): ModelCandidateRow[] {
+    return (
+      this.db.prepare('SELECT * FROM model_candidates WHERE (? IS NULL OR status = ?) ORDER BY first_seen, model_id').all(status ?? null, status ?? null) as Row[]
+    ).map((r) => ({ ...(r as ModelCandidateRow), proposals: parse(r.proposals) }));
+  }
+
+  /** Approving a change of a model nobody had confirmed yet confirms it as a new model. */
+  confirmNewModel(modelId: string, by: string, at: string, decision: string): void {
+    this.db
+      .prepare(`UPDATE model_candidates SET status = 'new', decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
+      .run(by, at, decision, modelId);
+  }
+
+  decideModelCandidate(modelId: string, status: 'new' | 'alias' | 'distinct', by: string, at: string, decision: string): number {
+    return this.db
+      .prepare('UPDATE model_candidates SET status = ?, decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ?')
+      .run(status, by, at, decision, modelId).changes;
   }
 
   // --- facts ------------------------------------------------------------------------------------

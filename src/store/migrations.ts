@@ -176,4 +176,18 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE changes ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;
   `,
+  // A model id no source had named before: a reviewer confirms it as new or names it an alias.
+  `
+  CREATE TABLE model_candidates (
+    model_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    proposals TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending | new | alias | distinct
+    decided_by TEXT,
+    decided_at TEXT,
+    decision TEXT
+  );
+  `,
 ];
