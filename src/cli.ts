@@ -316,7 +316,10 @@ export function buildProgram(): Command {
       const { ledger } = openLedger(cmd);
       try {
         const result = exportDataset(ledger, o.out, { at: o.at, formats: parseFormats(o.format) });
-        print(o.json, result, () => `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`);
+        print(o.json, result, () => {
+          const line = `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
+          return result.values === 0 ? `${line}\nnothing is approved yet: the dataset fills as changes are approved (model-ledger approve)` : line;
+        });
       } finally {
         ledger.close();
       }

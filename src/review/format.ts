@@ -26,7 +26,7 @@ export function formatSummary(s: SyncSummary): string {
     `sources read: ${read}/${s.sources.length}`,
     ...lines,
     `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
-    `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review`,
+    `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review${s.changes.pending ? ' (see them with `model-ledger changes` or `model-ledger review --web`)' : ''}`,
     ...(s.new_models ? [`new models: ${s.new_models} awaiting confirmation (model-ledger models --new)`] : []),
   ].join('\n');
 }
