@@ -21,6 +21,12 @@ export function unitOf(field: FieldName): string | null {
   return UNIT_BY_KIND[FIELDS[field].kind] ?? null;
 }
 
+// makeClaim runs once per claim (~14k on a big file): look each field's unit up once.
+const UNIT_BY_FIELD = new Map<string, string | null>(Object.keys(FIELDS).map((field) => [field, unitOf(field as FieldName)]));
+
+/** One trimmed part without ';': already canonical, as most claims' conditions are. */
+const isSimpleCondition = (condition: string): boolean => !condition.includes(';') && condition.trim() === condition;
+
 /** Conditions combine with ';' in sorted order; empty parts vanish. */
 export function joinConditions(...parts: Array<string | undefined | null>): string {
   // Fast path (most claims): at most one simple part. Extraction of big files runs this per claim.
@@ -32,9 +38,14 @@ export function joinConditions(...parts: Array<string | undefined | null>): stri
     single = p;
   }
   if (count === 0) return '';
-  if (count === 1 && !single.includes(';') && single.trim() === single) return single;
+  if (count === 1 && isSimpleCondition(single)) return single;
   const all = parts.flatMap((p) => (p ? p.split(';') : [])).map((p) => p.trim()).filter(Boolean);
   return [...new Set(all)].sort().join(';');
+}
+
+/** One condition string in canonical form; the general join only when it is not already. */
+function canonicalCondition(condition = ''): string {
+  return isSimpleCondition(condition) ? condition : joinConditions(condition);
 }
 
 export interface ClaimInput {
@@ -58,8 +69,8 @@ export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim 
     model_name: input.name,
     field: input.field,
     value: input.value,
-    unit: unitOf(input.field),
-    condition: joinConditions(input.condition),
+    unit: UNIT_BY_FIELD.get(input.field) ?? null,
+    condition: canonicalCondition(input.condition),
     locator: input.locator,
     quote: input.quote,
     confidence: input.confidence,
@@ -82,19 +93,39 @@ function better(a: ExtractedClaim, b: ExtractedClaim): boolean {
   return a.confidence > b.confidence;
 }
 
+/** The map under `key` in `parent`, created empty on first use. */
+function mapUnder<K, K2, V>(parent: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let child = parent.get(key);
+  if (child === undefined) {
+    child = new Map();
+    parent.set(key, child);
+  }
+  return child;
+}
+
 /**
  * One claim per (model, field, condition, value): a page repeating a figure in a table and in
  * prose says it once, from the most precise place. Different values stay: the reconciler decides.
  */
 export function dedupeClaims(claims: readonly ExtractedClaim[]): ExtractedClaim[] {
-  const kept = new Map<string, ExtractedClaim>();
+  // Nested maps keyed by the claim's own strings and value, not one concatenated key: a big file
+  // has ~14k claims, and building, flattening and hashing a fresh key string (plus printing each
+  // numeric value) per claim cost more than the rest of the dedupe. One field has one value kind,
+  // so the value itself tells values apart. Each slot holds an index into `kept`, which keeps the
+  // first-seen order while a better reading replaces a worse one in place.
+  const slots = new Map<string, Map<string, Map<string, Map<ClaimValue, number>>>>();
+  const kept: ExtractedClaim[] = [];
   for (const claim of claims) {
-    // One field has one value kind, so the value's text is enough to tell values apart.
-    const key = `${claim.model}\u0000${claim.field}\u0000${claim.condition}\u0000${claim.value}`;
-    const current = kept.get(key);
-    if (!current || better(claim, current)) kept.set(key, claim);
+    const byValue = mapUnder(mapUnder(mapUnder(slots, claim.model), claim.field), claim.condition);
+    const at = byValue.get(claim.value);
+    if (at === undefined) {
+      byValue.set(claim.value, kept.length);
+      kept.push(claim);
+    } else if (better(claim, kept[at])) {
+      kept[at] = claim;
+    }
   }
-  return [...kept.values()];
+  return kept;
 }
 
 export interface Expectations {
@@ -113,9 +144,16 @@ export function mergeExpectations(own: Partial<Expectations>, source?: Pick<Sour
 
 /** Drift: expectations the claims do not meet. Never an exception, never a guess. */
 export function driftReport(claims: readonly ExtractedClaim[], expect: Expectations): string[] {
-  const usable = claims.filter((c) => !c.anomaly);
+  // One pass over the claims (a big file has ~14k), collecting what the checks below need.
+  const models = new Set<string>();
+  const baseFields = new Set<string>();
+  for (const claim of claims) {
+    if (claim.anomaly) continue;
+    models.add(claim.model);
+    if (claim.condition === '') baseFields.add(claim.field);
+  }
   const drift: string[] = [];
-  if (usable.length === 0) {
+  if (models.size === 0) {
     drift.push(
       claims.length === 0
         ? 'no figures found: the page yielded no claims (it may have changed shape or be the wrong page)'
@@ -123,14 +161,11 @@ export function driftReport(claims: readonly ExtractedClaim[], expect: Expectati
     );
     return drift;
   }
-  const models = new Set(usable.map((c) => c.model));
   if (models.size < expect.min_models) {
     drift.push(`found figures for ${models.size} model(s), expected at least ${expect.min_models}`);
   }
   for (const field of expect.fields) {
-    if (!usable.some((c) => c.field === field && c.condition === '')) {
-      drift.push(`no model has a base ${field}: expected at least one`);
-    }
+    if (!baseFields.has(field)) drift.push(`no model has a base ${field}: expected at least one`);
   }
   return drift;
 }

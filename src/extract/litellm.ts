@@ -13,9 +13,8 @@
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { identify, providerSlug } from '../normalize/identity.ts';
-import { perTokenToPerMillion } from '../normalize/units.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
-import { escapePointer, isObject, type Json } from './json.ts';
+import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.9;
@@ -77,6 +76,35 @@ function routeName(litellmProvider: string): string {
   return litellmProvider.replace(/-embedding-models$/, '');
 }
 
+/** What a litellm_provider value says about the entries it lists. */
+interface ProviderReading {
+  /** The vendor of a bare model name it lists. */
+  defaultVendor: string;
+  /** The vendor whose own API this provider is (its own slug when not a known vendor API). */
+  apiVendor: string;
+  /** The route name its non-own-API claims carry. */
+  route: string;
+  /** The provider's first word: a key path starting with it names the route, not a vendor. */
+  keyPrefix: string;
+}
+
+// A file has ~80 providers over ~2k entries: read each provider once, not once per entry.
+const providerReadings = new Map<string, ProviderReading>();
+
+function readProvider(litellmProvider: string): ProviderReading {
+  let reading = providerReadings.get(litellmProvider);
+  if (reading === undefined) {
+    reading = {
+      defaultVendor: defaultVendorOf(litellmProvider),
+      apiVendor: OWN_API[litellmProvider] ?? providerSlug(litellmProvider),
+      route: routeName(litellmProvider),
+      keyPrefix: litellmProvider.split('-')[0].split('_')[0],
+    };
+    providerReadings.set(litellmProvider, reading);
+  }
+  return reading;
+}
+
 const REGION_SEGMENT = /^(?:eu|us|global|apac|jp|au|ca|[a-z]{2}(?:-[a-z]+)+-\d)$/;
 const DOTTED_REGION = /^(us|eu|apac|global|jp|au|ca|us-gov)\.(?=[a-z0-9-]+\.)/;
 const DOTTED_VENDOR = /^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs|moonshot|moonshotai|minimax|google|nvidia|zai)\./;
@@ -90,9 +118,12 @@ interface KeyReading {
 
 /** "bedrock/us-east-1/us.anthropic.claude-3-5-haiku-20241022-v1:0" -> claude-3-5-haiku-20241022, region us-east-1. */
 export function readLiteLLMKey(key: string, litellmProvider: string): KeyReading {
-  const parts = key.split('/');
-  const prefix = litellmProvider.split('-')[0].split('_')[0];
-  if (parts.length > 1 && (parts[0] === litellmProvider || parts[0].startsWith(prefix) || parts[0] === routeName(litellmProvider))) {
+  // A regex separator, not '/': keys come from JSON.parse as internalized strings, and V8's
+  // string-separator split caches its results for those, which thrashes (and copies) on ~2k
+  // distinct keys; measured about twice as slow as the regex split here.
+  const parts = key.split(/\//);
+  const { keyPrefix, route } = readProvider(litellmProvider);
+  if (parts.length > 1 && (parts[0] === litellmProvider || parts[0].startsWith(keyPrefix) || parts[0] === route)) {
     parts.shift();
   }
   let region: string | undefined;
@@ -242,53 +273,79 @@ export function extractLiteLLM(input: ExtractInput): ExtractResult {
     return finishResult([], [`body is not JSON: ${(err as Error).message}`], expect, input.source);
   }
   if (!isObject(parsed)) return finishResult([], ['JSON is not an object of model entries'], expect, input.source);
-  const raw = new RawText(input.body);
-  const notes = new NoteTally();
-  const claims: ExtractedClaim[] = [];
-  for (const [key, entry] of Object.entries(parsed)) {
+  const file: FileReading = { claims: [], raw: new RawText(input.body), notes: new NoteTally(), prices: new PerMillionPrices() };
+  for (const key in parsed) {
+    const entry = parsed[key];
     if (key === 'sample_spec' || !isObject(entry)) continue;
     const mode = typeof entry.mode === 'string' ? entry.mode : 'none';
     if (!TEXT_MODES.has(mode)) {
-      notes.add(`skipped entries of mode ${mode} (not a text model)`);
+      file.notes.add(`skipped entries of mode ${mode} (not a text model)`);
       continue;
     }
     const provider = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : key.split('/')[0];
-    if (/commitment/.test(key)) {
-      notes.add('skipped provisioned-throughput commitment entries', key);
+    if (key.includes('commitment')) {
+      file.notes.add('skipped provisioned-throughput commitment entries', key);
       continue;
     }
     if (entry.supports_preset === true) {
-      notes.add('skipped presets (a configuration over models, not a model)', key);
+      file.notes.add('skipped presets (a configuration over models, not a model)', key);
       continue;
     }
-    raw.enter(key);
-    claims.push(...entryClaims(key, entry, provider, raw, notes));
+    file.raw.enter(key);
+    readEntry(file, key, entry, provider);
   }
-  return finishResult(claims, notes.lines(), expect, input.source);
+  return finishResult(file.claims, file.notes.lines(), expect, input.source);
 }
 
-function entryClaims(key: string, entry: Json, litellmProvider: string, raw: RawText, notes: NoteTally): ExtractedClaim[] {
-  const reading = readLiteLLMKey(key, litellmProvider);
-  const identity = identify(reading.name, defaultVendorOf(litellmProvider));
-  // A provider named after the vendor itself ("google" in an exported file) is its own API too.
-  const ownApi = (OWN_API[litellmProvider] ?? providerSlug(litellmProvider)) === identity.provider && !reading.region;
-  const route = ownApi ? '' : `route:${routeName(litellmProvider)}${reading.region ? `/${reading.region}` : ''}`;
-  const pointer = `/${escapePointer(key)}`;
-  const claims: ExtractedClaim[] = [];
-  const add = (field: FieldName, value: ClaimValue, path: string, quote: string, condition = ''): void => {
-    claims.push(
+/** What reading one file carries from entry to entry. */
+interface FileReading {
+  claims: ExtractedClaim[];
+  raw: RawText;
+  notes: NoteTally;
+  prices: PerMillionPrices;
+}
+
+
+/** One entry's claims share its name, model, route and JSON pointer. */
+class EntryClaims {
+  private readonly pointer: string;
+  /** The route condition, joined once: most of the entry's claims carry it alone. */
+  private readonly route: string;
+  constructor(
+    private readonly claims: ExtractedClaim[],
+    private readonly key: string,
+    private readonly model: string,
+    route: string,
+  ) {
+    this.pointer = `/${escapePointer(key)}`;
+    this.route = joinConditions(route);
+  }
+
+  add(field: FieldName, value: ClaimValue, path: string, quote: string, condition = ''): void {
+    this.claims.push(
       makeClaim({
-        name: key,
-        model: identity.id,
+        name: this.key,
+        model: this.model,
         field,
         value,
-        condition: joinConditions(condition, route),
-        locator: `${pointer}${path}`,
+        condition: condition ? joinConditions(condition, this.route) : this.route,
+        locator: `${this.pointer}${path}`,
         quote,
         confidence: CONFIDENCE,
       }),
     );
-  };
+  }
+}
+
+function readEntry(file: FileReading, key: string, entry: Json, litellmProvider: string): void {
+  const { raw, notes } = file;
+  const reading = readLiteLLMKey(key, litellmProvider);
+  const provider = readProvider(litellmProvider);
+  const identity = identify(reading.name, provider.defaultVendor);
+  // A provider named after the vendor itself ("google" in an exported file) is its own API too.
+  const ownApi = provider.apiVendor === identity.provider && !reading.region;
+  const route = ownApi ? '' : `route:${provider.route}${reading.region ? `/${reading.region}` : ''}`;
+  const claims = new EntryClaims(file.claims, key, identity.id, route);
 
   for (const prop in entry) {
     const value = entry[prop];
@@ -299,43 +356,42 @@ function entryClaims(key: string, entry: Json, litellmProvider: string, raw: Raw
       notes.add(`not read: ${prop} (${cost})`);
       continue;
     }
-    const price = perTokenToPerMillion(value);
-    if (price !== null) add(cost.field, price, `/${prop}`, raw.quote(prop, value), cost.condition);
+    const price = file.prices.of(value);
+    if (price !== null) claims.add(cost.field, price, `/${prop}`, raw.quote(prop, value), cost.condition);
   }
-  if (Array.isArray(entry.tiered_pricing)) readTiers(entry.tiered_pricing, add);
+  if (Array.isArray(entry.tiered_pricing)) readTiers(file, entry.tiered_pricing, claims);
 
   if (typeof entry.max_input_tokens === 'number') {
-    add('context_window', entry.max_input_tokens, '/max_input_tokens', raw.quote('max_input_tokens', entry.max_input_tokens));
+    claims.add('context_window', entry.max_input_tokens, '/max_input_tokens', raw.quote('max_input_tokens', entry.max_input_tokens));
   } else if (typeof entry.max_tokens === 'number') {
     notes.add('did not read legacy max_tokens as a context window (it may be the output limit)', key);
   }
   if (typeof entry.max_output_tokens === 'number') {
-    add('max_output_tokens', entry.max_output_tokens, '/max_output_tokens', raw.quote('max_output_tokens', entry.max_output_tokens));
+    claims.add('max_output_tokens', entry.max_output_tokens, '/max_output_tokens', raw.quote('max_output_tokens', entry.max_output_tokens));
   }
   for (const [prop, fields] of FLAGS) {
     const value = entry[prop];
     if (typeof value !== 'boolean') continue;
-    for (const field of fields) add(field, value, `/${prop}`, raw.quote(prop, value));
+    for (const field of fields) claims.add(field, value, `/${prop}`, raw.quote(prop, value));
   }
-  return claims;
 }
 
-type Add = (field: FieldName, value: ClaimValue, path: string, quote: string, condition?: string) => void;
+const TIER_PRICES = [
+  ['input_cost_per_token', 'input_price'],
+  ['output_cost_per_token', 'output_price'],
+  ['cache_read_input_token_cost', 'cached_input_price'],
+] as const;
 
 /** tiered_pricing: [{input_cost_per_token, output_cost_per_token, range: [from, to]}]. */
-function readTiers(tiers: unknown[], add: Add): void {
+function readTiers(file: FileReading, tiers: unknown[], claims: EntryClaims): void {
   tiers.forEach((tier, i) => {
     if (!isObject(tier) || !Array.isArray(tier.range) || typeof tier.range[0] !== 'number') return;
     const from = tier.range[0];
     const condition = from > 0 ? `context>${from}` : '';
-    for (const [prop, field] of [
-      ['input_cost_per_token', 'input_price'],
-      ['output_cost_per_token', 'output_price'],
-      ['cache_read_input_token_cost', 'cached_input_price'],
-    ] as const) {
+    for (const [prop, field] of TIER_PRICES) {
       const value = tier[prop];
-      const price = typeof value === 'number' ? perTokenToPerMillion(value) : null;
-      if (price !== null) add(field, price, `/tiered_pricing/${i}/${prop}`, JSON.stringify(value), condition);
+      const price = typeof value === 'number' ? file.prices.of(value) : null;
+      if (price !== null) claims.add(field, price, `/tiered_pricing/${i}/${prop}`, JSON.stringify(value), condition);
     }
   });
 }

@@ -14,9 +14,8 @@ import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
-import { perTokenToPerMillion } from '../normalize/units.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
-import { escapePointer, isObject, type Json } from './json.ts';
+import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.95;
@@ -51,8 +50,8 @@ export function extractOpenRouter(input: ExtractInput): ExtractResult {
     return finishResult([], ['JSON has neither a top-level array nor a data array of models'], { min_models: 1, fields: ['input_price'] }, input.source);
   }
   const base = Array.isArray(parsed) ? '' : '/data';
-  const claims: ExtractedClaim[] = [];
-  const notes = new NoteTally();
+  const file: FileReading = { claims: [], notes: new NoteTally(), prices: new PerMillionPrices() };
+  const { notes } = file;
   models.forEach((entry, index) => {
     if (!isObject(entry) || typeof entry.id !== 'string') {
       notes.add('skipped an entry without a string id', `${base}/${index}`);
@@ -62,29 +61,51 @@ export function extractOpenRouter(input: ExtractInput): ExtractResult {
       notes.add('skipped OpenRouter router entries (they route to other models)', entry.id);
       return;
     }
-    claims.push(...modelClaims(entry, `${base}/${index}`, notes));
+    readModel(file, entry, `${base}/${index}`);
   });
   if (models.length) notes.add(`did not read "created" as release_date: it is when OpenRouter listed the model`);
-  return finishResult(claims, notes.lines(), { min_models: 1, fields: ['input_price', 'context_window'] }, input.source);
+  return finishResult(file.claims, notes.lines(), { min_models: 1, fields: ['input_price', 'context_window'] }, input.source);
 }
 
-function modelClaims(entry: Json, pointer: string, notes: NoteTally): ExtractedClaim[] {
-  const id = entry.id as string;
-  const model = canonicalModelId(id);
-  const claims: ExtractedClaim[] = [];
-  let lastRaw: unknown;
-  let lastQuote = '';
-  const add: Add = (field, value, path, raw, condition = '', confidence = CONFIDENCE) => {
-    // Several flags quote the same list: stringify it once.
-    if (raw !== lastRaw) {
-      lastRaw = raw;
-      lastQuote = JSON.stringify(raw);
+/** What reading one file carries from model to model. */
+interface FileReading {
+  claims: ExtractedClaim[];
+  notes: NoteTally;
+  prices: PerMillionPrices;
+}
+
+
+/** One model's claims share its id, canonical model and JSON pointer. */
+class ModelClaims {
+  private readonly model: string;
+  // Several flags quote the same list: stringify it once.
+  private lastRaw: unknown;
+  private lastQuote = '';
+  constructor(
+    private readonly claims: ExtractedClaim[],
+    readonly id: string,
+    private readonly pointer: string,
+  ) {
+    this.model = canonicalModelId(id);
+  }
+
+  add(field: FieldName, value: number | string | boolean, path: string, raw: unknown, condition = '', confidence = CONFIDENCE): void {
+    if (raw !== this.lastRaw) {
+      this.lastRaw = raw;
+      this.lastQuote = JSON.stringify(raw);
     }
-    claims.push(makeClaim({ name: id, model, field, value, condition, locator: `${pointer}${path}`, quote: lastQuote, confidence }));
-  };
+    const { id: name, model } = this;
+    this.claims.push(makeClaim({ name, model, field, value, condition, locator: `${this.pointer}${path}`, quote: this.lastQuote, confidence }));
+  }
+}
+
+function readModel(file: FileReading, entry: Json, pointer: string): void {
+  const { notes } = file;
+  const id = entry.id as string;
+  const claims = new ModelClaims(file.claims, id, pointer);
 
   const pricing = isObject(entry.pricing) ? entry.pricing : {};
-  readPrices(pricing, '/pricing', '', id, add, notes);
+  readPrices(file, pricing, '/pricing', '', claims);
   if (Array.isArray(pricing.overrides)) {
     pricing.overrides.forEach((override, i) => {
       if (!isObject(override)) return;
@@ -93,38 +114,37 @@ function modelClaims(entry: Json, pointer: string, notes: NoteTally): ExtractedC
         notes.add('skipped a pricing override without min_prompt_tokens', id);
         return;
       }
-      readPrices(override, `/pricing/overrides/${i}`, `context>${min}`, id, add, notes);
+      readPrices(file, override, `/pricing/overrides/${i}`, `context>${min}`, claims);
     });
   }
 
-  if (typeof entry.context_length === 'number') add('context_window', entry.context_length, '/context_length', entry.context_length);
+  if (typeof entry.context_length === 'number') claims.add('context_window', entry.context_length, '/context_length', entry.context_length);
   const top = isObject(entry.top_provider) ? entry.top_provider : {};
   if (typeof top.context_length === 'number' && top.context_length !== entry.context_length) {
-    add('context_window', top.context_length, '/top_provider/context_length', top.context_length, 'route:top_provider');
+    claims.add('context_window', top.context_length, '/top_provider/context_length', top.context_length, 'route:top_provider');
   }
   if (typeof top.max_completion_tokens === 'number') {
-    add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens);
+    claims.add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens);
   }
 
   const arch = isObject(entry.architecture) ? entry.architecture : {};
-  readModalities(arch, add);
-  readParameters(entry.supported_parameters, add);
+  readModalities(arch, claims);
+  readParameters(entry.supported_parameters, claims);
 
   if (typeof entry.knowledge_cutoff === 'string') {
     const date = parseDate(entry.knowledge_cutoff);
-    if (date) add('knowledge_cutoff', date, '/knowledge_cutoff', entry.knowledge_cutoff);
+    if (date) claims.add('knowledge_cutoff', date, '/knowledge_cutoff', entry.knowledge_cutoff);
     else notes.add('skipped an unreadable knowledge_cutoff', `${id}: ${entry.knowledge_cutoff}`);
   }
-  return claims;
 }
-
-type Add = (field: FieldName, value: number | string | boolean, path: string, raw: unknown, condition?: string, confidence?: number) => void;
 
 // A capability missing from a list is weaker evidence than one listed: the list may be incomplete.
 const ABSENT_CONFIDENCE = 0.6;
 const flag = (present: boolean): number => (present ? CONFIDENCE : ABSENT_CONFIDENCE);
 
-function readPrices(pricing: Json, path: string, condition: string, id: string, add: Add, notes: NoteTally): void {
+function readPrices(file: FileReading, pricing: Json, path: string, condition: string, claims: ModelClaims): void {
+  const { notes } = file;
+  const id = claims.id;
   for (const [key, field, extra] of PRICE_FIELDS) {
     const raw = pricing[key];
     if (raw === undefined || raw === null) continue;
@@ -132,32 +152,32 @@ function readPrices(pricing: Json, path: string, condition: string, id: string, 
       notes.add('skipped dynamic price "-1" (set per request by the router)', `${id} ${key}`);
       continue;
     }
-    const value = perTokenToPerMillion(raw as string | number);
+    const value = file.prices.of(raw as string | number);
     if (value === null) {
       notes.add('skipped an unreadable price', `${id} ${key}: ${JSON.stringify(raw)}`);
       continue;
     }
-    add(field, value, `${path}/${escapePointer(key)}`, raw, [condition, extra].filter(Boolean).join(';'));
+    claims.add(field, value, `${path}/${escapePointer(key)}`, raw, [condition, extra].filter(Boolean).join(';'));
   }
   for (const key of Object.keys(pricing)) {
     if (PRICED_ELSEWHERE.has(key)) notes.add(`not read: pricing.${key} (no ledger field)`);
   }
 }
 
-function readModalities(arch: Json, add: Add): void {
+function readModalities(arch: Json, claims: ModelClaims): void {
   const inputs = Array.isArray(arch.input_modalities) ? arch.input_modalities : null;
   if (inputs) {
     for (const [field, modality] of [['vision', 'image'], ['audio_input', 'audio']] as const) {
-      add(field, inputs.includes(modality), '/architecture/input_modalities', inputs, '', flag(inputs.includes(modality)));
+      claims.add(field, inputs.includes(modality), '/architecture/input_modalities', inputs, '', flag(inputs.includes(modality)));
     }
   }
   const outputs = Array.isArray(arch.output_modalities) ? arch.output_modalities : null;
   if (outputs) {
-    add('audio_output', outputs.includes('audio'), '/architecture/output_modalities', outputs, '', flag(outputs.includes('audio')));
+    claims.add('audio_output', outputs.includes('audio'), '/architecture/output_modalities', outputs, '', flag(outputs.includes('audio')));
   }
 }
 
-function readParameters(params: unknown, add: Add): void {
+function readParameters(params: unknown, claims: ModelClaims): void {
   if (!Array.isArray(params)) return;
   const path = '/supported_parameters';
   const readings: Array<[FieldName, boolean]> = [
@@ -166,5 +186,5 @@ function readParameters(params: unknown, add: Add): void {
     ['reasoning', params.includes('reasoning') || params.includes('include_reasoning')],
     ['structured_outputs', params.includes('structured_outputs') || params.includes('response_format')],
   ];
-  for (const [field, present] of readings) add(field, present, path, params, '', flag(present));
+  for (const [field, present] of readings) claims.add(field, present, path, params, '', flag(present));
 }
