@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,5 +60,20 @@ describe('batch review from the command line', () => {
     const text = await run('history', 'acme/alpha', 'input_price');
     expect(text.stdout).toMatch(/= 2 {2}from 2026-07-17 to 2026-07-21/);
     expect(text.stdout).toMatch(/= 1\.5 {2}from 2026-07-21 to now/);
+  });
+});
+
+describe('the review desk from the command line', () => {
+  it('exits 65 with one line, not a stack trace, when the port is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const taken = await run('review', '--web', '--port', String(port), '--reviewer', 'ana');
+      expect(taken.code).toBe(65);
+      expect(taken.stderr).toBe(`model-ledger: port ${port} on 127.0.0.1 is in use; pick another with --port, or --port 0 for a free one\n`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDesk, type Desk } from '../../src/review/web/server.ts';
 import type { Ledger } from '../../src/store/ledger.ts';
+import { ReviewError } from '../../src/review/decide.ts';
 import { reviewLedger, SOURCES } from './helpers.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -148,6 +149,13 @@ describe('the model page', () => {
 describe('desk access', () => {
   it('refuses a non-loopback bind without a token, before binding anything', async () => {
     await expect(startDesk({ ledger, sources: SOURCES, reviewer: 'x', host: '0.0.0.0', port: 0 })).rejects.toThrow(/--token/);
+  });
+
+  it('names a port already in use in one line the CLI can show, as a ReviewError', async () => {
+    const port = Number(new URL(desk.url).port);
+    const taken = startDesk({ ledger, sources: SOURCES, reviewer: 'x', port });
+    await expect(taken).rejects.toBeInstanceOf(ReviewError);
+    await expect(taken).rejects.toThrow(`port ${port} on 127.0.0.1 is in use; pick another with --port, or --port 0 for a free one`);
   });
 
   it('asks for the token, then keeps it in an HttpOnly cookie', async () => {

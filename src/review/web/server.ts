@@ -81,6 +81,12 @@ function localPath(back: string | null): string {
   return back && back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/';
 }
 
+/** A bind failure the reviewer can act on, as a ReviewError the CLI shows in one line. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE') return new ReviewError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for a free one`);
+  return e;
+}
+
 export function startDesk(options: DeskOptions): Promise<Desk> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) {
@@ -175,9 +181,10 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     });
   });
 
+  const requested = options.port ?? DEFAULT_DESK_PORT;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_DESK_PORT, host, () => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, host, requested)));
+    server.listen(requested, host, () => {
       const { port } = server.address() as AddressInfo;
       const shown = host.includes(':') ? `[${host}]` : host;
       allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
