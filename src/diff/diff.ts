@@ -6,9 +6,14 @@ import { keyOf, type PublishedValue } from '../store/ledger.ts';
 
 export interface DiffInput {
   facts: Fact[];
-  published: Array<Pick<PublishedValue, 'model' | 'field' | 'condition' | 'value'>>;
+  published: Array<Pick<PublishedValue, 'model' | 'field' | 'condition' | 'value'> & { valid_from?: string }>;
   /** How many consecutive successful syncs each published key has been missing so far. */
   absences: Map<string, number>;
+  /**
+   * Whether any source's basis capture changed since the last diff. Re-reading the same
+   * snapshots is not new evidence that a key is gone, so absences only count up on new captures.
+   */
+  newEvidence?: boolean;
   /** A published key must be missing this many consecutive syncs before "no longer seen" is proposed. */
   removalAfterSyncs: number;
   now: string;
@@ -38,6 +43,17 @@ function latestSupport(fact: Fact, fallback: string): string {
 }
 
 /**
+ * When a new value starts to hold: when its newest evidence was observed, but never before the
+ * approved value it replaces started (a value can win later on old evidence, and history must not
+ * be rewritten backwards), and for a reviewer's pin, from the moment it was pinned.
+ */
+function validFrom(fact: Fact, replacedFrom: string | undefined, now: string): string {
+  if (fact.status === 'overridden') return now;
+  const observed = latestSupport(fact, now);
+  return replacedFrom && replacedFrom > observed ? replacedFrom : observed;
+}
+
+/**
  * Compares reconciled facts with the approved dataset, field by field. Facts are the
  * reconciliation of every source's last good capture, so a failed fetch or a drifting page
  * cannot make a key disappear; a key that does disappear must stay gone for
@@ -60,7 +76,7 @@ export function diffFacts(input: DiffInput): DiffOutput {
       kind: old ? 'changed' : 'added',
       old_value: old ? old.value : null,
       new_value: fact.value,
-      observed_at: latestSupport(fact, input.now),
+      observed_at: validFrom(fact, old?.valid_from, input.now),
       evidence_key: evidenceKey(fact.value, fact),
       fact,
     });
@@ -69,7 +85,8 @@ export function diffFacts(input: DiffInput): DiffOutput {
   const absences = new Map<string, number>();
   for (const [key, old] of published) {
     if (seen.has(key)) continue;
-    const syncs = (input.absences.get(key) ?? 0) + 1;
+    const counted = input.absences.get(key) ?? 0;
+    const syncs = counted + (input.newEvidence === false && counted > 0 ? 0 : 1);
     absences.set(key, syncs);
     if (syncs < input.removalAfterSyncs) continue;
     proposals.push({

@@ -128,7 +128,11 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
     ledger.replaceFacts(facts);
     ledger.replaceReliability(reliability);
 
+    const basis = ledger.basisFingerprint();
+    const newEvidence = ledger.meta('diff_basis') !== basis;
+    ledger.setMeta('diff_basis', basis);
     const { proposals, absences } = diffFacts({
+      newEvidence,
       facts,
       published: ledger.published(),
       absences: ledger.absences(),

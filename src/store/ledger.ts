@@ -609,13 +609,14 @@ export class Ledger {
     const containing = intervals.find((h) => h.valid_from <= from && (h.valid_to === null || h.valid_to > from));
     const next = intervals.find((h) => h.valid_from > from);
     if (containing) {
-      if (containing.valid_from === from) {
-        this.db.prepare('DELETE FROM history WHERE model = ? AND field = ? AND condition = ? AND valid_from = ?').run(key.model, key.field, key.condition, from);
-      } else {
-        this.db
-          .prepare('UPDATE history SET valid_to = ? WHERE model = ? AND field = ? AND condition = ? AND valid_from = ?')
-          .run(from, key.model, key.field, key.condition, containing.valid_from);
-      }
+      // Cut the interval the new value lands in. One that started the same moment becomes an empty
+      // interval rather than disappearing: it was approved, and history keeps what was approved.
+      this.db
+        .prepare(
+          `UPDATE history SET valid_to = ? WHERE model = ? AND field = ? AND condition = ? AND valid_from = ?
+             AND (valid_to IS NULL OR valid_to > ?)`,
+        )
+        .run(from, key.model, key.field, key.condition, containing.valid_from, from);
     }
     if (entry.value === null) return;
     const e = entry as Omit<PublishedValue, 'model' | 'field' | 'condition' | 'valid_to'>;
@@ -625,6 +626,24 @@ export class Ledger {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(key.model, key.field, key.condition, json(e.value), e.unit, e.status, e.confidence, json(e.sources), from, next?.valid_from ?? null, e.change_id);
+  }
+
+  // --- meta ------------------------------------------------------------------------------------------
+
+  meta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return row ? row.value : null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Which capture each source's current claims come from: changes when, and only when, evidence does. */
+  basisFingerprint(): string {
+    return (this.db.prepare('SELECT source_id, current_capture_id FROM source_state ORDER BY source_id').all() as Row[])
+      .map((r) => `${r.source_id}:${r.current_capture_id ?? ''}`)
+      .join(',');
   }
 
   // --- absences ------------------------------------------------------------------------------------

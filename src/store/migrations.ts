@@ -190,4 +190,11 @@ export const MIGRATIONS: string[] = [
     decision TEXT
   );
   `,
+  // Small pieces of ledger state, e.g. the evidence basis the last diff saw.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

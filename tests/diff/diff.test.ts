@@ -54,6 +54,26 @@ describe('diffFacts', () => {
     expect(second.proposals).toEqual([expect.objectContaining({ kind: 'removed', old_value: 2, new_value: null })]);
   });
 
+  it('does not count an absence again when no source brought a new capture', () => {
+    const base = { facts: [], published: [published('m/gone', 'input_price', 2)], removalAfterSyncs: 2, now: NOW };
+    const first = diffFacts({ ...base, absences: new Map(), newEvidence: true });
+    const replayed = diffFacts({ ...base, absences: first.absences, newEvidence: false });
+    expect(replayed.proposals).toHaveLength(0);
+    expect(diffFacts({ ...base, absences: replayed.absences, newEvidence: true }).proposals).toHaveLength(1);
+  });
+
+  it('starts a pinned value when it was pinned, not when its supporting pages were read', () => {
+    const pinned = { ...fact('m/x', 'context_window', 256000, { observedAt: '2026-05-20T00:00:00.000Z' }), status: 'overridden' as const, rule: 'override' };
+    const { proposals } = diffFacts({ facts: [pinned], published: [{ ...published('m/x', 'context_window', 400000), valid_from: '2026-07-25T00:00:00.000Z' }], absences: new Map(), removalAfterSyncs: 2, now: NOW });
+    expect(proposals[0].observed_at).toBe(NOW);
+  });
+
+  it('never starts a new value before the approved value it replaces', () => {
+    const late = fact('m/x', 'input_price', 3, { observedAt: '2026-05-20T00:00:00.000Z' });
+    const { proposals } = diffFacts({ facts: [late], published: [{ ...published('m/x', 'input_price', 1.75), valid_from: '2026-07-25T00:00:00.000Z' }], absences: new Map(), removalAfterSyncs: 2, now: NOW });
+    expect(proposals[0].observed_at).toBe('2026-07-25T00:00:00.000Z');
+  });
+
   it('forgets an absence once the key is seen again', () => {
     const key = JSON.stringify(['m/back', 'input_price', '']);
     const { absences, proposals } = diffFacts({

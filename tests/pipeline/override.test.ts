@@ -28,6 +28,21 @@ describe('reviewer overrides', () => {
     expect(fact.claims.filter((c: any) => !c.supports).map((c: any) => c.value)).toEqual(expect.arrayContaining([400000, 256000]));
   });
 
+  it('publishes an approved pin from the moment it was pinned, leaving earlier history alone', async () => {
+    const ledgerDir = mkdtempSync(join(tmpdir(), 'ml-override-approve-'));
+    const own = (...args: string[]) => cli(['--db', join(ledgerDir, 'l.sqlite'), ...args]);
+    await own('sync', '--offline', '--quiet');
+    await own('approve', '--all', '--reviewer', 'ana');
+    const before = new Date().toISOString();
+    await own('override', 'openai/gpt-5.2-codex', 'context_window', '256000', '--reason', 'pin', '--reviewer', 'ana');
+    await own('approve', '--all', '--reviewer', 'ana');
+    const history = (await own('history', 'openai/gpt-5.2-codex', 'context_window', '--json')).json();
+    expect(history.map((h: any) => h.value)).toEqual([400000, 256000]);
+    expect(history[1].valid_from >= before).toBe(true);
+    expect(history[0].valid_to).toBe(history[1].valid_from);
+    expect(history[0].valid_from < before).toBe(true);
+  });
+
   it('lifts the pin: the reconciled value returns and the pending change is superseded', async () => {
     const lifted = await run('override', 'openai/gpt-5.2-codex', 'context_window', '--lift', '--reviewer', 'ana');
     expect(lifted.code).toBe(0);

@@ -37,6 +37,18 @@ describe('Ledger history intervals', () => {
     expect(ledger.published().map((h) => h.value)).toEqual([1.75]);
   });
 
+  it('keeps an approved value that a same-moment correction replaced, as an empty interval', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.insertInterval(key, value(0.12, '2026-08-08T00:00:00.000Z'));
+    ledger.insertInterval(key, value(0.13, '2026-08-08T00:00:00.000Z'));
+    expect(ledger.history(key).map((h) => [h.value, h.valid_to?.slice(0, 10) ?? null])).toEqual([
+      [0.12, '2026-08-08'],
+      [0.13, null],
+    ]);
+    expect(ledger.publishedAt('2026-08-08').map((h) => h.value)).toEqual([0.13]);
+    expect(ledger.published().map((h) => h.value)).toEqual([0.13]);
+  });
+
   it('ends a timeline when a value is removed', () => {
     const ledger = new Ledger(':memory:');
     ledger.insertInterval(key, value(3, '2026-07-17T00:00:00.000Z'));
