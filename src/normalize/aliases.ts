@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, parseDocument, YAMLParseError } from 'yaml';
+import { parse, parseDocument, YAMLParseError, type Document } from 'yaml';
 import { z } from 'zod';
 import { canonicalModelId, identify } from './identity.ts';
 
@@ -194,7 +194,7 @@ export function addAlias(text: string, id: string, alias: string): string {
   else if (!(doc.getIn(['models', id]) as { items: Array<{ value: unknown }> }).items.some((i) => i.value === alias)) {
     doc.addIn(['models', id], alias);
   }
-  const out = doc.toString();
+  const out = render(doc);
   parseAliasRegistry(out); // refuse to write a registry that would not load
   return out;
 }
@@ -208,5 +208,10 @@ export function addDistinct(text: string, a: string, b: string): string {
   pair.flow = true;
   if (doc.get('distinct') === undefined) doc.set('distinct', doc.createNode([]));
   doc.addIn(['distinct'], pair);
-  return doc.toString();
+  return render(doc);
+}
+
+/** The document in the reviewers' own style (`[a, b]`, not yaml's `[ a, b ]`), so untouched lines stay byte-identical. */
+function render(doc: Document): string {
+  return doc.toString({ flowCollectionPadding: false });
 }

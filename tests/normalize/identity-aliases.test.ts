@@ -99,6 +99,13 @@ describe('the alias registry file', () => {
     expect(addDistinct(withPair, 'a/y', 'a/x')).toBe(withPair);
     expect(() => addAlias(text, 'Not Canonical', 'x')).toThrow(/canonical id/);
   });
+
+  it('leaves every untouched line of a reviewed registry byte-identical', () => {
+    const head = '# reviewers edit this\nmodels:\n  a/x:\n    - x-one # first\n';
+    const tail = '\n# never the same model\ndistinct:\n  - [a/x, a/y]\n  - [a/p, a/q] # checked by hand\n';
+    expect(addAlias(head + tail, 'a/x', 'x-two')).toBe(head + '    - x-two\n' + tail);
+    expect(addDistinct(head + tail, 'a/x', 'a/z')).toBe(head + tail + '  - [a/x, a/z]\n');
+  });
 });
 
 describe('editDistance', () => {
