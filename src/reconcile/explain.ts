@@ -17,8 +17,10 @@ export function explainDecision(fact: Fact, share: number, override?: Override):
   }
   switch (fact.rule) {
     case 'override': {
-      const by = override ? ` by ${override.reviewer} on ${day(override.created_at)}: ${override.reason}` : '';
-      return `${value} was pinned by a reviewer${by}.${dissent.length ? ` It overrides ${dissentPhrase(dissent)}.` : ''}`;
+      const pinned = override
+        ? `${value} was pinned by ${override.reviewer || 'a reviewer'} on ${day(override.created_at)}: ${sentence(override.reason)}`
+        : `${value} was pinned by a reviewer.`;
+      return `${pinned}${dissent.length ? ` It overrides ${dissentPhrase(dissent)}.` : ''}`;
     }
     case 'unanimous':
       return `${value} is stated by every source that gives this figure: ${sourceList(backing)}.`;
@@ -138,6 +140,12 @@ function topKindClaims(claims: EvidenceClaim[]): EvidenceClaim[] {
 
 function day(iso: string): string {
   return iso ? iso.slice(0, 10) : 'an unknown date';
+}
+
+/** A reviewer's reason closed with one full stop, whether or not they typed one. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function percent(share: number): string {

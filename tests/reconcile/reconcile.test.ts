@@ -188,8 +188,14 @@ describe('reconcile: overrides', () => {
       ['aggregator-a', true],
       ['openai-docs', false],
     ]);
-    expect(fact.explanation).toContain('ana');
-    expect(fact.explanation).toContain(override.reason);
+    expect(fact.explanation).toBe(
+      '272000 was pinned by ana on 2026-01-12: vendor support confirmed 272K by email. It overrides openai-docs (first-party), which says 400000.',
+    );
+  });
+
+  it('reads as one sentence when the reason already ends in a full stop', () => {
+    const fact = only(reconcile([], { sources: SOURCES, overrides: [{ ...override, reason: 'Confirmed by the vendor.' }] }).facts);
+    expect(fact.explanation).toBe('272000 was pinned by ana on 2026-01-12: Confirmed by the vendor.');
   });
 
   it('holds even when no source states the figure', () => {
