@@ -7,14 +7,14 @@ import type { ClaimValue } from './schema/claim.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { ChangeStatus } from './schema/change.ts';
 import { extractDocument } from './extract/registry.ts';
-import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
+import { Ledger, DEFAULT_DB_PATH, parsePointInTime } from './store/ledger.ts';
 import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
 import { offlineAcquirer } from './pipeline/replay.ts';
 import { fetchTargets } from './pipeline/live.ts';
 import { runReconcileCommand } from './reconcile/claims-file.ts';
 import { DEFAULT_ALIAS_FILE, loadAliasRegistry, addAlias, addDistinct, type AliasRegistry } from './normalize/aliases.ts';
-import { canonicalModelId } from './normalize/identity.ts';
+import { canonicalModelId, slugifyModelName } from './normalize/identity.ts';
 import { createProgressReporter } from './fetch/index.ts';
 import { runPipeline, reconcileAndQueue, type SyncSummary } from './pipeline/sync.ts';
 import { approveChanges, rejectChanges, resolveReviewer, ReviewError } from './review/decide.ts';
@@ -43,12 +43,31 @@ function openLedger(cmd: Command): { ledger: Ledger; opts: GlobalOptions } {
   return { ledger: new Ledger(opts.db), opts };
 }
 
-/** Turns a user-typed model name into the canonical id it names, or explains why it can't. */
-function resolveModel(ledger: Ledger, name: string): string {
-  const ids = ledger.findModelIds(name);
-  if (ids.length === 1) return ids[0];
-  if (ids.length === 0) throw new ReviewError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex)`);
-  throw new ReviewError(`"${name}" names several models: ${ids.join(', ')}`);
+/**
+ * Turns a user-typed model name into the canonical id it names: an id or a name some source
+ * printed, then the name canonicalized ("Claude Sonnet 4.5" -> anthropic/claude-sonnet-4.5) or
+ * typed without its provider ("qwen3.5-9b"), each mapped through the alias registry.
+ */
+function resolveModel(ledger: Ledger, name: string, aliasesFile: string): string {
+  const registry = loadRegistry(aliasesFile);
+  const mapped = (id: string) => registry.byAlias.get(id) ?? id;
+  const named = [...new Set(ledger.findModelIds(name).map(mapped))];
+  if (named.length === 1) return named[0];
+  if (named.length > 1) throw new ReviewError(`"${name}" names several models: ${named.join(', ')}`);
+  const canonical = mapped(canonicalModelId(name));
+  if (ledger.hasModel(canonical)) return canonical;
+  const bare = [...new Set(ledger.modelIdsEndingWith(slugifyModelName(name)).map(mapped))];
+  if (bare.length === 1) return bare[0];
+  if (bare.length > 1) throw new ReviewError(`"${name}" names several models: ${bare.join(', ')}`);
+  throw new ReviewError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex, or \`model-ledger models\`)`);
+}
+
+function checkAt(at: string): string {
+  try {
+    return parsePointInTime(at);
+  } catch (e) {
+    throw new ReviewError((e as Error).message);
+  }
 }
 
 function checkField(field?: string): FieldName | undefined {
@@ -82,9 +101,8 @@ function syncExitCode(summary: SyncSummary): number {
 }
 
 function normalizeDate(input: string): string {
-  const d = new Date(input);
-  if (Number.isNaN(d.getTime())) throw new ReviewError(`not a date: "${input}" (use YYYY-MM-DD or an ISO timestamp)`);
-  return d.toISOString();
+  const at = checkAt(input);
+  return at.includes('T') ? at : `${at}T00:00:00.000Z`;
 }
 
 export function buildProgram(): Command {
@@ -187,9 +205,9 @@ export function buildProgram(): Command {
     .argument('[field]')
     .option('--json', 'print as JSON')
     .action((model: string, field: string | undefined, o, cmd) => {
-      const { ledger } = openLedger(cmd);
+      const { ledger, opts } = openLedger(cmd);
       try {
-        const facts = ledger.facts({ model: resolveModel(ledger, model), field: checkField(field) });
+        const facts = ledger.facts({ model: resolveModel(ledger, model, opts.aliases), field: checkField(field) });
         if (facts.length === 0) throw new ReviewError(`no facts for ${model}${field ? ` ${field}` : ''}`);
         print(o.json, field && facts.length === 1 ? facts[0] : facts, () => facts.map(formatFact).join('\n\n'));
       } finally {
@@ -223,7 +241,11 @@ export function buildProgram(): Command {
   withSelectionOptions(approve).action((ids: string[], o, cmd) => {
     const { ledger, opts } = openLedger(cmd);
     try {
-      const chosen = chooseChanges(ledger, ids, o);
+      if (o.all && ids.length === 0 && ledger.changes({ status: 'pending' }).length === 0) {
+        print(o.json, [], () => 'no pending changes');
+        return;
+      }
+      const chosen = chooseChanges(ledger, ids, o, opts.aliases);
       const done = approveChanges(ledger, chosen, { reviewer: resolveReviewer(o.reviewer), note: o.note }, loadSources(opts.sources));
       print(o.json, done, () => `approved ${done.length} change(s)`);
     } finally {
@@ -240,9 +262,9 @@ export function buildProgram(): Command {
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .option('--json', 'print as JSON');
   withSelectionOptions(reject).action((ids: string[], o, cmd) => {
-    const { ledger } = openLedger(cmd);
+    const { ledger, opts } = openLedger(cmd);
     try {
-      const done = rejectChanges(ledger, chooseChanges(ledger, ids, o), { reviewer: resolveReviewer(o.reviewer), reason: o.reason });
+      const done = rejectChanges(ledger, chooseChanges(ledger, ids, o, opts.aliases), { reviewer: resolveReviewer(o.reviewer), reason: o.reason });
       print(o.json, done, () => `rejected ${done.length} change(s)`);
     } finally {
       ledger.close();
@@ -292,12 +314,12 @@ export function buildProgram(): Command {
     .option('--at <date>', 'only the values in force on this date')
     .option('--json', 'print as JSON')
     .action((model: string, field: string | undefined, o, cmd) => {
-      const { ledger } = openLedger(cmd);
+      const { ledger, opts } = openLedger(cmd);
       try {
-        const id = resolveModel(ledger, model);
+        const id = resolveModel(ledger, model, opts.aliases);
         const f = checkField(field);
         const rows = o.at
-          ? ledger.publishedAt(o.at).filter((r) => r.model === id && (!f || r.field === f))
+          ? ledger.publishedAt(checkAt(o.at)).filter((r) => r.model === id && (!f || r.field === f))
           : ledger.history({ model: id, field: f });
         print(o.json, rows, () => (rows.length ? rows.map(formatInterval).join('\n') : `no approved values for ${id}`));
       } finally {
@@ -315,7 +337,7 @@ export function buildProgram(): Command {
     .action((o, cmd) => {
       const { ledger } = openLedger(cmd);
       try {
-        const result = exportDataset(ledger, o.out, { at: o.at, formats: parseFormats(o.format) });
+        const result = exportDataset(ledger, o.out, { at: o.at === undefined ? undefined : checkAt(o.at), formats: parseFormats(o.format) });
         print(o.json, result, () => {
           const line = `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
           return result.values === 0 ? `${line}\nnothing is approved yet: the dataset fills as changes are approved (model-ledger approve)` : line;
@@ -339,7 +361,7 @@ export function buildProgram(): Command {
     .action(async (model: string, field: string, value: string | undefined, o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
       try {
-        const id = resolveModel(ledger, model);
+        const id = resolveModel(ledger, model, opts.aliases);
         const f = checkField(field)!;
         const reviewer = resolveReviewer(o.reviewer);
         const at = new Date().toISOString();
@@ -416,6 +438,9 @@ export function buildProgram(): Command {
         const reviewer = resolveReviewer(o.reviewer);
         const at = new Date().toISOString();
         const nameId = canonicalModelId(name);
+        if (!ledger.hasModel(id) && !loadRegistry(opts.aliases).ids.has(id)) {
+          throw new ReviewError(`no model ${id} in the ledger or the alias registry: name a model a source has stated (see \`model-ledger models\`)`);
+        }
         const text = existsSync(opts.aliases) ? readFileSync(opts.aliases, 'utf8') : 'models: {}\ndistinct: []\n';
         let updated: string;
         try {
@@ -425,6 +450,7 @@ export function buildProgram(): Command {
         }
         writeFileSync(opts.aliases, updated);
         ledger.decideModelCandidate(nameId, o.not ? 'new' : 'alias', reviewer, at, o.not ? `not ${id}` : `alias of ${id}`);
+        if (!o.not) ledger.mergeModel(nameId, id, at);
         ledger.audit(reviewer, o.not ? 'distinct' : 'alias', nameId, { name, id }, at);
         // Re-reconcile at once: an alias moves the name's claims onto its model.
         const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources), aliases: loadRegistry(opts.aliases) }, []);
@@ -514,8 +540,8 @@ function withSelectionOptions(command: Command): Command {
     .option('--kind <kind>', 'pending changes of this kind: added, changed or removed');
 }
 
-function chooseChanges(ledger: Ledger, ids: string[], o: { all?: boolean; source?: string; model?: string; provider?: string; field?: string; kind?: string }): number[] {
-  const filter = parseFilter({ ...o, model: o.model ? resolveModel(ledger, o.model) : undefined });
+function chooseChanges(ledger: Ledger, ids: string[], o: { all?: boolean; source?: string; model?: string; provider?: string; field?: string; kind?: string }, aliasesFile: string): number[] {
+  const filter = parseFilter({ ...o, model: o.model ? resolveModel(ledger, o.model, aliasesFile) : undefined });
   return batchSelection(ledger.changes({ status: 'pending' }), { ids: parseIds(ids), all: o.all, filter });
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
-import { endOfDay, type Ledger } from '../store/ledger.ts';
+import { endOfDay, parsePointInTime, type Ledger } from '../store/ledger.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
 import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
 
@@ -41,6 +41,7 @@ export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
  * other requested formats. Everything is validated before the first byte is written.
  */
 export function exportDataset(ledger: Ledger, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
+  if (options.at !== undefined) options = { ...options, at: parsePointInTime(options.at) };
   const dataset = DatasetSchema.parse(datasetFromLedger(ledger, options.at));
   const history = HistoryFileSchema.parse(historyFromLedger(ledger, options.at));
   const formats = new Set(options.formats ?? ['json']);

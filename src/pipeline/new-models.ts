@@ -33,11 +33,16 @@ export class NewModelDetector {
     this.byWord.get(word)!.add(id);
   }
 
+  /** The id a claim's model names once the registry's aliases are applied. */
+  canonical(id: string): string {
+    return this.registry.byAlias.get(id) ?? id;
+  }
+
   /** Records candidates for the unseen ids among `claims`; returns how many there were. */
   record(claims: readonly ExtractedClaim[], sourceId: string, at: string): number {
     let found = 0;
     for (const claim of claims) {
-      const id = this.registry.byAlias.get(claim.model) ?? claim.model;
+      const id = this.canonical(claim.model);
       if (this.known.has(id)) continue;
       const proposals = proposeAliases(id, this.byWord.get(leadingWord(id)) ?? [], this.registry);
       this.ledger.addModelCandidate({ model_id: id, name: claim.model_name, source_id: sourceId, first_seen: at, proposals });

@@ -91,9 +91,10 @@ export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract
   ledger.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
   for (const claim of result.claims) {
-    const identity = identify(claim.model);
-    ledger.upsertModel({ id: claim.model, name: claim.model_name, provider: claim.model.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
-    ledger.addAlias(claim.model_name, claim.model, source.id);
+    const id = newModels?.canonical(claim.model) ?? claim.model;
+    const identity = identify(id);
+    ledger.upsertModel({ id, name: claim.model_name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
+    ledger.addAlias(claim.model_name, id, source.id);
   }
   newModels?.record(result.claims, source.id, snapshot.observed_at);
   report.outcome = isNewest ? 'updated' : 'backfilled';

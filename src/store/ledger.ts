@@ -387,6 +387,31 @@ export class Ledger {
   }
 
   /** Resolves a user-typed model name: a canonical id, or any alias a source printed. */
+  /** An alias was accepted: the names printed for `from` now name `to`, and `from` is no model of its own. */
+  mergeModel(from: string, to: string, at: string): void {
+    this.transaction(() => {
+      const source = this.db.prepare('SELECT * FROM models WHERE id = ?').get(from) as Row | undefined;
+      if (!source) return;
+      const identity = { id: to, name: source.name, provider: to.split('/')[0], family: source.family, version: source.version };
+      this.upsertModel(identity, at);
+      this.db.prepare('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) SELECT alias, ?, source_id FROM aliases WHERE model_id = ?').run(to, from);
+      this.db.prepare('DELETE FROM aliases WHERE model_id = ?').run(from);
+      this.db.prepare('DELETE FROM models WHERE id = ?').run(from);
+    });
+  }
+
+  /** Whether the ledger knows this id: a model a source named, or one claims were aliased onto. */
+  hasModel(id: string): boolean {
+    return Boolean(
+      this.db.prepare('SELECT 1 FROM models WHERE id = ?').get(id) ?? this.db.prepare('SELECT 1 FROM facts WHERE model = ? LIMIT 1').get(id),
+    );
+  }
+
+  /** Ids whose model part is exactly `slug` ("qwen3.5-9b" -> qwen/qwen3.5-9b), for names typed without a provider. */
+  modelIdsEndingWith(slug: string): string[] {
+    return (this.db.prepare(`SELECT id FROM models WHERE id LIKE '%/' || ? ORDER BY id`).all(slug) as Row[]).map((r) => r.id);
+  }
+
   findModelIds(name: string): string[] {
     const byId = this.db.prepare('SELECT id FROM models WHERE id = ?').get(name.toLowerCase()) as Row | undefined;
     if (byId) return [byId.id];
@@ -691,6 +716,21 @@ export class Ledger {
 /** The identity of a (model, field, condition) key, as one string usable in maps. */
 export function keyOf(k: { model: string; field: string; condition: string }): string {
   return JSON.stringify([k.model, k.field, k.condition]);
+}
+
+/**
+ * Checks a point in time given by a user (`--at`): a calendar date (YYYY-MM-DD) or an ISO
+ * timestamp. Anything else is refused rather than quietly read as "now".
+ */
+export function parsePointInTime(at: string): string {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(at);
+  if (date) {
+    const d = new Date(`${at}T00:00:00.000Z`);
+    if (!Number.isNaN(d.getTime()) && d.toISOString().startsWith(at)) return at;
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(at) && !Number.isNaN(new Date(at).getTime())) {
+    return new Date(at).toISOString();
+  }
+  throw new RangeError(`not a date: "${at}" (use YYYY-MM-DD or an ISO timestamp)`);
 }
 
 /** "2026-07-18" means the whole of that day; a full timestamp means itself. */

@@ -41,6 +41,11 @@ describe('new models and the alias registry', () => {
     expect(new Set(fact.claims.map((c: any) => c.source_id))).toEqual(new Set(['litellm', 'openrouter']));
     const pending = (await run('changes', '--json')).json();
     expect(pending.filter((c: any) => c.model === 'anthropic/claude-sonnet-4-5')).toEqual([]);
+    // The name now finds the model, and the phantom id is gone from the model list.
+    expect((await run('explain', 'claude-sonnet-4-5', 'context_window', '--json')).json().model).toBe('anthropic/claude-sonnet-4.5');
+    const models = (await run('models', '--json')).json();
+    expect(models.map((m: any) => m.id)).not.toContain('anthropic/claude-sonnet-4-5');
+    expect(models.find((m: any) => m.id === 'anthropic/claude-sonnet-4.5').aliases).toContain('claude-sonnet-4-5');
     const superseded = (await run('changes', '--status', 'superseded', '--json')).json();
     expect(superseded.map((c: any) => c.id)).toEqual(expect.arrayContaining(before.map((c: any) => c.id)));
   });
@@ -52,9 +57,10 @@ describe('new models and the alias registry', () => {
     expect((await run('models', '--new', '--json')).json()).toEqual([]);
   });
 
-  it('refuses an alias onto something that is not a canonical id', async () => {
-    const bad = await run('alias', 'whatever', 'Not An Id');
+  it('refuses an alias onto a model nobody has stated', async () => {
+    const bad = await run('alias', 'whatever', 'no/such-model');
     expect(bad.code).toBe(65);
-    expect(bad.stderr).toMatch(/not a canonical id/);
+    expect(bad.stderr).toMatch(/no model no\/such-model/);
+    expect(parse(readFileSync(aliases, 'utf8')).models).not.toHaveProperty('no/such-model');
   });
 });

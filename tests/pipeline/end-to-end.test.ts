@@ -169,3 +169,38 @@ describe('reconcile --claims', () => {
     expect(empty.stderr).toMatch(/holds no claims/);
   });
 });
+
+describe('points in time', () => {
+  it('refuses an --at or --observed-at that is not a real date instead of answering for today', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-at-'));
+    const run = (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), ...args]);
+    await run('sync', '--offline', '--quiet');
+    for (const bad of ['garbage', '2026-13-45', '2026-02-30']) {
+      const history = await run('history', 'openai/gpt-5.2-codex', '--at', bad);
+      expect(history.code, bad).toBe(65);
+      expect(history.stderr).toMatch(/not a date/);
+      expect((await run('export', '--out', join(dir, 'x'), '--at', bad)).code).toBe(65);
+      expect((await run('ingest', join(dir, 'l.sqlite'), '--source', 'openrouter', '--observed-at', bad)).code).toBe(65);
+    }
+    expect((await run('history', 'openai/gpt-5.2-codex', '--at', '2026-07-18', '--json')).code).toBe(0);
+    expect((await run('history', 'openai/gpt-5.2-codex', '--at', '2026-07-18T12:00:00Z', '--json')).code).toBe(0);
+  });
+
+  it('finds a model by its canonical name or its bare name, not only by a name a source printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-names-'));
+    const run = (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), ...args]);
+    await run('sync', '--offline', '--quiet');
+    for (const name of ['Qwen3.5-9B', 'qwen3.5-9b', 'qwen/qwen3.5-9b']) {
+      const facts = (await run('explain', name, 'context_window', '--json')).json();
+      expect(facts.model, name).toBe('qwen/qwen3.5-9b');
+    }
+    // The shipped registry names claude-sonnet-4-5 an alias of claude-sonnet-4.5.
+    expect((await run('explain', 'claude-sonnet-4-5', 'output_price', '--json')).json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ model: 'anthropic/claude-sonnet-4.5' })]),
+    );
+    expect((await run('approve', '--all')).code).toBe(0);
+    const again = await run('approve', '--all');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/no pending changes/);
+  });
+});

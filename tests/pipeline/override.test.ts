@@ -23,7 +23,7 @@ describe('reviewer overrides', () => {
     await run('sync', '--offline', '--quiet');
     const fact = await contextOf();
     expect(fact).toMatchObject({ value: 272000, status: 'overridden' });
-    expect(fact.explanation).toMatch(/pinned by a reviewer by ana .*input limit is what callers hit/);
+    expect(fact.explanation).toMatch(/pinned by ana on \d{4}-\d{2}-\d{2}: input limit is what callers hit/);
     // The claims that disagree with the pin are still there to see.
     expect(fact.claims.filter((c: any) => !c.supports).map((c: any) => c.value)).toEqual(expect.arrayContaining([400000, 256000]));
   });
