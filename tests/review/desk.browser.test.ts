@@ -99,4 +99,26 @@ const SCREENSHOT = join(PACKAGE_ROOT, 'test-output', 'review-desk.png');
     expect(await page.locator('.side-by-side .claim-card').count()).toBeGreaterThanOrEqual(2);
     expect(dialogs).toEqual([]);
   }, 60_000);
+
+  it('wraps a long unbroken quote and locator inside their evidence card', async () => {
+    // A JSON capture's quote has no spaces to break at.
+    const unbroken = '"pricing":{"prompt":"0.000002","completion":"0.0000025"},"top_provider":{"max_completion_tokens":65536}' + 'x'.repeat(120);
+    const overflowOf = (selector: string) =>
+      page.evaluate(
+        ([cards, text]) =>
+          [...document.querySelectorAll(cards)].map((card) => {
+            for (const el of card.querySelectorAll('q, code')) el.textContent = text;
+            return card.scrollWidth - card.clientWidth;
+          }),
+        [selector, unbroken] as const,
+      );
+    await page.goto(new URL('/model?id=acme%2Falpha', desk.url).href);
+    const model = await overflowOf('.claim-card');
+    expect(model.length).toBeGreaterThanOrEqual(2);
+    expect(model).toEqual(model.map(() => 0));
+    await page.goto(new URL('/?model=acme%2Falpha', desk.url).href);
+    const queue = await overflowOf('.evidence .claim');
+    expect(queue.length).toBeGreaterThan(0);
+    expect(queue).toEqual(queue.map(() => 0));
+  }, 60_000);
 });

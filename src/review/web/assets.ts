@@ -39,6 +39,8 @@ table { border-collapse: collapse; background: #fff; } td, th { border: 1px soli
 .side-by-side { display: flex; gap: .6em; flex-wrap: wrap; }
 .claim-card { background: #fff; border: 1px solid #dde1e6; border-top: 3px solid #2da44e; padding: .5em; min-width: 14em; max-width: 24em; }
 .claim-card.against { border-top-color: #cf222e; } .claim-card .value { font-size: 18px; font-weight: 600; }
+/* A quote or locator from a JSON capture can be one long unbroken word: wrap it inside its card. */
+.claim-card, .evidence .claim { overflow-wrap: anywhere; }
 svg.chart { background: #fff; border: 1px solid #dde1e6; }
 .empty { color: #777; font-style: italic; }
 `;
