@@ -62,6 +62,18 @@ function resolveModel(ledger: Ledger, name: string, aliasesFile: string): string
   throw new ReviewError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex, or \`model-ledger models\`)`);
 }
 
+/** A webhook must be an http(s) URL; checked before the sync runs, not after it. */
+function checkWebhook(url: string | undefined): void {
+  if (url === undefined) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ReviewError(`--notify needs an http(s) URL, not "${url}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ReviewError(`--notify needs an http(s) URL, not "${url}"`);
+}
+
 function checkAt(at: string): string {
   try {
     return parsePointInTime(at);
@@ -128,6 +140,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
+      checkWebhook(o.notify);
       const release = acquireLock(opts.db);
       try {
         const all = loadSources(opts.sources);
@@ -158,6 +171,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
+      checkWebhook(o.notify);
       const release = acquireLock(opts.db);
       try {
         const all = loadSources(opts.sources);

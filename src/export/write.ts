@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
@@ -8,6 +8,9 @@ import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Every name an export may write, relative to its directory. */
+const OWNED_OUTPUTS = ['dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices'];
 
 export interface ExportResult {
   dir: string;
@@ -59,6 +62,12 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
   }
   mkdirSync(dir, { recursive: true });
+  // Files of formats not asked for this time are removed, so that one directory never mixes two
+  // exports; only the names this writer owns are touched.
+  for (const owned of OWNED_OUTPUTS) {
+    if (!Object.keys(files).some((name) => name === owned || name.startsWith(`${owned}/`))) rmSync(join(dir, owned), { recursive: true, force: true });
+  }
+  rmSync(join(dir, 'llm-prices'), { recursive: true, force: true });
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -1,4 +1,7 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+
+/** A lock file with no readable holder is a writer mid-start for this long, and abandoned after. */
+const BROKEN_LOCK_GRACE_MS = 60_000;
 
 export class LockedError extends Error {}
 
@@ -29,9 +32,10 @@ export function acquireLock(dbPath: string): () => void {
       try {
         holder = JSON.parse(readFileSync(path, 'utf8'));
       } catch {
-        // A half-written lock file: its writer is mid-start; treat it as held.
+        // Unreadable: either its writer is mid-start (a fresh file) or it was left broken long ago.
       }
-      if (holder.pid && !alive(holder.pid)) {
+      const abandoned = !holder.pid && Date.now() - statSync(path).mtimeMs > BROKEN_LOCK_GRACE_MS;
+      if (abandoned || (holder.pid && !alive(holder.pid))) {
         rmSync(path, { force: true });
         continue;
       }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceSchema, type Source } from '../schema/source.ts';
 
@@ -6,7 +6,9 @@ export class ConfigError extends Error {}
 
 /** Reads and validates every sources/*.json file; one bad file names itself and stops the run. */
 export function loadSources(dir: string): Source[] {
+  if (!existsSync(dir)) throw new ConfigError(`no sources directory at ${dir} (--sources DIR)`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  if (files.length === 0) throw new ConfigError(`no source files (*.json) in ${dir}`);
   const sources = files.map((file) => parseSourceFile(join(dir, file)));
   const ids = new Set<string>();
   for (const s of sources) {

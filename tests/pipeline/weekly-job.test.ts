@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,55 @@ describe('sync --summary and --notify', () => {
     const run = await cli(['--db', join(dir, 'l.sqlite'), 'sync', '--offline', '--quiet', '--notify', 'http://127.0.0.1:9/hook']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/webhook http:\/\/127\.0\.0\.1:9\/hook failed/);
+  });
+});
+
+describe('weekly job guard rails', () => {
+  it('refuses a webhook that is not an http(s) URL before syncing anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-weekly-'));
+    const run = await cli(['--db', join(dir, 'l.sqlite'), 'sync', '--offline', '--notify', 'not a url']);
+    expect(run.code).toBe(65);
+    expect(run.stderr).toMatch(/--notify needs an http\(s\) URL/);
+    expect(existsSync(join(dir, 'l.sqlite'))).toBe(true);
+    expect((await cli(['--db', join(dir, 'l.sqlite'), 'sources', '--json'])).json().every((s: any) => s.basis === null)).toBe(true);
+  });
+
+  it('says clearly when the sources directory is missing or empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-weekly-'));
+    const missing = await cli(['--db', join(dir, 'l.sqlite'), '--sources', join(dir, 'nope'), 'sync', '--offline']);
+    expect(missing.code).toBe(65);
+    expect(missing.stderr).toMatch(/no sources directory/);
+    const empty = await cli(['--db', join(dir, 'l.sqlite'), '--sources', dir, 'sync', '--offline']);
+    expect(empty.code).toBe(65);
+    expect(empty.stderr).toMatch(/no source files/);
+  });
+
+  it('takes over a lock file left unreadable long ago, but not a fresh one', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ml-lock-')), 'ledger.sqlite');
+    writeFileSync(`${db}.lock`, '');
+    expect(() => acquireLock(db)).toThrow(LockedError);
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(`${db}.lock`, old, old);
+    acquireLock(db)();
+  });
+});
+
+describe('export directory', () => {
+  it('removes outputs of formats not written this time, so one directory never mixes two exports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-export-dir-'));
+    const db = join(dir, 'l.sqlite');
+    await cli(['--db', db, 'sync', '--offline', '--quiet']);
+    await cli(['--db', db, 'approve', '--all']);
+    const out = join(dir, 'out');
+    writeFileSync(join(dir, 'keep.txt'), 'mine');
+    await cli(['--db', db, 'export', '--out', out, '--format', 'all']);
+    expect(existsSync(join(out, 'dataset.csv'))).toBe(true);
+    expect(existsSync(join(out, 'llm-prices'))).toBe(true);
+    writeFileSync(join(out, 'notes.md'), 'a reviewer note');
+    await cli(['--db', db, 'export', '--out', out]);
+    expect(existsSync(join(out, 'dataset.csv'))).toBe(false);
+    expect(existsSync(join(out, 'llm-prices'))).toBe(false);
+    expect(existsSync(join(out, 'dataset.json'))).toBe(true);
+    expect(readFileSync(join(out, 'notes.md'), 'utf8')).toBe('a reviewer note');
   });
 });
