@@ -106,8 +106,8 @@ const SCREENSHOT = join(PACKAGE_ROOT, 'test-output', 'review-desk.png');
     const overflowOf = (selector: string) =>
       page.evaluate(
         ([cards, text]) =>
-          [...document.querySelectorAll(cards)].map((card) => {
-            for (const el of card.querySelectorAll('q, code')) el.textContent = text;
+          Array.from(document.querySelectorAll(cards), (card) => {
+            card.querySelectorAll('q, code').forEach((el) => (el.textContent = text));
             return card.scrollWidth - card.clientWidth;
           }),
         [selector, unbroken] as const,
