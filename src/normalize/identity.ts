@@ -139,3 +139,18 @@ export function snapshotVersion(slug: string): string | null {
   const yearMonth = a >= 23 && a <= 39 && b >= 1 && b <= 12;
   return monthDay || yearMonth ? digits : null;
 }
+
+/** A name fit to show people: "OpenAI: GPT-5.2" -> "GPT-5.2" (the vendor is the provider already). */
+export function displayName(name: string): string {
+  return name.trim().replace(/^[^:/]{2,30}:\s+/, '');
+}
+
+/**
+ * How well a printed name serves as a model's display name: a product name ("GPT-5.2 Codex")
+ * beats a lower-case slug ("gpt-5.2-codex"), which beats a route or file key ("azure/gpt-5.2").
+ */
+export function displayNameRank(name: string): number {
+  if (name.includes('/')) return 0;
+  if (name === name.toLowerCase()) return 1;
+  return 2;
+}

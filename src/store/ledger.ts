@@ -7,6 +7,7 @@ import type { Fact, Override } from '../schema/fact.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { displayName, displayNameRank } from '../normalize/identity.ts';
 
 export const DEFAULT_DB_PATH = 'data/ledger.sqlite';
 
@@ -363,13 +364,17 @@ export class Ledger {
 
   // --- models and aliases -------------------------------------------------------------------
 
+  /** Records a model; its display name is replaced only by a better one (see displayNameRank). */
   upsertModel(model: { id: string; name: string; provider: string; family: string; version: string | null }, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO models (id, name, provider, family, version, first_seen) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO NOTHING`,
-      )
-      .run(model.id, model.name, model.provider, model.family, model.version, at);
+    const name = displayName(model.name);
+    const current = this.db.prepare('SELECT name FROM models WHERE id = ?').get(model.id) as Row | undefined;
+    if (!current) {
+      this.db
+        .prepare('INSERT INTO models (id, name, provider, family, version, first_seen) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(model.id, name, model.provider, model.family, model.version, at);
+    } else if (displayNameRank(name) > displayNameRank(current.name)) {
+      this.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
+    }
   }
 
   addAlias(alias: string, modelId: string, sourceId: string): void {
