@@ -511,7 +511,13 @@ export function buildProgram(): Command {
         });
         print(o.json, rows, () =>
           rows
-            .map((r) => `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${r.basis ? `basis ${r.basis.observed_at.slice(0, 10)} (${r.basis.claims} claims)` : 'no basis'}${r.consecutive_failures ? `  ${r.consecutive_failures} failure(s): ${r.last_error}` : ''}`)
+            .map((r) => {
+              const basis = r.basis ? `basis ${r.basis.observed_at.slice(0, 10)} (${r.basis.claims} claims)` : 'no basis';
+              const learned = typeof r.reliability?.learned === 'number' ? `  reliability ${(r.reliability.learned as number).toFixed(2)}` : '';
+              const success = r.last_success_at ? `  last success ${r.last_success_at.slice(0, 16).replace('T', ' ')}` : '';
+              const failures = r.consecutive_failures ? `  ${r.consecutive_failures} failure(s): ${r.last_error}` : '';
+              return `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${basis}${learned}${success}${failures}`;
+            })
             .join('\n'),
         );
       } finally {

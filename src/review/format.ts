@@ -31,9 +31,14 @@ export function formatSummary(s: SyncSummary): string {
   ].join('\n');
 }
 
+/** A quote as the source wrote it; JSON string values already carry their own quotes. */
+function quoted(text: string): string {
+  return /^".*"$/s.test(text) ? text : `"${text}"`;
+}
+
 export function formatFact(f: Fact): string {
   const claims = f.claims.map(
-    (c) => `    ${c.supports ? '+' : '-'} ${c.source_id} (${c.source_kind}) says ${formatValue(c.value)}  [${c.locator}] "${c.quote}"  ${c.observed_at.slice(0, 10)}`,
+    (c) => `    ${c.supports ? '+' : '-'} ${c.source_id} (${c.source_kind}) says ${formatValue(c.value)}  [${c.locator}] ${quoted(c.quote)}  ${c.observed_at.slice(0, 10)}`,
   );
   return [`${f.model} ${label(f)} = ${formatValue(f.value)}  ${f.status}, confidence ${f.confidence.toFixed(2)}`, `  ${f.explanation}`, ...claims].join('\n');
 }
