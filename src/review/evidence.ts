@@ -1,10 +1,11 @@
 /**
  * Gathers a change's evidence from the ledger: for each source with a say in it, the region of
- * the snapshot it read now, the same region of the snapshot behind the approved value (or of the
- * source's previous capture), and the diff between them. Computed on demand, never stored.
+ * the snapshot it read now, the same region of the source's capture just before its figure moved
+ * (or, when it has no earlier capture, of the snapshot behind the approved value), and the diff
+ * between them. Computed on demand, never stored.
  */
 import type { Change } from '../schema/change.ts';
-import type { ClaimValue } from '../schema/claim.ts';
+import type { Claim, ClaimValue } from '../schema/claim.ts';
 import type { Source } from '../schema/source.ts';
 import { diffRegions, prepareDocument, regionAt, type PreparedDocument, type Region, type RegionDiff } from '../diff/evidence.ts';
 import type { Capture, Ledger, PublishedValue } from '../store/ledger.ts';
@@ -72,18 +73,31 @@ function approvedReadings(ledger: Ledger, change: Change): Map<string, Reading> 
   return new Map((approved?.fact?.claims ?? []).map((c) => [c.source_id, c]));
 }
 
-/** A locator for the model in a capture: the same key if the capture had it, else any figure of the model. */
-function locatorIn(ledger: Ledger, capture: Capture, change: Change): string | null {
-  const claims = ledger.claimsOfCaptureForModel(capture.id, change.model);
-  const same = claims.find((c) => c.field === change.field && c.condition === change.condition);
-  return (same ?? claims[0])?.locator ?? null;
+/** Where the model sits in a capture: the same key if the capture had it, else any figure of the model. */
+function readingIn(claims: Claim[], capture: Capture, change: Change): { ref: SnapshotRef; quote: string | null } {
+  const same = sameKey(claims, change);
+  return { ref: { sha256: capture.sha256, observed_at: capture.observed_at, locator: (same ?? claims[0])?.locator ?? null }, quote: same?.quote ?? null };
 }
 
-function previousCapture(ledger: Ledger, sourceId: string, before: string, otherThan: string): Capture | undefined {
-  return ledger
-    .capturesOf(sourceId)
-    .filter((c) => c.outcome === 'extracted' && c.observed_at < before && c.sha256 !== otherThan)
-    .at(-1);
+function sameKey(claims: Claim[], change: Change): Claim | undefined {
+  return claims.find((c) => c.field === change.field && c.condition === change.condition);
+}
+
+/**
+ * The source's capture just before the move: walking back from `snapshot`, the newest earlier
+ * capture whose figure for this key differs from `value` (undefined: the key is absent), so a
+ * change still pending across syncs compares against the page before it moved. When every earlier
+ * capture says the same, the immediately previous one; undefined when the source has none.
+ */
+function captureBeforeMove(ledger: Ledger, sourceId: string, snapshot: SnapshotRef, change: Change, value: ClaimValue | undefined) {
+  const earlier = ledger.capturesOf(sourceId).filter((c) => c.outcome === 'extracted' && c.observed_at < snapshot.observed_at && c.sha256 !== snapshot.sha256);
+  const said = JSON.stringify(value);
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const claims = ledger.claimsOfCaptureForModel(earlier[i].id, change.model);
+    if (JSON.stringify(sameKey(claims, change)?.value) !== said) return readingIn(claims, earlier[i], change);
+  }
+  const last = earlier.at(-1);
+  return last ? readingIn(ledger.claimsOfCaptureForModel(last.id, change.model), last, change) : undefined;
 }
 
 function region(cache: DocumentCache, ref: SnapshotRef | null, quote: string): Region | null {
@@ -104,19 +118,19 @@ export function loadChangeEvidence(ledger: Ledger, change: Change, sources: Sour
     if (!snapshot) {
       // The source no longer lists this key: compare against the capture it stands behind now.
       const basis = ledger.currentCapture(sourceId);
-      if (basis) snapshot = { sha256: basis.sha256, observed_at: basis.observed_at, locator: locatorIn(ledger, basis, change) };
+      if (basis) snapshot = readingIn(ledger.claimsOfCaptureForModel(basis.id, change.model), basis, change).ref;
     }
 
+    // The source's own previous capture shows just this move; the snapshot behind the approved
+    // value may be older and would also show moves approved since.
     const before = approved.get(sourceId);
-    let previous: SnapshotRef | null = before ? { sha256: before.snapshot_hash, observed_at: before.observed_at, locator: before.locator } : null;
-    if (!previous && snapshot) {
-      const capture = previousCapture(ledger, sourceId, snapshot.observed_at, snapshot.sha256);
-      if (capture) previous = { sha256: capture.sha256, observed_at: capture.observed_at, locator: locatorIn(ledger, capture, change) };
-    }
+    const prior = snapshot ? captureBeforeMove(ledger, sourceId, snapshot, change, claim?.value) : undefined;
+    const previous: SnapshotRef | null = prior?.ref ?? (before ? { sha256: before.snapshot_hash, observed_at: before.observed_at, locator: before.locator } : null);
+    const previousQuote = prior ? prior.quote : (before?.quote ?? null);
 
-    const quote = claim?.quote ?? before?.quote ?? '';
+    const quote = claim?.quote ?? previousQuote ?? '';
     const now = region(cache, snapshot, quote);
-    const then = previous && previous.sha256 !== snapshot?.sha256 ? region(cache, previous, before?.quote ?? quote) : null;
+    const then = previous && previous.sha256 !== snapshot?.sha256 ? region(cache, previous, previousQuote ?? quote) : null;
     let note: string | null = null;
     let diff: RegionDiff | null = null;
     if (!previous) note = 'no earlier snapshot of this source to compare with';
