@@ -342,7 +342,7 @@ function htmlCaption($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): st
   return previous.length ? text$(previous) : '';
 }
 
-function htmlHeading($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): string {
+function htmlHeading(table: cheerio.Cheerio<Element>): string {
   let node: cheerio.Cheerio<Element> = table;
   while (node.length) {
     const before = node.prevAll(HEADINGS).first();
@@ -375,7 +375,7 @@ function parseHtml(body: string): Page {
       rows,
       rowText: rows.map((r) => r.join(' | ')),
       locator: `table[${index}]`,
-      heading: htmlHeading($, table),
+      heading: htmlHeading(table),
       caption: htmlCaption($, table),
       context: [],
     });

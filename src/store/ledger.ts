@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Claim, ClaimValue, ExtractResult } from '../schema/claim.ts';
-import type { Change, ChangeStatus, HistoryInterval, ProposedChange } from '../schema/change.ts';
+import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
 import type { Fact, Override } from '../schema/fact.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { FieldName } from '../schema/fields.ts';
