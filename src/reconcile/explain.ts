@@ -75,20 +75,18 @@ function named(c: EvidenceClaim): string {
 
 /** Distinct sources in order: "a (aggregator), b (api)". */
 function sourceList(claims: EvidenceClaim[]): string {
-  const ids: string[] = [];
-  let text = '';
+  const seen = new Set<string>();
+  const names: string[] = [];
   for (const c of claims) {
-    if (ids.includes(c.source_id)) continue;
-    ids.push(c.source_id);
-    text += (text ? ', ' : '') + named(c);
+    if (seen.has(c.source_id)) continue;
+    seen.add(c.source_id);
+    names.push(named(c));
   }
-  return text || 'no source';
+  return names.length ? names.join(', ') : 'no source';
 }
 
 function sourceCount(claims: EvidenceClaim[]): number {
-  const ids: string[] = [];
-  for (const c of claims) if (!ids.includes(c.source_id)) ids.push(c.source_id);
-  return ids.length;
+  return new Set(claims.map((c) => c.source_id)).size;
 }
 
 function verb(subjects: EvidenceClaim[], one: string, many: string): string {
@@ -98,21 +96,22 @@ function verb(subjects: EvidenceClaim[], one: string, many: string): string {
 /** "b (aggregator), which says 256000" / "b (aggregator), c (aggregator), which say 256000 or 300000" */
 function dissentPhrase(dissent: EvidenceClaim[]): string {
   if (!dissent.length) return 'no counted source';
-  const values: string[] = [];
-  for (const c of dissent) if (!values.includes(String(c.value))) values.push(String(c.value));
+  const values = [...new Set(dissent.map((c) => String(c.value)))];
   return `${sourceList(dissent)}, which ${verb(dissent, 'says', 'say')} ${values.join(' or ')}`;
 }
 
 /** "a (aggregator) says 400000; b (aggregator), c (aggregator) say 256000" */
 function sayings(claims: EvidenceClaim[]): string {
-  const values: string[] = [];
-  for (const c of claims) if (!values.includes(String(c.value))) values.push(String(c.value));
-  const parts: string[] = [];
-  for (const v of values) {
-    const group: EvidenceClaim[] = [];
-    for (const c of claims) if (String(c.value) === v) group.push(c);
-    parts.push(`${sourceList(group)} ${verb(group, 'says', 'say')} ${v}`);
+  // Grouped in one pass: a figure a thousand pages state must not cost a million comparisons.
+  const groups = new Map<string, EvidenceClaim[]>();
+  for (const c of claims) {
+    const value = String(c.value);
+    const group = groups.get(value);
+    if (group) group.push(c);
+    else groups.set(value, [c]);
   }
+  const parts: string[] = [];
+  for (const [value, group] of groups) parts.push(`${sourceList(group)} ${verb(group, 'says', 'say')} ${value}`);
   return parts.join('; ');
 }
 

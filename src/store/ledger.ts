@@ -142,8 +142,22 @@ export class Ledger {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL never corrupts the ledger; a power cut can lose only the last commits.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per ledger: syncs run the same few hundred thousand times. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   private migrate(): void {
@@ -167,13 +181,13 @@ export class Ledger {
   // --- snapshots and captures -------------------------------------------------------------
 
   putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO snapshots (sha256, body, content_type, bytes) VALUES (?, ?, ?, ?)')
+    this
+      .sql('INSERT OR IGNORE INTO snapshots (sha256, body, content_type, bytes) VALUES (?, ?, ?, ?)')
       .run(snapshot.sha256, snapshot.body, snapshot.content_type, Buffer.byteLength(snapshot.body));
   }
 
   snapshotBody(sha256: string): string | null {
-    const row = this.db.prepare('SELECT body FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
+    const row = this.sql('SELECT body FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
     return row ? row.body : null;
   }
 
@@ -185,8 +199,8 @@ export class Ledger {
     result: ExtractResult | null,
   ): Capture {
     this.putSnapshot(snapshot);
-    const info = this.db
-      .prepare(
+    const info = this
+      .sql(
         `INSERT INTO captures (source_id, sha256, url, format, observed_at, origin, outcome, claim_count, notes, drift)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -204,7 +218,7 @@ export class Ledger {
       );
     const captureId = Number(info.lastInsertRowid);
     if (result && result.claims.length > 0) {
-      const insert = this.db.prepare(
+      const insert = this.sql(
         `INSERT INTO claims (capture_id, source_id, snapshot_hash, observed_at, model, model_name, field, condition,
            value, unit, locator, quote, confidence, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -231,18 +245,18 @@ export class Ledger {
   }
 
   capture(id: number): Capture | null {
-    const row = this.db.prepare('SELECT * FROM captures WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM captures WHERE id = ?').get(id) as Row | undefined;
     return row ? toCapture(row) : null;
   }
 
   capturesOf(sourceId: string): Capture[] {
     return (
-      this.db.prepare('SELECT * FROM captures WHERE source_id = ? ORDER BY observed_at, id').all(sourceId) as Row[]
+      this.sql('SELECT * FROM captures WHERE source_id = ? ORDER BY observed_at, id').all(sourceId) as Row[]
     ).map(toCapture);
   }
 
   claimsOfCapture(captureId: number): Claim[] {
-    return (this.db.prepare('SELECT * FROM claims WHERE capture_id = ? ORDER BY rowid').all(captureId) as Row[]).map(
+    return (this.sql('SELECT * FROM claims WHERE capture_id = ? ORDER BY rowid').all(captureId) as Row[]).map(
       toClaim,
     );
   }
@@ -250,14 +264,14 @@ export class Ledger {
   /** One model's claims in one capture, without reading a large capture whole. */
   claimsOfCaptureForModel(captureId: number, model: string): Claim[] {
     return (
-      this.db.prepare('SELECT * FROM claims WHERE model = ? AND capture_id = ? ORDER BY rowid').all(model, captureId) as Row[]
+      this.sql('SELECT * FROM claims WHERE model = ? AND capture_id = ? ORDER BY rowid').all(model, captureId) as Row[]
     ).map(toClaim);
   }
 
   /** The newest capture of a source that holds this snapshot. */
   captureOfSnapshot(sourceId: string, sha256: string): Capture | null {
-    const row = this.db
-      .prepare('SELECT * FROM captures WHERE source_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1')
+    const row = this
+      .sql('SELECT * FROM captures WHERE source_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1')
       .get(sourceId, sha256) as Row | undefined;
     return row ? toCapture(row) : null;
   }
@@ -265,8 +279,8 @@ export class Ledger {
   /** The claims the world stood behind at `at`: each source's newest good capture observed by then. */
   claimsAsOf(at: string): Claim[] {
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT c.* FROM claims c JOIN (
              SELECT source_id, (SELECT id FROM captures k WHERE k.source_id = s.source_id AND k.outcome = 'extracted'
                AND k.observed_at <= ? ORDER BY k.observed_at DESC, k.id DESC LIMIT 1) AS capture_id
@@ -280,8 +294,8 @@ export class Ledger {
   /** The claims every source currently stands behind: those of each source's last good capture. */
   currentClaims(): Claim[] {
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT c.* FROM claims c JOIN source_state s ON c.capture_id = s.current_capture_id ORDER BY c.rowid`,
         )
         .all() as Row[]
@@ -291,11 +305,11 @@ export class Ledger {
   // --- source state --------------------------------------------------------------------------
 
   sourceState(sourceId: string): SourceState | null {
-    return (this.db.prepare('SELECT * FROM source_state WHERE source_id = ?').get(sourceId) as SourceState) ?? null;
+    return (this.sql('SELECT * FROM source_state WHERE source_id = ?').get(sourceId) as SourceState) ?? null;
   }
 
   sourceStates(): SourceState[] {
-    return this.db.prepare('SELECT * FROM source_state ORDER BY source_id').all() as SourceState[];
+    return this.sql('SELECT * FROM source_state ORDER BY source_id').all() as SourceState[];
   }
 
   currentCapture(sourceId: string): Capture | null {
@@ -304,13 +318,13 @@ export class Ledger {
   }
 
   private ensureState(sourceId: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO source_state (source_id) VALUES (?)').run(sourceId);
+    this.sql('INSERT OR IGNORE INTO source_state (source_id) VALUES (?)').run(sourceId);
   }
 
   recordSuccess(sourceId: string, at: string, update: { captureId?: number; etag?: string | null; lastModified?: string | null }): void {
     this.ensureState(sourceId);
-    this.db
-      .prepare(
+    this
+      .sql(
         `UPDATE source_state SET last_attempt_at = ?, last_success_at = ?, consecutive_failures = 0,
            current_capture_id = COALESCE(?, current_capture_id),
            etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)
@@ -321,8 +335,8 @@ export class Ledger {
 
   recordFailure(sourceId: string, at: string, error: string): void {
     this.ensureState(sourceId);
-    this.db
-      .prepare(
+    this
+      .sql(
         `UPDATE source_state SET last_attempt_at = ?, last_failure_at = ?, last_error = ?,
            consecutive_failures = consecutive_failures + 1 WHERE source_id = ?`,
       )
@@ -339,8 +353,8 @@ export class Ledger {
     attempts?: number;
     ms?: number;
   }): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO fetch_log (source_id, at, status, error_class, message, http_status, attempts, ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -357,8 +371,8 @@ export class Ledger {
   }
 
   fetchLog(sourceId: string, limit = 20): Row[] {
-    return this.db
-      .prepare('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?')
+    return this
+      .sql('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?')
       .all(sourceId, limit) as Row[];
   }
 
@@ -367,27 +381,27 @@ export class Ledger {
   /** Records a model; its display name is replaced only by a better one (see displayNameRank). */
   upsertModel(model: { id: string; name: string; provider: string; family: string; version: string | null }, at: string): void {
     const name = displayName(model.name);
-    const current = this.db.prepare('SELECT name FROM models WHERE id = ?').get(model.id) as Row | undefined;
+    const current = this.sql('SELECT name FROM models WHERE id = ?').get(model.id) as Row | undefined;
     if (!current) {
-      this.db
-        .prepare('INSERT INTO models (id, name, provider, family, version, first_seen) VALUES (?, ?, ?, ?, ?, ?)')
+      this
+        .sql('INSERT INTO models (id, name, provider, family, version, first_seen) VALUES (?, ?, ?, ?, ?, ?)')
         .run(model.id, name, model.provider, model.family, model.version, at);
     } else if (displayNameRank(name) > displayNameRank(current.name)) {
-      this.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
+      this.sql('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
     }
   }
 
   addAlias(alias: string, modelId: string, sourceId: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) VALUES (?, ?, ?)').run(alias, modelId, sourceId);
+    this.sql('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) VALUES (?, ?, ?)').run(alias, modelId, sourceId);
   }
 
   models(): Array<{ id: string; name: string; provider: string; family: string; version: string | null }> {
-    return this.db.prepare('SELECT id, name, provider, family, version FROM models ORDER BY id').all() as any[];
+    return this.sql('SELECT id, name, provider, family, version FROM models ORDER BY id').all() as any[];
   }
 
   aliasesOf(modelId: string): string[] {
     return (
-      this.db.prepare('SELECT DISTINCT alias FROM aliases WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]
+      this.sql('SELECT DISTINCT alias FROM aliases WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]
     ).map((r) => r.alias);
   }
 
@@ -395,34 +409,34 @@ export class Ledger {
   /** An alias was accepted: the names printed for `from` now name `to`, and `from` is no model of its own. */
   mergeModel(from: string, to: string, at: string): void {
     this.transaction(() => {
-      const source = this.db.prepare('SELECT * FROM models WHERE id = ?').get(from) as Row | undefined;
+      const source = this.sql('SELECT * FROM models WHERE id = ?').get(from) as Row | undefined;
       if (!source) return;
       const identity = { id: to, name: source.name, provider: to.split('/')[0], family: source.family, version: source.version };
       this.upsertModel(identity, at);
-      this.db.prepare('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) SELECT alias, ?, source_id FROM aliases WHERE model_id = ?').run(to, from);
-      this.db.prepare('DELETE FROM aliases WHERE model_id = ?').run(from);
-      this.db.prepare('DELETE FROM models WHERE id = ?').run(from);
+      this.sql('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) SELECT alias, ?, source_id FROM aliases WHERE model_id = ?').run(to, from);
+      this.sql('DELETE FROM aliases WHERE model_id = ?').run(from);
+      this.sql('DELETE FROM models WHERE id = ?').run(from);
     });
   }
 
   /** Whether the ledger knows this id: a model a source named, or one claims were aliased onto. */
   hasModel(id: string): boolean {
     return Boolean(
-      this.db.prepare('SELECT 1 FROM models WHERE id = ?').get(id) ?? this.db.prepare('SELECT 1 FROM facts WHERE model = ? LIMIT 1').get(id),
+      this.sql('SELECT 1 FROM models WHERE id = ?').get(id) ?? this.sql('SELECT 1 FROM facts WHERE model = ? LIMIT 1').get(id),
     );
   }
 
   /** Ids whose model part is exactly `slug` ("qwen3.5-9b" -> qwen/qwen3.5-9b), for names typed without a provider. */
   modelIdsEndingWith(slug: string): string[] {
-    return (this.db.prepare(`SELECT id FROM models WHERE id LIKE '%/' || ? ORDER BY id`).all(slug) as Row[]).map((r) => r.id);
+    return (this.sql(`SELECT id FROM models WHERE id LIKE '%/' || ? ORDER BY id`).all(slug) as Row[]).map((r) => r.id);
   }
 
   findModelIds(name: string): string[] {
-    const byId = this.db.prepare('SELECT id FROM models WHERE id = ?').get(name.toLowerCase()) as Row | undefined;
+    const byId = this.sql('SELECT id FROM models WHERE id = ?').get(name.toLowerCase()) as Row | undefined;
     if (byId) return [byId.id];
     return (
-      this.db
-        .prepare('SELECT DISTINCT model_id FROM aliases WHERE lower(alias) = lower(?) ORDER BY model_id')
+      this
+        .sql('SELECT DISTINCT model_id FROM aliases WHERE lower(alias) = lower(?) ORDER BY model_id')
         .all(name) as Row[]
     ).map((r) => r.model_id);
   }
@@ -430,35 +444,35 @@ export class Ledger {
   // --- new-model candidates --------------------------------------------------------------------
 
   addModelCandidate(c: { model_id: string; name: string; source_id: string; first_seen: string; proposals: unknown[] }): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
       .run(c.model_id, c.name, c.source_id, c.first_seen, json(c.proposals));
   }
 
   modelCandidates(status?: string): ModelCandidateRow[] {
     return (
-      this.db.prepare('SELECT * FROM model_candidates WHERE (? IS NULL OR status = ?) ORDER BY first_seen, model_id').all(status ?? null, status ?? null) as Row[]
+      this.sql('SELECT * FROM model_candidates WHERE (? IS NULL OR status = ?) ORDER BY first_seen, model_id').all(status ?? null, status ?? null) as Row[]
     ).map((r) => ({ ...(r as ModelCandidateRow), proposals: parse(r.proposals) }));
   }
 
   /** Approving a change of a model nobody had confirmed yet confirms it as a new model. */
   confirmNewModel(modelId: string, by: string, at: string, decision: string): void {
-    this.db
-      .prepare(`UPDATE model_candidates SET status = 'new', decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
+    this
+      .sql(`UPDATE model_candidates SET status = 'new', decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
       .run(by, at, decision, modelId);
   }
 
   decideModelCandidate(modelId: string, status: 'new' | 'alias' | 'distinct', by: string, at: string, decision: string): number {
-    return this.db
-      .prepare('UPDATE model_candidates SET status = ?, decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ?')
+    return this
+      .sql('UPDATE model_candidates SET status = ?, decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ?')
       .run(status, by, at, decision, modelId).changes;
   }
 
   // --- facts ------------------------------------------------------------------------------------
 
   replaceFacts(facts: Fact[]): void {
-    this.db.prepare('DELETE FROM facts').run();
-    const insert = this.db.prepare(
+    this.sql('DELETE FROM facts').run();
+    const insert = this.sql(
       `INSERT INTO facts (model, field, condition, value, status, confidence, rule, explanation, claims)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -468,8 +482,8 @@ export class Ledger {
   }
 
   facts(filter: { model?: string; field?: string } = {}): Fact[] {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `SELECT * FROM facts WHERE (? IS NULL OR model = ?) AND (? IS NULL OR field = ?)
          ORDER BY model, field, condition`,
       )
@@ -488,13 +502,13 @@ export class Ledger {
   }
 
   replaceReliability(rows: ReadonlyArray<{ source_id: string }>): void {
-    this.db.prepare('DELETE FROM source_reliability').run();
-    const insert = this.db.prepare('INSERT INTO source_reliability (source_id, detail) VALUES (?, ?)');
+    this.sql('DELETE FROM source_reliability').run();
+    const insert = this.sql('INSERT INTO source_reliability (source_id, detail) VALUES (?, ?)');
     for (const r of rows) insert.run(r.source_id, json(r));
   }
 
   reliability(): Array<Record<string, unknown>> {
-    return (this.db.prepare('SELECT detail FROM source_reliability ORDER BY source_id').all() as Row[]).map((r) =>
+    return (this.sql('SELECT detail FROM source_reliability ORDER BY source_id').all() as Row[]).map((r) =>
       parse(r.detail),
     );
   }
@@ -503,7 +517,7 @@ export class Ledger {
 
   activeOverrides(): Override[] {
     return (
-      this.db.prepare('SELECT * FROM overrides WHERE lifted_at IS NULL ORDER BY id').all() as Row[]
+      this.sql('SELECT * FROM overrides WHERE lifted_at IS NULL ORDER BY id').all() as Row[]
     ).map((r) => ({
       model: r.model,
       field: r.field,
@@ -518,8 +532,8 @@ export class Ledger {
   pinOverride(o: Override): void {
     this.transaction(() => {
       this.liftOverride(o.model, o.field, o.condition, o.reviewer, o.created_at);
-      this.db
-        .prepare(
+      this
+        .sql(
           `INSERT INTO overrides (model, field, condition, value, reason, reviewer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(o.model, o.field, o.condition, json(o.value), o.reason, o.reviewer, o.created_at);
@@ -531,8 +545,8 @@ export class Ledger {
   }
 
   liftOverride(model: string, field: string, condition: string, reviewer: string, at: string): number {
-    const info = this.db
-      .prepare(
+    const info = this
+      .sql(
         `UPDATE overrides SET lifted_at = ?, lifted_by = ?
          WHERE model = ? AND field = ? AND condition = ? AND lifted_at IS NULL`,
       )
@@ -543,21 +557,21 @@ export class Ledger {
   // --- changes ------------------------------------------------------------------------------------
 
   changes(filter: { status?: ChangeStatus; ids?: number[] } = {}): Change[] {
-    const rows = this.db
-      .prepare('SELECT * FROM changes WHERE (? IS NULL OR status = ?) ORDER BY id')
+    const rows = this
+      .sql('SELECT * FROM changes WHERE (? IS NULL OR status = ?) ORDER BY id')
       .all(filter.status ?? null, filter.status ?? null) as Row[];
     const all = rows.map(toChange);
     return filter.ids ? all.filter((c) => filter.ids!.includes(c.id)) : all;
   }
 
   change(id: number): Change | null {
-    const row = this.db.prepare('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
     return row ? toChange(row) : null;
   }
 
   insertChange(p: ProposedChange, at: string): number {
-    const info = this.db
-      .prepare(
+    const info = this
+      .sql(
         `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
@@ -567,22 +581,22 @@ export class Ledger {
 
   /** Flags a change as a backfill: it speaks for a date older than its source's current basis. */
   markBackfill(id: number): void {
-    this.db.prepare('UPDATE changes SET backfill = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE changes SET backfill = 1 WHERE id = ?').run(id);
   }
 
   backfillChangeIds(): Set<number> {
-    return new Set((this.db.prepare('SELECT id FROM changes WHERE backfill = 1').all() as Row[]).map((r) => r.id));
+    return new Set((this.sql('SELECT id FROM changes WHERE backfill = 1').all() as Row[]).map((r) => r.id));
   }
 
   refreshPendingChange(id: number, p: ProposedChange): void {
-    this.db
-      .prepare('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ? WHERE id = ?')
+    this
+      .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ? WHERE id = ?')
       .run(json(p.old_value), p.observed_at, p.evidence_key, json(p.fact), id);
   }
 
   setChangeStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {
-    this.db
-      .prepare('UPDATE changes SET status = ?, reviewer = ?, reviewed_at = ?, note = ? WHERE id = ?')
+    this
+      .sql('UPDATE changes SET status = ?, reviewer = ?, reviewed_at = ?, note = ? WHERE id = ?')
       .run(status, review.reviewer, review.at, review.note, id);
   }
 
@@ -591,7 +605,7 @@ export class Ledger {
   /** The open intervals: the dataset as currently approved. */
   published(): PublishedValue[] {
     return (
-      this.db.prepare('SELECT * FROM history WHERE valid_to IS NULL ORDER BY model, field, condition').all() as Row[]
+      this.sql('SELECT * FROM history WHERE valid_to IS NULL ORDER BY model, field, condition').all() as Row[]
     ).map(toPublished);
   }
 
@@ -599,8 +613,8 @@ export class Ledger {
   publishedAt(at: string): PublishedValue[] {
     const bound = endOfDay(at);
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT * FROM history WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
            ORDER BY model, field, condition`,
         )
@@ -611,16 +625,16 @@ export class Ledger {
   /** One key's intervals in order. An exact-key query: history()'s optional filters cannot use the index. */
   timeline(key: { model: string; field: string; condition: string }): PublishedValue[] {
     return (
-      this.db
-        .prepare('SELECT * FROM history WHERE model = ? AND field = ? AND condition = ? ORDER BY valid_from, id')
+      this
+        .sql('SELECT * FROM history WHERE model = ? AND field = ? AND condition = ? ORDER BY valid_from, id')
         .all(key.model, key.field, key.condition) as Row[]
     ).map(toPublished);
   }
 
   history(filter: { model?: string; field?: string } = {}): PublishedValue[] {
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT * FROM history WHERE (? IS NULL OR model = ?) AND (? IS NULL OR field = ?)
            ORDER BY model, field, condition, valid_from, id`,
         )
@@ -641,8 +655,8 @@ export class Ledger {
     if (containing) {
       // Cut the interval the new value lands in. One that started the same moment becomes an empty
       // interval rather than disappearing: it was approved, and history keeps what was approved.
-      this.db
-        .prepare(
+      this
+        .sql(
           `UPDATE history SET valid_to = ? WHERE model = ? AND field = ? AND condition = ? AND valid_from = ?
              AND (valid_to IS NULL OR valid_to > ?)`,
         )
@@ -650,8 +664,8 @@ export class Ledger {
     }
     if (entry.value === null) return;
     const e = entry as Omit<PublishedValue, 'model' | 'field' | 'condition' | 'valid_to'>;
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO history (model, field, condition, value, unit, status, confidence, sources, valid_from, valid_to, change_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -661,17 +675,17 @@ export class Ledger {
   // --- meta ------------------------------------------------------------------------------------------
 
   meta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
     return row ? row.value : null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** Which capture each source's current claims come from: changes when, and only when, evidence does. */
   basisFingerprint(): string {
-    return (this.db.prepare('SELECT source_id, current_capture_id FROM source_state ORDER BY source_id').all() as Row[])
+    return (this.sql('SELECT source_id, current_capture_id FROM source_state ORDER BY source_id').all() as Row[])
       .map((r) => `${r.source_id}:${r.current_capture_id ?? ''}`)
       .join(',');
   }
@@ -679,13 +693,13 @@ export class Ledger {
   // --- absences ------------------------------------------------------------------------------------
 
   absences(): Map<string, number> {
-    const rows = this.db.prepare('SELECT * FROM absences').all() as Row[];
+    const rows = this.sql('SELECT * FROM absences').all() as Row[];
     return new Map(rows.map((r) => [keyOf(r as any), r.syncs]));
   }
 
   replaceAbsences(counts: Map<string, number>): void {
-    this.db.prepare('DELETE FROM absences').run();
-    const insert = this.db.prepare('INSERT INTO absences (model, field, condition, syncs) VALUES (?, ?, ?, ?)');
+    this.sql('DELETE FROM absences').run();
+    const insert = this.sql('INSERT INTO absences (model, field, condition, syncs) VALUES (?, ?, ?, ?)');
     for (const [key, syncs] of counts) {
       const [model, field, condition] = JSON.parse(key) as string[];
       insert.run(model, field, condition, syncs);
@@ -695,13 +709,13 @@ export class Ledger {
   // --- audit -----------------------------------------------------------------------------------------
 
   audit(actor: string, action: string, subject: string | null, detail: Record<string, unknown>, at: string): void {
-    this.db
-      .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
       .run(at, actor, action, subject, json(detail));
   }
 
   auditLog(): AuditEntry[] {
-    return (this.db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Row[]).map((r) => ({
+    return (this.sql('SELECT * FROM audit_log ORDER BY id').all() as Row[]).map((r) => ({
       ...(r as AuditEntry),
       detail: parse(r.detail),
     }));
@@ -710,11 +724,11 @@ export class Ledger {
   // --- sync runs ---------------------------------------------------------------------------------------
 
   startRun(at: string): number {
-    return Number(this.db.prepare('INSERT INTO sync_runs (started_at) VALUES (?)').run(at).lastInsertRowid);
+    return Number(this.sql('INSERT INTO sync_runs (started_at) VALUES (?)').run(at).lastInsertRowid);
   }
 
   finishRun(id: number, at: string, summary: unknown): void {
-    this.db.prepare('UPDATE sync_runs SET finished_at = ?, summary = ? WHERE id = ?').run(at, json(summary), id);
+    this.sql('UPDATE sync_runs SET finished_at = ?, summary = ? WHERE id = ?').run(at, json(summary), id);
   }
 }
 
