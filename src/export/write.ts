@@ -62,12 +62,9 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
   }
   mkdirSync(dir, { recursive: true });
-  // Files of formats not asked for this time are removed, so that one directory never mixes two
-  // exports; only the names this writer owns are touched.
-  for (const owned of OWNED_OUTPUTS) {
-    if (!Object.keys(files).some((name) => name === owned || name.startsWith(`${owned}/`))) rmSync(join(dir, owned), { recursive: true, force: true });
-  }
-  rmSync(join(dir, 'llm-prices'), { recursive: true, force: true });
+  // Outputs of an earlier export are cleared first, so that one directory never mixes two exports
+  // (a format not asked for this time, a vendor no longer listed); only names this writer owns.
+  for (const owned of OWNED_OUTPUTS) rmSync(join(dir, owned), { recursive: true, force: true });
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fetch/snapshot-store.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManifestSchema, type ManifestEntry, type Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import { ConfigError } from './sources.ts';
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+// Content addressing belongs to the snapshot store; shipped captures use the same hash.
+export { sha256Hex } from '../fetch/snapshot-store.ts';
 
 /** The shipped captures in snapshots/manifest.json, which the offline sync replays. */
 export function readManifest(dir: string): ManifestEntry[] {

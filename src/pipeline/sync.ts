@@ -58,12 +58,8 @@ const nowIso = () => new Date().toISOString();
 export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'snapshot' }>, at: string, newModels?: NewModelDetector): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.currentCapture(source.id);
+  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
-  if (basis && basis.sha256 === snapshot.sha256) {
-    ledger.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
-    ledger.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
-    return report;
-  }
 
   let result: ExtractResult;
   try {
@@ -111,6 +107,11 @@ export function recordFailure(ledger: Ledger, source: Source, failed: Extract<Ac
 export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string, newModels?: NewModelDetector): SourceReport {
   if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
+  return recordUnchanged(ledger, source, acquired, at);
+}
+
+/** The source still says what its basis says (a 304, or the same bytes): nothing to extract. */
+function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acquired, { status: 'failed' }>, at: string): SourceReport {
   ledger.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
   return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.currentCapture(source.id)?.sha256 ?? null };
