@@ -10,8 +10,7 @@ import { extractDocument } from './extract/registry.ts';
 import { Ledger, DEFAULT_DB_PATH, parsePointInTime } from './store/ledger.ts';
 import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
-import { offlineAcquirer } from './pipeline/replay.ts';
-import { fetchTargets } from './pipeline/live.ts';
+import { runSync, type Reading } from './pipeline/run-sync.ts';
 import { runReconcileCommand } from './reconcile/claims-file.ts';
 import { DEFAULT_ALIAS_FILE, loadAliasRegistry, addAlias, addDistinct, type AliasRegistry } from './normalize/aliases.ts';
 import { canonicalModelId, slugifyModelName } from './normalize/identity.ts';
@@ -146,11 +145,10 @@ export function buildProgram(): Command {
         const all = loadSources(opts.sources);
         const targets = selectSources(all, o.source);
         const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
-        const acquire = o.offline
-          ? offlineAcquirer(ledger, opts.snapshots)
-          : await fetchTargets(ledger, targets, { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: Number(o.perHostDelay), onProgress: progress.onProgress });
-        progress.done();
-        const summary = await runPipeline(ledger, { sources: all, aliases: loadRegistry(opts.aliases) }, targets, acquire);
+        const reading: Reading = o.offline
+          ? { offline: true, snapshotsDir: opts.snapshots }
+          : { offline: false, fetch: { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: Number(o.perHostDelay), onProgress: progress.onProgress } };
+        const summary = await runSync(ledger, { sources: all, aliases: loadRegistry(opts.aliases) }, targets, reading).finally(() => progress.done());
         await reportSync(ledger, summary, o, opts.db);
         process.exitCode = syncExitCode(summary);
       } finally {

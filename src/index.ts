@@ -4,12 +4,11 @@
  */
 import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
 import { loadSources, selectSources } from './pipeline/sources.ts';
-import { offlineAcquirer } from './pipeline/replay.ts';
-import { runPipeline, type SyncSummary } from './pipeline/sync.ts';
+import { runSync, type Reading } from './pipeline/run-sync.ts';
+import type { SyncSummary } from './pipeline/sync.ts';
 import { exportDataset as writeExport, type ExportFormat, type ExportResult } from './export/write.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { acquireLock } from './pipeline/lock.ts';
-import { fetchTargets } from './pipeline/live.ts';
 import { loadAliasRegistry } from './normalize/aliases.ts';
 import type { FetcherOptionsInput } from './fetch/index.ts';
 
@@ -32,6 +31,8 @@ export interface SyncOptions {
   aliasesFile?: string;
   /** Fetcher options for live syncs (user agent, politeness, timeouts, retries). */
   fetch?: Partial<FetcherOptionsInput>;
+  /** Worker threads for extraction; 0 parses on the main thread (default: one per core from 32 sources up). */
+  extractWorkers?: number;
 }
 
 /** One sync of the ledger at `db`: read sources, extract, reconcile, queue changes. */
@@ -42,10 +43,10 @@ export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
   try {
     const all = loadSources(options.sourcesDir ?? DEFAULT_SOURCES_DIR);
     const targets = selectSources(all, options.sources);
-    const acquire = options.offline
-      ? offlineAcquirer(ledger, options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR)
-      : await fetchTargets(ledger, targets, options.fetch);
-    return await runPipeline(ledger, { sources: all, aliases: loadAliasRegistry(options.aliasesFile) }, targets, acquire);
+    const reading: Reading = options.offline
+      ? { offline: true, snapshotsDir: options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR }
+      : { offline: false, fetch: options.fetch };
+    return await runSync(ledger, { sources: all, aliases: loadAliasRegistry(options.aliasesFile), extractWorkers: options.extractWorkers }, targets, reading);
   } finally {
     ledger.close();
     release();

@@ -85,3 +85,20 @@ export function extractDocument(body: string, opts: ExtractOptions = {}): Extrac
     return { claims: [], notes: [], drift: [`extractor ${name} failed: ${(err as Error).message}`] };
   }
 }
+
+/** What extracting one captured body needs: plain data, so it can cross to a worker thread. */
+export interface SnapshotExtractionJob {
+  body: string;
+  format: SourceFormat;
+  source: Pick<Source, 'id' | 'kind' | 'expect' | 'extractor' | 'provider'>;
+}
+
+/**
+ * A source's capture through its extractor, judged against what the source promises: a capture
+ * that yields no figures at all is drift too, so an emptied page never passes for a good one.
+ */
+export function extractSnapshot({ body, format, source }: SnapshotExtractionJob): ExtractResult {
+  const result = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source });
+  if (result.claims.length === 0 && result.drift.length === 0) result.drift.push('no figures found');
+  return result;
+}

@@ -354,20 +354,40 @@ function htmlHeading(table: cheerio.Cheerio<Element>): string {
   return '';
 }
 
+/** Whether an ancestor of `el` (below `stop`) is a `name` element: a parent walk, no selector to compile. */
+function within(el: Element, name: string, stop: Element | null = null): boolean {
+  for (let node = el.parent; node && node !== stop; node = node.parent) {
+    if ((node as Element).name === name) return true;
+  }
+  return false;
+}
+
+function childElements(el: Element, names: ReadonlySet<string>): Element[] {
+  return el.children.filter((c): c is Element => c.type === 'tag' && names.has((c as Element).name));
+}
+
+const CELLS = new Set(['th', 'td']);
+const NESTED_BLOCKS = new Set(['p', 'li']);
+
+function hasDescendant(el: Element, names: ReadonlySet<string>): boolean {
+  return el.children.some((c) => c.type === 'tag' && (names.has((c as Element).name) || hasDescendant(c as Element, names)));
+}
+
 function parseHtml(body: string): Page {
   // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
   // scraped pages are read for their tables, not rendered, so its leniency is what we want.
   const $ = cheerio.load(body, { xml: { xmlMode: false, decodeEntities: true } });
   $(NOISE).remove();
   const tables: Table[] = [];
+  const cellText = (el: Element) => text$($(el));
   $('table').each((index, el) => {
     const table = $(el);
     const trs = table.find('tr').toArray();
-    const cellsOf = (tr: Element): string[] => $(tr).children('th, td').toArray().map((c) => text$($(c)));
+    const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(cellText);
     const headRow = table.find('thead tr').first();
     const headerEl = headRow.length ? headRow[0] : trs[0];
     const headers = headerEl ? cellsOf(headerEl) : [];
-    const body = trs.filter((tr) => tr !== headerEl && $(tr).closest('thead').length === 0);
+    const body = trs.filter((tr) => tr !== headerEl && !within(tr, 'thead', el));
     const rows = body.map(cellsOf);
     tables.push({
       index,
@@ -384,9 +404,9 @@ function parseHtml(body: string): Page {
   });
   const blocks: TextBlock[] = [];
   $('h1, h2, h3, h4, h5, h6, p, li, pre, dd, dt, figcaption').each((i, el) => {
+    if (within(el, 'table')) return;
+    if (el.tagName === 'li' && hasDescendant(el, NESTED_BLOCKS)) return;
     const node = $(el);
-    if (node.closest('table').length) return;
-    if (el.tagName === 'li' && node.find('p, li').length) return;
     const text = el.tagName === 'pre' ? node.text() : text$(node);
     if (!text) return;
     const kind: TextBlock['kind'] = /^h\d$/.test(el.tagName) ? 'heading' : el.tagName === 'pre' ? 'code' : el.tagName === 'li' ? 'list' : 'paragraph';

@@ -16,7 +16,9 @@ import type { FetchOutcome, FetchState } from './types.ts';
 export interface Fetcher {
   /** Never throws for a failing source: the failure is in the outcome. */
   fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome>;
-  /** Every source, concurrently within the limits; outcomes in the order of `sources`. */
+  /** Every source, concurrently within the limits; one promise per source, each settling as its fetch ends. */
+  fetchEach(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome>[];
+  /** fetchEach, awaited together; outcomes in the order of `sources`. */
   fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]>;
   close(): Promise<void>;
 }
@@ -93,10 +95,13 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     const { origin, host, pathname, search } = new URL(url);
     let verdict = robotsByOrigin.get(origin);
     if (!verdict) {
-      verdict = readRobots(origin);
+      // The crawl delay is set inside the shared promise, so the source that asked first waits
+      // exactly as long as the rest and keeps its place in the host's queue.
+      verdict = readRobots(origin).then((read) => {
+        if (read.rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(read.rules.crawlDelayMs, opts.maxRetryAfterMs));
+        return read;
+      });
       robotsByOrigin.set(origin, verdict);
-      const { rules } = await verdict;
-      if (rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(rules.crawlDelayMs, opts.maxRetryAfterMs));
     }
     const { rules, unreadable } = await verdict;
     if (unreadable) {
@@ -268,11 +273,10 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     }
   }
 
-  async function fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]> {
+  function fetchEach(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome>[] {
     let done = 0;
     let failed = 0;
-    return Promise.all(
-      sources.map(async (source) => {
+    return sources.map(async (source) => {
         const outcome = await fetchSource(source, states.get(source.id) ?? null);
         done++;
         if (outcome.status === 'failed') failed++;
@@ -282,13 +286,13 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
           // A broken progress display must not cost us the fetch results.
         }
         return outcome;
-      }),
-    );
+      });
   }
 
   return {
     fetchSource,
-    fetchAll,
+    fetchEach,
+    fetchAll: (sources, states) => Promise.all(fetchEach(sources, states)),
     async close() {
       await Promise.all([agent.close(), renderer?.close()]);
     },

@@ -12,25 +12,28 @@ export function toAcquired(outcome: FetchOutcome): Acquired {
   return { status: 'failed', errorClass: outcome.error?.class ?? 'network', message: outcome.error?.message ?? 'fetch failed', ...common };
 }
 
+export interface LiveFetch {
+  /** The outcome of one target's fetch, as soon as that fetch ends. */
+  acquire(source: Source): Promise<Acquired>;
+  /** Waits for every fetch, then releases connections and any browser. */
+  close(): Promise<void>;
+}
+
 /**
- * Fetches every target at once (the fetcher keeps it polite: per-host delay, concurrency limits,
- * robots.txt), conditionally against each source's last good capture, and hands the outcomes
- * to the pipeline one source at a time.
+ * Starts fetching every target at once (the fetcher keeps it polite: per-host delay, concurrency
+ * limits, robots.txt), conditionally against each source's last good capture, so the pipeline
+ * can extract and record each source while the others are still on the wire.
  */
-export async function fetchTargets(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): Promise<(source: Source) => Promise<Acquired>> {
-  const states = new Map(
-    targets.map((s) => {
-      const state = ledger.sourceState(s.id);
-      const basis = ledger.currentCapture(s.id);
-      return [s.id, { etag: state?.etag ?? null, last_modified: state?.last_modified ?? null, sha256: basis?.sha256 ?? null }];
-    }),
-  );
+export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
+  const states = ledger.conditionalStates();
   const fetcher = createFetcher(options);
-  try {
-    const outcomes = await fetcher.fetchAll(targets, states);
-    const bySource = new Map(outcomes.map((o) => [o.source_id, toAcquired(o)]));
-    return async (source) => bySource.get(source.id) ?? { status: 'failed', errorClass: 'internal', message: 'source was not fetched' };
-  } finally {
-    await fetcher.close();
-  }
+  const outcomes = fetcher.fetchEach(targets, states);
+  const bySource = new Map(targets.map((s, i) => [s.id, outcomes[i].then(toAcquired)]));
+  return {
+    acquire: (source) => bySource.get(source.id) ?? Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' }),
+    async close() {
+      await Promise.allSettled(outcomes);
+      await fetcher.close();
+    },
+  };
 }

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
-import { extractDocument } from '../extract/registry.ts';
+import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
+import { createExtractionPool, inlineExtraction, type Extraction } from '../extract/pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
@@ -37,6 +39,8 @@ export interface SyncSummary {
   changes: { queued: number; refreshed: number; superseded: number; pending: number };
   /** Model ids first named by a source that a reviewer has not yet confirmed as new or as an alias. */
   new_models: number;
+  /** Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue. */
+  timings: { read_ms: number; reconcile_ms: number };
 }
 
 export interface PipelineOptions {
@@ -46,6 +50,8 @@ export interface PipelineOptions {
   removalAfterSyncs?: number;
   /** The reviewer-edited alias registry (aliases.yaml); applied when claims are reconciled. */
   aliases?: AliasRegistry;
+  /** Worker threads for extraction; 0 extracts on the main thread (default: extractWorkersFor). */
+  extractWorkers?: number;
 }
 
 const nowIso = () => new Date().toISOString();
@@ -54,20 +60,22 @@ const nowIso = () => new Date().toISOString();
  * Takes one snapshot of a source through extraction into the ledger. A snapshot that is
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
+ * `extracted` is the extraction when it already ran elsewhere (a worker thread).
  */
-export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'snapshot' }>, at: string, newModels?: NewModelDetector): SourceReport {
+export function recordSnapshot(
+  ledger: Ledger,
+  source: Source,
+  acquired: Extract<Acquired, { status: 'snapshot' }>,
+  at: string,
+  newModels?: NewModelDetector,
+  extracted?: ExtractResult,
+): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.currentCapture(source.id);
   if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
-  let result: ExtractResult;
-  try {
-    result = extractDocument(snapshot.body, { format: snapshot.format, extractor: source.extractor, provider: source.provider, source });
-  } catch (e) {
-    result = { claims: [], notes: [], drift: [`extractor ${source.extractor} failed: ${(e as Error).message}`] };
-  }
-  if (result.claims.length === 0 && result.drift.length === 0) result.drift.push('no figures found');
+  const result = extracted ?? extractSnapshot(extractionJob(source, snapshot));
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -86,11 +94,16 @@ export function recordSnapshot(ledger: Ledger, source: Source, acquired: Extract
   const isNewest = !basis || basis.observed_at <= snapshot.observed_at;
   ledger.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
+  // A page names each model once per field: record each (name, model) pair once, not per claim.
+  const named = new Map<string, { id: string; name: string }>();
   for (const claim of result.claims) {
     const id = newModels?.canonical(claim.model) ?? claim.model;
+    named.set(`${id}\u0000${claim.model_name}`, { id, name: claim.model_name });
+  }
+  for (const { id, name } of named.values()) {
     const identity = identify(id);
-    ledger.upsertModel({ id, name: claim.model_name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
-    ledger.addAlias(claim.model_name, id, source.id);
+    ledger.upsertModel({ id, name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
+    ledger.addAlias(name, id, source.id);
   }
   newModels?.record(result.claims, source.id, snapshot.observed_at);
   report.outcome = isNewest ? 'updated' : 'backfilled';
@@ -104,8 +117,8 @@ export function recordFailure(ledger: Ledger, source: Source, failed: Extract<Ac
   return { source_id: source.id, outcome: 'failed', claims: 0, models: 0, notes: [], problems: [message], snapshot: null };
 }
 
-export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string, newModels?: NewModelDetector): SourceReport {
-  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels);
+export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string, newModels?: NewModelDetector, extracted?: ExtractResult): SourceReport {
+  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   return recordUnchanged(ledger, source, acquired, at);
 }
@@ -121,8 +134,9 @@ function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acqui
  * Reconciles every source's current claims, compares the facts with the approved dataset
  * and brings the review queue up to date, all in one transaction.
  */
-export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[]): SyncSummary {
+export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], readMs = 0): SyncSummary {
   const at = (options.now ?? nowIso)();
+  const started = performance.now();
   return ledger.transaction(() => {
     const registry = options.aliases;
     const claims = registry ? ledger.currentClaims().map((c) => ({ ...c, model: registry.byAlias.get(c.model) ?? c.model })) : ledger.currentClaims();
@@ -162,11 +176,50 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         pending: ledger.changes({ status: 'pending' }).length,
       },
       new_models: ledger.modelCandidates('pending').length,
+      timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) },
     };
   });
 }
 
-/** One sync: read each source (with `acquire`), record what came back, then reconcile and queue. */
+export function extractionJob(source: Source, snapshot: Snapshot): SnapshotExtractionJob {
+  const { id, kind, expect, extractor, provider } = source;
+  return { body: snapshot.body, format: snapshot.format, source: { id, kind, expect, extractor, provider } };
+}
+
+/**
+ * From this many sources a run extracts on worker threads: below it, starting threads (about a
+ * second under tsx) costs more than parsing a handful of pages on the main thread saves.
+ */
+export const WORKER_THRESHOLD = 32;
+
+/**
+ * Worker threads for a run of `targets` sources: one per core but the one the main thread needs
+ * to fetch and store (on two cores, a second worker slowed the run by crowding the fetching), and
+ * none for small runs.
+ */
+export function extractWorkersFor(targets: number): number {
+  return targets >= WORKER_THRESHOLD ? Math.max(1, Math.min(availableParallelism() - 1, 8)) : 0;
+}
+
+/**
+ * Sources recorded per transaction: a commit per source costs more than recording it (2–3 ms
+ * each), and a sync that dies mid-way loses at most one batch, which the next sync fetches again.
+ */
+const RECORD_BATCH = 64;
+
+/** One source, read and (if its capture is new) extracted, waiting to be recorded. */
+interface Prepared {
+  source: Source;
+  acquired: Acquired;
+  extracted?: ExtractResult;
+}
+
+/**
+ * One sync: read every source and extract each new capture, all at once (reads as the fetcher's
+ * limits allow, extraction on worker threads for large runs), record the results in the order
+ * of `targets`, a batch of sources per transaction, and finally reconcile and queue. Recording in
+ * order keeps a run's ledger the same however the responses interleave.
+ */
 export async function runPipeline(
   ledger: Ledger,
   options: PipelineOptions,
@@ -174,19 +227,40 @@ export async function runPipeline(
   acquire: (source: Source) => Promise<Acquired>,
 ): Promise<SyncSummary> {
   const now = options.now ?? nowIso;
+  const started = performance.now();
   const runId = ledger.startRun(now());
-  const reports: SourceReport[] = [];
   const newModels = new NewModelDetector(ledger, options.aliases ?? emptyRegistry());
-  for (const source of targets) {
-    let acquired: Acquired;
+  const workers = options.extractWorkers ?? extractWorkersFor(targets.length);
+  const extraction: Extraction = workers > 0 ? createExtractionPool({ workers }) : inlineExtraction;
+
+  /** Never rejects: whatever goes wrong with one source becomes that source's failure. */
+  async function prepare(source: Source): Promise<Prepared> {
+    let acquired: Acquired = { status: 'failed', errorClass: 'internal', message: 'not read' };
     try {
       acquired = await acquire(source);
+      if (acquired.status !== 'snapshot' || ledger.currentCapture(source.id)?.sha256 === acquired.snapshot.sha256) {
+        return { source, acquired };
+      }
+      return { source, acquired, extracted: await extraction.extract(extractionJob(source, acquired.snapshot)) };
     } catch (e) {
-      acquired = { status: 'failed', errorClass: 'internal', message: (e as Error).message };
+      const { attempts, ms, httpStatus } = acquired.status === 'failed' ? {} : acquired;
+      return { source, acquired: { status: 'failed', errorClass: 'internal', message: (e as Error).message, attempts, ms, httpStatus } };
     }
-    reports.push(ledger.transaction(() => recordAcquired(ledger, source, acquired, now(), newModels)));
   }
-  const summary = reconcileAndQueue(ledger, options, reports);
+
+  const reports: SourceReport[] = [];
+  try {
+    const prepared = targets.map(prepare);
+    for (let first = 0; first < prepared.length; first += RECORD_BATCH) {
+      const batch = await Promise.all(prepared.slice(first, first + RECORD_BATCH));
+      ledger.transaction(() => {
+        for (const { source, acquired, extracted } of batch) reports.push(recordAcquired(ledger, source, acquired, now(), newModels, extracted));
+      });
+    }
+  } finally {
+    await extraction.close();
+  }
+  const summary = reconcileAndQueue(ledger, options, reports, performance.now() - started);
   ledger.finishRun(runId, now(), summary);
   return summary;
 }

@@ -28,8 +28,11 @@ export function formatSummary(s: SyncSummary): string {
     `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
     `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review${s.changes.pending ? ' (see them with `model-ledger changes` or `model-ledger review --web`)' : ''}`,
     ...(s.new_models ? [`new models: ${s.new_models} awaiting confirmation (model-ledger models --new)`] : []),
+    `took ${seconds(s.timings.read_ms + s.timings.reconcile_ms)} (reading ${seconds(s.timings.read_ms)}, reconciling ${seconds(s.timings.reconcile_ms)})`,
   ].join('\n');
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** A quote as the source wrote it; JSON string values already carry their own quotes. */
 function quoted(text: string): string {

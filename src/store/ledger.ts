@@ -144,6 +144,7 @@ export class Ledger {
     this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts the ledger; a power cut can lose only the last commits.
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
   }
@@ -310,6 +311,17 @@ export class Ledger {
 
   sourceStates(): SourceState[] {
     return this.sql('SELECT * FROM source_state ORDER BY source_id').all() as SourceState[];
+  }
+
+  /** What a conditional request needs for every source with a state: validators and the basis hash, in one query. */
+  conditionalStates(): Map<string, { etag: string | null; last_modified: string | null; sha256: string | null }> {
+    const rows = this
+      .sql(
+        `SELECT s.source_id, s.etag, s.last_modified, c.sha256 FROM source_state s
+         LEFT JOIN captures c ON c.id = s.current_capture_id`,
+      )
+      .all() as Array<{ source_id: string; etag: string | null; last_modified: string | null; sha256: string | null }>;
+    return new Map(rows.map(({ source_id, ...state }) => [source_id, state]));
   }
 
   currentCapture(sourceId: string): Capture | null {

@@ -94,6 +94,21 @@ describe('politeness', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(delayMs - 20);
   });
 
+  it('requests a host’s pages in the order of the sources, the first one included, once robots.txt is read', async () => {
+    const paths = ['/p0', '/p1', '/p2', '/p3'];
+    const server = await serve({
+      '/robots.txt': (_req, res) => void setTimeout(() => res.writeHead(200).end('User-agent: *\nAllow: /\n'), 20),
+      ...Object.fromEntries(paths.map((p) => [p, html(PAGE)])),
+    });
+    const fetcher = createFetcher({ ...FAST, perHostConcurrency: 1 });
+    await fetcher.fetchAll(
+      paths.map((p) => makeSource({ id: p.slice(1), url: `${server.origin}${p}` })),
+      new Map(),
+    );
+    await fetcher.close();
+    expect(server.requests.map((r) => r.path)).toEqual(['/robots.txt', ...paths]);
+  });
+
   it('does not make one host wait for another host’s delay', async () => {
     const a = await serve({ '/1': html(PAGE), '/2': html(PAGE) });
     const b = await serve({ '/1': html(PAGE), '/2': html(PAGE) });

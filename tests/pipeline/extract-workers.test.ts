@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sync } from '../../src/index.ts';
+import { createExtractionPool } from '../../src/extract/pool.ts';
+import { Ledger } from '../../src/store/ledger.ts';
+import { SourceSchema } from '../../src/schema/source.ts';
+
+/** What a sync stored, without the ids and times that differ between runs. */
+function stored(db: string) {
+  const ledger = new Ledger(db);
+  try {
+    return {
+      claims: ledger.currentClaims().map(({ source_id, model, field, condition, value, locator, quote }) => ({ source_id, model, field, condition, value, locator, quote })),
+      facts: ledger.facts().map(({ model, field, condition, value, status, confidence }) => ({ model, field, condition, value, status, confidence })),
+      models: ledger.models(),
+    };
+  } finally {
+    ledger.close();
+  }
+}
+
+describe('extraction on worker threads', () => {
+  it('stores exactly what main-thread extraction stores, for every shipped source', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-workers-'));
+    const inline = await sync({ db: join(dir, 'inline.sqlite'), offline: true, extractWorkers: 0 });
+    const threaded = await sync({ db: join(dir, 'threaded.sqlite'), offline: true, extractWorkers: 2 });
+    expect(threaded.sources.map((s) => [s.source_id, s.outcome, s.claims])).toEqual(inline.sources.map((s) => [s.source_id, s.outcome, s.claims]));
+    expect(inline.claims).toBeGreaterThan(50);
+    expect(stored(join(dir, 'threaded.sqlite'))).toEqual(stored(join(dir, 'inline.sqlite')));
+  });
+
+  it('fails the jobs of a worker that dies, instead of hanging or taking the process down', async () => {
+    // A heap far too small for the extractors to load: the worker dies of it on start-up.
+    const pool = createExtractionPool({ workers: 1, maxHeapMb: 1 });
+    const source = SourceSchema.parse({ id: 's', name: 's', kind: 'api', url: 'https://example.test/models', format: 'json', extractor: 'openrouter', trust: 0.5 });
+    const job = { body: '{"data": []}', format: 'json' as const, source };
+    try {
+      await expect(pool.extract(job)).rejects.toThrow(/extraction worker/);
+      await expect(pool.extract(job)).rejects.toThrow(/extraction worker/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
