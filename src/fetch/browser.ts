@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FetchFailure } from './errors.ts';
+import { createRequestScheduler } from './scheduler.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -34,10 +35,27 @@ export interface RenderedPage {
   html: string;
 }
 
+/** One request the page makes; `isPage` marks the page's own document. */
+export interface BrowserRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  isPage: boolean;
+}
+
+/** How to answer it: with a response fetched on the page's behalf, or by letting the browser send it. */
+export type BrowserReply = 'continue' | { status: number; headers: Record<string, string>; body: Buffer };
+
+/** Answers every http(s) request of a rendered page; a throw blocks that request. */
+export type BrowserRequestHandler = (request: BrowserRequest) => Promise<BrowserReply>;
+
 export interface BrowserRenderer {
-  render(url: string): Promise<RenderedPage>;
+  render(url: string, handle: BrowserRequestHandler): Promise<RenderedPage>;
   close(): Promise<void>;
 }
+
+/** Pages open at once: each is a browser context with its own memory, however many sources ask. */
+const OPEN_PAGES = 2;
 
 function classifyBrowserError(error: unknown, url: string): FetchFailure {
   if (error instanceof FetchFailure) return error;
@@ -59,6 +77,7 @@ export function createBrowserRenderer(options: {
   timeoutMs: number;
 }): BrowserRenderer {
   let launching: Promise<Browser> | null = null;
+  const pages = createRequestScheduler({ globalConcurrency: OPEN_PAGES, perHostConcurrency: OPEN_PAGES, perHostDelayMs: 0 });
 
   function launch(): Promise<Browser> {
     if (!launching) {
@@ -84,26 +103,43 @@ export function createBrowserRenderer(options: {
   }
 
   return {
-    async render(url) {
-      const browser = await launch();
-      const context = await browser.newContext({ userAgent: options.userAgent });
-      try {
-        const page = await context.newPage();
-        const response = await page.goto(url, { waitUntil: 'load', timeout: options.timeoutMs });
-        if (!response) throw new FetchFailure('browser', `no response for the page (${url})`);
-        // Scripts often fetch the table after "load"; a page that never goes quiet is taken as it is.
-        await page.waitForLoadState('networkidle', { timeout: Math.min(5_000, options.timeoutMs) }).catch(() => undefined);
-        return {
-          url: page.url(),
-          status: response.status(),
-          contentType: (await response.allHeaders())['content-type'] ?? null,
-          html: await page.content(),
-        };
-      } catch (error) {
-        throw classifyBrowserError(error, url);
-      } finally {
-        await context.close().catch(() => undefined);
-      }
+    async render(url, handle) {
+      return pages.run('pages', async () => {
+        const browser = await launch();
+        const context = await browser.newContext({ userAgent: options.userAgent });
+        let pageFailure: unknown = null;
+        try {
+          const page = await context.newPage();
+          await page.route('**/*', async (route) => {
+            const request = route.request();
+            if (!/^https?:/i.test(request.url())) return route.continue();
+            const isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
+            try {
+              const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage });
+              await (reply === 'continue' ? route.continue() : route.fulfill(reply));
+            } catch (error) {
+              if (isPage) pageFailure ??= error;
+              const blocked = error instanceof FetchFailure && error.errorClass === 'robots';
+              await route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => undefined);
+            }
+          });
+          const response = await page.goto(url, { waitUntil: 'load', timeout: options.timeoutMs });
+          if (!response) throw new FetchFailure('browser', `no response for the page (${url})`);
+          // Scripts often fetch the table after "load"; a page that never goes quiet is taken as it is.
+          await page.waitForLoadState('networkidle', { timeout: Math.min(5_000, options.timeoutMs) }).catch(() => undefined);
+          return {
+            url: page.url(),
+            status: response.status(),
+            contentType: (await response.allHeaders())['content-type'] ?? null,
+            html: await page.content(),
+          };
+        } catch (error) {
+          // The page's own request failed on our side (robots, timeout, retries spent): say that, not the browser's net::ERR_FAILED.
+          throw classifyBrowserError(pageFailure ?? error, url);
+        } finally {
+          await context.close().catch(() => undefined);
+        }
+      });
     },
     async close() {
       if (!launching) return;

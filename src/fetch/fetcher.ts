@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { Source } from '../schema/source.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
-import { createBrowserRenderer, chromiumPath, type BrowserRenderer } from './browser.ts';
+import { createBrowserRenderer, chromiumPath, type BrowserRenderer, type BrowserRequestHandler } from './browser.ts';
 import { decodeBody } from './charset.ts';
 import { ACCEPT_HEADER, contentTypeProblem } from './content-type.ts';
 import { classifyError, FetchFailure } from './errors.ts';
@@ -24,6 +24,10 @@ export interface Fetcher {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Request headers the connection owns, not the page: undici sets its own. */
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'accept-encoding', 'upgrade']);
+/** Response headers that no longer hold once the body has been decoded and buffered. */
+const DECODED_AWAY = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 const ROBOTS_MAX_BYTES = 512 * 1024; // RFC 9309 asks crawlers to read at least 500 KiB
 const ROBOTS_MAX_REDIRECTS = 5;
 
@@ -141,17 +145,9 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return headers;
   }
 
-  async function fetchOverHttp(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
-    const headers = {
-      accept: ACCEPT_HEADER[source.format],
-      'accept-encoding': 'gzip, deflate, br',
-      ...conditionalHeaders(state),
-    };
-    let url = source.url;
-    const chain = [url];
-    let retries = 0;
-    for (;;) {
-      await assertAllowed(source, url);
+  /** One URL, retried on network errors and retryable statuses as far as the options allow; redirects are the caller's. */
+  async function getWithRetries(url: string, headers: Record<string, string>, progress: Progress): Promise<HttpResponse> {
+    for (let retries = 0; ; ) {
       progress.attempts++;
       let response: HttpResponse;
       try {
@@ -164,6 +160,22 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       }
       progress.bytes += response.wireBytes;
       progress.httpStatus = response.status;
+      if (!RETRYABLE_STATUSES.has(response.status)) return response;
+      await sleep(retryDelay(response, ++retries));
+    }
+  }
+
+  async function fetchOverHttp(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
+    const headers = {
+      accept: ACCEPT_HEADER[source.format],
+      'accept-encoding': 'gzip, deflate, br',
+      ...conditionalHeaders(state),
+    };
+    let url = source.url;
+    const chain = [url];
+    for (;;) {
+      await assertAllowed(source, url);
+      const response = await getWithRetries(url, headers, progress);
       const { status } = response;
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location) {
@@ -176,10 +188,6 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
           throw new FetchFailure('too-many-redirects', `more than ${opts.maxRedirects} redirects from ${source.url}`, false, status);
         }
         url = next;
-        continue;
-      }
-      if (RETRYABLE_STATUSES.has(status)) {
-        await sleep(retryDelay(response, ++retries));
         continue;
       }
       if (status === 304 && state) {
@@ -203,6 +211,25 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     }
   }
 
+  /**
+   * Every request a rendered page makes, the page itself included, goes through the same gate
+   * as a plain fetch: robots.txt, the host's limits and delay, timeouts, retries and the size cap.
+   * Only GETs are fetched here; other methods (a form post, a GraphQL query) are let through
+   * after robots.txt and the host's delay, without retries, since repeating them may not be safe.
+   */
+  function browserRequestHandler(source: Source, progress: Progress): BrowserRequestHandler {
+    return async (request) => {
+      await assertAllowed(source, request.url);
+      const host = new URL(request.url).host;
+      if (request.method !== 'GET') return scheduler.run(host, async () => 'continue' as const);
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+      const counters = request.isPage ? progress : { attempts: 0, bytes: 0, httpStatus: null };
+      const response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, counters);
+      const replyHeaders = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !DECODED_AWAY.has(name)));
+      return { status: response.status, headers: replyHeaders, body: response.body ?? Buffer.alloc(0) };
+    };
+  }
+
   async function fetchInBrowser(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
     await assertAllowed(source, source.url);
     renderer ??= createBrowserRenderer({
@@ -210,11 +237,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       userAgent: opts.userAgent,
       timeoutMs: opts.browserTimeoutMs,
     });
-    const browser = renderer;
-    progress.attempts++;
-    const rendered = await scheduler.run(new URL(source.url).host, () => browser.render(source.url));
+    const rendered = await renderer.render(source.url, browserRequestHandler(source, progress));
     progress.httpStatus = rendered.status;
-    progress.bytes += Buffer.byteLength(rendered.html);
     if (rendered.status < 200 || rendered.status >= 300) {
       throw new FetchFailure('http', `HTTP ${rendered.status} (${rendered.url})`, false, rendered.status);
     }

@@ -144,6 +144,7 @@ export class Ledger {
     this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts the ledger; a power cut can lose only the last commits.
     this.db.pragma('synchronous = NORMAL');
+    // A sync writes tens of MB per transaction; a 64 MB page cache keeps it from spilling mid-way.
     this.db.pragma('cache_size = -65536');
     this.db.pragma('foreign_keys = ON');
     this.migrate();

@@ -59,4 +59,71 @@ describe('render: browser', () => {
     expect(rendered.error?.message).toContain('apt-get install -y chromium');
     expect(plain.status).toBe('fetched');
   });
+
+  describe('the page’s own requests go through the fetcher', () => {
+    const servers: TestServer[] = [];
+    afterAll(() => Promise.all(servers.map((s) => s.close())));
+    const serveSpa = async (routes: Parameters<typeof startServer>[0]) => {
+      const spa = await startServer({ '/pricing': html(SPA), ...routes });
+      servers.push(spa);
+      return spa;
+    };
+
+    it.runIf(runBrowserTests)(
+      'a data request that robots.txt disallows is never sent; the page is still captured as it rendered',
+      async () => {
+        const spa = await serveSpa({
+          '/robots.txt': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /prices.json\n'),
+          '/prices.json': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(PRICES),
+        });
+        const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000 });
+        const rendered = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/pricing`, render: 'browser' }), null);
+        await fetcher.close();
+        expect(rendered.status).toBe('fetched');
+        expect(rendered.snapshot!.body).toContain('Loading prices');
+        expect(spa.hits('/prices.json')).toHaveLength(0);
+        expect(spa.hits('/robots.txt')).toHaveLength(1);
+      },
+      30_000,
+    );
+
+    it.runIf(runBrowserTests)(
+      'a data request answering 503 is retried, and every request to the host keeps the per-host delay',
+      async () => {
+        const spa = await serveSpa({
+          '/prices.json': (_req, res, hit) =>
+            void (hit === 1
+              ? res.writeHead(503, { 'content-type': 'text/plain' }).end('busy')
+              : res.writeHead(200, { 'content-type': 'application/json' }).end(PRICES)),
+        });
+        const delay = 150;
+        const fetcher = createFetcher({ ...FAST, perHostDelayMs: delay, browserTimeoutMs: 15_000 });
+        const rendered = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/pricing`, render: 'browser' }), null);
+        await fetcher.close();
+        expect(rendered.error).toBeUndefined();
+        expect(rendered.snapshot!.body).toContain('<td>GPT-5.2 Codex</td><td>$1.75</td><td>$14.00</td>');
+        expect(spa.hits('/prices.json')).toHaveLength(2);
+        const starts = spa.requests.map((r) => r.at);
+        expect(starts.length).toBeGreaterThanOrEqual(4); // robots.txt, the page, the data twice
+        const gaps = starts.slice(1).map((at, i) => at - starts[i]);
+        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(delay - 15); // timer slack
+      },
+      30_000,
+    );
+
+    it.runIf(runBrowserTests)(
+      'a page that keeps answering 503 fails as an HTTP failure after the retries, not as a browser error',
+      async () => {
+        const spa = await serveSpa({ '/down': (_req, res) => void res.writeHead(503, { 'content-type': 'text/plain' }).end('busy') });
+        const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000 });
+        const outcome = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/down`, render: 'browser' }), null);
+        await fetcher.close();
+        expect(outcome.status).toBe('failed');
+        expect(outcome.error?.class).toBe('http');
+        expect(outcome.attempts).toBe(FAST.maxRetries + 1);
+        expect(spa.hits('/down')).toHaveLength(FAST.maxRetries + 1);
+      },
+      30_000,
+    );
+  });
 });
