@@ -106,7 +106,9 @@ describe('render: browser', () => {
         const starts = spa.requests.map((r) => r.at);
         expect(starts.length).toBeGreaterThanOrEqual(4); // robots.txt, the page, the data twice
         const gaps = starts.slice(1).map((at, i) => at - starts[i]);
-        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(delay - 15); // timer slack
+        // The server sees arrival times, which a loaded machine skews by a few ms either way; a page
+        // whose requests skipped the limiter would show gaps near 0 ms between the data and the page.
+        expect(Math.min(...gaps), `gaps between requests: ${gaps.map(Math.round).join(', ')} ms`).toBeGreaterThanOrEqual(delay / 2);
       },
       30_000,
     );
