@@ -31,7 +31,7 @@ export interface SyncOptions {
   aliasesFile?: string;
   /** Fetcher options for live syncs (user agent, politeness, timeouts, retries). */
   fetch?: Partial<FetcherOptionsInput>;
-  /** Worker threads for extraction; 0 parses on the main thread (default: one per core from 32 sources up). */
+  /** Worker threads for extraction; 0 parses on the main thread (default: one per core but one, from 100 sources up). */
   extractWorkers?: number;
 }
 
