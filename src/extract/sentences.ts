@@ -183,9 +183,12 @@ export function readSentences(blocks: readonly TextBlock[], opts: SentenceOption
     splitSentences(block.text).forEach((sentence, index) => {
       claims.push(...sharedClaims(sentence, `${block.locator} sentence ${index + 1}`, opts));
       if (SKIP_SENTENCE.test(sentence)) return;
+      // Figures first: most sentences state none, and looking for every model's name costs more.
+      const figures = figuresIn(sentence, opts.exactTokens);
+      if (!figures.length) return;
       const found = mentions(sentence, opts.models);
       if (!found.length) return;
-      for (const figure of figuresIn(sentence, opts.exactTokens)) {
+      for (const figure of figures) {
         const model = ownerOf(sentence, figure, found, opts.models);
         if (!model) continue;
         claims.push(

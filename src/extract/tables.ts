@@ -6,7 +6,7 @@
 // cheerio/slim is cheerio on htmlparser2 alone, without parse5 and its fetch helpers: half the load time
 // for every extraction worker, and htmlparser2 is the parser used here anyway.
 import * as cheerio from 'cheerio/slim';
-import type { Element } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import type { Root, RootContent, Table as MdTable } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -319,7 +319,13 @@ function markdownTables(node: MdTable, source: string, offsetLines: number, head
 
 // ---------------------------------------------------------------- HTML
 
-const NOISE = 'script, style, noscript, nav, header, footer, svg, [role="navigation"], [aria-hidden="true"]';
+/** Elements, scripts and styles alike (htmlparser2 gives the last two their own node types). */
+const isElement = (node: AnyNode): node is Element => node.type === 'tag' || node.type === 'script' || node.type === 'style';
+
+/** Parts of a page that are never its content: scripts, styles, navigation, hidden elements. */
+const NOISE_TAGS = new Set(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'svg']);
+const isNoise = (el: Element) => NOISE_TAGS.has(el.name) || el.attribs.role === 'navigation' || el.attribs['aria-hidden'] === 'true';
+const BLOCK_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'li', 'pre', 'dd', 'dt', 'figcaption']);
 const HEADINGS = 'h1, h2, h3, h4, h5, h6';
 
 function text$(el: cheerio.Cheerio<Element>): string {
@@ -340,8 +346,13 @@ function htmlCaption($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): st
       if (tab) return tab;
     }
   }
-  const previous = table.prevAll().filter((_, el) => isShortLabel(text$($(el)))).first();
-  return previous.length ? text$(previous) : '';
+  // The nearest earlier sibling with a short text; stop there rather than reading every sibling's text.
+  for (let node = table[0].prev; node; node = node.prev) {
+    if (!isElement(node)) continue;
+    const text = text$($(node));
+    if (isShortLabel(text)) return text;
+  }
+  return '';
 }
 
 function htmlHeading(table: cheerio.Cheerio<Element>): string {
@@ -375,14 +386,46 @@ function hasDescendant(el: Element, names: ReadonlySet<string>): boolean {
   return el.children.some((c) => c.type === 'tag' && (names.has((c as Element).name) || hasDescendant(c as Element, names)));
 }
 
+/** What parseHtml reads from the DOM, gathered in one walk in document order. */
+interface HtmlParts {
+  noise: Element[];
+  tables: Element[];
+  /** Every text-block element, inside tables too, so a block's index is its place among all of them. */
+  blocks: Element[];
+  title: Element | null;
+  h1: Element | null;
+}
+
+/** One pass over the DOM instead of a selector scan per kind of element; noise subtrees are not entered. */
+function gatherHtmlParts(root: AnyNode & { children: AnyNode[] }): HtmlParts {
+  const parts: HtmlParts = { noise: [], tables: [], blocks: [], title: null, h1: null };
+  const visit = (node: { children: AnyNode[] }) => {
+    for (const child of node.children) {
+      if (!isElement(child)) continue;
+      if (isNoise(child)) {
+        parts.noise.push(child);
+        continue;
+      }
+      if (child.name === 'table') parts.tables.push(child);
+      if (BLOCK_TAGS.has(child.name)) parts.blocks.push(child);
+      if (child.name === 'title') parts.title ??= child;
+      if (child.name === 'h1') parts.h1 ??= child;
+      visit(child);
+    }
+  };
+  visit(root);
+  return parts;
+}
+
 function parseHtml(body: string): Page {
   // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
   // scraped pages are read for their tables, not rendered, so its leniency is what we want.
   const $ = cheerio.load(body, { xml: { xmlMode: false, decodeEntities: true } });
-  $(NOISE).remove();
+  const parts = gatherHtmlParts($.root()[0]);
+  $(parts.noise).remove();
   const tables: Table[] = [];
   const cellText = (el: Element) => text$($(el));
-  $('table').each((index, el) => {
+  parts.tables.forEach((el, index) => {
     const table = $(el);
     const trs = table.find('tr').toArray();
     const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(cellText);
@@ -405,16 +448,16 @@ function parseHtml(body: string): Page {
     added.context = [added.heading, added.caption].filter(Boolean);
   });
   const blocks: TextBlock[] = [];
-  $('h1, h2, h3, h4, h5, h6, p, li, pre, dd, dt, figcaption').each((i, el) => {
+  parts.blocks.forEach((el, i) => {
     if (within(el, 'table')) return;
-    if (el.tagName === 'li' && hasDescendant(el, NESTED_BLOCKS)) return;
+    if (el.name === 'li' && hasDescendant(el, NESTED_BLOCKS)) return;
     const node = $(el);
-    const text = el.tagName === 'pre' ? node.text() : text$(node);
+    const text = el.name === 'pre' ? node.text() : text$(node);
     if (!text) return;
-    const kind: TextBlock['kind'] = /^h\d$/.test(el.tagName) ? 'heading' : el.tagName === 'pre' ? 'code' : el.tagName === 'li' ? 'list' : 'paragraph';
-    blocks.push({ text, locator: `${el.tagName}[${i}]`, kind });
+    const kind: TextBlock['kind'] = /^h\d$/.test(el.name) ? 'heading' : el.name === 'pre' ? 'code' : el.name === 'li' ? 'list' : 'paragraph';
+    blocks.push({ text, locator: `${el.name}[${i}]`, kind });
   });
-  const title = text$($('title').first()) || text$($('h1').first());
+  const title = (parts.title && text$($(parts.title))) || (parts.h1 ? text$($(parts.h1)) : '');
   return { title, frontMatter: {}, tables, blocks };
 }
 

@@ -45,8 +45,20 @@ export function defaultIsModelName(text: string, pageModels: readonly string[] =
   const t = text.trim();
   if (!t || t.length > 60 || NOT_MODELS.test(t)) return false;
   if (pageModels.some((m) => normalizeModelName(m) === normalizeModelName(t))) return true;
-  if (labelMeaning(t)) return false;
-  return inferProvider(slugifyModelName(t)) !== undefined;
+  return namesKnownProvidersModel(t);
+}
+
+// Pages repeat the same few hundred names in every table: judge each text once.
+const knownProviderModel = new Map<string, boolean>();
+
+function namesKnownProvidersModel(text: string): boolean {
+  let known = knownProviderModel.get(text);
+  if (known === undefined) {
+    known = !labelMeaning(text) && inferProvider(slugifyModelName(text)) !== undefined;
+    if (knownProviderModel.size > 10_000) knownProviderModel.clear();
+    knownProviderModel.set(text, known);
+  }
+  return known;
 }
 
 function applyTier(meaning: LabelMeaning, tier: TableTier): LabelMeaning | string {
