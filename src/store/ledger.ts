@@ -298,7 +298,9 @@ export class Ledger {
     return (
       this
         .sql(
-          `SELECT c.* FROM claims c JOIN source_state s ON c.capture_id = s.current_capture_id ORDER BY c.rowid`,
+          // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
+          // of a scan of every claim ever stored, which grows with each sync.
+          `SELECT c.* FROM source_state s CROSS JOIN claims c ON c.capture_id = s.current_capture_id ORDER BY c.rowid`,
         )
         .all() as Row[]
     ).map(toClaim);
