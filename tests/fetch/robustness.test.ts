@@ -39,6 +39,12 @@ describe('robust fetching against a misbehaving server', () => {
         res.writeHead(200, { 'content-type': 'text/html', 'content-length': '10000' });
         res.write('<html><body><table>');
       },
+      // Never idle long enough for the body timeout, never done: only the whole-exchange deadline ends it.
+      '/trickle': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        const drip = setInterval(() => res.write('<p>more</p>'), 50);
+        res.on('close', () => clearInterval(drip));
+      },
       '/reset': (req) => req.socket.destroy(),
       '/reset-once': (req, res, hit) => {
         if (hit === 1) return void req.socket.destroy();
@@ -126,6 +132,17 @@ describe('robust fetching against a misbehaving server', () => {
     expect(outcome.error?.class).toBe('timeout');
     expect(outcome.error?.message).toMatch(/body/);
     expect(outcome.http_status).toBe(200);
+  });
+
+  it('ends a body that trickles in past the whole-exchange deadline, though it never stalls', async () => {
+    const strict = createFetcher({ ...FAST, maxRetries: 0, requestTimeoutMs: 400 });
+    const started = performance.now();
+    const outcome = await strict.fetchSource(makeSource({ url: `${server.origin}/trickle` }), null);
+    await strict.close();
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.class).toBe('timeout');
+    expect(outcome.error?.message).toMatch(/not complete within 400 ms/);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('reports a reset connection as a network failure', async () => {
