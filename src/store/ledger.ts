@@ -328,8 +328,10 @@ export class Ledger {
   }
 
   currentCapture(sourceId: string): Capture | null {
-    const state = this.sourceState(sourceId);
-    return state?.current_capture_id ? this.capture(state.current_capture_id) : null;
+    const row = this
+      .sql('SELECT c.* FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
+      .get(sourceId) as Row | undefined;
+    return row ? toCapture(row) : null;
   }
 
   private ensureState(sourceId: string): void {
@@ -337,15 +339,16 @@ export class Ledger {
   }
 
   recordSuccess(sourceId: string, at: string, update: { captureId?: number; etag?: string | null; lastModified?: string | null }): void {
-    this.ensureState(sourceId);
     this
       .sql(
-        `UPDATE source_state SET last_attempt_at = ?, last_success_at = ?, consecutive_failures = 0,
-           current_capture_id = COALESCE(?, current_capture_id),
-           etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)
-         WHERE source_id = ?`,
+        `INSERT INTO source_state (source_id, last_attempt_at, last_success_at, consecutive_failures, current_capture_id, etag, last_modified)
+         VALUES (?, ?, ?, 0, ?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+           last_success_at = excluded.last_success_at, consecutive_failures = 0,
+           current_capture_id = COALESCE(excluded.current_capture_id, current_capture_id),
+           etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, last_modified)`,
       )
-      .run(at, at, update.captureId ?? null, update.etag ?? null, update.lastModified ?? null, sourceId);
+      .run(sourceId, at, at, update.captureId ?? null, update.etag ?? null, update.lastModified ?? null);
   }
 
   recordFailure(sourceId: string, at: string, error: string): void {
