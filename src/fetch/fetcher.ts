@@ -8,7 +8,7 @@ import { classifyError, FetchFailure } from './errors.ts';
 import { httpGet, type ExchangeLimits, type HttpResponse } from './http.ts';
 import { parseFetcherOptions, type FetcherOptions, type FetcherOptionsInput } from './options.ts';
 import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES, sleep } from './retry.ts';
-import { ALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
+import { ALLOW_ALL, parseRobots, ROBOTS_FRESH_MS, type RobotsRules } from './robots.ts';
 import { createRequestScheduler } from './scheduler.ts';
 import { sha256Hex } from './snapshot-store.ts';
 import type { FetchOutcome, FetchState } from './types.ts';
@@ -72,26 +72,41 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   const get = (url: string, headers: Record<string, string>, exchangeLimits = limits): Promise<HttpResponse> =>
     scheduler.run(new URL(url).host, () => httpGet(agent, url, { 'user-agent': opts.userAgent, ...headers }, exchangeLimits));
 
-  async function readRobots(origin: string): Promise<RobotsVerdict> {
+  /** robots.txt as text ('' where RFC 9309 means "no rules": a 4xx, too many redirects), or why it could not be read. */
+  async function fetchRobotsText(origin: string): Promise<{ text: string } | { unreadable: string }> {
     let url = `${origin}/robots.txt`;
     for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
       let response: HttpResponse;
       try {
         response = await get(url, { accept: 'text/plain' }, { ...limits, maxBodyBytes: ROBOTS_MAX_BYTES });
       } catch (error) {
-        return { rules: ALLOW_ALL, unreadable: classifyError(error, url).message };
+        return { unreadable: classifyError(error, url).message };
       }
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(response.status) && location) {
         url = new URL(location, url).href;
         continue;
       }
-      if (response.body) return { rules: parseRobots(decodeBody(response.body, null, 'text').text, opts.userAgent) };
+      if (response.body) return { text: decodeBody(response.body, null, 'text').text };
       // 4xx means "no rules"; 429 and 5xx mean the site is struggling, not that it allows everything.
-      if (response.status >= 400 && response.status < 500 && response.status !== 429) return { rules: ALLOW_ALL };
-      return { rules: ALLOW_ALL, unreadable: `HTTP ${response.status}` };
+      if (response.status >= 400 && response.status < 500 && response.status !== 429) return { text: '' };
+      return { unreadable: `HTTP ${response.status}` };
     }
-    return { rules: ALLOW_ALL };
+    return { text: '' };
+  }
+
+  async function readRobots(origin: string): Promise<RobotsVerdict> {
+    const cached = opts.robotsCache?.get(origin) ?? null;
+    const fresh = cached !== null && Date.now() - Date.parse(cached.fetched_at) < ROBOTS_FRESH_MS;
+    if (fresh) return { rules: parseRobots(cached.text, opts.userAgent) };
+    const read = await fetchRobotsText(origin);
+    if ('text' in read) {
+      opts.robotsCache?.put(origin, read.text, new Date().toISOString());
+      return { rules: parseRobots(read.text, opts.userAgent) };
+    }
+    // Unreachable: the last copy read stands in, whatever its age (RFC 9309 §2.4); with none, disallow all.
+    if (cached) return { rules: parseRobots(cached.text, opts.userAgent) };
+    return { rules: ALLOW_ALL, unreadable: read.unreadable };
   }
 
   async function assertAllowed(source: Source, url: string): Promise<void> {

@@ -5,3 +5,4 @@ export { FetchFailure, type FetchErrorClass } from './errors.ts';
 export { createProgressReporter, type ProgressReporter, type ProgressReporterOptions } from './progress.ts';
 export { writeSnapshotFile, readSnapshotFile, sha256Hex, snapshotPath } from './snapshot-store.ts';
 export { INSTALL_HINT as BROWSER_INSTALL_HINT } from './browser.ts';
+export type { RobotsCache } from './robots.ts';

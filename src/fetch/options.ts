@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RobotsCache } from './robots.ts';
 import type { FetchOutcome } from './types.ts';
 
 export interface ProgressEvent {
@@ -38,6 +39,13 @@ export const FetcherOptionsSchema = z
     /** Chromium for `render: browser` sources; falls back to $CHROMIUM_PATH, then /usr/bin/chromium. */
     chromiumPath: z.string().optional(),
     browserTimeoutMs: ms(30_000),
+    /** robots.txt texts kept between syncs; without one, each sync reads every origin's afresh. */
+    robotsCache: z
+      .custom<RobotsCache>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as RobotsCache).get === 'function' && typeof (v as RobotsCache).put === 'function',
+        'robotsCache must have get(origin) and put(origin, text, fetchedAt)',
+      )
+      .optional(),
     onProgress: z
       .custom<(event: ProgressEvent) => void>((v) => typeof v === 'function', 'onProgress must be a function')
       .optional(),

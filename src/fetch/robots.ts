@@ -20,6 +20,17 @@ interface Group {
   crawlDelayMs: number | null;
 }
 
+/**
+ * Where robots.txt texts outlive one sync (the ledger keeps them). RFC 9309 §2.4: a copy is good
+ * for 24 hours, and past that still stands in while the live file is unreachable.
+ */
+export interface RobotsCache {
+  get(origin: string): { text: string; fetched_at: string } | null;
+  put(origin: string, text: string, fetchedAt: string): void;
+}
+
+export const ROBOTS_FRESH_MS = 24 * 60 * 60 * 1000;
+
 export const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelayMs: null };
 export const DISALLOW_ALL: RobotsRules = { isAllowed: () => false, crawlDelayMs: null };
 

@@ -26,7 +26,7 @@ export interface LiveFetch {
  */
 export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
   const states = ledger.conditionalStates();
-  const fetcher = createFetcher(options);
+  const fetcher = createFetcher({ robotsCache: ledger.robotsCache(), ...options });
   const outcomes = fetcher.fetchEach(targets, states);
   const bySource = new Map(targets.map((s, i) => [s.id, outcomes[i].then(toAcquired)]));
   return {

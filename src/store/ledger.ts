@@ -7,6 +7,7 @@ import type { Fact, Override } from '../schema/fact.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { MIGRATIONS } from './migrations.ts';
+import type { RobotsCache } from '../fetch/robots.ts';
 import { displayName, displayNameRank } from '../normalize/identity.ts';
 
 export const DEFAULT_DB_PATH = 'data/ledger.sqlite';
@@ -325,6 +326,16 @@ export class Ledger {
       )
       .all() as Array<{ source_id: string; etag: string | null; last_modified: string | null; sha256: string | null }>;
     return new Map(rows.map(({ source_id, ...state }) => [source_id, state]));
+  }
+
+  /** The robots.txt texts the fetcher read, kept between syncs. */
+  robotsCache(): RobotsCache {
+    return {
+      get: (origin) => (this.sql('SELECT text, fetched_at FROM robots_txt WHERE origin = ?').get(origin) as { text: string; fetched_at: string } | undefined) ?? null,
+      put: (origin, text, fetchedAt) => {
+        this.sql('INSERT OR REPLACE INTO robots_txt (origin, text, fetched_at) VALUES (?, ?, ?)').run(origin, text, fetchedAt);
+      },
+    };
   }
 
   currentCapture(sourceId: string): Capture | null {

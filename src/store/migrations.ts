@@ -204,4 +204,12 @@ export const MIGRATIONS: string[] = [
   DROP INDEX claims_model;
   CREATE INDEX claims_capture_model ON claims(capture_id, model);
   `,
+  // robots.txt texts kept between syncs (RFC 9309 §2.4: fresh for 24 hours; a fallback while unreachable).
+  `
+  CREATE TABLE robots_txt (
+    origin TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFetcher } from '../../src/fetch/index.ts';
+import { createFetcher, type RobotsCache } from '../../src/fetch/index.ts';
 import { FAST, html, makeSource, startServer, type Route, type TestServer } from './server.ts';
 
 const PAGE = '<html><body><table><tr><td>GPT-5.2 Codex</td><td>400K</td></tr></table></body></html>';
@@ -74,6 +74,52 @@ describe('politeness', () => {
     expect(fromBroken.error?.message).toMatch(/HTTP 500.*robots: ignore/);
     expect(broken.hits('/page')).toHaveLength(0);
     expect(fromMissing.status).toBe('fetched');
+  });
+
+  /** A robots.txt cache in memory, as the ledger keeps one between syncs. */
+  const memoryCache = (): RobotsCache & { entries: Map<string, { text: string; fetched_at: string }> } => {
+    const entries = new Map<string, { text: string; fetched_at: string }>();
+    return { entries, get: (origin) => entries.get(origin) ?? null, put: (origin, text, fetched_at) => void entries.set(origin, { text, fetched_at }) };
+  };
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+  it('reuses a robots.txt read within 24 hours, across syncs, and reads it again once older', async () => {
+    const server = await serve({ '/robots.txt': (_req, res) => void res.writeHead(200).end('User-agent: *\nAllow: /\n'), '/page': html(PAGE) });
+    const robotsCache = memoryCache();
+    const syncOnce = async () => {
+      const fetcher = createFetcher({ ...FAST, robotsCache });
+      const outcome = await fetcher.fetchSource(makeSource({ url: `${server.origin}/page` }), null);
+      await fetcher.close();
+      expect(outcome.status).toBe('fetched');
+    };
+    await syncOnce();
+    await syncOnce();
+    expect(server.hits('/robots.txt')).toHaveLength(1);
+    robotsCache.entries.set(server.origin, { ...robotsCache.entries.get(server.origin)!, fetched_at: hoursAgo(25) });
+    await syncOnce();
+    expect(server.hits('/robots.txt')).toHaveLength(2);
+    expect(Date.parse(robotsCache.get(server.origin)!.fetched_at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('goes by the last robots.txt it read, however old, while the live one is unreachable', async () => {
+    const server = await serve({
+      '/robots.txt': (_req, res) => void res.writeHead(503).end('down'),
+      '/public': html(PAGE),
+      '/private': html(PAGE),
+    });
+    const robotsCache = memoryCache();
+    robotsCache.put(server.origin, 'User-agent: *\nDisallow: /private\n', hoursAgo(24 * 7));
+    const fetcher = createFetcher({ ...FAST, robotsCache });
+    const [open, closed] = await fetcher.fetchAll(
+      [makeSource({ id: 'public', url: `${server.origin}/public` }), makeSource({ id: 'private', url: `${server.origin}/private` })],
+      new Map(),
+    );
+    await fetcher.close();
+    expect(open.status).toBe('fetched');
+    expect(closed.error?.class).toBe('robots');
+    expect(closed.error?.message).toMatch(/disallows \/private/);
+    expect(server.hits('/private')).toHaveLength(0);
+    expect(robotsCache.get(server.origin)!.fetched_at < hoursAgo(24)).toBe(true); // an unreachable read replaces nothing
   });
 
   it('keeps the minimum delay between requests to one host', async () => {

@@ -39,6 +39,7 @@ describe('live sync', () => {
   afterAll(() => server.close());
 
   const run = () => sync({ db, sourcesDir: join(dir, 'sources'), offline: false, fetch });
+  const readSource = (id: string) => JSON.parse(readFileSync(join(dir, 'sources', `${id}.json`), 'utf8'));
   const capturesOf = (id: string) => {
     const ledger = new Ledger(db);
     try {
@@ -70,6 +71,17 @@ describe('live sync', () => {
     const summary = await run();
     expect(summary.sources.find((s) => s.source_id === 'models')!.outcome).toBe('unchanged');
     expect(capturesOf('models')).toBe(before);
+  });
+
+  it('reads robots.txt once across syncs: the ledger keeps it for 24 hours', () => {
+    // Every sync above ran against the same origin.
+    expect(requests.filter((r) => r.url === '/robots.txt')).toHaveLength(1);
+    const ledger = new Ledger(db);
+    try {
+      expect(ledger.robotsCache().get(new URL(readSource('models').url).origin)?.text).toMatch(/Allow: \//);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('keeps the last good facts of a source that starts failing', async () => {
