@@ -54,6 +54,9 @@ export interface BrowserRenderer {
   close(): Promise<void>;
 }
 
+/** Resource types a DOM snapshot does not need. */
+const UNNEEDED_RESOURCES = new Set(['image', 'media', 'font', 'stylesheet']);
+
 /** Pages open at once: each is a browser context with its own memory, however many sources ask. */
 const OPEN_PAGES = 2;
 
@@ -112,9 +115,12 @@ export function createBrowserRenderer(options: {
           const page = await context.newPage();
           await page.route('**/*', async (route) => {
             const request = route.request();
+            // Pictures, fonts and styles never change the DOM we keep: not fetching them spares the host.
+            if (UNNEEDED_RESOURCES.has(request.resourceType())) return route.abort('blockedbyclient');
             if (!/^https?:/i.test(request.url())) return route.continue();
-            const isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
+            let isPage = false;
             try {
+              isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
               const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage });
               await (reply === 'continue' ? route.continue() : route.fulfill(reply));
             } catch (error) {

@@ -69,8 +69,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   const limits: ExchangeLimits = opts;
   let renderer: BrowserRenderer | null = null;
 
-  const get = (url: string, headers: Record<string, string>, exchangeLimits = limits): Promise<HttpResponse> =>
-    scheduler.run(new URL(url).host, () => httpGet(agent, url, { 'user-agent': opts.userAgent, ...headers }, exchangeLimits));
+  const get = (url: string, headers: Record<string, string>, exchangeLimits = limits, spaced = true): Promise<HttpResponse> =>
+    scheduler.run(new URL(url).host, () => httpGet(agent, url, { 'user-agent': opts.userAgent, ...headers }, exchangeLimits), spaced);
 
   /** robots.txt as text ('' where RFC 9309 means "no rules": a 4xx, too many redirects), or why it could not be read. */
   async function fetchRobotsText(origin: string): Promise<{ text: string } | { unreadable: string }> {
@@ -161,12 +161,12 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   }
 
   /** One URL, retried on network errors and retryable statuses as far as the options allow; redirects are the caller's. */
-  async function getWithRetries(url: string, headers: Record<string, string>, progress: Progress): Promise<HttpResponse> {
+  async function getWithRetries(url: string, headers: Record<string, string>, progress: Progress, spaced = true): Promise<HttpResponse> {
     for (let retries = 0; ; ) {
       progress.attempts++;
       let response: HttpResponse;
       try {
-        response = await get(url, headers);
+        response = await get(url, headers, limits, spaced);
       } catch (error) {
         const failure = classifyError(error, url);
         if (!failure.retryable || retries >= opts.maxRetries) throw failure;
@@ -228,18 +228,20 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
 
   /**
    * Every request a rendered page makes, the page itself included, goes through the same gate
-   * as a plain fetch: robots.txt, the host's limits and delay, timeouts, retries and the size cap.
-   * Only GETs are fetched here; other methods (a form post, a GraphQL query) are let through
-   * after robots.txt and the host's delay, without retries, since repeating them may not be safe.
+   * as a plain fetch: robots.txt, the host's concurrency limits, timeouts, retries and the size
+   * cap. The host's minimum delay spaces page visits: the page's own document waits for it, its
+   * scripts and data do not (a page loading twenty chunks would otherwise take twenty delays).
+   * Only GETs are fetched here; other methods (a form post, a GraphQL query) are let through after
+   * robots.txt and a slot on the host, without retries, since repeating them may not be safe.
    */
   function browserRequestHandler(source: Source, progress: Progress): BrowserRequestHandler {
     return async (request) => {
       await assertAllowed(source, request.url);
       const host = new URL(request.url).host;
-      if (request.method !== 'GET') return scheduler.run(host, async () => 'continue' as const);
+      if (request.method !== 'GET') return scheduler.run(host, async () => 'continue' as const, request.isPage);
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
       const counters = request.isPage ? progress : { attempts: 0, bytes: 0, httpStatus: null };
-      const response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, counters);
+      const response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, counters, request.isPage);
       const replyHeaders = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !DECODED_AWAY.has(name)));
       return { status: response.status, headers: replyHeaders, body: response.body ?? Buffer.alloc(0) };
     };

@@ -5,15 +5,25 @@
  * could use, and a host can be paused (Retry-After) without blocking the rest.
  */
 export interface RequestScheduler {
-  run<T>(host: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` once `host` has a free slot. `spaced: false` skips the minimum delay (a rendered
+   * page's own scripts and data: the delay spaces visits to a host, and the page's visit already
+   * waited for it) but still counts against the concurrency limits.
+   */
+  run<T>(host: string, task: () => Promise<T>, spaced?: boolean): Promise<T>;
   /** Start nothing on `host` for `ms`: a server asked us to back off. */
   pauseHost(host: string, ms: number): void;
   /** Raise the gap between starts on `host` (robots.txt Crawl-delay). */
   setHostDelay(host: string, delayMs: number): void;
 }
 
+interface Waiting {
+  start: () => void;
+  spaced: boolean;
+}
+
 interface HostState {
-  queue: Array<() => void>;
+  queue: Waiting[];
   active: number;
   nextStartMs: number;
   delayMs: number;
@@ -51,14 +61,15 @@ export function createRequestScheduler(limits: {
       for (const state of hosts.values()) {
         if (active >= limits.globalConcurrency) break;
         if (state.queue.length === 0 || state.active >= limits.perHostConcurrency) continue;
-        if (state.nextStartMs > now) {
+        const { spaced } = state.queue[0];
+        if (spaced && state.nextStartMs > now) {
           wakeAt = Math.min(wakeAt, state.nextStartMs);
           continue;
         }
         state.active++;
         active++;
-        state.nextStartMs = now + state.delayMs;
-        state.queue.shift()!();
+        if (spaced) state.nextStartMs = now + state.delayMs;
+        state.queue.shift()!.start();
         started = true;
       }
     }
@@ -68,10 +79,10 @@ export function createRequestScheduler(limits: {
   }
 
   return {
-    run<T>(host: string, task: () => Promise<T>): Promise<T> {
+    run<T>(host: string, task: () => Promise<T>, spaced = true): Promise<T> {
       const state = hostState(host);
       return new Promise<T>((resolve, reject) => {
-        state.queue.push(() => {
+        const start = () => {
           task()
             .then(resolve, reject)
             .finally(() => {
@@ -79,7 +90,8 @@ export function createRequestScheduler(limits: {
               active--;
               pump();
             });
-        });
+        };
+        state.queue.push({ start, spaced });
         pump();
       });
     },
