@@ -25,7 +25,10 @@ interface Waiting {
 interface HostState {
   queue: Waiting[];
   active: number;
+  /** The earliest the next spaced start may happen (the host's minimum delay). */
   nextStartMs: number;
+  /** Nothing starts before this, spaced or not: the server asked us to back off. */
+  pausedUntilMs: number;
   delayMs: number;
 }
 
@@ -41,7 +44,7 @@ export function createRequestScheduler(limits: {
   const hostState = (host: string): HostState => {
     let state = hosts.get(host);
     if (!state) {
-      state = { queue: [], active: 0, nextStartMs: 0, delayMs: limits.perHostDelayMs };
+      state = { queue: [], active: 0, nextStartMs: 0, pausedUntilMs: 0, delayMs: limits.perHostDelayMs };
       hosts.set(host, state);
     }
     return state;
@@ -62,8 +65,9 @@ export function createRequestScheduler(limits: {
         if (active >= limits.globalConcurrency) break;
         if (state.queue.length === 0 || state.active >= limits.perHostConcurrency) continue;
         const { spaced } = state.queue[0];
-        if (spaced && state.nextStartMs > now) {
-          wakeAt = Math.min(wakeAt, state.nextStartMs);
+        const readyAt = spaced ? Math.max(state.nextStartMs, state.pausedUntilMs) : state.pausedUntilMs;
+        if (readyAt > now) {
+          wakeAt = Math.min(wakeAt, readyAt);
           continue;
         }
         state.active++;
@@ -97,7 +101,7 @@ export function createRequestScheduler(limits: {
     },
     pauseHost(host, ms) {
       const state = hostState(host);
-      state.nextStartMs = Math.max(state.nextStartMs, performance.now() + ms);
+      state.pausedUntilMs = Math.max(state.pausedUntilMs, performance.now() + ms);
     },
     setHostDelay(host, delayMs) {
       const state = hostState(host);

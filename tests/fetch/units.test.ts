@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRequestScheduler } from '../../src/fetch/scheduler.ts';
 import {
   createFetcher,
   createProgressReporter,
@@ -181,5 +182,40 @@ describe('progress reporter', () => {
     reporter.onProgress({ done: 1, total: 1, failed: 1, outcome: outcome('b', 'failed') });
     reporter.done();
     expect(out.text()).toBe('');
+  });
+});
+
+describe('request scheduler', () => {
+  const limits = { globalConcurrency: 4, perHostConcurrency: 2, perHostDelayMs: 200 };
+  /** Runs `count` tasks on one host and returns when each started, in ms from the first call. */
+  async function starts(scheduler: ReturnType<typeof createRequestScheduler>, count: number, spaced: boolean, holdMs = 0) {
+    const t0 = performance.now();
+    const at: number[] = [];
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        scheduler.run('h', async () => {
+          at.push(performance.now() - t0);
+          await new Promise((r) => setTimeout(r, holdMs));
+        }, spaced),
+      ),
+    );
+    return at;
+  }
+
+  it('spaces spaced starts by the host delay; unspaced ones only wait for a free slot', async () => {
+    const spaced = await starts(createRequestScheduler(limits), 3, true);
+    const gaps = spaced.slice(1).map((t, i) => t - spaced[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150); // 200 ms delay, timer slack
+    const unspaced = await starts(createRequestScheduler(limits), 4, false, 50);
+    expect(unspaced.slice(0, 2).every((t) => t < 30)).toBe(true); // two slots at once
+    expect(unspaced[2]).toBeGreaterThanOrEqual(40); // the third waits for a slot, not for 200 ms
+    expect(unspaced[2]).toBeLessThan(150);
+  });
+
+  it('holds every start, spaced or not, while the host is paused', async () => {
+    const scheduler = createRequestScheduler(limits);
+    scheduler.pauseHost('h', 150);
+    const [first] = await starts(scheduler, 1, false);
+    expect(first).toBeGreaterThanOrEqual(140);
   });
 });
