@@ -30,12 +30,14 @@ export interface ExtractionPoolOptions {
  */
 function spawnWorker(maxHeapMb: number): Worker {
   const here = import.meta.url;
-  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
-  if (here.endsWith('.js')) return new Worker(new URL('./worker.js', here), { resourceLimits });
+  // Workers inherit the parent's Node flags; --input-type (a host run as `node --input-type=module
+  // -e ...`) is refused for anything but that string and would kill every worker at birth.
+  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) };
+  if (here.endsWith('.js')) return new Worker(new URL('./worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, resourceLimits });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 interface Job {

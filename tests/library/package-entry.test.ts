@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
@@ -21,5 +22,17 @@ describe('the library entry point', () => {
       ['openai/gpt-4.1-mini', 'context_window', 1047576],
       ['openai/gpt-5.2-codex', 'context_window', 400000],
     ]);
+  });
+
+  it.runIf(existsSync(join(PACKAGE_ROOT, 'dist', 'index.js')) || process.env.CI)('syncs with extraction on the compiled worker threads', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ml-dist-')), 'ledger.sqlite');
+    const script = `
+      import { sync } from 'model-ledger';
+      const s = await sync({ db: ${JSON.stringify(db)}, offline: true, extractWorkers: 1 });
+      console.log(JSON.stringify({ outcomes: [...new Set(s.sources.map((r) => r.outcome))], claims: s.claims }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, encoding: 'utf8' }));
+    expect(out.outcomes).toEqual(['updated']);
+    expect(out.claims).toBeGreaterThan(50);
   });
 });
