@@ -49,17 +49,23 @@ interface Job {
 interface Slot {
   worker: Worker;
   running: Map<number, Job>;
-  /** Whether it ever finished a job: one that dies before that cannot start at all. */
-  started: boolean;
+  /** Whether its modules loaded: a worker that dies before that could not start at all. */
+  ready: boolean;
 }
 
-/** Jobs sent to one worker at a time: two, so it never idles waiting for the next message. */
+/**
+ * Jobs handed to one worker ahead: enough that a long storing transaction on the main thread
+ * (~100 ms) never leaves it idle, few enough that a worker's death fails only these.
+ */
 const PER_WORKER = 32;
 
 /**
  * Extraction on worker threads, started on first use and fed from one queue as they free up.
- * A worker that dies fails only the jobs it was running; the next job starts a fresh one in its
- * place. (Letting the main thread extract too while jobs wait was tried: on two cores it made a
+ * A worker that dies while extracting fails only the jobs it held (one of them killed it); the
+ * next job starts a fresh one in its place. A worker that cannot even start (a broken install,
+ * a flag the host process passed on) is an environment problem, not a page's: the pool then
+ * extracts on the calling thread, one job per turn of the event loop, and says so in each result.
+ * (Letting the main thread extract alongside healthy workers was tried: on two cores it made a
  * 1,000-page sync slower, the fetching and storing thread being crowded out.)
  */
 export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPoolOptions): Extraction {
@@ -67,21 +73,31 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
   const waiting: Job[] = [];
   let nextId = 0;
   let closed = false;
+  /** Set when a worker could not start: why, for the note on every result extracted without one. */
+  let noWorkers: string | null = null;
+  let draining = false;
 
   function start(index: number): Slot {
-    const slot: Slot = { worker: spawnWorker(maxHeapMb), running: new Map(), started: false };
-    slot.worker.on('message', ({ id, result }: { id: number; result: ExtractResult }) => {
-      slot.started = true;
-      slot.running.get(id)?.resolve(result);
-      slot.running.delete(id);
+    const slot: Slot = { worker: spawnWorker(maxHeapMb), running: new Map(), ready: false };
+    slot.worker.on('message', (message: { ready?: true; id: number; result: ExtractResult }) => {
+      if (message.ready) {
+        slot.ready = true;
+        return;
+      }
+      slot.running.get(message.id)?.resolve(message.result);
+      slot.running.delete(message.id);
       dispatch();
     });
     const fail = (error: Error) => {
       if (slots[index] === slot) slots[index] = null;
-      for (const job of slot.running.values()) job.reject(error);
+      const held = [...slot.running.values()];
       slot.running.clear();
-      // A worker that cannot start would fail every waiting job the same way, one respawn at a time.
-      if (!slot.started) for (const job of waiting.splice(0)) job.reject(error);
+      if (slot.ready || closed) {
+        for (const job of held) job.reject(error);
+      } else {
+        noWorkers ??= error.message;
+        waiting.unshift(...held);
+      }
       if (!closed) dispatch();
     };
     slot.worker.on('error', (error) => fail(new Error(`extraction worker failed: ${error.message}`)));
@@ -97,7 +113,24 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
     return least.running.size < PER_WORKER ? least : null;
   }
 
+  /** Without workers: one waiting job on this thread, then back to the event loop before the next. */
+  function extractHere(): void {
+    draining = false;
+    const next = waiting.shift();
+    if (!next || closed) return;
+    const result = extractSnapshot(next.job);
+    next.resolve({ ...result, notes: [...result.notes, `extracted on the main thread: ${noWorkers}`] });
+    dispatch();
+  }
+
   function dispatch(): void {
+    if (noWorkers !== null) {
+      if (waiting.length && !draining) {
+        draining = true;
+        setImmediate(extractHere);
+      }
+      return;
+    }
     for (let slot = waiting.length ? freeSlot() : null; slot; slot = waiting.length ? freeSlot() : null) {
       const job = waiting.shift()!;
       const id = nextId++;

@@ -8,3 +8,5 @@ import { extractSnapshot, type SnapshotExtractionJob } from './registry.ts';
 parentPort!.on('message', ({ id, job }: { id: number; job: SnapshotExtractionJob }) => {
   parentPort!.postMessage({ id, result: extractSnapshot(job) });
 });
+// Loaded: from here on a death is a page's doing, not the thread's failure to start.
+parentPort!.postMessage({ ready: true });

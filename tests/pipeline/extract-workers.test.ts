@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sync } from '../../src/index.ts';
 import { createExtractionPool } from '../../src/extract/pool.ts';
+import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { SourceSchema } from '../../src/schema/source.ts';
 
@@ -31,14 +32,20 @@ describe('extraction on worker threads', () => {
     expect(stored(join(dir, 'threaded.sqlite'))).toEqual(stored(join(dir, 'inline.sqlite')));
   });
 
-  it('fails the jobs of a worker that dies, instead of hanging or taking the process down', async () => {
-    // A heap far too small for the extractors to load: the worker dies of it on start-up.
-    const pool = createExtractionPool({ workers: 1, maxHeapMb: 1 });
+  it('extracts on the main thread, and says so, when no worker can start', async () => {
+    // A heap far too small for the extractors to load: every worker dies of it on start-up.
+    const pool = createExtractionPool({ workers: 2, maxHeapMb: 1 });
     const source = SourceSchema.parse({ id: 's', name: 's', kind: 'api', url: 'https://example.test/models', format: 'json', extractor: 'openrouter', trust: 0.5 });
-    const job = { body: '{"data": []}', format: 'json' as const, source };
+    const body = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
+    const job = { body, format: 'json' as const, source };
     try {
-      await expect(pool.extract(job)).rejects.toThrow(/extraction worker/);
-      await expect(pool.extract(job)).rejects.toThrow(/extraction worker/);
+      const results = await Promise.all([pool.extract(job), pool.extract(job), pool.extract(job)]);
+      const expected = extractSnapshot(job);
+      expect(expected.claims.length).toBeGreaterThan(5);
+      for (const result of results) {
+        expect(result.claims).toEqual(expected.claims);
+        expect(result.notes.at(-1)).toMatch(/^extracted on the main thread: extraction worker/);
+      }
     } finally {
       await pool.close();
     }
