@@ -29,10 +29,12 @@ describe('the library entry point', () => {
     const script = `
       import { sync } from 'model-ledger';
       const s = await sync({ db: ${JSON.stringify(db)}, offline: true, extractWorkers: 1 });
-      console.log(JSON.stringify({ outcomes: [...new Set(s.sources.map((r) => r.outcome))], claims: s.claims }));
+      const fallbacks = s.sources.flatMap((r) => r.notes).filter((n) => n.includes('main thread'));
+      console.log(JSON.stringify({ outcomes: [...new Set(s.sources.map((r) => r.outcome))], claims: s.claims, fallbacks }));
     `;
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, encoding: 'utf8' }));
     expect(out.outcomes).toEqual(['updated']);
     expect(out.claims).toBeGreaterThan(50);
+    expect(out.fallbacks).toEqual([]); // the workers ran: none fell back to the main thread
   });
 });

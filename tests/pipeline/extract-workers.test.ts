@@ -30,6 +30,7 @@ describe('extraction on worker threads', () => {
     expect(threaded.sources.map((s) => [s.source_id, s.outcome, s.claims])).toEqual(inline.sources.map((s) => [s.source_id, s.outcome, s.claims]));
     expect(inline.claims).toBeGreaterThan(50);
     expect(stored(join(dir, 'threaded.sqlite'))).toEqual(stored(join(dir, 'inline.sqlite')));
+    expect(threaded.sources.flatMap((s) => s.notes).filter((n) => n.includes('main thread'))).toEqual([]); // the workers ran
   });
 
   it('extracts on the main thread, and says so, when no worker can start', async () => {
