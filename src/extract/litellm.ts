@@ -15,6 +15,7 @@ import type { FieldName } from '../schema/fields.ts';
 import { identify, providerSlug } from '../normalize/identity.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
+import { memoize } from './memo.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.9;
@@ -89,21 +90,14 @@ interface ProviderReading {
 }
 
 // A file has ~80 providers over ~2k entries: read each provider once, not once per entry.
-const providerReadings = new Map<string, ProviderReading>();
-
-function readProvider(litellmProvider: string): ProviderReading {
-  let reading = providerReadings.get(litellmProvider);
-  if (reading === undefined) {
-    reading = {
-      defaultVendor: defaultVendorOf(litellmProvider),
-      apiVendor: OWN_API[litellmProvider] ?? providerSlug(litellmProvider),
-      route: routeName(litellmProvider),
-      keyPrefix: litellmProvider.split('-')[0].split('_')[0],
-    };
-    providerReadings.set(litellmProvider, reading);
-  }
-  return reading;
-}
+const readProvider = memoize(
+  (litellmProvider: string): ProviderReading => ({
+    defaultVendor: defaultVendorOf(litellmProvider),
+    apiVendor: OWN_API[litellmProvider] ?? providerSlug(litellmProvider),
+    route: routeName(litellmProvider),
+    keyPrefix: litellmProvider.split('-')[0].split('_')[0],
+  }),
+);
 
 const REGION_SEGMENT = /^(?:eu|us|global|apac|jp|au|ca|[a-z]{2}(?:-[a-z]+)+-\d)$/;
 const DOTTED_REGION = /^(us|eu|apac|global|jp|au|ca|us-gov)\.(?=[a-z0-9-]+\.)/;
@@ -154,17 +148,8 @@ interface CostReading {
 
 const COST_KEY = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)((?:_[a-z0-9]+)*)$/;
 
-const costKeyCache = new Map<string, CostReading | string | null>();
-
 /** The field and condition a cost key means, or a reason it has no ledger field. */
-export function readCostKey(key: string): CostReading | string | null {
-  let reading = costKeyCache.get(key);
-  if (reading === undefined) {
-    reading = parseCostKey(key);
-    costKeyCache.set(key, reading);
-  }
-  return reading;
-}
+export const readCostKey = memoize(parseCostKey);
 
 function parseCostKey(key: string): CostReading | string | null {
   const m = key.match(COST_KEY);

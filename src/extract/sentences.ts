@@ -12,6 +12,7 @@ import type { ExtractedClaim } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { parsePrice, parseTokenCount } from '../normalize/units.ts';
 import { makeClaim } from './claims.ts';
+import { memoize } from './memo.ts';
 import type { TextBlock } from './tables.ts';
 
 export interface SentenceOptions {
@@ -44,17 +45,7 @@ interface Mention {
 }
 
 // A page names the same few models in every sentence: compile each name's pattern once.
-const mentionPatterns = new Map<string, RegExp>();
-
-function mentionPattern(model: string): RegExp {
-  let re = mentionPatterns.get(model);
-  if (!re) {
-    re = new RegExp(`(?<![\\w.-])${namePattern(model)}(?![\\w-]|\\.\\d)`, 'gi');
-    if (mentionPatterns.size > 10_000) mentionPatterns.clear();
-    mentionPatterns.set(model, re);
-  }
-  return re;
-}
+const mentionPattern = memoize((model: string) => new RegExp(`(?<![\\w.-])${namePattern(model)}(?![\\w-]|\\.\\d)`, 'gi'));
 
 function mentions(sentence: string, models: readonly string[]): Mention[] {
   const found: Mention[] = [];

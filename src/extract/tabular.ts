@@ -9,6 +9,7 @@ import type { ExtractedClaim } from '../schema/claim.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
 import { isSkipped, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
+import { memoize } from './memo.ts';
 import { cellLocator, type Table } from './tables.ts';
 
 export interface TableReadOptions extends CellContext {
@@ -49,17 +50,7 @@ export function defaultIsModelName(text: string, pageModels: readonly string[] =
 }
 
 // Pages repeat the same few hundred names in every table: judge each text once.
-const knownProviderModel = new Map<string, boolean>();
-
-function namesKnownProvidersModel(text: string): boolean {
-  let known = knownProviderModel.get(text);
-  if (known === undefined) {
-    known = !labelMeaning(text) && inferProvider(slugifyModelName(text)) !== undefined;
-    if (knownProviderModel.size > 10_000) knownProviderModel.clear();
-    knownProviderModel.set(text, known);
-  }
-  return known;
-}
+const namesKnownProvidersModel = memoize((text: string) => !labelMeaning(text) && inferProvider(slugifyModelName(text)) !== undefined);
 
 function applyTier(meaning: LabelMeaning, tier: TableTier): LabelMeaning | string {
   if (!tier.batch) return meaning;
