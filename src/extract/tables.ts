@@ -376,14 +376,14 @@ function within(el: Element, name: string, stop: Element | null = null): boolean
 }
 
 function childElements(el: Element, names: ReadonlySet<string>): Element[] {
-  return el.children.filter((c): c is Element => c.type === 'tag' && names.has((c as Element).name));
+  return el.children.filter((c): c is Element => isElement(c) && names.has(c.name));
 }
 
 const CELLS = new Set(['th', 'td']);
 const NESTED_BLOCKS = new Set(['p', 'li']);
 
 function hasDescendant(el: Element, names: ReadonlySet<string>): boolean {
-  return el.children.some((c) => c.type === 'tag' && (names.has((c as Element).name) || hasDescendant(c as Element, names)));
+  return el.children.some((c) => isElement(c) && (names.has(c.name) || hasDescendant(c, names)));
 }
 
 /** What parseHtml reads from the DOM, gathered in one walk in document order. */
