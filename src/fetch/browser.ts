@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { FetchFailure } from './errors.ts';
 import { createRequestScheduler } from './scheduler.ts';
 
@@ -70,6 +70,31 @@ function classifyBrowserError(error: unknown, url: string): FetchFailure {
   return new FetchFailure('browser', `${message} (${url})`);
 }
 
+interface RouteFailures {
+  /** Why the page's own document could not be fetched, if it could not. */
+  page?: unknown;
+}
+
+/** Hands every http(s) request of `page` to `handle`; what it refuses or fails is aborted. */
+async function routeRequests(page: Page, handle: BrowserRequestHandler, failed: RouteFailures): Promise<void> {
+  await page.route('**/*', async (route) => {
+    const request = route.request();
+    // Pictures, fonts and styles never change the DOM we keep: not fetching them spares the host.
+    if (UNNEEDED_RESOURCES.has(request.resourceType())) return route.abort('blockedbyclient');
+    if (!/^https?:/i.test(request.url())) return route.continue();
+    let isPage = false;
+    try {
+      isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
+      const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage });
+      await (reply === 'continue' ? route.continue() : route.fulfill(reply));
+    } catch (error) {
+      if (isPage) failed.page ??= error;
+      const blocked = error instanceof FetchFailure && error.errorClass === 'robots';
+      await route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => undefined);
+    }
+  });
+}
+
 /**
  * Headless Chromium, launched on first use and shared by every `render: browser` source of a run.
  * The page counts as loaded once the network has been idle, so tables filled in by scripts are in.
@@ -110,25 +135,10 @@ export function createBrowserRenderer(options: {
       return pages.run('pages', async () => {
         const browser = await launch();
         const context = await browser.newContext({ userAgent: options.userAgent });
-        let pageFailure: unknown = null;
+        const failed: RouteFailures = {};
         try {
           const page = await context.newPage();
-          await page.route('**/*', async (route) => {
-            const request = route.request();
-            // Pictures, fonts and styles never change the DOM we keep: not fetching them spares the host.
-            if (UNNEEDED_RESOURCES.has(request.resourceType())) return route.abort('blockedbyclient');
-            if (!/^https?:/i.test(request.url())) return route.continue();
-            let isPage = false;
-            try {
-              isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
-              const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage });
-              await (reply === 'continue' ? route.continue() : route.fulfill(reply));
-            } catch (error) {
-              if (isPage) pageFailure ??= error;
-              const blocked = error instanceof FetchFailure && error.errorClass === 'robots';
-              await route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => undefined);
-            }
-          });
+          await routeRequests(page, handle, failed);
           const response = await page.goto(url, { waitUntil: 'load', timeout: options.timeoutMs });
           if (!response) throw new FetchFailure('browser', `no response for the page (${url})`);
           // Scripts often fetch the table after "load"; a page that never goes quiet is taken as it is.
@@ -141,7 +151,7 @@ export function createBrowserRenderer(options: {
           };
         } catch (error) {
           // The page's own request failed on our side (robots, timeout, retries spent): say that, not the browser's net::ERR_FAILED.
-          throw classifyBrowserError(pageFailure ?? error, url);
+          throw classifyBrowserError(failed.page ?? error, url);
         } finally {
           await context.close().catch(() => undefined);
         }
