@@ -8,6 +8,7 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { RobotsCache } from '../fetch/robots.ts';
+import type { FetchState } from '../fetch/types.ts';
 import { displayName, displayNameRank } from '../normalize/identity.ts';
 
 export const DEFAULT_DB_PATH = 'data/ledger.sqlite';
@@ -318,13 +319,13 @@ export class Ledger {
   }
 
   /** What a conditional request needs for every source with a state: validators and the basis hash, in one query. */
-  conditionalStates(): Map<string, { etag: string | null; last_modified: string | null; sha256: string | null }> {
+  conditionalStates(): Map<string, FetchState> {
     const rows = this
       .sql(
         `SELECT s.source_id, s.etag, s.last_modified, c.sha256 FROM source_state s
          LEFT JOIN captures c ON c.id = s.current_capture_id`,
       )
-      .all() as Array<{ source_id: string; etag: string | null; last_modified: string | null; sha256: string | null }>;
+      .all() as Array<FetchState & { source_id: string }>;
     return new Map(rows.map(({ source_id, ...state }) => [source_id, state]));
   }
 
