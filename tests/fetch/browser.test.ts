@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetcher } from '../../src/fetch/index.ts';
+import { createFetcher, type FetcherOptionsInput } from '../../src/fetch/index.ts';
 import { chromiumPath, isExecutable } from '../../src/fetch/browser.ts';
 import { FAST, html, makeSource, startServer, type TestServer } from './server.ts';
 
@@ -63,6 +63,15 @@ describe('render: browser', () => {
   describe('the page’s own requests go through the fetcher', () => {
     const servers: TestServer[] = [];
     afterAll(() => Promise.all(servers.map((s) => s.close())));
+    /** One rendered fetch of `url` by a fresh fetcher with these limits. */
+    const render = async (url: string, limits: Partial<FetcherOptionsInput> = {}) => {
+      const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000, ...limits });
+      try {
+        return await fetcher.fetchSource(makeSource({ url, render: 'browser' }), null);
+      } finally {
+        await fetcher.close();
+      }
+    };
     const serveSpa = async (routes: Parameters<typeof startServer>[0]) => {
       const spa = await startServer({ '/pricing': html(SPA), ...routes });
       servers.push(spa);
@@ -76,9 +85,7 @@ describe('render: browser', () => {
           '/robots.txt': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /prices.json\n'),
           '/prices.json': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(PRICES),
         });
-        const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000 });
-        const rendered = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/pricing`, render: 'browser' }), null);
-        await fetcher.close();
+        const rendered = await render(`${spa.origin}/pricing`);
         expect(rendered.status).toBe('fetched');
         expect(rendered.snapshot!.body).toContain('Loading prices');
         expect(spa.hits('/prices.json')).toHaveLength(0);
@@ -97,9 +104,7 @@ describe('render: browser', () => {
               : res.writeHead(200, { 'content-type': 'application/json' }).end(PRICES)),
         });
         const delay = 300;
-        const fetcher = createFetcher({ ...FAST, perHostDelayMs: delay, perHostConcurrency: 1, browserTimeoutMs: 15_000 });
-        const rendered = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/pricing`, render: 'browser' }), null);
-        await fetcher.close();
+        const rendered = await render(`${spa.origin}/pricing`, { perHostDelayMs: delay, perHostConcurrency: 1 });
         expect(rendered.error).toBeUndefined();
         expect(rendered.snapshot!.body).toContain('<td>GPT-5.2 Codex</td><td>$1.75</td><td>$14.00</td>');
         expect(spa.hits('/prices.json')).toHaveLength(2);
@@ -121,9 +126,7 @@ describe('render: browser', () => {
           </body></html>`;
         const spa = await serveSpa({ '/many': html(page), '/a.json': data('A'), '/b.json': data('B'), '/c.json': data('C') });
         const delay = 1_000;
-        const fetcher = createFetcher({ ...FAST, perHostDelayMs: delay, browserTimeoutMs: 15_000 });
-        const rendered = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/many`, render: 'browser' }), null);
-        await fetcher.close();
+        const rendered = await render(`${spa.origin}/many`, { perHostDelayMs: delay });
         expect(rendered.snapshot!.body).toContain('<td>A</td></tr><tr><td>B</td></tr><tr><td>C</td>');
         // robots.txt, then the page one delay later, then its three data requests at once: had each
         // waited the delay too, the render would take over four seconds.
@@ -138,9 +141,7 @@ describe('render: browser', () => {
       'a page that keeps answering 503 fails as an HTTP failure after the retries, not as a browser error',
       async () => {
         const spa = await serveSpa({ '/down': (_req, res) => void res.writeHead(503, { 'content-type': 'text/plain' }).end('busy') });
-        const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000 });
-        const outcome = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/down`, render: 'browser' }), null);
-        await fetcher.close();
+        const outcome = await render(`${spa.origin}/down`);
         expect(outcome.status).toBe('failed');
         expect(outcome.error?.class).toBe('http');
         expect(outcome.attempts).toBe(FAST.maxRetries + 1);
