@@ -7,6 +7,9 @@ import { FIELDS, type FieldName } from '../schema/fields.ts';
 import type { Source } from '../schema/source.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
 import { boundsAnomaly } from '../normalize/units.ts';
+import { canonicalCondition, joinConditions } from '../schema/condition.ts';
+
+export { joinConditions };
 
 const UNIT_BY_KIND: Record<string, string | null> = {
   tokens: 'tokens',
@@ -23,30 +26,6 @@ export function unitOf(field: FieldName): string | null {
 
 // makeClaim runs once per claim (~14k on a big file): look each field's unit up once.
 const UNIT_BY_FIELD = new Map<string, string | null>(Object.keys(FIELDS).map((field) => [field, unitOf(field as FieldName)]));
-
-/** One trimmed part without ';': already canonical, as most claims' conditions are. */
-const isSimpleCondition = (condition: string): boolean => !condition.includes(';') && condition.trim() === condition;
-
-/** Conditions combine with ';' in sorted order; empty parts vanish. */
-export function joinConditions(...parts: Array<string | undefined | null>): string {
-  // Fast path (most claims): at most one simple part. Extraction of big files runs this per claim.
-  let single = '';
-  let count = 0;
-  for (const p of parts) {
-    if (!p) continue;
-    count += 1;
-    single = p;
-  }
-  if (count === 0) return '';
-  if (count === 1 && isSimpleCondition(single)) return single;
-  const all = parts.flatMap((p) => (p ? p.split(';') : [])).map((p) => p.trim()).filter(Boolean);
-  return [...new Set(all)].sort().join(';');
-}
-
-/** One condition string in canonical form; the general join only when it is not already. */
-function canonicalCondition(condition = ''): string {
-  return isSimpleCondition(condition) ? condition : joinConditions(condition);
-}
 
 export interface ClaimInput {
   /** The model name as printed. */

@@ -5,3 +5,4 @@ export * from './claim.ts';
 export * from './fact.ts';
 export * from './change.ts';
 export * from './dataset.ts';
+export * from './condition.ts';
