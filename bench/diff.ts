@@ -34,7 +34,7 @@ export async function run(): Promise<Record<string, number | string>> {
     let t = performance.now();
     await ingestCapture(ledger, sources, 'litellm', oldBody, '2026-03-01T00:00:00.000Z');
     const firstSync = ms(t);
-    const additions = ledger.changes({ status: 'pending' }).map((c) => c.id);
+    const additions = ledger.changes.list({ status: 'pending' }).map((c) => c.id);
 
     t = performance.now();
     approveChanges(ledger, additions, { reviewer: 'bench', at: '2026-03-01T00:00:00.000Z' }, sources);
@@ -48,11 +48,11 @@ export async function run(): Promise<Record<string, number | string>> {
     t = performance.now();
     const extracted = extractDocument(newBody, { format: 'json', extractor: 'litellm' });
     const extract = ms(t);
-    const claims = ledger.currentClaims();
+    const claims = ledger.claims.current();
     t = performance.now();
     const { facts } = reconcile(claims, { sources });
     const reconcileMs = ms(t);
-    const published = ledger.published();
+    const published = ledger.history.published();
     t = performance.now();
     const { proposals } = diffFacts({ facts, published, absences: new Map(), removalAfterSyncs: 2, now: '2026-03-29T00:00:00.000Z' });
     const diff = ms(t);

@@ -21,7 +21,8 @@ import { sha256Hex } from '../src/pipeline/manifest.ts';
 import { loadSources } from '../src/pipeline/sources.ts';
 import { runPipeline, type SyncSummary } from '../src/pipeline/sync.ts';
 import { approveChanges } from '../src/review/decide.ts';
-import { keyOf, Ledger } from '../src/store/ledger.ts';
+import { Ledger } from '../src/store/ledger.ts';
+import { keyOf } from '../src/schema/key.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '../shared');
@@ -282,10 +283,10 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
   try {
     const [d1, d2] = pair.dates.map((d) => `${d}T00:00:00.000Z`);
     await ingestCapture(ledger, sources, format.source, oldBody, d1);
-    const first = ledger.changes({ status: 'pending' });
+    const first = ledger.changes.list({ status: 'pending' });
     approveChanges(ledger, first.map((c) => c.id), { reviewer: 'eval', at: d1 }, sources);
     await ingestCapture(ledger, sources, format.source, newBody, d2);
-    const queued = ledger.changes({ status: 'pending' });
+    const queued = ledger.changes.list({ status: 'pending' });
 
     // Queued -> raw: each change is explained when one of the entries its claims were read from changed that field to that value.
     const covered = new Set<string>();
@@ -304,12 +305,12 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
     }
 
     // Raw -> queued: each raw addition or change must be queued, unless the ledger deliberately keeps it out.
-    const newCapture = ledger.captureOfSnapshot(format.source, newSha)!;
-    const oldCapture = ledger.captureOfSnapshot(format.source, sha256Hex(oldBody))!;
-    const locatedNew = new Map(locate(format, newDoc, ledger.claimsOfCapture(newCapture.id)).map((l) => [itemKey(l.entry, l.claim.field, l.claim.condition), l]));
-    const locatedOld = new Map(locate(format, oldDoc, ledger.claimsOfCapture(oldCapture.id)).map((l) => [itemKey(l.entry, l.claim.field, l.claim.condition), l]));
-    const oldClaims = ledger.claimsOfCapture(oldCapture.id);
-    const facts = new Map(ledger.facts().map((f) => [keyOf(f), f]));
+    const newCapture = ledger.captures.ofSnapshot(format.source, newSha)!;
+    const oldCapture = ledger.captures.ofSnapshot(format.source, sha256Hex(oldBody))!;
+    const locatedNew = new Map(locate(format, newDoc, ledger.claims.ofCapture(newCapture.id)).map((l) => [itemKey(l.entry, l.claim.field, l.claim.condition), l]));
+    const locatedOld = new Map(locate(format, oldDoc, ledger.claims.ofCapture(oldCapture.id)).map((l) => [itemKey(l.entry, l.claim.field, l.claim.condition), l]));
+    const oldClaims = ledger.claims.ofCapture(oldCapture.id);
+    const facts = new Map(ledger.facts.list().map((f) => [keyOf(f), f]));
     const notQueued: PairResult['not_queued'] = {};
     let mergedWithTwin = 0;
     const miss = (why: string, x: RawChange, note?: string) => (notQueued[why] ??= []).push(note ? { ...x, note } : x);
@@ -336,7 +337,7 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
     }
 
     // Raw removals: "no longer seen" needs two syncs, so after one they must be counted as absent (or still be listed elsewhere).
-    const absences = ledger.absences();
+    const absences = ledger.facts.absences();
     const removed: PairResult['removed'] = { pending_absence: 0, still_listed: 0, anomaly: 0, not_tracked: [] };
     for (const x of expected.filter((e) => e.kind === 'removed')) {
       const located = locatedOld.get(itemKey(x.entry, x.field, x.condition));
@@ -355,8 +356,8 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
     // Approve everything and ask the timeline for the prices between and after the captures.
     approveChanges(ledger, queued.map((c) => c.id), { reviewer: 'eval', at: d2 }, sources);
     const history: PairResult['history'] = { checked: 0, wrong: [] };
-    const between = new Map(ledger.publishedAt(pair.between).map((h) => [keyOf(h), h.value]));
-    const after = new Map(ledger.publishedAt(pair.after).map((h) => [keyOf(h), h.value]));
+    const between = new Map(ledger.history.publishedAt(pair.between).map((h) => [keyOf(h), h.value]));
+    const after = new Map(ledger.history.publishedAt(pair.after).map((h) => [keyOf(h), h.value]));
     const priceMoves = queued.filter((c) => c.kind === 'changed' && c.field.endsWith('_price'));
     for (const c of priceMoves) {
       history.checked++;

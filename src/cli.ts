@@ -7,7 +7,8 @@ import type { ClaimValue } from './schema/claim.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { ChangeStatus } from './schema/change.ts';
 import { extractDocument } from './extract/registry.ts';
-import { Ledger, DEFAULT_DB_PATH, parsePointInTime } from './store/ledger.ts';
+import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
+import { parsePointInTime } from './normalize/dates.ts';
 import { loadSources, selectSources, ConfigError } from './pipeline/sources.ts';
 import { sha256Hex } from './pipeline/manifest.ts';
 import { runSync, type Reading } from './pipeline/run-sync.ts';
@@ -50,12 +51,12 @@ function openLedger(cmd: Command): { ledger: Ledger; opts: GlobalOptions } {
 function resolveModel(ledger: Ledger, name: string, aliasesFile: string): string {
   const registry = loadRegistry(aliasesFile);
   const mapped = (id: string) => registry.byAlias.get(id) ?? id;
-  const named = [...new Set(ledger.findModelIds(name).map(mapped))];
+  const named = [...new Set(ledger.models.find(name).map(mapped))];
   if (named.length === 1) return named[0];
   if (named.length > 1) throw new ReviewError(`"${name}" names several models: ${named.join(', ')}`);
   const canonical = mapped(canonicalModelId(name));
-  if (ledger.hasModel(canonical)) return canonical;
-  const bare = [...new Set(ledger.modelIdsEndingWith(slugifyModelName(name)).map(mapped))];
+  if (ledger.models.has(canonical)) return canonical;
+  const bare = [...new Set(ledger.models.idsEndingWith(slugifyModelName(name)).map(mapped))];
   if (bare.length === 1) return bare[0];
   if (bare.length > 1) throw new ReviewError(`"${name}" names several models: ${bare.join(', ')}`);
   throw new ReviewError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex, or \`model-ledger models\`)`);
@@ -90,7 +91,7 @@ function checkField(field?: string): FieldName | undefined {
 /** Prints the summary (text, JSON or nothing), writes the Markdown copy and sends the webhook. */
 async function reportSync(ledger: Ledger, summary: SyncSummary, o: { json?: boolean; quiet?: boolean; summary?: string; notify?: string }, db: string): Promise<void> {
   if (!o.quiet || o.json) print(o.json, summary, () => formatSummary(summary));
-  if (o.summary) writeFileSync(o.summary, formatSummaryMarkdown(summary, ledger.changes({ status: 'pending' })));
+  if (o.summary) writeFileSync(o.summary, formatSummaryMarkdown(summary, ledger.changes.list({ status: 'pending' })));
   if (o.notify && summary.changes.pending > 0) {
     const sent = await notify(o.notify, notificationBody(summary, db));
     if (!sent.ok) process.stderr.write(`model-ledger: webhook ${o.notify} failed: ${sent.error ?? `HTTP ${sent.status}`}\n`);
@@ -219,7 +220,7 @@ export function buildProgram(): Command {
     .action((model: string, field: string | undefined, o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
       try {
-        const facts = ledger.facts({ model: resolveModel(ledger, model, opts.aliases), field: checkField(field) });
+        const facts = ledger.facts.list({ model: resolveModel(ledger, model, opts.aliases), field: checkField(field) });
         if (facts.length === 0) throw new ReviewError(`no facts for ${model}${field ? ` ${field}` : ''}`);
         print(o.json, field && facts.length === 1 ? facts[0] : facts, () => facts.map(formatFact).join('\n\n'));
       } finally {
@@ -235,7 +236,7 @@ export function buildProgram(): Command {
     .action((o, cmd) => {
       const { ledger } = openLedger(cmd);
       try {
-        const changes = ledger.changes({ status: o.status as ChangeStatus });
+        const changes = ledger.changes.list({ status: o.status as ChangeStatus });
         print(o.json, changes, () => (changes.length ? changes.map(formatChange).join('\n') : `no ${o.status} changes`));
       } finally {
         ledger.close();
@@ -253,7 +254,7 @@ export function buildProgram(): Command {
   withSelectionOptions(approve).action((ids: string[], o, cmd) => {
     const { ledger, opts } = openLedger(cmd);
     try {
-      if (o.all && ids.length === 0 && ledger.changes({ status: 'pending' }).length === 0) {
+      if (o.all && ids.length === 0 && ledger.changes.list({ status: 'pending' }).length === 0) {
         print(o.json, [], () => 'no pending changes');
         return;
       }
@@ -297,7 +298,7 @@ export function buildProgram(): Command {
       const { ledger, opts } = openLedger(cmd);
       if (!o.web) {
         try {
-          const pending = ledger.changes({ status: 'pending' });
+          const pending = ledger.changes.list({ status: 'pending' });
           process.stdout.write((pending.length ? pending.map(formatChange).join('\n') + '\n\nmodel-ledger review --web opens the review desk' : 'nothing to review') + '\n');
         } finally {
           ledger.close();
@@ -331,8 +332,8 @@ export function buildProgram(): Command {
         const id = resolveModel(ledger, model, opts.aliases);
         const f = checkField(field);
         const rows = o.at
-          ? ledger.publishedAt(checkAt(o.at)).filter((r) => r.model === id && (!f || r.field === f))
-          : ledger.history({ model: id, field: f });
+          ? ledger.history.publishedAt(checkAt(o.at)).filter((r) => r.model === id && (!f || r.field === f))
+          : ledger.history.list({ model: id, field: f });
         print(o.json, rows, () => (rows.length ? rows.map(formatInterval).join('\n') : `no approved values for ${id}`));
       } finally {
         ledger.close();
@@ -378,17 +379,17 @@ export function buildProgram(): Command {
         const reviewer = resolveReviewer(o.reviewer);
         const at = new Date().toISOString();
         if (o.lift) {
-          const lifted = ledger.liftOverride(id, f, o.condition, reviewer, at);
+          const lifted = ledger.overrides.lift(id, f, o.condition, reviewer, at);
           if (!lifted) throw new ReviewError(`no pinned value for ${id} ${f}${o.condition ? ` [${o.condition}]` : ''}`);
-          ledger.audit(reviewer, 'lift-override', `${id} ${f}`, { condition: o.condition }, at);
+          ledger.audit.record(reviewer, 'lift-override', `${id} ${f}`, { condition: o.condition }, at);
         } else {
           if (value === undefined) throw new ReviewError('name the value to pin, or use --lift');
           if (!o.reason) throw new ReviewError('pinning a value needs a reason (--reason TEXT)');
-          ledger.pinOverride({ model: id, field: f, condition: o.condition, value: parseFieldValue(f, value), reason: o.reason, reviewer, created_at: at });
+          ledger.overrides.pin({ model: id, field: f, condition: o.condition, value: parseFieldValue(f, value), reason: o.reason, reviewer, created_at: at });
         }
         // Re-reconcile at once, so that the pin (or its lifting) shows up as a change to review.
         const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources), aliases: loadRegistry(opts.aliases) }, []);
-        const facts = ledger.facts({ model: id, field: f }).filter((x) => x.condition === o.condition);
+        const facts = ledger.facts.list({ model: id, field: f }).filter((x) => x.condition === o.condition);
         print(o.json, { fact: facts[0] ?? null, pending: summary.changes.pending }, () => (facts[0] ? formatFact(facts[0]) : 'no fact') + `\n${summary.changes.pending} change(s) pending review`);
       } finally {
         ledger.close();
@@ -421,14 +422,14 @@ export function buildProgram(): Command {
       const { ledger } = openLedger(cmd);
       try {
         if (o.new) {
-          const rows = ledger.modelCandidates('pending');
+          const rows = ledger.models.candidates('pending');
           print(o.json, rows, () =>
             rows.length
               ? rows.map((r) => `${r.model_id}  ("${r.name}" on ${r.source_id})${r.proposals.length ? `\n    may be: ${r.proposals.map((p) => `${p.id} (${p.reason})`).join('; ')}` : ''}`).join('\n')
               : 'no new models await review',
           );
         } else {
-          const rows = ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) }));
+          const rows = ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id) }));
           print(o.json, rows, () => rows.map((m) => `${m.id}  ${m.aliases.join(', ')}`).join('\n'));
         }
       } finally {
@@ -450,7 +451,7 @@ export function buildProgram(): Command {
         const reviewer = resolveReviewer(o.reviewer);
         const at = new Date().toISOString();
         const nameId = canonicalModelId(name);
-        if (!ledger.hasModel(id) && !loadRegistry(opts.aliases).ids.has(id)) {
+        if (!ledger.models.has(id) && !loadRegistry(opts.aliases).ids.has(id)) {
           throw new ReviewError(`no model ${id} in the ledger or the alias registry: name a model a source has stated (see \`model-ledger models\`)`);
         }
         const text = existsSync(opts.aliases) ? readFileSync(opts.aliases, 'utf8') : 'models: {}\ndistinct: []\n';
@@ -461,9 +462,9 @@ export function buildProgram(): Command {
           throw new ReviewError((e as Error).message);
         }
         writeFileSync(opts.aliases, updated);
-        ledger.decideModelCandidate(nameId, o.not ? 'new' : 'alias', reviewer, at, o.not ? `not ${id}` : `alias of ${id}`);
-        if (!o.not) ledger.mergeModel(nameId, id, at);
-        ledger.audit(reviewer, o.not ? 'distinct' : 'alias', nameId, { name, id }, at);
+        ledger.models.decideCandidate(nameId, o.not ? 'new' : 'alias', reviewer, at, o.not ? `not ${id}` : `alias of ${id}`);
+        if (!o.not) ledger.models.merge(nameId, id, at);
+        ledger.audit.record(reviewer, o.not ? 'distinct' : 'alias', nameId, { name, id }, at);
         // Re-reconcile at once: an alias moves the name's claims onto its model.
         const summary = reconcileAndQueue(ledger, { sources: loadSources(opts.sources), aliases: loadRegistry(opts.aliases) }, []);
         print(o.json, { name, id, relation: o.not ? 'distinct' : 'alias', pending: summary.changes.pending }, () => `${name} ${o.not ? 'is not' : 'is an alias of'} ${id} (written to ${opts.aliases}); ${summary.changes.pending} change(s) pending review`);
@@ -479,11 +480,11 @@ export function buildProgram(): Command {
     .action((o, cmd) => {
       const { ledger, opts } = openLedger(cmd);
       try {
-        const reliability = new Map(ledger.reliability().map((r) => [r.source_id as string, r]));
+        const reliability = new Map(ledger.facts.reliability().map((r) => [r.source_id as string, r]));
         const rows = loadSources(opts.sources).map((s) => {
-          const state = ledger.sourceState(s.id);
-          const capture = ledger.currentCapture(s.id);
-          const last = ledger.fetchLog(s.id, 1)[0];
+          const state = ledger.sources.state(s.id);
+          const capture = ledger.captures.current(s.id);
+          const last = ledger.sources.fetchLog(s.id, 1)[0];
           return {
             id: s.id,
             kind: s.kind,
@@ -560,7 +561,7 @@ function withSelectionOptions(command: Command): Command {
 
 function chooseChanges(ledger: Ledger, ids: string[], o: { all?: boolean; source?: string; model?: string; provider?: string; field?: string; kind?: string }, aliasesFile: string): number[] {
   const filter = parseFilter({ ...o, model: o.model ? resolveModel(ledger, o.model, aliasesFile) : undefined });
-  return batchSelection(ledger.changes({ status: 'pending' }), { ids: parseIds(ids), all: o.all, filter });
+  return batchSelection(ledger.changes.list({ status: 'pending' }), { ids: parseIds(ids), all: o.all, filter });
 }
 
 function parseIds(ids: string[]): number[] {

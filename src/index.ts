@@ -5,7 +5,7 @@
 import { Ledger, DEFAULT_DB_PATH } from './store/ledger.ts';
 import { loadSources, selectSources } from './pipeline/sources.ts';
 import { runSync, type Reading } from './pipeline/run-sync.ts';
-import type { SyncSummary } from './pipeline/sync.ts';
+import type { SyncSummary } from './schema/sync.ts';
 import { exportDataset as writeExport, type ExportFormat, type ExportResult } from './export/write.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
 import { acquireLock } from './pipeline/lock.ts';
@@ -15,7 +15,7 @@ import type { FetcherOptionsInput } from './fetch/index.ts';
 export { extractDocument as extract } from './extract/registry.ts';
 export { reconcile } from './reconcile/index.ts';
 export { Ledger } from './store/ledger.ts';
-export type { SyncSummary } from './pipeline/sync.ts';
+export type { SyncSummary } from './schema/sync.ts';
 export type { ExportResult, ExportFormat } from './export/write.ts';
 export * from './schema/index.ts';
 

@@ -1,6 +1,7 @@
 import type { ProposedChange } from '../schema/change.ts';
 import type { Fact } from '../schema/fact.ts';
-import { keyOf, type PublishedValue } from '../store/ledger.ts';
+import type { PublishedValue } from '../schema/history.ts';
+import { keyOf } from '../schema/key.ts';
 import { diffFacts } from './diff.ts';
 
 export interface BackfillInput {

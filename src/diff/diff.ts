@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ClaimValue } from '../schema/claim.ts';
 import type { Change, ProposedChange } from '../schema/change.ts';
 import type { Fact } from '../schema/fact.ts';
-import { keyOf, type PublishedValue } from '../store/ledger.ts';
+import type { PublishedValue } from '../schema/history.ts';
+import { keyOf, type FieldKey } from '../schema/key.ts';
 
 export interface DiffInput {
   facts: Fact[];
@@ -101,7 +102,7 @@ export function diffFacts(input: DiffInput): DiffOutput {
       fact: null,
     });
   }
-  proposals.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  proposals.sort(queueOrder);
   return { proposals, absences };
 }
 
@@ -139,4 +140,13 @@ export function planQueue(proposals: ProposedChange[], existing: Change[]): Queu
   }
   for (const [key, c] of pending) if (!proposed.has(key)) plan.supersede.push(c.id);
   return plan;
+}
+
+/**
+ * The order changes are queued in, and so their ids: keys compared as the JSON text
+ * `["model","field","condition"]`, the ledger's first key encoding. Kept so that change ids, and
+ * the history and exports that cite them, stay what they were for the same inputs.
+ */
+function queueOrder(a: FieldKey, b: FieldKey): number {
+  return JSON.stringify([a.model, a.field, a.condition]).localeCompare(JSON.stringify([b.model, b.field, b.condition]));
 }

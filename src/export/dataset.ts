@@ -1,6 +1,6 @@
 import { DATASET_SCHEMA_VERSION, type Dataset, type DatasetModel, type HistoryFile } from '../schema/dataset.ts';
 import { identify } from '../normalize/identity.ts';
-import type { PublishedValue } from '../store/ledger.ts';
+import { type PublishedValue } from '../schema/history.ts';
 
 export interface ModelRecord {
   id: string;

@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
-import { endOfDay, parsePointInTime, type Ledger } from '../store/ledger.ts';
+import { type Ledger } from '../store/ledger.ts';
+import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
 import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
 
@@ -22,9 +23,9 @@ export interface ExportResult {
 
 /** The dataset as approved and in force at `at` (default: now), from the ledger's history. */
 export function datasetFromLedger(ledger: Ledger, at?: string) {
-  const values = at ? ledger.publishedAt(at) : ledger.published();
-  const models = ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) }));
-  const approvals = ledger.changes({ status: 'approved' }).map((c) => c.reviewed_at ?? '');
+  const values = at ? ledger.history.publishedAt(at) : ledger.history.published();
+  const models = ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id) }));
+  const approvals = ledger.changes.list({ status: 'approved' }).map((c) => c.reviewed_at ?? '');
   const asOf = at ? endOfDay(at) : approvals.reduce((a, b) => (a > b ? a : b), '');
   return buildDataset(values, models, asOf);
 }
@@ -33,7 +34,7 @@ export function datasetFromLedger(ledger: Ledger, at?: string) {
 export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
   const bound = at ? endOfDay(at) : undefined;
   const intervals = ledger
-    .history()
+    .history.list()
     .filter((h) => !bound || h.valid_from <= bound)
     .map((h) => (bound && h.valid_to && h.valid_to > bound ? { ...h, valid_to: null } : h));
   return buildHistory(intervals);

@@ -2,6 +2,9 @@
  * robots.txt as RFC 9309 reads it: groups of user-agent lines with allow/disallow rules,
  * `*` and `$` wildcards, the longest matching rule wins and allow wins a tie.
  */
+import type { RobotsCache } from '../schema/capture.ts';
+
+export type { RobotsCache };
 export interface RobotsRules {
   isAllowed(pathAndQuery: string): boolean;
   /** Crawl-delay in ms for our group, if the site set one (not in the RFC, but widely used). */
@@ -20,14 +23,6 @@ interface Group {
   crawlDelayMs: number | null;
 }
 
-/**
- * Where robots.txt texts outlive one sync (the ledger keeps them). RFC 9309 §2.4: a copy is good
- * for 24 hours, and past that still stands in while the live file is unreachable.
- */
-export interface RobotsCache {
-  get(origin: string): { text: string; fetched_at: string } | null;
-  put(origin: string, text: string, fetchedAt: string): void;
-}
 
 export const ROBOTS_FRESH_MS = 24 * 60 * 60 * 1000;
 

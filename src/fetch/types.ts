@@ -1,12 +1,7 @@
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { FetchErrorClass } from './errors.ts';
 
-/** What the previous successful fetch of a source left behind: enough for a conditional request. */
-export interface FetchState {
-  etag: string | null;
-  last_modified: string | null;
-  sha256: string | null;
-}
+export type { FetchState } from '../schema/capture.ts';
 
 /**
  * The result of fetching one source. `unchanged` means the ledger already holds this content

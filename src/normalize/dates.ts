@@ -73,3 +73,23 @@ export function findDate(text: string): string | null {
   }
   return null;
 }
+
+/**
+ * Checks a point in time given by a user (`--at`): a calendar date (YYYY-MM-DD) or an ISO
+ * timestamp. Anything else is refused rather than quietly read as "now".
+ */
+export function parsePointInTime(at: string): string {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(at);
+  if (date) {
+    const d = new Date(`${at}T00:00:00.000Z`);
+    if (!Number.isNaN(d.getTime()) && d.toISOString().startsWith(at)) return at;
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(at) && !Number.isNaN(new Date(at).getTime())) {
+    return new Date(at).toISOString();
+  }
+  throw new RangeError(`not a date: "${at}" (use YYYY-MM-DD or an ISO timestamp)`);
+}
+
+/** "2026-07-18" means the whole of that day; a full timestamp means itself. */
+export function endOfDay(at: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(at) ? `${at}T23:59:59.999Z` : at;
+}

@@ -3,8 +3,9 @@ import type { Source } from '../schema/source.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffBackfill } from '../diff/backfill.ts';
 import { planQueue, type QueuePlan } from '../diff/diff.ts';
-import { keyOf, type Ledger } from '../store/ledger.ts';
-import type { SourceReport } from './sync.ts';
+import { type Ledger } from '../store/ledger.ts';
+import { keyOf } from '../schema/key.ts';
+import type { SourceReport } from '../schema/sync.ts';
 
 export interface QueueCounts {
   queued: number;
@@ -14,11 +15,11 @@ export interface QueueCounts {
 
 /** Brings the queue in line with a plan; backfill changes are flagged so they are planned apart. */
 export function applyQueuePlan(ledger: Ledger, plan: QueuePlan, at: string, options: { backfill?: boolean } = {}): QueueCounts {
-  for (const id of plan.supersede) ledger.setChangeStatus(id, 'superseded', { reviewer: null, at, note: 'replaced by newer evidence' });
-  for (const { id, proposal } of plan.refresh) ledger.refreshPendingChange(id, proposal);
+  for (const id of plan.supersede) ledger.changes.setStatus(id, 'superseded', { reviewer: null, at, note: 'replaced by newer evidence' });
+  for (const { id, proposal } of plan.refresh) ledger.changes.refreshPending(id, proposal);
   for (const p of plan.insert) {
-    const id = ledger.insertChange(p, at);
-    if (options.backfill) ledger.markBackfill(id);
+    const id = ledger.changes.insert(p, at);
+    if (options.backfill) ledger.changes.markBackfill(id);
   }
   return { queued: plan.insert.length, refreshed: plan.refresh.length, superseded: plan.supersede.length };
 }
@@ -33,18 +34,18 @@ export function queueBackfills(ledger: Ledger, sources: Source[], reports: Sourc
   const currentKeys = new Set(currentFacts.map(keyOf));
   for (const report of reports) {
     if (report.outcome !== 'backfilled' || !report.snapshot) continue;
-    const capture = ledger.captureOfSnapshot(report.source_id, report.snapshot);
+    const capture = ledger.captures.ofSnapshot(report.source_id, report.snapshot);
     if (!capture) continue;
-    const { facts } = reconcile(ledger.claimsAsOf(capture.observed_at), { sources });
+    const { facts } = reconcile(ledger.claims.asOf(capture.observed_at), { sources });
     const { proposals, skipped } = diffBackfill({
       factsAt: facts,
-      inForce: ledger.publishedAt(capture.observed_at),
+      inForce: ledger.history.publishedAt(capture.observed_at),
       currentKeys,
       sourceId: report.source_id,
       at: capture.observed_at,
     });
-    const backfills = ledger.backfillChangeIds();
-    const sameDate = ledger.changes().filter((c) => backfills.has(c.id) && c.observed_at === capture.observed_at);
+    const backfills = ledger.changes.backfillIds();
+    const sameDate = ledger.changes.list().filter((c) => backfills.has(c.id) && c.observed_at === capture.observed_at);
     const done = applyQueuePlan(ledger, planQueue(proposals, sameDate), at, { backfill: true });
     counts.queued += done.queued;
     counts.refreshed += done.refreshed;

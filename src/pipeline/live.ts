@@ -25,8 +25,8 @@ export interface LiveFetch {
  * can extract and record each source while the others are still on the wire.
  */
 export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
-  const states = ledger.conditionalStates();
-  const fetcher = createFetcher({ robotsCache: ledger.robotsCache(), ...options });
+  const states = ledger.sources.conditionalStates();
+  const fetcher = createFetcher({ robotsCache: ledger.sources.robotsCache(), ...options });
   const outcomes = fetcher.fetchEach(targets, states);
   const bySource = new Map(targets.map((s, i) => [s.id, outcomes[i].then(toAcquired)]));
   return {

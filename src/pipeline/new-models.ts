@@ -22,7 +22,7 @@ export class NewModelDetector {
     private readonly ledger: Ledger,
     private readonly registry: AliasRegistry,
   ) {
-    for (const m of ledger.models()) this.remember(m.id);
+    for (const m of ledger.models.list()) this.remember(m.id);
     for (const id of registry.ids) this.remember(id);
   }
 
@@ -45,7 +45,7 @@ export class NewModelDetector {
       const id = this.canonical(claim.model);
       if (this.known.has(id)) continue;
       const proposals = proposeAliases(id, this.byWord.get(leadingWord(id)) ?? [], this.registry);
-      this.ledger.addModelCandidate({ model_id: id, name: claim.model_name, source_id: sourceId, first_seen: at, proposals });
+      this.ledger.models.addCandidate({ model_id: id, name: claim.model_name, source_id: sourceId, first_seen: at, proposals });
       this.remember(id);
       found++;
     }

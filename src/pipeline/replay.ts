@@ -11,7 +11,7 @@ export function offlineAcquirer(ledger: Ledger, snapshotsDir: string): (source: 
   const manifest = readManifest(snapshotsDir);
   return async (source) => {
     const entry = newestEntry(manifest, source.id);
-    const current = ledger.currentCapture(source.id);
+    const current = ledger.captures.current(source.id);
     if (entry && (!current || entry.observed_at >= current.observed_at)) {
       return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
     }

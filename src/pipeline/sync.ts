@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
+import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
 import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
 import { createExtractionPool, inlineExtraction, type Extraction } from '../extract/pool.ts';
 import { identify } from '../normalize/identity.ts';
@@ -18,30 +19,7 @@ export type Acquired =
   | { status: 'unchanged'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
   | { status: 'failed'; errorClass: string; message: string; attempts?: number; ms?: number; httpStatus?: number | null };
 
-export type SourceOutcome = 'updated' | 'unchanged' | 'drift' | 'failed' | 'backfilled';
-
-export interface SourceReport {
-  source_id: string;
-  outcome: SourceOutcome;
-  claims: number;
-  models: number;
-  notes: string[];
-  problems: string[];
-  snapshot: string | null;
-}
-
-export interface SyncSummary {
-  sources: SourceReport[];
-  claims: number;
-  facts: number;
-  conflicts: { resolved: number; disputed: number };
-  anomalies: number;
-  changes: { queued: number; refreshed: number; superseded: number; pending: number };
-  /** Model ids first named by a source that a reviewer has not yet confirmed as new or as an alias. */
-  new_models: number;
-  /** Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue. */
-  timings: { read_ms: number; reconcile_ms: number };
-}
+export type { SourceOutcome, SourceReport, SyncSummary };
 
 export interface PipelineOptions {
   /** Every configured source: their kinds and priors weigh in reconciliation even when not read this run. */
@@ -71,7 +49,7 @@ export function recordSnapshot(
   extracted?: ExtractResult,
 ): SourceReport {
   const { snapshot } = acquired;
-  const basis = ledger.currentCapture(source.id);
+  const basis = ledger.captures.current(source.id);
   if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
@@ -81,19 +59,19 @@ export function recordSnapshot(
   report.notes = result.notes;
 
   if (result.drift.length > 0) {
-    ledger.addCapture(snapshot, acquired.origin, 'drift', result);
+    ledger.captures.add(snapshot, acquired.origin, 'drift', result);
     const message = `extraction drift: ${result.drift.join('; ')}`;
-    ledger.recordFailure(source.id, at, message);
-    ledger.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'drift', message, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
+    ledger.sources.recordFailure(source.id, at, message);
+    ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'drift', message, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
     report.outcome = 'drift';
     report.problems = result.drift;
     return report;
   }
 
-  const capture = ledger.addCapture(snapshot, acquired.origin, 'extracted', result);
+  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result);
   const isNewest = !basis || basis.observed_at <= snapshot.observed_at;
-  ledger.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
-  ledger.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
+  ledger.sources.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
+  ledger.sources.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
   // A page names each model once per field: record each (name, model) pair once, not per claim.
   const named = new Map<string, { id: string; name: string }>();
   for (const claim of result.claims) {
@@ -102,8 +80,8 @@ export function recordSnapshot(
   }
   for (const { id, name } of named.values()) {
     const identity = identify(id);
-    ledger.upsertModel({ id, name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
-    ledger.addAlias(name, id, source.id);
+    ledger.models.upsert({ id, name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
+    ledger.models.addAlias(name, id, source.id);
   }
   newModels?.record(result.claims, source.id, snapshot.observed_at);
   report.outcome = isNewest ? 'updated' : 'backfilled';
@@ -112,8 +90,8 @@ export function recordSnapshot(
 
 export function recordFailure(ledger: Ledger, source: Source, failed: Extract<Acquired, { status: 'failed' }>, at: string): SourceReport {
   const message = `${failed.errorClass}: ${failed.message}`;
-  ledger.recordFailure(source.id, at, message);
-  ledger.logFetch({ source_id: source.id, at, status: 'failed', error_class: failed.errorClass, message: failed.message, attempts: failed.attempts, ms: failed.ms, http_status: failed.httpStatus });
+  ledger.sources.recordFailure(source.id, at, message);
+  ledger.sources.logFetch({ source_id: source.id, at, status: 'failed', error_class: failed.errorClass, message: failed.message, attempts: failed.attempts, ms: failed.ms, http_status: failed.httpStatus });
   return { source_id: source.id, outcome: 'failed', claims: 0, models: 0, notes: [], problems: [message], snapshot: null };
 }
 
@@ -125,9 +103,9 @@ export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquire
 
 /** The source still says what its basis says (a 304, or the same bytes): nothing to extract. */
 function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acquired, { status: 'failed' }>, at: string): SourceReport {
-  ledger.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
-  ledger.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
-  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.currentCapture(source.id)?.sha256 ?? null };
+  ledger.sources.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
+  ledger.sources.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
+  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.current(source.id)?.sha256 ?? null };
 }
 
 /**
@@ -139,25 +117,25 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
   const started = performance.now();
   return ledger.transaction(() => {
     const registry = options.aliases;
-    const claims = registry ? ledger.currentClaims().map((c) => ({ ...c, model: registry.byAlias.get(c.model) ?? c.model })) : ledger.currentClaims();
-    const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.activeOverrides() });
-    ledger.replaceFacts(facts);
-    ledger.replaceReliability(reliability);
+    const claims = registry ? ledger.claims.current().map((c) => ({ ...c, model: registry.byAlias.get(c.model) ?? c.model })) : ledger.claims.current();
+    const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.overrides.active() });
+    ledger.facts.replace(facts);
+    ledger.facts.replaceReliability(reliability);
 
-    const basis = ledger.basisFingerprint();
-    const newEvidence = ledger.meta('diff_basis') !== basis;
-    ledger.setMeta('diff_basis', basis);
+    const basis = ledger.sources.basisFingerprint();
+    const newEvidence = ledger.runs.meta('diff_basis') !== basis;
+    ledger.runs.setMeta('diff_basis', basis);
     const { proposals, absences } = diffFacts({
       newEvidence,
       facts,
-      published: ledger.published(),
-      absences: ledger.absences(),
+      published: ledger.history.published(),
+      absences: ledger.facts.absences(),
       removalAfterSyncs: options.removalAfterSyncs ?? 2,
       now: at,
     });
-    ledger.replaceAbsences(absences);
-    const backfills = ledger.backfillChangeIds();
-    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes().filter((c) => !backfills.has(c.id))), at);
+    ledger.facts.replaceAbsences(absences);
+    const backfills = ledger.changes.backfillIds();
+    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.list().filter((c) => !backfills.has(c.id))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
     return {
@@ -173,9 +151,9 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         queued: queue.queued + backfilled.queued,
         refreshed: queue.refreshed + backfilled.refreshed,
         superseded: queue.superseded + backfilled.superseded,
-        pending: ledger.changes({ status: 'pending' }).length,
+        pending: ledger.changes.list({ status: 'pending' }).length,
       },
-      new_models: ledger.modelCandidates('pending').length,
+      new_models: ledger.models.candidates('pending').length,
       timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) },
     };
   });
@@ -229,7 +207,7 @@ export async function runPipeline(
 ): Promise<SyncSummary> {
   const now = options.now ?? nowIso;
   const started = performance.now();
-  const runId = ledger.startRun(now());
+  const runId = ledger.runs.start(now());
   const newModels = new NewModelDetector(ledger, options.aliases ?? emptyRegistry());
   const workers = options.extractWorkers ?? extractWorkersFor(targets.length);
   const extraction: Extraction = workers > 0 ? createExtractionPool({ workers }) : inlineExtraction;
@@ -239,7 +217,7 @@ export async function runPipeline(
     let acquired: Acquired = { status: 'failed', errorClass: 'internal', message: 'not read' };
     try {
       acquired = await acquire(source);
-      if (acquired.status !== 'snapshot' || ledger.currentCapture(source.id)?.sha256 === acquired.snapshot.sha256) {
+      if (acquired.status !== 'snapshot' || ledger.captures.current(source.id)?.sha256 === acquired.snapshot.sha256) {
         return { source, acquired };
       }
       return { source, acquired, extracted: await extraction.extract(extractionJob(source, acquired.snapshot)) };
@@ -262,6 +240,6 @@ export async function runPipeline(
     await extraction.close();
   }
   const summary = reconcileAndQueue(ledger, options, reports, performance.now() - started);
-  ledger.finishRun(runId, now(), summary);
+  ledger.runs.finish(runId, now(), summary);
   return summary;
 }

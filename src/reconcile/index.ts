@@ -19,7 +19,7 @@ import {
   type SourceReliability,
   type TruthRun,
 } from './run.ts';
-import { ITEM_SEP } from './table.ts';
+import { keyOf } from '../schema/key.ts';
 import { RULE_NAMES, STATUS_NAMES, compatible, type TruthOptions } from './truth.ts';
 
 export { explainFact } from './explain.ts';
@@ -39,7 +39,7 @@ export interface ReconcileResult {
 }
 
 export function itemKey(model: string, field: string, condition: string): string {
-  return model + ITEM_SEP + field + ITEM_SEP + condition;
+  return keyOf({ model, field, condition });
 }
 
 const CLAIM_READER: ClaimReader<Claim> = {

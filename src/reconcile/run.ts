@@ -12,6 +12,7 @@ import {
   type TruthOptions,
   type TruthResult,
 } from './truth.ts';
+import type { SourceReliability } from '../schema/sync.ts';
 import { coarserKey } from './equivalence.ts';
 
 /** Prior for a source nobody described: better than a coin, worse than any known kind. */
@@ -24,15 +25,7 @@ export interface SourcePrior {
   trust?: number;
 }
 
-export interface SourceReliability {
-  source_id: string;
-  kind: string;
-  prior: number;
-  learned: number;
-  claims: number;
-  agreements: number;
-  disagreements: number;
-}
+export type { SourceReliability };
 
 /** How to read one input claim; methods, so no closure is made per claim. */
 export interface ClaimReader<T> {

@@ -1,7 +1,9 @@
 /** Claims interned to integers for the truth-discovery core: flat typed arrays, no per-claim objects. */
 
-/** Joins entity, field and condition into an item key (itemKeys entries). */
-export const ITEM_SEP = '\u0000';
+import { KEY_SEP } from '../schema/key.ts';
+
+/** Joins entity, field and condition into an item key (itemKeys entries): the ledger's one key encoding. */
+export const ITEM_SEP = KEY_SEP;
 
 /** An append-only typed array that doubles when full. */
 export class Growable<T extends Int32Array | Float64Array> {

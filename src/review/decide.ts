@@ -21,7 +21,7 @@ const UNITS: Record<string, string | null> = { tokens: 'tokens', usd_per_mtok: '
 
 function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
   const changes = ids.map((id) => {
-    const change = ledger.change(id);
+    const change = ledger.changes.get(id);
     if (!change) throw new ReviewError(`no change with id ${id}`);
     if (change.status !== 'pending') throw new ReviewError(`change ${id} is ${change.status}, not pending`);
     return change;
@@ -39,14 +39,14 @@ export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer
   return ledger.transaction(() => {
     const changes = pendingOnly(ledger, ids);
     for (const change of changes) {
-      ledger.setChangeStatus(change.id, 'approved', { reviewer: review.reviewer, at, note: review.note ?? null });
+      ledger.changes.setStatus(change.id, 'approved', { reviewer: review.reviewer, at, note: review.note ?? null });
       const key = { model: change.model, field: change.field, condition: change.condition };
       if (change.kind === 'removed' || change.new_value === null || !change.fact) {
-        ledger.insertInterval(key, { value: null, valid_from: change.observed_at, change_id: change.id });
+        ledger.history.insertInterval(key, { value: null, valid_from: change.observed_at, change_id: change.id });
       } else {
         const supporting = change.fact.claims.filter((c) => c.supports);
         const sources = [...new Map(supporting.map((c) => [c.source_id, { source_id: c.source_id, url: urls.get(c.source_id) ?? '', observed_at: c.observed_at }])).values()];
-        ledger.insertInterval(key, {
+        ledger.history.insertInterval(key, {
           value: change.new_value,
           unit: UNITS[FIELDS[change.field].kind] ?? null,
           status: change.fact.status,
@@ -56,10 +56,10 @@ export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer
           change_id: change.id,
         });
       }
-      ledger.confirmNewModel(change.model, review.reviewer, at, `confirmed by approving change #${change.id}`);
-      ledger.audit(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null }, at);
+      ledger.models.confirmNew(change.model, review.reviewer, at, `confirmed by approving change #${change.id}`);
+      ledger.audit.record(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null }, at);
     }
-    return changes.map((c) => ledger.change(c.id)!);
+    return changes.map((c) => ledger.changes.get(c.id)!);
   });
 }
 
@@ -69,9 +69,9 @@ export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer:
   return ledger.transaction(() => {
     const changes = pendingOnly(ledger, ids);
     for (const change of changes) {
-      ledger.setChangeStatus(change.id, 'rejected', { reviewer: review.reviewer, at, note: review.reason });
-      ledger.audit(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
+      ledger.changes.setStatus(change.id, 'rejected', { reviewer: review.reviewer, at, note: review.reason });
+      ledger.audit.record(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
     }
-    return changes.map((c) => ledger.change(c.id)!);
+    return changes.map((c) => ledger.changes.get(c.id)!);
   });
 }

@@ -8,7 +8,9 @@ import type { Change } from '../schema/change.ts';
 import type { Claim, ClaimValue } from '../schema/claim.ts';
 import type { Source } from '../schema/source.ts';
 import { diffRegions, prepareDocument, regionAt, type PreparedDocument, type Region, type RegionDiff } from '../diff/evidence.ts';
-import type { Capture, Ledger, PublishedValue } from '../store/ledger.ts';
+import type { Ledger } from '../store/ledger.ts';
+import { type Capture } from '../schema/capture.ts';
+import { type PublishedValue } from '../schema/history.ts';
 
 export interface SnapshotRef {
   sha256: string;
@@ -42,7 +44,7 @@ export class DocumentCache {
 
   get(sha256: string): PreparedDocument | null {
     if (this.docs.has(sha256)) return this.docs.get(sha256)!;
-    const body = this.ledger.snapshotBody(sha256);
+    const body = this.ledger.captures.snapshotBody(sha256);
     const doc = body === null ? null : prepareDocument(body);
     this.docs.set(sha256, doc);
     if (this.docs.size > this.limit) this.docs.delete(this.docs.keys().next().value!);
@@ -59,7 +61,7 @@ interface Reading {
 }
 
 function intervalInForce(ledger: Ledger, change: Change): PublishedValue | undefined {
-  const timeline = ledger.timeline(change);
+  const timeline = ledger.history.timeline(change);
   return (
     timeline.find((h) => h.valid_from <= change.observed_at && (h.valid_to === null || h.valid_to > change.observed_at)) ??
     timeline.find((h) => h.valid_to === null)
@@ -69,7 +71,7 @@ function intervalInForce(ledger: Ledger, change: Change): PublishedValue | undef
 /** What each source said for the approved value: the claims of the change that introduced it. */
 function approvedReadings(ledger: Ledger, change: Change): Map<string, Reading> {
   const interval = intervalInForce(ledger, change);
-  const approved = interval?.change_id ? ledger.change(interval.change_id) : null;
+  const approved = interval?.change_id ? ledger.changes.get(interval.change_id) : null;
   return new Map((approved?.fact?.claims ?? []).map((c) => [c.source_id, c]));
 }
 
@@ -90,14 +92,14 @@ function sameKey(claims: Claim[], change: Change): Claim | undefined {
  * capture says the same, the immediately previous one; undefined when the source has none.
  */
 function captureBeforeMove(ledger: Ledger, sourceId: string, snapshot: SnapshotRef, change: Change, value: ClaimValue | undefined) {
-  const earlier = ledger.capturesOf(sourceId).filter((c) => c.outcome === 'extracted' && c.observed_at < snapshot.observed_at && c.sha256 !== snapshot.sha256);
+  const earlier = ledger.captures.of(sourceId).filter((c) => c.outcome === 'extracted' && c.observed_at < snapshot.observed_at && c.sha256 !== snapshot.sha256);
   const said = JSON.stringify(value);
   for (let i = earlier.length - 1; i >= 0; i--) {
-    const claims = ledger.claimsOfCaptureForModel(earlier[i].id, change.model);
+    const claims = ledger.claims.ofCaptureForModel(earlier[i].id, change.model);
     if (JSON.stringify(sameKey(claims, change)?.value) !== said) return readingIn(claims, earlier[i], change);
   }
   const last = earlier.at(-1);
-  return last ? readingIn(ledger.claimsOfCaptureForModel(last.id, change.model), last, change) : undefined;
+  return last ? readingIn(ledger.claims.ofCaptureForModel(last.id, change.model), last, change) : undefined;
 }
 
 function region(cache: DocumentCache, ref: SnapshotRef | null, quote: string): Region | null {
@@ -117,8 +119,8 @@ export function loadChangeEvidence(ledger: Ledger, change: Change, sources: Sour
     let snapshot: SnapshotRef | null = claim ? { sha256: claim.snapshot_hash, observed_at: claim.observed_at, locator: claim.locator } : null;
     if (!snapshot) {
       // The source no longer lists this key: compare against the capture it stands behind now.
-      const basis = ledger.currentCapture(sourceId);
-      if (basis) snapshot = readingIn(ledger.claimsOfCaptureForModel(basis.id, change.model), basis, change).ref;
+      const basis = ledger.captures.current(sourceId);
+      if (basis) snapshot = readingIn(ledger.claims.ofCaptureForModel(basis.id, change.model), basis, change).ref;
     }
 
     // The source's own previous capture shows just this move; the snapshot behind the approved

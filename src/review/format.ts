@@ -1,8 +1,8 @@
 import type { Change, } from '../schema/change.ts';
 import type { ClaimValue } from '../schema/claim.ts';
 import type { Fact } from '../schema/fact.ts';
-import type { SyncSummary } from '../pipeline/sync.ts';
-import type { PublishedValue } from '../store/ledger.ts';
+import type { SyncSummary } from '../schema/sync.ts';
+import { type PublishedValue } from '../schema/history.ts';
 
 /** Plain-text renderings for the terminal; --json output never goes through here. */
 

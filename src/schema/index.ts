@@ -6,3 +6,8 @@ export * from './fact.ts';
 export * from './change.ts';
 export * from './dataset.ts';
 export * from './condition.ts';
+export * from './key.ts';
+export * from './history.ts';
+export * from './capture.ts';
+export * from './model.ts';
+export * from './sync.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffBackfill } from '../../src/diff/backfill.ts';
-import { keyOf } from '../../src/store/ledger.ts';
+import { keyOf } from '../../src/schema/key.ts';
 import { fact } from '../helpers/facts.ts';
 
 const AT = '2026-03-01T00:00:00.000Z';

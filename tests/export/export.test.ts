@@ -9,7 +9,7 @@ import { toCsv, toLiteLLM, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../
 import { buildDataset } from '../../src/export/dataset.ts';
 import { extractDocument } from '../../src/extract/registry.ts';
 import { reconcile } from '../../src/reconcile/index.ts';
-import type { PublishedValue } from '../../src/store/ledger.ts';
+import type { PublishedValue } from '../../src/schema/history.ts';
 import type { Claim } from '../../src/schema/claim.ts';
 
 const value = (model: string, field: any, v: any, from: string, condition = ''): Omit<PublishedValue, 'valid_to'> & { model: string } => ({
@@ -28,10 +28,10 @@ const value = (model: string, field: any, v: any, from: string, condition = ''):
 /** A small ledger with a price move on 2026-07-21, a long-context tier and a resale route. */
 function seededLedger(): Ledger {
   const ledger = new Ledger(':memory:');
-  const put = (v: ReturnType<typeof value>) => ledger.insertInterval({ model: v.model, field: v.field, condition: v.condition }, v);
-  ledger.upsertModel({ id: 'openai/gpt-5.2-codex', name: 'GPT-5.2 Codex', provider: 'openai', family: 'gpt-5.2-codex', version: null }, '2026-07-17');
-  ledger.addAlias('GPT-5.2-Codex', 'openai/gpt-5.2-codex', 'aggregator-compare');
-  ledger.upsertModel({ id: 'google/gemini-2.5-pro', name: 'Gemini 2.5 Pro, "the big one"', provider: 'google', family: 'gemini-2.5-pro', version: null }, '2026-07-17');
+  const put = (v: ReturnType<typeof value>) => ledger.history.insertInterval({ model: v.model, field: v.field, condition: v.condition }, v);
+  ledger.models.upsert({ id: 'openai/gpt-5.2-codex', name: 'GPT-5.2 Codex', provider: 'openai', family: 'gpt-5.2-codex', version: null }, '2026-07-17');
+  ledger.models.addAlias('GPT-5.2-Codex', 'openai/gpt-5.2-codex', 'aggregator-compare');
+  ledger.models.upsert({ id: 'google/gemini-2.5-pro', name: 'Gemini 2.5 Pro, "the big one"', provider: 'google', family: 'gemini-2.5-pro', version: null }, '2026-07-17');
   put(value('openai/gpt-5.2-codex', 'input_price', 3, '2026-07-17T00:00:00.000Z'));
   put(value('openai/gpt-5.2-codex', 'input_price', 1.75, '2026-07-21T00:00:00.000Z'));
   put(value('openai/gpt-5.2-codex', 'output_price', 14, '2026-07-17T00:00:00.000Z'));
@@ -89,7 +89,7 @@ describe('export', () => {
   });
 
   it('writes a flat CSV with one row per model, quoting where needed', () => {
-    const csv = toCsv(buildDataset(ledger.published(), ledger.models().map((m) => ({ ...m, aliases: ledger.aliasesOf(m.id) })), 'x'));
+    const csv = toCsv(buildDataset(ledger.history.published(), ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id) })), 'x'));
     const [header, gemini, codex] = csv.trim().split('\n');
     expect(header.split(',')).toEqual([...CSV_COLUMNS]);
     expect(gemini).toContain('"Gemini 2.5 Pro, ""the big one"""');
@@ -108,14 +108,14 @@ describe('export', () => {
   });
 
   it('writes LiteLLM entries per route and tier in per-token units', () => {
-    const out = toLiteLLM(buildDataset(ledger.published(), [], 'x'));
+    const out = toLiteLLM(buildDataset(ledger.history.published(), [], 'x'));
     expect(out['gpt-5.2-codex']).toMatchObject({ litellm_provider: 'openai', input_cost_per_token: 0.00000175, output_cost_per_token: 0.000014, cache_read_input_token_cost: 1.75e-7, max_input_tokens: 400000, max_output_tokens: 128000, supports_vision: true });
     expect(out['azure/gpt-5.2-codex']).toMatchObject({ litellm_provider: 'azure', input_cost_per_token: 0.00000175 });
     expect(out['gemini-2.5-pro']).toMatchObject({ input_cost_per_token_above_200k_tokens: 0.0000025, output_cost_per_token_above_200k_tokens: 0.000015 });
   });
 
   it('round-trips: our LiteLLM export read back through our LiteLLM extractor gives the same facts', () => {
-    const dataset = buildDataset(ledger.published(), [], 'x');
+    const dataset = buildDataset(ledger.history.published(), [], 'x');
     const body = JSON.stringify(toLiteLLM(dataset), null, 2);
     const result = extractDocument(body, { format: 'json', extractor: 'litellm' });
     expect(result.drift).toEqual([]);
@@ -130,8 +130,8 @@ describe('export', () => {
   });
 
   it('writes llm-prices price_history periods, newest first, with dates', () => {
-    const dataset = buildDataset(ledger.published(), ledger.models().map((m) => ({ ...m, aliases: [] })), 'x');
-    const history = { $schema: '', schema_version: '1.0.0' as const, intervals: ledger.history().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id })) };
+    const dataset = buildDataset(ledger.history.published(), ledger.models.list().map((m) => ({ ...m, aliases: [] })), 'x');
+    const history = { $schema: '', schema_version: '1.0.0' as const, intervals: ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id })) };
     const openai = toLlmPrices(dataset, history).find((v) => v.vendor === 'openai')!;
     expect(openai.models[0]).toEqual({
       id: 'gpt-5.2-codex',

@@ -13,9 +13,9 @@ function stored(db: string) {
   const ledger = new Ledger(db);
   try {
     return {
-      claims: ledger.currentClaims().map(({ source_id, model, field, condition, value, locator, quote }) => ({ source_id, model, field, condition, value, locator, quote })),
-      facts: ledger.facts().map(({ model, field, condition, value, status, confidence }) => ({ model, field, condition, value, status, confidence })),
-      models: ledger.models(),
+      claims: ledger.claims.current().map(({ source_id, model, field, condition, value, locator, quote }) => ({ source_id, model, field, condition, value, locator, quote })),
+      facts: ledger.facts.list().map(({ model, field, condition, value, status, confidence }) => ({ model, field, condition, value, status, confidence })),
+      models: ledger.models.list(),
     };
   } finally {
     ledger.close();

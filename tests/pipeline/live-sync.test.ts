@@ -43,7 +43,7 @@ describe('live sync', () => {
   const capturesOf = (id: string) => {
     const ledger = new Ledger(db);
     try {
-      return ledger.capturesOf(id).length;
+      return ledger.captures.of(id).length;
     } finally {
       ledger.close();
     }
@@ -78,7 +78,7 @@ describe('live sync', () => {
     expect(requests.filter((r) => r.url === '/robots.txt')).toHaveLength(1);
     const ledger = new Ledger(db);
     try {
-      expect(ledger.robotsCache().get(new URL(readSource('models').url).origin)?.text).toMatch(/Allow: \//);
+      expect(ledger.sources.robotsCache().get(new URL(readSource('models').url).origin)?.text).toMatch(/Allow: \//);
     } finally {
       ledger.close();
     }
@@ -88,18 +88,18 @@ describe('live sync', () => {
     behaviour.brokenFails = false;
     await run();
     const ledger = new Ledger(db);
-    const factsBefore = ledger.facts().length;
-    expect(ledger.facts({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
+    const factsBefore = ledger.facts.list().length;
+    expect(ledger.facts.list({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
     ledger.close();
     behaviour.brokenFails = true;
     const summary = await run();
     expect(summary.sources.find((s) => s.source_id === 'broken')!.outcome).toBe('failed');
     const after = new Ledger(db);
     try {
-      expect(after.facts().length).toBe(factsBefore);
-      expect(after.facts({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
-      expect(after.sourceState('broken')!.consecutive_failures).toBe(1);
-      expect(after.currentCapture('broken')).not.toBeNull();
+      expect(after.facts.list().length).toBe(factsBefore);
+      expect(after.facts.list({ model: 'qwen/qwen3.5-27b' }).length).toBeGreaterThan(0);
+      expect(after.sources.state('broken')!.consecutive_failures).toBe(1);
+      expect(after.captures.current('broken')).not.toBeNull();
     } finally {
       after.close();
     }

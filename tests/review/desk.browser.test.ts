@@ -61,7 +61,7 @@ const SCREENSHOT = join(PACKAGE_ROOT, 'test-output', 'review-desk.png');
     const approvedId = Number(await second.getAttribute('data-id'));
     await page.keyboard.press('a');
     await expect.poll(() => second.getAttribute('data-state')).toBe('approved');
-    expect(ledger.change(approvedId)).toMatchObject({ status: 'approved', reviewer: 'browser-reviewer' });
+    expect(ledger.changes.get(approvedId)).toMatchObject({ status: 'approved', reviewer: 'browser-reviewer' });
 
     // Approving moved the selection on; reject the beta price move with a reason.
     const beta = page.locator('article.change', { has: page.locator('code', { hasText: 'output_price' }) }).filter({ hasText: '+25.0%' });
@@ -72,8 +72,8 @@ const SCREENSHOT = join(PACKAGE_ROOT, 'test-output', 'review-desk.png');
     await page.keyboard.type('aggregator rounding, not a real price move');
     await page.keyboard.press('Enter');
     await expect.poll(() => beta.getAttribute('data-state')).toBe('rejected');
-    expect(ledger.change(rejectedId)).toMatchObject({ status: 'rejected', reviewer: 'browser-reviewer', note: 'aggregator rounding, not a real price move' });
-    expect(ledger.auditLog().slice(-2).map((e) => [e.action, e.actor])).toEqual([
+    expect(ledger.changes.get(rejectedId)).toMatchObject({ status: 'rejected', reviewer: 'browser-reviewer', note: 'aggregator rounding, not a real price move' });
+    expect(ledger.audit.log().slice(-2).map((e) => [e.action, e.actor])).toEqual([
       ['approve', 'browser-reviewer'],
       ['reject', 'browser-reviewer'],
     ]);

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(new URL(path, desk.url), { headers, redirect: 'manual' });
 const csrfOf = (page: string) => page.match(/name="csrf" value="([0-9a-f]+)"/)![1];
-const pendingId = (model: string, field: string) => ledger.changes({ status: 'pending' }).find((c) => c.model === model && c.field === field)!.id;
+const pendingId = (model: string, field: string) => ledger.changes.list({ status: 'pending' }).find((c) => c.model === model && c.field === field)!.id;
 
 async function post(path: string, form: Record<string, string>, json = true): Promise<Response> {
   return fetch(new URL(path, desk.url), {
@@ -53,13 +53,13 @@ describe('the review desk queue', () => {
     const served = await get(`/snapshots/${snapshot}`);
     expect(served.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(served.headers.get('content-security-policy')).toContain('sandbox');
-    expect(await served.text()).toBe(ledger.snapshotBody(snapshot));
+    expect(await served.text()).toBe(ledger.captures.snapshotBody(snapshot));
     expect((await get(`/snapshots/${'0'.repeat(64)}`)).status).toBe(404);
   });
 
   it('filters by kind, field, source and provider, and refuses an unknown field', async () => {
     const added = await (await get('/?kind=added')).text();
-    const pending = ledger.changes({ status: 'pending' });
+    const pending = ledger.changes.list({ status: 'pending' });
     const count = pending.filter((c) => c.kind === 'added').length;
     expect(count).toBeGreaterThan(0);
     expect(added).toContain(`${count} of ${pending.length} pending changes`);
@@ -91,7 +91,7 @@ describe('approving and rejecting on the desk', () => {
     expect((await post(`/changes/${id}/decide`, { action: 'approve' })).status).toBe(403);
     expect((await post(`/changes/${id}/decide`, { action: 'approve', csrf: 'f'.repeat(48) })).status).toBe(403);
     expect((await get(`/changes/${id}/decide`)).status).toBe(405);
-    expect(ledger.change(id)!.status).toBe('pending');
+    expect(ledger.changes.get(id)!.status).toBe('pending');
   });
 
   it('approves with a note and rejects only with a reason, recording the reviewer', async () => {
@@ -100,15 +100,15 @@ describe('approving and rejecting on the desk', () => {
     const res = await post(`/changes/${approveId}/decide`, { action: 'approve', note: 'listed on the vendor page', csrf });
     expect(res.status).toBe(200);
     expect((await res.json()).change).toMatchObject({ id: approveId, status: 'approved', reviewer: 'desk-tester', note: 'listed on the vendor page' });
-    expect(ledger.published().find((p) => p.model === 'acme/gamma' && p.field === 'input_price')).toMatchObject({ value: 0.1, change_id: approveId });
+    expect(ledger.history.published().find((p) => p.model === 'acme/gamma' && p.field === 'input_price')).toMatchObject({ value: 0.1, change_id: approveId });
 
     const rejectId = pendingId('acme/gamma', 'output_price');
     const noReason = await post(`/changes/${rejectId}/decide`, { action: 'reject', note: ' ', csrf });
     expect(noReason.status).toBe(400);
     expect((await noReason.json()).error).toMatch(/reason/);
     expect((await post(`/changes/${rejectId}/decide`, { action: 'reject', note: 'a typo upstream', csrf })).status).toBe(200);
-    expect(ledger.change(rejectId)).toMatchObject({ status: 'rejected', reviewer: 'desk-tester', note: 'a typo upstream', reviewed_at: NOW });
-    expect(ledger.auditLog().at(-1)).toMatchObject({ actor: 'desk-tester', action: 'reject', at: NOW });
+    expect(ledger.changes.get(rejectId)).toMatchObject({ status: 'rejected', reviewer: 'desk-tester', note: 'a typo upstream', reviewed_at: NOW });
+    expect(ledger.audit.log().at(-1)).toMatchObject({ actor: 'desk-tester', action: 'reject', at: NOW });
 
     const again = await post(`/changes/${rejectId}/decide`, { action: 'approve', csrf });
     expect(again.status).toBe(400);

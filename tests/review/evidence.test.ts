@@ -6,13 +6,13 @@ import { Ledger } from '../../src/store/ledger.ts';
 
 const D28 = '2026-07-28T00:00:00.000Z';
 const D30 = '2026-07-30T00:00:00.000Z';
-const approveAll = (ledger: Ledger, at: string) => approveChanges(ledger, ledger.changes({ status: 'pending' }).map((c) => c.id), { reviewer: 'ana', at }, SOURCES);
+const approveAll = (ledger: Ledger, at: string) => approveChanges(ledger, ledger.changes.list({ status: 'pending' }).map((c) => c.id), { reviewer: 'ana', at }, SOURCES);
 const changed = (lines: Array<{ kind: string; text: string }>) => lines.filter((l) => l.kind !== 'context').map((l) => `${l.kind === 'added' ? '+' : '-'}${l.text.trim()}`);
 
 describe('loadChangeEvidence', () => {
   it('diffs the model entry of the snapshot behind the approved value against the new one', async () => {
     const ledger = await reviewLedger();
-    const change = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/beta' && c.field === 'output_price')!;
+    const change = ledger.changes.list({ status: 'pending' }).find((c) => c.model === 'acme/beta' && c.field === 'output_price')!;
     const [openrouter] = loadChangeEvidence(ledger, change, SOURCES).sources;
     expect(openrouter).toMatchObject({ source_id: 'openrouter', source_url: SOURCES[0].url, note: null });
     expect(openrouter.previous?.observed_at).toBe(D17);
@@ -26,7 +26,7 @@ describe('loadChangeEvidence', () => {
 
   it('says when a source has nothing earlier to compare with', async () => {
     const ledger = await reviewLedger();
-    const change = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/alpha' && c.field === 'input_price')!;
+    const change = ledger.changes.list({ status: 'pending' }).find((c) => c.model === 'acme/alpha' && c.field === 'input_price')!;
     const litellm = loadChangeEvidence(ledger, change, SOURCES).sources.find((s) => s.source_id === 'litellm')!;
     expect(litellm.note).toMatch(/no earlier snapshot/);
     expect(litellm.diff).toBeNull();
@@ -40,7 +40,7 @@ describe('loadChangeEvidence', () => {
     await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), D21);
     // "No longer seen" needs a second capture without the model, not the same one re-read.
     await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json').replace('"Acme: Gamma"', '"Acme: Gamma (new)"'), D28);
-    const removed = ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/delta' && c.field === 'input_price')!;
+    const removed = ledger.changes.list({ status: 'pending' }).find((c) => c.model === 'acme/delta' && c.field === 'input_price')!;
     expect(removed.kind).toBe('removed');
     const [openrouter] = loadChangeEvidence(ledger, removed, SOURCES).sources;
     expect(openrouter.claim).toBeNull();
@@ -61,7 +61,7 @@ describe('loadChangeEvidence', () => {
     const moved = fixture('openrouter-2026-07-21.json').replace('"prompt": "0.0000005"', '"prompt": "0.0000007"');
     expect(moved).not.toBe(fixture('openrouter-2026-07-21.json'));
     await ingest(ledger, 'openrouter', moved, D28);
-    const pending = () => ledger.changes({ status: 'pending' }).find((c) => c.model === 'acme/beta' && c.field === 'input_price')!;
+    const pending = () => ledger.changes.list({ status: 'pending' }).find((c) => c.model === 'acme/beta' && c.field === 'input_price')!;
     for (const [observed, when] of [[D28, 'just read'], [D30, 'still pending a sync later']] as const) {
       if (observed === D30) await ingest(ledger, 'openrouter', moved.replace('"Acme: Gamma"', '"Acme: Gamma (new)"'), D30);
       const [openrouter] = loadChangeEvidence(ledger, pending(), SOURCES).sources;

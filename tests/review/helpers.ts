@@ -42,7 +42,7 @@ export async function reviewLedger(path = ':memory:'): Promise<Ledger> {
   const { approveChanges } = await import('../../src/review/decide.ts');
   const ledger = new Ledger(path);
   await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-17.json'), D17);
-  approveChanges(ledger, ledger.changes({ status: 'pending' }).map((c) => c.id), { reviewer: 'setup', at: D17 }, SOURCES);
+  approveChanges(ledger, ledger.changes.list({ status: 'pending' }).map((c) => c.id), { reviewer: 'setup', at: D17 }, SOURCES);
   await ingest(ledger, 'litellm', fixture('litellm-2026-07-20.json'), D20);
   await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), D21);
   return ledger;

@@ -3,7 +3,7 @@ import { approveChanges, rejectChanges, resolveReviewer } from '../../src/review
 import { Ledger } from '../../src/store/ledger.ts';
 import { D17, D21, SOURCES, fixture, ingest, resync } from './helpers.ts';
 
-const pending = (ledger: Ledger) => ledger.changes({ status: 'pending' });
+const pending = (ledger: Ledger) => ledger.changes.list({ status: 'pending' });
 const find = (ledger: Ledger, model: string, field: string) => pending(ledger).find((c) => c.model === model && c.field === field);
 const approveAll = (ledger: Ledger, at: string) =>
   approveChanges(ledger, pending(ledger).map((c) => c.id), { reviewer: 'ana', at }, SOURCES);
@@ -27,7 +27,7 @@ describe('a rejected change', () => {
     await resync(ledger, 'openrouter', '2026-07-22T00:00:00.000Z');
     await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), '2026-07-23T00:00:00.000Z');
     expect(find(ledger, 'acme/alpha', 'input_price')).toBeUndefined();
-    expect(ledger.changes().filter((c) => c.model === 'acme/alpha' && c.field === 'input_price' && c.kind === 'changed')).toHaveLength(1);
+    expect(ledger.changes.list().filter((c) => c.model === 'acme/alpha' && c.field === 'input_price' && c.kind === 'changed')).toHaveLength(1);
   });
 
   it('comes back when a new snapshot supports it, and when the value moves again', async () => {
@@ -69,18 +69,18 @@ describe('the review audit', () => {
 
   it('records who, when and why for every approval and rejection, and cannot be rewritten', async () => {
     const ledger = await twoCaptures();
-    const before = ledger.auditLog().length;
+    const before = ledger.audit.log().length;
     const price = find(ledger, 'acme/alpha', 'input_price')!;
     const beta = find(ledger, 'acme/beta', 'output_price')!;
     approveChanges(ledger, [price.id], { reviewer: 'ana', note: 'matches the vendor page', at: '2026-07-22T09:00:00.000Z' }, SOURCES);
     rejectChanges(ledger, [beta.id], { reviewer: 'bo', reason: 'typo on the aggregator', at: '2026-07-22T10:00:00.000Z' });
 
-    const entries = ledger.auditLog().slice(before);
+    const entries = ledger.audit.log().slice(before);
     expect(entries).toEqual([
       expect.objectContaining({ actor: 'ana', action: 'approve', at: '2026-07-22T09:00:00.000Z', subject: `change ${price.id}`, detail: expect.objectContaining({ note: 'matches the vendor page', new_value: 1.5 }) }),
       expect.objectContaining({ actor: 'bo', action: 'reject', at: '2026-07-22T10:00:00.000Z', subject: `change ${beta.id}`, detail: expect.objectContaining({ reason: 'typo on the aggregator' }) }),
     ]);
-    expect(ledger.change(beta.id)).toMatchObject({ status: 'rejected', reviewer: 'bo', note: 'typo on the aggregator' });
+    expect(ledger.changes.get(beta.id)).toMatchObject({ status: 'rejected', reviewer: 'bo', note: 'typo on the aggregator' });
     expect(() => ledger.db.prepare('UPDATE audit_log SET actor = ? WHERE id = ?').run('mallory', entries[0].id)).toThrow(/append-only/);
     expect(() => rejectChanges(ledger, [find(ledger, 'acme/gamma', 'input_price')!.id], { reviewer: 'bo', reason: '  ' })).toThrow(/reason/);
   });
@@ -90,16 +90,16 @@ describe('the review audit', () => {
     const price = find(ledger, 'acme/alpha', 'input_price')!;
     const beta = find(ledger, 'acme/beta', 'output_price')!;
     rejectChanges(ledger, [beta.id], { reviewer: 'bo', reason: 'no', at: D21 });
-    const audit = ledger.auditLog().length;
+    const audit = ledger.audit.log().length;
     expect(() => approveChanges(ledger, [price.id, beta.id], { reviewer: 'ana', at: D21 }, SOURCES)).toThrow(/rejected, not pending/);
-    expect(ledger.change(price.id)!.status).toBe('pending');
-    expect(ledger.auditLog()).toHaveLength(audit);
+    expect(ledger.changes.get(price.id)!.status).toBe('pending');
+    expect(ledger.audit.log()).toHaveLength(audit);
   });
 });
 
 describe('backfill', () => {
   const value = (ledger: Ledger, at: string, model: string, field: string) =>
-    ledger.publishedAt(at).find((h) => h.model === model && h.field === field)?.value;
+    ledger.history.publishedAt(at).find((h) => h.model === model && h.field === field)?.value;
 
   it('queues an older capture\'s figures keyed to its date; approving them inserts history before the current values', async () => {
     const ledger = new Ledger(':memory:');
@@ -111,7 +111,7 @@ describe('backfill', () => {
     expect(summary.sources[0].outcome).toBe('backfilled');
     // acme/delta is only in the older capture: nothing later bounds it, so it is reported, not proposed
     expect(summary.sources[0].notes.join(' ')).toMatch(/backfill: \d+ figure\(s\) seen only in this older capture/);
-    expect(ledger.currentCapture('openrouter')!.observed_at).toBe(D21);
+    expect(ledger.captures.current('openrouter')!.observed_at).toBe(D21);
 
     const queued = pending(ledger);
     expect(queued.length).toBeGreaterThan(0);
@@ -125,7 +125,7 @@ describe('backfill', () => {
     expect(pending(ledger).map((c) => c.id)).toEqual(queued.map((c) => c.id));
 
     approveAll(ledger, '2026-08-01T00:00:00.000Z');
-    const timeline = ledger.history({ model: 'acme/alpha', field: 'input_price' });
+    const timeline = ledger.history.list({ model: 'acme/alpha', field: 'input_price' });
     expect(timeline.map((h) => [h.value, h.valid_from, h.valid_to])).toEqual([
       [2, D17, D21],
       [1.5, D21, null],
@@ -135,7 +135,7 @@ describe('backfill', () => {
     expect(value(ledger, '2026-07-18', 'acme/img-srcx-onerroralert1', 'context_window')).toBe(32000);
     expect(value(ledger, '2026-07-16', 'acme/alpha', 'input_price')).toBeUndefined();
     // the published dataset still holds the current values
-    expect(ledger.published().find((h) => h.model === 'acme/alpha' && h.field === 'input_price')?.value).toBe(1.5);
+    expect(ledger.history.published().find((h) => h.model === 'acme/alpha' && h.field === 'input_price')?.value).toBe(1.5);
 
     // ingesting the same old capture again proposes nothing new
     await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-17.json'), D17, '2026-08-02T00:00:00.000Z');

@@ -135,7 +135,7 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     }
     const snapshot = url.pathname.match(/^\/snapshots\/([0-9a-f]{64})$/);
     if (req.method === 'GET' && snapshot) {
-      const body = options.ledger.snapshotBody(snapshot[1]);
+      const body = options.ledger.captures.snapshotBody(snapshot[1]);
       if (body === null) return send(res, 404, 'text/plain', 'no such snapshot');
       // Served as inert text in a sandbox: a captured page is evidence, never a page to run.
       return send(res, 200, 'text/plain', body, { 'Content-Security-Policy': 'sandbox; default-src \'none\'' });

@@ -3,7 +3,8 @@ import type { Change } from '../../schema/change.ts';
 import type { Fact } from '../../schema/fact.ts';
 import { isPriceField } from '../../schema/fields.ts';
 import type { Source } from '../../schema/source.ts';
-import type { Ledger, PublishedValue } from '../../store/ledger.ts';
+import type { Ledger } from '../../store/ledger.ts';
+import { type PublishedValue } from '../../schema/history.ts';
 import { filterChoices, selectChanges, supportingSources, type ChangeFilter } from '../batch.ts';
 import { DocumentCache, loadChangeEvidence, type ChangeEvidence } from '../evidence.ts';
 
@@ -43,13 +44,13 @@ export function priceMove(change: Pick<Change, 'field' | 'kind' | 'old_value' | 
 
 /** The pending queue, filtered and paged, grouped by model and the sources behind each change. */
 export function queueView(ledger: Ledger, sources: Source[], filter: ChangeFilter, page: number, cache: DocumentCache): QueueView {
-  const pending = ledger.changes({ status: 'pending' });
+  const pending = ledger.changes.list({ status: 'pending' });
   const matched = selectChanges(pending, filter).sort((a, b) => a.model.localeCompare(b.model) || a.id - b.id);
   const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
   const current = Math.min(Math.max(1, page), pages);
   const shown = matched.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
-  const names = new Map(ledger.models().map((m) => [m.id, m.name]));
-  const backfills = ledger.backfillChangeIds();
+  const names = new Map(ledger.models.list().map((m) => [m.id, m.name]));
+  const backfills = ledger.changes.backfillIds();
 
   const groups: QueueGroup[] = [];
   for (const change of shown) {
@@ -79,17 +80,17 @@ export interface ModelView {
 }
 
 export function modelView(ledger: Ledger, id: string): ModelView | null {
-  const record = ledger.models().find((m) => m.id === id);
+  const record = ledger.models.list().find((m) => m.id === id);
   if (!record) return null;
-  const published = new Map(ledger.published().filter((p) => p.model === id).map((p) => [`${p.field}\u0000${p.condition}`, p]));
-  const facts = ledger.facts({ model: id });
+  const published = new Map(ledger.history.published().filter((p) => p.model === id).map((p) => [`${p.field}\u0000${p.condition}`, p]));
+  const facts = ledger.facts.list({ model: id });
   return {
     id,
     name: record.name,
-    aliases: ledger.aliasesOf(id),
+    aliases: ledger.models.aliasesOf(id),
     facts: facts.map((fact) => ({ fact, published: published.get(`${fact.field}\u0000${fact.condition}`) })),
     disputes: facts.filter((f) => new Set(f.claims.map((c) => JSON.stringify(c.value))).size > 1),
-    history: ledger.history({ model: id }),
-    pending: ledger.changes({ status: 'pending' }).filter((c) => c.model === id),
+    history: ledger.history.list({ model: id }),
+    pending: ledger.changes.list({ status: 'pending' }).filter((c) => c.model === id),
   };
 }

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const SourceOutcomeSchema = z.enum(['updated', 'unchanged', 'drift', 'failed', 'backfilled']);
+export type SourceOutcome = z.infer<typeof SourceOutcomeSchema>;
+
+/** What one sync made of one source. */
+export const SourceReportSchema = z.object({
+  source_id: z.string(),
+  outcome: SourceOutcomeSchema,
+  claims: z.number().int(),
+  models: z.number().int(),
+  notes: z.array(z.string()),
+  problems: z.array(z.string()),
+  snapshot: z.string().nullable(),
+});
+export type SourceReport = z.infer<typeof SourceReportSchema>;
+
+export const SyncSummarySchema = z.object({
+  sources: z.array(SourceReportSchema),
+  claims: z.number().int(),
+  facts: z.number().int(),
+  conflicts: z.object({ resolved: z.number().int(), disputed: z.number().int() }),
+  anomalies: z.number().int(),
+  changes: z.object({ queued: z.number().int(), refreshed: z.number().int(), superseded: z.number().int(), pending: z.number().int() }),
+  new_models: z.number().int().describe('Model ids first named by a source that a reviewer has not yet confirmed as new or as an alias'),
+  timings: z
+    .object({ read_ms: z.number(), reconcile_ms: z.number() })
+    .describe("Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue"),
+});
+export type SyncSummary = z.infer<typeof SyncSummarySchema>;
+
+/** How far the reconciler trusts a source: its prior, and what agreement with others taught it. */
+export const SourceReliabilitySchema = z.object({
+  source_id: z.string(),
+  kind: z.string(),
+  prior: z.number(),
+  learned: z.number(),
+  claims: z.number().int(),
+  agreements: z.number().int(),
+  disagreements: z.number().int(),
+});
+export type SourceReliability = z.infer<typeof SourceReliabilitySchema>;

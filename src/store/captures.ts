@@ -1,0 +1,75 @@
+import type { Capture } from '../schema/capture.ts';
+import type { ExtractResult } from '../schema/claim.ts';
+import type { Snapshot } from '../schema/snapshot.ts';
+import type { ClaimStore } from './claims.ts';
+import type { LedgerDb } from './db.ts';
+import { json, toCapture, type Row } from './rows.ts';
+
+/** Snapshots (content-addressed bodies) and captures (each read of a source and its outcome). */
+export class CaptureStore {
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly claims: ClaimStore,
+  ) {}
+
+  putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>): void {
+    this.db
+      .sql('INSERT OR IGNORE INTO snapshots (sha256, body, content_type, bytes) VALUES (?, ?, ?, ?)')
+      .run(snapshot.sha256, snapshot.body, snapshot.content_type, Buffer.byteLength(snapshot.body));
+  }
+
+  snapshotBody(sha256: string): string | null {
+    const row = this.db.sql('SELECT body FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
+    return row ? (row.body as string) : null;
+  }
+
+  /** Records a capture and its claims; claims are stored even for a drifting capture, for the record. */
+  add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null): Capture {
+    this.putSnapshot(snapshot);
+    const info = this.db
+      .sql(
+        `INSERT INTO captures (source_id, sha256, url, format, observed_at, origin, outcome, claim_count, notes, drift)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        snapshot.source_id,
+        snapshot.sha256,
+        snapshot.url,
+        snapshot.format,
+        snapshot.observed_at,
+        origin,
+        outcome,
+        result?.claims.length ?? 0,
+        json(result?.notes ?? []),
+        json(result?.drift ?? []),
+      );
+    const captureId = Number(info.lastInsertRowid);
+    if (result && result.claims.length > 0) this.claims.insert(captureId, snapshot, result.claims);
+    return this.get(captureId)!;
+  }
+
+  get(id: number): Capture | null {
+    const row = this.db.sql('SELECT * FROM captures WHERE id = ?').get(id) as Row | undefined;
+    return row ? toCapture(row) : null;
+  }
+
+  of(sourceId: string): Capture[] {
+    return (this.db.sql('SELECT * FROM captures WHERE source_id = ? ORDER BY observed_at, id').all(sourceId) as Row[]).map(toCapture);
+  }
+
+  /** The newest capture of a source that holds this snapshot. */
+  ofSnapshot(sourceId: string, sha256: string): Capture | null {
+    const row = this.db
+      .sql('SELECT * FROM captures WHERE source_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1')
+      .get(sourceId, sha256) as Row | undefined;
+    return row ? toCapture(row) : null;
+  }
+
+  /** A source's basis: its last good capture. */
+  current(sourceId: string): Capture | null {
+    const row = this.db
+      .sql('SELECT c.* FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
+      .get(sourceId) as Row | undefined;
+    return row ? toCapture(row) : null;
+  }
+}

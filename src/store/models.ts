@@ -1,0 +1,89 @@
+import type { ModelCandidate, ModelRecord } from '../schema/model.ts';
+import { displayName, displayNameRank } from '../normalize/identity.ts';
+import type { LedgerDb } from './db.ts';
+import { column, json, toModelCandidate, toModelRecord, type Row } from './rows.ts';
+
+/** The models the ledger knows, the names sources print for them, and new-model candidates. */
+export class ModelStore {
+  constructor(private readonly db: LedgerDb) {}
+
+  /** Records a model; its display name is replaced only by a better one (see displayNameRank). */
+  upsert(model: ModelRecord, at: string): void {
+    const name = displayName(model.name);
+    const current = this.db.sql('SELECT name FROM models WHERE id = ?').get(model.id) as Row | undefined;
+    if (!current) {
+      this.db
+        .sql('INSERT INTO models (id, name, provider, family, version, first_seen) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(model.id, name, model.provider, model.family, model.version, at);
+    } else if (displayNameRank(name) > displayNameRank(current.name as string)) {
+      this.db.sql('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
+    }
+  }
+
+  addAlias(alias: string, modelId: string, sourceId: string): void {
+    this.db.sql('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) VALUES (?, ?, ?)').run(alias, modelId, sourceId);
+  }
+
+  list(): ModelRecord[] {
+    return (this.db.sql('SELECT id, name, provider, family, version FROM models ORDER BY id').all() as Row[]).map(toModelRecord);
+  }
+
+  aliasesOf(modelId: string): string[] {
+    return column<string>(this.db.sql('SELECT DISTINCT alias FROM aliases WHERE model_id = ? ORDER BY alias').all(modelId), 'alias');
+  }
+
+  /** An alias was accepted: the names printed for `from` now name `to`, and `from` is no model of its own. */
+  merge(from: string, to: string, at: string): void {
+    this.db.transaction(() => {
+      const row = this.db.sql('SELECT * FROM models WHERE id = ?').get(from) as Row | undefined;
+      if (!row) return;
+      const source = toModelRecord(row);
+      this.upsert({ id: to, name: source.name, provider: to.split('/')[0], family: source.family, version: source.version }, at);
+      this.db.sql('INSERT OR IGNORE INTO aliases (alias, model_id, source_id) SELECT alias, ?, source_id FROM aliases WHERE model_id = ?').run(to, from);
+      this.db.sql('DELETE FROM aliases WHERE model_id = ?').run(from);
+      this.db.sql('DELETE FROM models WHERE id = ?').run(from);
+    });
+  }
+
+  /** Whether the ledger knows this id: a model a source named, or one claims were aliased onto. */
+  has(id: string): boolean {
+    return Boolean(this.db.sql('SELECT 1 FROM models WHERE id = ?').get(id) ?? this.db.sql('SELECT 1 FROM facts WHERE model = ? LIMIT 1').get(id));
+  }
+
+  /** Ids whose model part is exactly `slug` ("qwen3.5-9b" -> qwen/qwen3.5-9b), for names typed without a provider. */
+  idsEndingWith(slug: string): string[] {
+    return column<string>(this.db.sql(`SELECT id FROM models WHERE id LIKE '%/' || ? ORDER BY id`).all(slug), 'id');
+  }
+
+  /** The models a canonical id or a printed name names. */
+  find(name: string): string[] {
+    const byId = this.db.sql('SELECT id FROM models WHERE id = ?').get(name.toLowerCase()) as Row | undefined;
+    if (byId) return [byId.id as string];
+    return column<string>(this.db.sql('SELECT DISTINCT model_id FROM aliases WHERE lower(alias) = lower(?) ORDER BY model_id').all(name), 'model_id');
+  }
+
+  addCandidate(c: Pick<ModelCandidate, 'model_id' | 'name' | 'source_id' | 'first_seen' | 'proposals'>): void {
+    this.db
+      .sql('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
+      .run(c.model_id, c.name, c.source_id, c.first_seen, json(c.proposals));
+  }
+
+  candidates(status?: ModelCandidate['status']): ModelCandidate[] {
+    return (
+      this.db.sql('SELECT * FROM model_candidates WHERE (? IS NULL OR status = ?) ORDER BY first_seen, model_id').all(status ?? null, status ?? null) as Row[]
+    ).map(toModelCandidate);
+  }
+
+  /** Approving a change of a model nobody had confirmed yet confirms it as a new model. */
+  confirmNew(modelId: string, by: string, at: string, decision: string): void {
+    this.db
+      .sql(`UPDATE model_candidates SET status = 'new', decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
+      .run(by, at, decision, modelId);
+  }
+
+  decideCandidate(modelId: string, status: 'new' | 'alias' | 'distinct', by: string, at: string, decision: string): number {
+    return this.db
+      .sql('UPDATE model_candidates SET status = ?, decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ?')
+      .run(status, by, at, decision, modelId).changes;
+  }
+}

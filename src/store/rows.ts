@@ -1,0 +1,182 @@
+/**
+ * Typed row mappers: every row read from SQLite becomes a schema type here, at the store's
+ * boundary. Columns are read by name and JSON columns parsed; no zod per row on hot paths
+ * (a sync reads hundreds of thousands of claims), the shapes are the schemas' inferred types.
+ */
+import type { Capture, FetchLogEntry, SourceState } from '../schema/capture.ts';
+import type { Change } from '../schema/change.ts';
+import type { Claim, ClaimValue } from '../schema/claim.ts';
+import type { Fact, Override } from '../schema/fact.ts';
+import type { FieldName } from '../schema/fields.ts';
+import type { PublishedValue } from '../schema/history.ts';
+import type { AuditEntry, ModelCandidate, ModelRecord } from '../schema/model.ts';
+
+/** A row as better-sqlite3 returns it: column name to SQLite value. */
+export type Row = { readonly [column: string]: string | number | null | Buffer };
+
+export const json = (v: unknown): string => JSON.stringify(v);
+
+const text = (r: Row, c: string): string => r[c] as string;
+const textOrNull = (r: Row, c: string): string | null => (r[c] ?? null) as string | null;
+const num = (r: Row, c: string): number => r[c] as number;
+const numOrNull = (r: Row, c: string): number | null => (r[c] ?? null) as number | null;
+const parsed = <T>(r: Row, c: string): T => (r[c] === null ? null : JSON.parse(r[c] as string)) as T;
+
+export function toClaim(r: Row): Claim {
+  const anomaly = textOrNull(r, 'anomaly');
+  return {
+    model: text(r, 'model'),
+    model_name: text(r, 'model_name'),
+    field: text(r, 'field') as FieldName,
+    value: parsed<ClaimValue>(r, 'value'),
+    unit: textOrNull(r, 'unit'),
+    condition: text(r, 'condition'),
+    locator: text(r, 'locator'),
+    quote: text(r, 'quote'),
+    confidence: num(r, 'confidence'),
+    ...(anomaly ? { anomaly } : {}),
+    source_id: text(r, 'source_id'),
+    snapshot_hash: text(r, 'snapshot_hash'),
+    observed_at: text(r, 'observed_at'),
+  };
+}
+
+export function toCapture(r: Row): Capture {
+  return {
+    id: num(r, 'id'),
+    source_id: text(r, 'source_id'),
+    sha256: text(r, 'sha256'),
+    url: text(r, 'url'),
+    format: text(r, 'format'),
+    observed_at: text(r, 'observed_at'),
+    origin: text(r, 'origin') as Capture['origin'],
+    outcome: text(r, 'outcome') as Capture['outcome'],
+    claim_count: num(r, 'claim_count'),
+    notes: parsed<string[]>(r, 'notes'),
+    drift: parsed<string[]>(r, 'drift'),
+  };
+}
+
+export function toSourceState(r: Row): SourceState {
+  return {
+    source_id: text(r, 'source_id'),
+    current_capture_id: numOrNull(r, 'current_capture_id'),
+    etag: textOrNull(r, 'etag'),
+    last_modified: textOrNull(r, 'last_modified'),
+    last_attempt_at: textOrNull(r, 'last_attempt_at'),
+    last_success_at: textOrNull(r, 'last_success_at'),
+    last_failure_at: textOrNull(r, 'last_failure_at'),
+    last_error: textOrNull(r, 'last_error'),
+    consecutive_failures: num(r, 'consecutive_failures'),
+  };
+}
+
+export function toFetchLogEntry(r: Row): FetchLogEntry {
+  return {
+    id: num(r, 'id'),
+    source_id: text(r, 'source_id'),
+    at: text(r, 'at'),
+    status: text(r, 'status'),
+    error_class: textOrNull(r, 'error_class'),
+    message: textOrNull(r, 'message'),
+    http_status: numOrNull(r, 'http_status'),
+    attempts: num(r, 'attempts'),
+    ms: num(r, 'ms'),
+  };
+}
+
+export function toChange(r: Row): Change {
+  return {
+    id: num(r, 'id'),
+    model: text(r, 'model'),
+    field: text(r, 'field') as FieldName,
+    condition: text(r, 'condition'),
+    kind: text(r, 'kind') as Change['kind'],
+    old_value: parsed<ClaimValue | null>(r, 'old_value'),
+    new_value: parsed<ClaimValue | null>(r, 'new_value'),
+    observed_at: text(r, 'observed_at'),
+    evidence_key: text(r, 'evidence_key'),
+    fact: parsed<Fact | null>(r, 'fact'),
+    status: text(r, 'status') as Change['status'],
+    created_at: text(r, 'created_at'),
+    reviewer: textOrNull(r, 'reviewer'),
+    reviewed_at: textOrNull(r, 'reviewed_at'),
+    note: textOrNull(r, 'note'),
+  };
+}
+
+export function toPublished(r: Row): PublishedValue {
+  return {
+    model: text(r, 'model'),
+    field: text(r, 'field') as FieldName,
+    condition: text(r, 'condition'),
+    value: parsed<ClaimValue>(r, 'value'),
+    unit: textOrNull(r, 'unit'),
+    status: text(r, 'status') as PublishedValue['status'],
+    confidence: num(r, 'confidence'),
+    sources: parsed<PublishedValue['sources']>(r, 'sources'),
+    valid_from: text(r, 'valid_from'),
+    valid_to: textOrNull(r, 'valid_to'),
+    change_id: numOrNull(r, 'change_id'),
+  };
+}
+
+export function toFact(r: Row): Fact {
+  return {
+    model: text(r, 'model'),
+    field: text(r, 'field') as FieldName,
+    condition: text(r, 'condition'),
+    value: parsed<ClaimValue>(r, 'value'),
+    status: text(r, 'status') as Fact['status'],
+    confidence: num(r, 'confidence'),
+    rule: text(r, 'rule'),
+    explanation: text(r, 'explanation'),
+    claims: parsed<Fact['claims']>(r, 'claims'),
+  };
+}
+
+export function toOverride(r: Row): Override {
+  return {
+    model: text(r, 'model'),
+    field: text(r, 'field') as FieldName,
+    condition: text(r, 'condition'),
+    value: parsed<ClaimValue>(r, 'value'),
+    reason: text(r, 'reason'),
+    reviewer: text(r, 'reviewer'),
+    created_at: text(r, 'created_at'),
+  };
+}
+
+export function toModelRecord(r: Row): ModelRecord {
+  return { id: text(r, 'id'), name: text(r, 'name'), provider: text(r, 'provider'), family: text(r, 'family'), version: textOrNull(r, 'version') };
+}
+
+export function toModelCandidate(r: Row): ModelCandidate {
+  return {
+    model_id: text(r, 'model_id'),
+    name: text(r, 'name'),
+    source_id: text(r, 'source_id'),
+    first_seen: text(r, 'first_seen'),
+    proposals: parsed<ModelCandidate['proposals']>(r, 'proposals'),
+    status: text(r, 'status') as ModelCandidate['status'],
+    decided_by: textOrNull(r, 'decided_by'),
+    decided_at: textOrNull(r, 'decided_at'),
+    decision: textOrNull(r, 'decision'),
+  };
+}
+
+export function toAuditEntry(r: Row): AuditEntry {
+  return {
+    id: num(r, 'id'),
+    at: text(r, 'at'),
+    actor: text(r, 'actor'),
+    action: text(r, 'action'),
+    subject: textOrNull(r, 'subject'),
+    detail: parsed<Record<string, unknown>>(r, 'detail'),
+  };
+}
+
+/** A single-column read: the column's values. */
+export function column<T extends string | number>(rows: unknown[], name: string): T[] {
+  return (rows as Row[]).map((r) => r[name] as T);
+}
