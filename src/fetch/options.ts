@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RobotsCache } from './robots.ts';
 import type { FetchOutcome } from './types.ts';
+import { LedgerError } from '../errors.ts';
 
 export interface ProgressEvent {
   done: number;
@@ -58,8 +59,7 @@ export type FetcherOptionsInput = z.input<typeof FetcherOptionsSchema>;
 export function parseFetcherOptions(options: Partial<FetcherOptionsInput> = {}): FetcherOptions {
   const parsed = FetcherOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
-    throw new Error(`invalid fetcher options: ${problems.join('; ')}`);
+    throw LedgerError.fromZod('usage', 'invalid fetcher options', parsed.error);
   }
   return parsed.data;
 }

@@ -3,14 +3,11 @@
  * A name resolves to a known id exactly, through a registered alias, or not at all: then it is
  * a new model candidate, and look-alike known ids are PROPOSED as likely aliases, never merged.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, parseDocument, YAMLParseError, type Document } from 'yaml';
 import { z } from 'zod';
 import { canonicalModelId, identify } from './identity.ts';
+import { inputError } from '../errors.ts';
 
-export const DEFAULT_ALIAS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../aliases.yaml');
 
 const CANONICAL_ID = /^[a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9.:-]*$/;
 
@@ -34,30 +31,18 @@ export function emptyRegistry(): AliasRegistry {
   return { byAlias: new Map(), ids: new Set(), distinct: new Set() };
 }
 
-/** Reads the registry file; a missing file is an empty registry, a malformed one an error. */
-export function loadAliasRegistry(file: string = DEFAULT_ALIAS_FILE): AliasRegistry {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
-    throw err;
-  }
-  return parseAliasRegistry(text, file);
-}
-
 export function parseAliasRegistry(text: string, where = 'aliases.yaml'): AliasRegistry {
   let raw: unknown;
   try {
     raw = parse(text) ?? {};
   } catch (err) {
     const line = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
-    throw new Error(`${where} is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}`);
+    throw inputError(`${where} is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}`);
   }
   const parsed = RegistryFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${where}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+    throw inputError(`${where}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
   }
   const registry = emptyRegistry();
   for (const id of Object.keys(parsed.data.models)) registry.ids.add(id);
@@ -66,8 +51,8 @@ export function parseAliasRegistry(text: string, where = 'aliases.yaml'): AliasR
       const key = canonicalModelId(alias);
       if (key === id) continue; // already canonicalizes to its id
       const other = registry.byAlias.get(key);
-      if (other && other !== id) throw new Error(`${where}: "${alias}" is listed for both ${other} and ${id}`);
-      if (registry.ids.has(key)) throw new Error(`${where}: "${alias}" (${key}) is itself a listed model, so it cannot also be an alias of ${id}`);
+      if (other && other !== id) throw inputError(`${where}: "${alias}" is listed for both ${other} and ${id}`);
+      if (registry.ids.has(key)) throw inputError(`${where}: "${alias}" (${key}) is itself a listed model, so it cannot also be an alias of ${id}`);
       registry.byAlias.set(key, id);
     }
   }
@@ -187,7 +172,7 @@ function pairKey(a: string, b: string): string {
  * proposed alias writes back to aliases.yaml.
  */
 export function addAlias(text: string, id: string, alias: string): string {
-  if (!CANONICAL_ID.test(id)) throw new Error(`"${id}" is not a canonical id (provider/model in lower case)`);
+  if (!CANONICAL_ID.test(id)) throw inputError(`"${id}" is not a canonical id (provider/model in lower case)`);
   const doc = parseDocument(text);
   const existing = doc.getIn(['models', id]);
   if (existing === undefined) doc.setIn(['models', id], doc.createNode([alias]));

@@ -1,9 +1,9 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { LedgerError } from '../errors.ts';
 
 /** A lock file with no readable holder is a writer mid-start for this long, and abandoned after. */
 const BROKEN_LOCK_GRACE_MS = 60_000;
 
-export class LockedError extends Error {}
 
 function alive(pid: number): boolean {
   try {
@@ -39,8 +39,8 @@ export function acquireLock(dbPath: string): () => void {
         rmSync(path, { force: true });
         continue;
       }
-      throw new LockedError(`another sync holds the ledger lock ${path} (pid ${holder.pid ?? '?'}, since ${holder.started_at ?? '?'})`);
+      throw new LedgerError('locked', `another sync holds the ledger lock ${path} (pid ${holder.pid ?? '?'}, since ${holder.started_at ?? '?'})`);
     }
   }
-  throw new LockedError(`could not take the ledger lock ${path}`);
+  throw new LedgerError('locked', `could not take the ledger lock ${path}`);
 }

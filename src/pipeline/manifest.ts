@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManifestSchema, type ManifestEntry, type Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
-import { ConfigError } from './sources.ts';
+import { inputError } from '../errors.ts';
 
 // Content addressing belongs to the snapshot store; shipped captures use the same hash.
 export { sha256Hex } from '../fetch/snapshot-store.ts';
@@ -13,7 +13,7 @@ export function readManifest(dir: string): ManifestEntry[] {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) return [];
   const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw inputError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -22,7 +22,7 @@ export function loadShippedSnapshot(dir: string, entry: ManifestEntry, source: S
   const body = readFileSync(join(dir, entry.file), 'utf8');
   const sha256 = sha256Hex(body);
   if (sha256 !== entry.sha256) {
-    throw new ConfigError(`snapshot ${entry.file} hashes to ${sha256.slice(0, 12)}…, manifest says ${entry.sha256.slice(0, 12)}…`);
+    throw inputError(`snapshot ${entry.file} hashes to ${sha256.slice(0, 12)}…, manifest says ${entry.sha256.slice(0, 12)}…`);
   }
   return {
     source_id: source.id,

@@ -4,7 +4,7 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
 import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
-import { createExtractionPool, inlineExtraction, type Extraction } from '../extract/pool.ts';
+import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';

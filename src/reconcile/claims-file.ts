@@ -1,10 +1,10 @@
 /**
  * `model-ledger reconcile --claims FILE`: the reconciler over any CSV/TSV of claims with columns
  * source, entity, field, value [, observed_at] (optional: condition, confidence; extra columns ignored).
- * Parsing and formatting are pure; runReconcileCommand is the only function that reads a file.
+ * Parsing only: reading the file is the use-case layer's, printing the result the CLI's.
  */
-import { readFileSync } from 'node:fs';
-import { reconcileRecords, type ChosenValue, type ClaimRecord, type RecordsResult } from './records.ts';
+import { inputError } from '../errors.ts';
+import type { ClaimRecord } from './records.ts';
 
 const REQUIRED = ['source', 'entity', 'field', 'value'] as const;
 
@@ -38,7 +38,7 @@ export function parseDelimited(text: string): string[][] {
       cell = '';
     } else cell += ch;
   }
-  if (quoted) throw new Error('unterminated quoted cell at the end of the file');
+  if (quoted) throw inputError('unterminated quoted cell at the end of the file');
   if (cell !== '' || row.length) {
     row.push(cell);
     rows.push(row);
@@ -49,11 +49,11 @@ export function parseDelimited(text: string): string[][] {
 /** Claim records from a claims file's text. Blank values are no claim and are skipped. */
 export function parseClaimsFile(text: string): ClaimRecord[] {
   const rows = parseDelimited(text);
-  if (!rows.length) throw new Error('the claims file is empty: expected a header row with source, entity, field, value');
+  if (!rows.length) throw inputError('the claims file is empty: expected a header row with source, entity, field, value');
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) {
-    throw new Error(
+    throw inputError(
       `the claims file's header lacks ${missing.join(', ')}: expected columns source, entity, field, value [, observed_at] ` +
         `(found: ${header.join(', ')})`,
     );
@@ -69,79 +69,20 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
   for (let r = 1; r < rows.length; r++) {
     const cells = rows[r];
     if (cells.length < header.length) {
-      throw new Error(`line ${r + 1} of the claims file has ${cells.length} cells, the header has ${header.length}`);
+      throw inputError(`line ${r + 1} of the claims file has ${cells.length} cells, the header has ${header.length}`);
     }
     const v = cells[value].trim();
     if (!v) continue;
     const record: ClaimRecord = { source: cells[source].trim(), entity: cells[entity].trim(), field: cells[field].trim(), value: v };
-    if (!record.source || !record.entity || !record.field) throw new Error(`line ${r + 1}: source, entity and field must not be blank`);
+    if (!record.source || !record.entity || !record.field) throw inputError(`line ${r + 1}: source, entity and field must not be blank`);
     if (observed >= 0 && cells[observed].trim()) record.observed_at = cells[observed].trim();
     if (condition >= 0) record.condition = cells[condition].trim();
     if (confidence >= 0 && cells[confidence].trim()) {
       const c = Number(cells[confidence]);
-      if (!(c >= 0 && c <= 1)) throw new Error(`line ${r + 1}: confidence must be a number in [0, 1], got "${cells[confidence]}"`);
+      if (!(c >= 0 && c <= 1)) throw inputError(`line ${r + 1}: confidence must be a number in [0, 1], got "${cells[confidence]}"`);
       record.confidence = c;
     }
     records.push(record);
   }
   return records;
-}
-
-export interface ReconcileCommandOptions {
-  json?: boolean;
-  valuesOnly?: boolean;
-}
-
-/** Reads FILE, reconciles it, and returns the text to print. Throws a clear Error on bad input. */
-export function runReconcileCommand(file: string, opts: ReconcileCommandOptions = {}): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the claims file ${file}: ${(err as Error).message}`);
-  }
-  const records = parseClaimsFile(text);
-  if (!records.length) throw new Error(`${file} holds no claims (every value cell is blank)`);
-  return formatReconciled(reconcileRecords(records), opts);
-}
-
-export function formatReconciled(result: RecordsResult, opts: ReconcileCommandOptions = {}): string {
-  if (opts.valuesOnly) return formatValuesCsv(result.chosen);
-  if (opts.json) return JSON.stringify({ chosen: result.chosen, sources: result.reliability }, null, 2);
-  return formatTable(result);
-}
-
-/** `entity,field,value` CSV (with a condition column only when some value holds under one). */
-export function formatValuesCsv(chosen: ChosenValue[]): string {
-  const withCondition = chosen.some((c) => c.condition !== '');
-  const header = withCondition ? ['entity', 'field', 'condition', 'value'] : ['entity', 'field', 'value'];
-  const lines = [header.join(',')];
-  for (const c of chosen) {
-    const cells = withCondition ? [c.entity, c.field, c.condition, String(c.value)] : [c.entity, c.field, String(c.value)];
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return lines.join('\n') + '\n';
-}
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function formatTable(result: RecordsResult): string {
-  const rows = [['entity', 'field', 'value', 'status', 'confidence', 'sources', 'against']];
-  for (const c of result.chosen) {
-    rows.push([
-      c.entity,
-      c.condition ? `${c.field} [${c.condition}]` : c.field,
-      String(c.value),
-      c.status,
-      c.confidence.toFixed(2),
-      c.sources.join(' '),
-      c.dissent.map((d) => `${d.source}=${String(d.value)}`).join(' '),
-    ]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-  const sources = result.reliability.map((s) => `  ${s.source_id}: learned ${s.learned.toFixed(2)} (${s.agreements} agree, ${s.disagreements} disagree)`);
-  return [...table, '', 'Source reliability:', ...sources].join('\n') + '\n';
 }

@@ -5,7 +5,7 @@
 import type { Change, ChangeKind } from '../schema/change.ts';
 import { ChangeKindSchema } from '../schema/change.ts';
 import { FIELD_NAMES, type FieldName } from '../schema/fields.ts';
-import { ReviewError } from './decide.ts';
+import { inputError } from '../errors.ts';
 
 export interface ChangeFilter {
   /** Changes whose new value this source supports (a "no longer seen" change has no supporting source). */
@@ -17,7 +17,6 @@ export interface ChangeFilter {
   kind?: ChangeKind;
 }
 
-export class SelectionError extends ReviewError {}
 
 const FILTER_KEYS = ['source', 'model', 'provider', 'field', 'kind'] as const;
 
@@ -55,10 +54,10 @@ export function selectChanges(changes: Change[], filter: ChangeFilter): Change[]
 /** Checks user-typed filter values: an unknown field or kind is a typo, not an empty selection. */
 export function parseFilter(raw: { source?: string; model?: string; provider?: string; field?: string; kind?: string }): ChangeFilter {
   if (raw.field && !(FIELD_NAMES as string[]).includes(raw.field)) {
-    throw new SelectionError(`unknown field "${raw.field}"; fields: ${FIELD_NAMES.join(', ')}`);
+    throw inputError(`unknown field "${raw.field}"; fields: ${FIELD_NAMES.join(', ')}`);
   }
   if (raw.kind && !ChangeKindSchema.safeParse(raw.kind).success) {
-    throw new SelectionError(`unknown change kind "${raw.kind}"; kinds: ${ChangeKindSchema.options.join(', ')}`);
+    throw inputError(`unknown change kind "${raw.kind}"; kinds: ${ChangeKindSchema.options.join(', ')}`);
   }
   const filter: ChangeFilter = {};
   if (raw.source) filter.source = raw.source;
@@ -77,14 +76,14 @@ export function parseFilter(raw: { source?: string; model?: string; provider?: s
 export function batchSelection(pending: Change[], request: { ids: number[]; all?: boolean; filter: ChangeFilter }): number[] {
   const hasFilter = !isEmptyFilter(request.filter);
   if (request.ids.length > 0 && (hasFilter || request.all)) {
-    throw new SelectionError('give change ids or a selection (--all, --source, --model, --provider, --field, --kind), not both');
+    throw inputError('give change ids or a selection (--all, --source, --model, --provider, --field, --kind), not both');
   }
   if (request.ids.length > 0) return request.ids;
   if (!hasFilter && !request.all) {
-    throw new SelectionError('name change ids, or select with --all, --source, --model, --provider, --field or --kind');
+    throw inputError('name change ids, or select with --all, --source, --model, --provider, --field or --kind');
   }
   const chosen = hasFilter ? selectChanges(pending, request.filter) : pending;
-  if (chosen.length === 0) throw new SelectionError(hasFilter ? `no pending changes match ${describeFilter(request.filter)}` : 'no pending changes');
+  if (chosen.length === 0) throw inputError(hasFilter ? `no pending changes match ${describeFilter(request.filter)}` : 'no pending changes');
   return chosen.map((c) => c.id);
 }
 

@@ -3,8 +3,8 @@ import type { Change } from '../schema/change.ts';
 import type { Source } from '../schema/source.ts';
 import { FIELDS } from '../schema/fields.ts';
 import type { Ledger } from '../store/ledger.ts';
+import { inputError } from '../errors.ts';
 
-export class ReviewError extends Error {}
 
 /** Who is reviewing: --reviewer, then $MODEL_LEDGER_REVIEWER, then the OS user. */
 export function resolveReviewer(explicit?: string): string {
@@ -22,8 +22,8 @@ const UNITS: Record<string, string | null> = { tokens: 'tokens', usd_per_mtok: '
 function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
   const changes = ids.map((id) => {
     const change = ledger.changes.get(id);
-    if (!change) throw new ReviewError(`no change with id ${id}`);
-    if (change.status !== 'pending') throw new ReviewError(`change ${id} is ${change.status}, not pending`);
+    if (!change) throw inputError(`no change with id ${id}`);
+    if (change.status !== 'pending') throw inputError(`change ${id} is ${change.status}, not pending`);
     return change;
   });
   return changes;
@@ -64,7 +64,7 @@ export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer
 }
 
 export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer: string; reason: string; at?: string }): Change[] {
-  if (!review.reason.trim()) throw new ReviewError('a rejection needs a reason (--reason TEXT)');
+  if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
   const at = review.at ?? new Date().toISOString();
   return ledger.transaction(() => {
     const changes = pendingOnly(ledger, ids);

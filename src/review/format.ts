@@ -1,8 +1,10 @@
-import type { Change, } from '../schema/change.ts';
+import type { Change } from '../schema/change.ts';
 import type { ClaimValue } from '../schema/claim.ts';
 import type { Fact } from '../schema/fact.ts';
 import type { SyncSummary } from '../schema/sync.ts';
-import { type PublishedValue } from '../schema/history.ts';
+import type { PublishedValue } from '../schema/history.ts';
+import type { ModelCandidate } from '../schema/model.ts';
+import type { ChosenValue, RecordsResult } from '../reconcile/records.ts';
 
 /** Plain-text renderings for the terminal; --json output never goes through here. */
 
@@ -88,4 +90,69 @@ export function formatSummaryMarkdown(s: SyncSummary, pending: Change[]): string
 
 function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export interface ReconcileOutputOptions {
+  json?: boolean;
+  valuesOnly?: boolean;
+}
+
+export function formatReconciled(result: RecordsResult, opts: ReconcileOutputOptions = {}): string {
+  if (opts.valuesOnly) return formatValuesCsv(result.chosen);
+  if (opts.json) return JSON.stringify({ chosen: result.chosen, sources: result.reliability }, null, 2);
+  return formatTable(result);
+}
+
+/** `entity,field,value` CSV (with a condition column only when some value holds under one). */
+export function formatValuesCsv(chosen: ChosenValue[]): string {
+  const withCondition = chosen.some((c) => c.condition !== '');
+  const header = withCondition ? ['entity', 'field', 'condition', 'value'] : ['entity', 'field', 'value'];
+  const lines = [header.join(',')];
+  for (const c of chosen) {
+    const cells = withCondition ? [c.entity, c.field, c.condition, String(c.value)] : [c.entity, c.field, String(c.value)];
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function formatTable(result: RecordsResult): string {
+  const rows = [['entity', 'field', 'value', 'status', 'confidence', 'sources', 'against']];
+  for (const c of result.chosen) {
+    rows.push([
+      c.entity,
+      c.condition ? `${c.field} [${c.condition}]` : c.field,
+      String(c.value),
+      c.status,
+      c.confidence.toFixed(2),
+      c.sources.join(' '),
+      c.dissent.map((d) => `${d.source}=${String(d.value)}`).join(' '),
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  const sources = result.reliability.map((s) => `  ${s.source_id}: learned ${s.learned.toFixed(2)} (${s.agreements} agree, ${s.disagreements} disagree)`);
+  return [...table, '', 'Source reliability:', ...sources].join('\n') + '\n';
+}
+
+export function formatCandidates(rows: ModelCandidate[]): string {
+  if (!rows.length) return 'no new models await review';
+  return rows
+    .map((r) => `${r.model_id}  ("${r.name}" on ${r.source_id})${r.proposals.length ? `\n    may be: ${r.proposals.map((p) => `${p.id} (${p.reason})`).join('; ')}` : ''}`)
+    .join('\n');
+}
+
+export function formatSourceStatus(rows: Array<{ id: string; kind: string; basis: { observed_at: string; claims: number } | null; reliability: { learned: number } | null; last_success_at: string | null; consecutive_failures: number; last_error: string | null }>): string {
+  return rows
+    .map((r) => {
+      const basis = r.basis ? `basis ${r.basis.observed_at.slice(0, 10)} (${r.basis.claims} claims)` : 'no basis';
+      const learned = typeof r.reliability?.learned === 'number' ? `  reliability ${r.reliability.learned.toFixed(2)}` : '';
+      const success = r.last_success_at ? `  last success ${r.last_success_at.slice(0, 16).replace('T', ' ')}` : '';
+      const failures = r.consecutive_failures ? `  ${r.consecutive_failures} failure(s): ${r.last_error}` : '';
+      return `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${basis}${learned}${success}${failures}`;
+    })
+    .join('\n');
 }

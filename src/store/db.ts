@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEFAULT_DB_PATH } from '../paths.ts';
 import { MIGRATIONS } from './migrations.ts';
 
-export const DEFAULT_DB_PATH = 'data/ledger.sqlite';
+export { DEFAULT_DB_PATH };
 
 /**
  * One SQLite connection with the ledger's pragmas, its migrations applied, and a cache of

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { AuditStore, RunStore } from './audit.ts';
 import { CaptureStore } from './captures.ts';
 import { ChangeStore } from './changes.ts';
@@ -44,7 +45,7 @@ export class Ledger {
   }
 
   /** The raw connection, for tests that probe the schema's own guards. */
-  get db() {
+  get db(): Database.Database {
     return this.connection.db;
   }
 

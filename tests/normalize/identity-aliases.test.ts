@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addAlias, addDistinct, editDistance, emptyRegistry, loadAliasRegistry, parseAliasRegistry, resolveModel } from '../../src/normalize/aliases.ts';
+import { addAlias, addDistinct, editDistance, emptyRegistry, parseAliasRegistry, resolveModel } from '../../src/normalize/aliases.ts';
+import { loadAliasRegistry } from '../../src/store/alias-file.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/reconcile');
 const REGISTRY = `

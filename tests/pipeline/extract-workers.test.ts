@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sync } from '../../src/index.ts';
-import { createExtractionPool } from '../../src/extract/pool.ts';
+import { createExtractionPool } from '../../src/pipeline/extract-pool.ts';
 import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { SourceSchema } from '../../src/schema/source.ts';

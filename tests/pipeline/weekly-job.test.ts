@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, utimesSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, LockedError } from '../../src/pipeline/lock.ts';
+import { acquireLock } from '../../src/pipeline/lock.ts';
+import { LedgerError } from '../../src/errors.ts';
 import { cli } from '../helpers/cli.ts';
 
 describe('the ledger lock', () => {
   it('lets one holder in, refuses a second with its own exit code, and frees on release', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ml-lock-')), 'ledger.sqlite');
     const release = acquireLock(db);
-    expect(() => acquireLock(db)).toThrow(LockedError);
+    expect(() => acquireLock(db)).toThrow(LedgerError);
     const blocked = await cli(['--db', db, 'sync', '--offline']);
     expect(blocked.code).toBe(75);
     expect(blocked.stderr).toMatch(/another sync holds the ledger lock/);
@@ -79,7 +80,7 @@ describe('weekly job guard rails', () => {
     const run = await cli(['--db', join(dir, 'l.sqlite'), 'sync', '--offline', '--notify', 'not a url']);
     expect(run.code).toBe(65);
     expect(run.stderr).toMatch(/--notify needs an http\(s\) URL/);
-    expect(existsSync(join(dir, 'l.sqlite'))).toBe(true);
+    expect(existsSync(join(dir, 'l.sqlite'))).toBe(false); // refused before the ledger is opened
     expect((await cli(['--db', join(dir, 'l.sqlite'), 'sources', '--json'])).json().every((s: any) => s.basis === null)).toBe(true);
   });
 
@@ -96,7 +97,7 @@ describe('weekly job guard rails', () => {
   it('takes over a lock file left unreadable long ago, but not a fresh one', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ml-lock-')), 'ledger.sqlite');
     writeFileSync(`${db}.lock`, '');
-    expect(() => acquireLock(db)).toThrow(LockedError);
+    expect(() => acquireLock(db)).toThrow(LedgerError);
     const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(`${db}.lock`, old, old);
     acquireLock(db)();

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseClaimsFile, parseDelimited, runReconcileCommand } from '../../src/reconcile/claims-file.ts';
+import { parseClaimsFile, parseDelimited } from '../../src/reconcile/claims-file.ts';
+import { reconcileClaimsFile } from '../../src/app/files.ts';
+import { formatReconciled, type ReconcileOutputOptions } from '../../src/review/format.ts';
+
+/** What `model-ledger reconcile --claims FILE` prints. */
+const runReconcileCommand = (file: string, opts: ReconcileOutputOptions = {}): string => formatReconciled(reconcileClaimsFile(file), opts);
 import { reconcileRecords } from '../../src/reconcile/records.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/reconcile');

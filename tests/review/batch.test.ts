@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { batchSelection, filterChoices, parseFilter, selectChanges, SelectionError } from '../../src/review/batch.ts';
+import { batchSelection, filterChoices, parseFilter, selectChanges } from '../../src/review/batch.ts';
 import type { Change } from '../../src/schema/change.ts';
 import type { FieldName } from '../../src/schema/fields.ts';
 import { fact } from '../helpers/facts.ts';
+import { LedgerError } from '../../src/errors.ts';
 
 const AT = '2026-07-21T00:00:00.000Z';
 let nextId = 1;
@@ -66,7 +67,7 @@ describe('batchSelection', () => {
   });
 
   it('refuses ids mixed with a selection, an empty request and a selection matching nothing', () => {
-    expect(() => batchSelection(queue, { ids: [1], filter: { kind: 'added' } })).toThrow(SelectionError);
+    expect(() => batchSelection(queue, { ids: [1], filter: { kind: 'added' } })).toThrow(LedgerError);
     expect(() => batchSelection(queue, { ids: [1], all: true, filter: {} })).toThrow(/not both/);
     expect(() => batchSelection(queue, { ids: [], filter: {} })).toThrow(/name change ids/);
     expect(() => batchSelection(queue, { ids: [], filter: { source: 'nowhere' } })).toThrow(/no pending changes match --source nowhere/);

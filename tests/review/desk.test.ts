@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDesk, type Desk } from '../../src/review/web/server.ts';
 import type { Ledger } from '../../src/store/ledger.ts';
-import { ReviewError } from '../../src/review/decide.ts';
+import { LedgerError } from '../../src/errors.ts';
 import { reviewLedger, SOURCES } from './helpers.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -151,10 +151,10 @@ describe('desk access', () => {
     await expect(startDesk({ ledger, sources: SOURCES, reviewer: 'x', host: '0.0.0.0', port: 0 })).rejects.toThrow(/--token/);
   });
 
-  it('names a port already in use in one line the CLI can show, as a ReviewError', async () => {
+  it('names a port already in use in one line the CLI can show, as a LedgerError', async () => {
     const port = Number(new URL(desk.url).port);
     const taken = startDesk({ ledger, sources: SOURCES, reviewer: 'x', port });
-    await expect(taken).rejects.toBeInstanceOf(ReviewError);
+    await expect(taken).rejects.toBeInstanceOf(LedgerError);
     await expect(taken).rejects.toThrow(`port ${port} on 127.0.0.1 is in use; pick another with --port, or --port 0 for a free one`);
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { createRequire } from 'node:module';
 import { jsonSchemas } from '../../src/schema/json-schemas.ts';
-import { loadSources, parseSourceFile, ConfigError } from '../../src/pipeline/sources.ts';
+import { loadSources, parseSourceFile } from '../../src/pipeline/sources.ts';
+import { LedgerError } from '../../src/errors.ts';
 import { readManifest, sha256Hex } from '../../src/pipeline/manifest.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR, PACKAGE_ROOT } from '../../src/paths.ts';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -39,7 +40,7 @@ describe('sources/', () => {
   it('rejects a source file with a clear message naming the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-src-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'Bad Id', name: 'x', kind: 'blog', url: 'nope', format: 'json', extractor: 'x', trust: 2 }));
-    expect(() => loadSources(dir)).toThrow(ConfigError);
+    expect(() => loadSources(dir)).toThrow(LedgerError);
     expect(() => loadSources(dir)).toThrow(/bad\.json: id: .*kind: .*url: .*trust/);
   });
 });

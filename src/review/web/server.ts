@@ -8,12 +8,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Source } from '../../schema/source.ts';
 import type { Ledger } from '../../store/ledger.ts';
-import { approveChanges, rejectChanges, ReviewError } from '../decide.ts';
+import { approveChanges, rejectChanges } from '../decide.ts';
 import { parseFilter } from '../batch.ts';
 import { DocumentCache } from '../evidence.ts';
 import { DESK_CSS, DESK_JS } from './assets.ts';
 import { messagePage, modelPage, queuePage, type PageContext } from './pages.ts';
 import { modelView, queueView } from './views.ts';
+import { inputError, LedgerError } from '../../errors.ts';
 
 export interface DeskOptions {
   ledger: Ledger;
@@ -71,7 +72,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let body = '';
   for await (const chunk of req) {
     body += chunk;
-    if (body.length > MAX_FORM_BYTES) throw new ReviewError('form too large');
+    if (body.length > MAX_FORM_BYTES) throw inputError('form too large');
   }
   return new URLSearchParams(body);
 }
@@ -81,16 +82,16 @@ function localPath(back: string | null): string {
   return back && back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/';
 }
 
-/** A bind failure the reviewer can act on, as a ReviewError the CLI shows in one line. */
+/** A bind failure the reviewer can act on, as a LedgerError the CLI shows in one line. */
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (e.code === 'EADDRINUSE') return new ReviewError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for a free one`);
+  if (e.code === 'EADDRINUSE') return inputError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for a free one`);
   return e;
 }
 
 export function startDesk(options: DeskOptions): Promise<Desk> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) {
-    return Promise.reject(new ReviewError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
+    return Promise.reject(inputError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
   }
   const csrf = randomBytes(24).toString('hex');
   const now = options.now ?? (() => new Date().toISOString());
@@ -162,7 +163,7 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
       else if (action === 'reject') [change] = rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() });
       else return fail(400, 'action must be approve or reject');
     } catch (e) {
-      if (e instanceof ReviewError) return fail(400, e.message);
+      if (e instanceof LedgerError) return fail(400, e.message);
       throw e;
     }
     if (wantsJson) return send(res, 200, 'application/json', JSON.stringify({ change }));
@@ -174,9 +175,9 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      const message = e instanceof ReviewError ? e.message : 'internal error';
-      if (!(e instanceof ReviewError)) process.stderr.write(`review desk: ${(e as Error).stack ?? e}\n`);
-      if (!res.headersSent) send(res, e instanceof ReviewError ? 400 : 500, 'text/plain', message);
+      const message = e instanceof LedgerError ? e.message : 'internal error';
+      if (!(e instanceof LedgerError)) process.stderr.write(`review desk: ${(e as Error).stack ?? e}\n`);
+      if (!res.headersSent) send(res, e instanceof LedgerError ? 400 : 500, 'text/plain', message);
       else res.end();
     });
   });

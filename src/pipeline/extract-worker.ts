@@ -3,7 +3,7 @@
  * so a sync can parse pages on every core while the main thread fetches and stores.
  */
 import { parentPort } from 'node:worker_threads';
-import { extractSnapshot, type SnapshotExtractionJob } from './registry.ts';
+import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
 
 parentPort!.on('message', ({ id, job }: { id: number; job: SnapshotExtractionJob }) => {
   parentPort!.postMessage({ id, result: extractSnapshot(job) });

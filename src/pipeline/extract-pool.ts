@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ExtractResult } from '../schema/claim.ts';
-import { extractSnapshot, type SnapshotExtractionJob } from './registry.ts';
+import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
 
 /** Runs extractions; `close` releases whatever threads it holds. */
 export interface Extraction {
@@ -33,9 +33,9 @@ function spawnWorker(maxHeapMb: number): Worker {
   // Workers inherit the parent's Node flags; --input-type (a host run as `node --input-type=module
   // -e ...`) is refused for anything but that string and would kill every worker at birth.
   const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) };
-  if (here.endsWith('.js')) return new Worker(new URL('./worker.js', here), options);
+  if (here.endsWith('.js')) return new Worker(new URL('./extract-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', here).href;
+  const entry = new URL('./extract-worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { ...options, eval: true });
 }

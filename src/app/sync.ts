@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { inputError } from '../errors.ts';
+import { parseFetcherOptions, type FetcherOptionsInput } from '../fetch/index.ts';
+import { parsePointInTime } from '../normalize/dates.ts';
+import { acquireLock } from '../pipeline/lock.ts';
+import { sha256Hex } from '../pipeline/manifest.ts';
+import { notificationBody, notify } from '../pipeline/notify.ts';
+import { runSync, type Reading } from '../pipeline/run-sync.ts';
+import { selectSources } from '../pipeline/sources.ts';
+import { reconcileAndQueue, runPipeline } from '../pipeline/sync.ts';
+import { formatSummaryMarkdown } from '../review/format.ts';
+import type { SyncSummary } from '../schema/sync.ts';
+import type { Ledger } from '../store/ledger.ts';
+import { aliasesOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
+
+/** What to do with a sync's summary besides returning it. */
+export interface SyncReport {
+  /** Write the summary as Markdown here (a CI step summary, a PR body). */
+  markdownFile?: string;
+  /** POST a JSON notification here when changes await review. */
+  webhook?: string;
+  /** Told what could not be delivered; the sync itself still succeeded. */
+  onWarning?: (message: string) => void;
+}
+
+export interface SyncRequest {
+  offline?: boolean;
+  /** Only these source ids (all others still weigh in reconciliation). */
+  sources?: string[];
+  fetch?: Partial<FetcherOptionsInput>;
+  extractWorkers?: number;
+  report?: SyncReport;
+}
+
+/** One sync of the workspace's ledger under its lock: read sources, extract, reconcile, queue changes. */
+export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Promise<SyncSummary> {
+  checkWebhook(request.report?.webhook);
+  // Checked before the lock is taken and anything is read: a bad option is the caller's to fix.
+  if (!request.offline) parseFetcherOptions(request.fetch);
+  const release = acquireLock(ws.db);
+  try {
+    return await withLedger(ws, async (ledger) => {
+      const all = sourcesOf(ws);
+      const targets = selectSources(all, request.sources);
+      const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
+      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers }, targets, reading);
+      await deliver(ledger, ws, summary, request.report);
+      return summary;
+    });
+  } finally {
+    release();
+  }
+}
+
+/** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
+export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; report?: SyncReport }): Promise<SyncSummary> {
+  checkWebhook(request.report?.webhook);
+  const body = readInputFile(file);
+  const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
+  const release = acquireLock(ws.db);
+  try {
+    return await withLedger(ws, async (ledger) => {
+      const all = sourcesOf(ws);
+      const [source] = selectSources(all, [request.source]);
+      const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
+      const summary = await runPipeline(ledger, { sources: all, aliases: aliasesOf(ws) }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      await deliver(ledger, ws, summary, request.report);
+      return summary;
+    });
+  } finally {
+    release();
+  }
+}
+
+/** Reconciles the current claims again and queues what moved: after a pin, a lift or an alias. */
+export function reconcileNow(ledger: Ledger, ws: Workspace): SyncSummary {
+  return reconcileAndQueue(ledger, { sources: sourcesOf(ws), aliases: aliasesOf(ws) }, []);
+}
+
+/** A file the user named, as text; a missing file or a directory is bad input, not an internal error. */
+export function readInputFile(file: string): string {
+  if (!existsSync(file)) throw inputError(`no such file: ${file}`);
+  if (!statSync(file).isFile()) throw inputError(`not a file: ${file}`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw inputError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A user's date (YYYY-MM-DD or ISO timestamp), checked; calendar dates become their midnight UTC. */
+export function pointInTime(input: string): string {
+  try {
+    return parsePointInTime(input);
+  } catch (e) {
+    throw inputError((e as Error).message);
+  }
+}
+
+function timestampOf(input: string): string {
+  const at = pointInTime(input);
+  return at.includes('T') ? at : `${at}T00:00:00.000Z`;
+}
+
+/** A webhook must be an http(s) URL; checked before the sync runs, not after it. */
+function checkWebhook(url: string | undefined): void {
+  if (url === undefined) return;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL at all: refused below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw inputError(`--notify needs an http(s) URL, not "${url}"`);
+}
+
+async function deliver(ledger: Ledger, ws: Workspace, summary: SyncSummary, report: SyncReport | undefined): Promise<void> {
+  if (!report) return;
+  if (report.markdownFile) writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, ledger.changes.list({ status: 'pending' })));
+  if (report.webhook && summary.changes.pending > 0) {
+    const sent = await notify(report.webhook, notificationBody(summary, ws.db));
+    if (!sent.ok) report.onWarning?.(`webhook ${report.webhook} failed: ${sent.error ?? `HTTP ${sent.status}`}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { AliasRegistry } from '../normalize/aliases.ts';
+import { DEFAULT_ALIAS_FILE, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../paths.ts';
+import { loadSources } from '../pipeline/sources.ts';
+import type { Source } from '../schema/source.ts';
+import { loadAliasRegistry } from '../store/alias-file.ts';
+import { DEFAULT_DB_PATH, Ledger } from '../store/ledger.ts';
+
+/** Where one ledger's files live: the database, the source files, the shipped snapshots and the alias registry. */
+export interface Workspace {
+  db: string;
+  sourcesDir: string;
+  snapshotsDir: string;
+  aliasesFile: string;
+}
+
+export function workspace(given: Partial<Workspace> = {}): Workspace {
+  return {
+    db: given.db ?? DEFAULT_DB_PATH,
+    sourcesDir: given.sourcesDir ?? DEFAULT_SOURCES_DIR,
+    snapshotsDir: given.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR,
+    aliasesFile: given.aliasesFile ?? DEFAULT_ALIAS_FILE,
+  };
+}
+
+export const sourcesOf = (ws: Workspace): Source[] => loadSources(ws.sourcesDir);
+export const aliasesOf = (ws: Workspace): AliasRegistry => loadAliasRegistry(ws.aliasesFile);
+
+/** Runs `use` on the workspace's ledger and closes it after, also when `use` throws or its promise rejects. */
+export function withLedger<T>(ws: Workspace, use: (ledger: Ledger) => T): T {
+  const ledger = new Ledger(ws.db);
+  let result: T;
+  try {
+    result = use(ledger);
+  } catch (e) {
+    ledger.close();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => ledger.close()) as T;
+  ledger.close();
+  return result;
+}

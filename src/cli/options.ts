@@ -1,0 +1,53 @@
+/** How the command line's options are read: value parsers, shared option sets, exit codes of a sync. */
+import { Command, InvalidArgumentError } from 'commander';
+import type { SyncReport } from '../app/index.ts';
+import { EXIT } from '../errors.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/write.ts';
+import type { SyncSummary } from '../schema/sync.ts';
+
+/** A whole number of at least `min`, or a usage error naming the option. */
+export function integer(min: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+export function exportFormats(list: string): ExportFormat[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.includes('all')) return [...EXPORT_FORMATS];
+  const unknown = names.filter((n) => !(EXPORT_FORMATS as readonly string[]).includes(n));
+  if (unknown.length) throw new InvalidArgumentError(`unknown export format(s): ${unknown.join(', ')} (formats: ${EXPORT_FORMATS.join(', ')}, all)`);
+  return names as ExportFormat[];
+}
+
+export function syncExitCode(summary: SyncSummary): number {
+  const failed = summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').length;
+  if (failed === 0) return EXIT.ok;
+  return failed === summary.sources.length ? EXIT.allFailed : EXIT.partial;
+}
+
+export function syncReport(o: { summary?: string; notify?: string }): SyncReport {
+  return { markdownFile: o.summary, webhook: o.notify, onWarning: (m) => process.stderr.write(`model-ledger: ${m}\n`) };
+}
+
+export const withReportOptions = (c: Command) =>
+  c
+    .option('--summary <file>', 'also write the summary as Markdown (for a CI step summary or a PR body)')
+    .option('--notify <url>', 'POST a JSON notification to this webhook when changes await review')
+    .option('--quiet', 'print nothing but errors')
+    .option('--json', 'print the summary as JSON');
+
+/** Batch review: approve/reject take a selection as well as ids. */
+export const withSelectionOptions = (c: Command) =>
+  c
+    .argument('[ids...]', 'change ids')
+    .option('--all', 'every pending change')
+    .option('--source <id>', 'pending changes whose new value this source supports')
+    .option('--model <name>', 'pending changes of this model (canonical id or alias)')
+    .option('--provider <slug>', "pending changes of this provider's models")
+    .option('--field <field>', 'pending changes of this field')
+    .option('--kind <kind>', 'pending changes of this kind: added, changed or removed')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .option('--json', 'print as JSON');
