@@ -249,11 +249,16 @@ export function buildProgram(): Command {
 }
 
 /** Runs the command line; returns the exit code. Output to a closed pipe (`| head`) ends quietly. */
+let pipeGuarded = false;
+
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw e;
-  });
+  if (!pipeGuarded) {
+    pipeGuarded = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw e;
+    });
+  }
   try {
     await buildProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);

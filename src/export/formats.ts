@@ -1,3 +1,4 @@
+import { parseCondition, routeOf, type ConditionPart } from '../schema/condition.ts';
 import { FIELD_NAMES, type FieldName } from '../schema/fields.ts';
 import type { Dataset, HistoryFile } from '../schema/dataset.ts';
 import type { ClaimValue } from '../schema/claim.ts';
@@ -85,12 +86,10 @@ function perToken(usdPerMillion: number): number {
   return Number((usdPerMillion / 1e6).toPrecision(12));
 }
 
-/** "context>200000" -> "_above_200k_tokens"; "tier:priority" -> "_priority"; else null (not expressible). */
-function litellmSuffix(condition: string): string | null {
-  const tier = condition.match(/^tier:(flex|priority)$/);
-  if (tier) return `_${tier[1]}`;
-  const above = condition.match(/^context>(\d+)$/);
-  if (above && Number(above[1]) % 1000 === 0) return `_above_${Number(above[1]) / 1000}k_tokens`;
+/** A condition part as LiteLLM's key suffix: `_above_200k_tokens`, `_priority`; null when LiteLLM has none. */
+function litellmSuffix(part: ConditionPart): string | null {
+  if (part.kind === 'tier' && (part.name === 'flex' || part.name === 'priority')) return `_${part.name}`;
+  if (part.kind === 'context' && part.above % 1000 === 0) return `_above_${part.above / 1000}k_tokens`;
   return null;
 }
 
@@ -110,9 +109,8 @@ export function toLiteLLM(dataset: Dataset): Record<string, Record<string, unkno
       return entries.get(key)!;
     };
     for (const v of m.values) {
-      const parts = v.condition ? v.condition.split(';') : [];
-      const route = parts.find((p) => p.startsWith('route:'))?.slice('route:'.length) ?? null;
-      const rest = parts.filter((p) => !p.startsWith('route:'));
+      const route = routeOf(v.condition);
+      const rest = parseCondition(v.condition).filter((p) => p.kind !== 'route');
       if (rest.length > 1) continue;
       const suffix = rest.length === 1 ? litellmSuffix(rest[0]) : '';
       if (suffix === null) continue;

@@ -7,6 +7,7 @@ import type { ClaimValue } from '../schema/claim.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, type PriceBasis } from '../normalize/units.ts';
+import { condition } from '../schema/condition.ts';
 
 export interface LabelMeaning {
   field: FieldName;
@@ -32,7 +33,7 @@ const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
   [/^(?:openness|open weights?|weights)$/, { field: 'open_weights' }],
   [/^batch input(?: price| tokens)?$/, { field: 'batch_input_price' }],
   [/^batch output(?: price| tokens)?$/, { field: 'batch_output_price' }],
-  [/^(?:1h|1 ?hour|one hour) cache writes?(?: price)?$/, { field: 'cache_write_price', condition: 'cache_ttl:1h' }],
+  [/^(?:1h|1 ?hour|one hour) cache writes?(?: price)?$/, { field: 'cache_write_price', condition: condition.cacheTtl('1h') }],
   [/^(?:(?:5m|5 ?min(?:ute)?s?) )?(?:prompt )?cache (?:writes?|creation)(?: price| tokens)?$/, { field: 'cache_write_price' }],
   [/^(?:cached input(?: price| tokens)?|cache (?:hits?|reads?)(?: (?:&|and) refreshes)?(?: price| tokens)?|input(?: tokens)? \(cache hits?\))$/, { field: 'cached_input_price' }],
   [/^(?:(?:base )?input(?: price| cost| tokens)?|input(?: tokens)? \(cache miss(?:es)?\)|prompt(?: price)?)$/, { field: 'input_price' }],
@@ -113,7 +114,7 @@ function readTieredPrices(cell: string, basis: PriceBasis): CellReading[] {
     const value = parsePrice(part, basis);
     if (value === null) continue;
     const above = part.match(ABOVE);
-    readings.push(above ? { value, condition: `context>${tokensOf(above[1], above[2])}` } : { value });
+    readings.push(above ? { value, condition: condition.context(tokensOf(above[1], above[2])) } : { value });
   }
   return readings;
 }

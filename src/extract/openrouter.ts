@@ -17,6 +17,7 @@ import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
+import { condition, joinConditions } from '../schema/condition.ts';
 
 const CONFIDENCE = 0.95;
 
@@ -25,7 +26,7 @@ const PRICE_FIELDS: Array<[key: string, field: FieldName, condition: string]> = 
   ['completion', 'output_price', ''],
   ['input_cache_read', 'cached_input_price', ''],
   ['input_cache_write', 'cache_write_price', ''],
-  ['input_cache_write_1h', 'cache_write_price', 'cache_ttl:1h'],
+  ['input_cache_write_1h', 'cache_write_price', condition.cacheTtl('1h')],
 ];
 const PRICED_ELSEWHERE = new Set(['web_search', 'audio', 'image', 'internal_reasoning', 'input_audio_cache', 'image_output', 'audio_output', 'request', 'discount']);
 
@@ -121,7 +122,7 @@ function readModel(file: FileReading, entry: Json, pointer: string): void {
   if (typeof entry.context_length === 'number') claims.add('context_window', entry.context_length, '/context_length', entry.context_length);
   const top = isObject(entry.top_provider) ? entry.top_provider : {};
   if (typeof top.context_length === 'number' && top.context_length !== entry.context_length) {
-    claims.add('context_window', top.context_length, '/top_provider/context_length', top.context_length, 'route:top_provider');
+    claims.add('context_window', top.context_length, '/top_provider/context_length', top.context_length, condition.route('top_provider'));
   }
   if (typeof top.max_completion_tokens === 'number') {
     claims.add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens);
@@ -157,7 +158,7 @@ function readPrices(file: FileReading, pricing: Json, path: string, condition: s
       notes.add('skipped an unreadable price', `${id} ${key}: ${JSON.stringify(raw)}`);
       continue;
     }
-    claims.add(field, value, `${path}/${escapePointer(key)}`, raw, [condition, extra].filter(Boolean).join(';'));
+    claims.add(field, value, `${path}/${escapePointer(key)}`, raw, joinConditions(condition, extra));
   }
   for (const key of Object.keys(pricing)) {
     if (PRICED_ELSEWHERE.has(key)) notes.add(`not read: pricing.${key} (no ledger field)`);

@@ -14,6 +14,7 @@ import { finishResult, type Expectations } from './claims.ts';
 import { readTable, type TableTier } from './tabular.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
+import { condition } from '../schema/condition.ts';
 
 const CONFIDENCE = 0.95;
 
@@ -29,7 +30,7 @@ export function pricingTier(table: Table): TableTier {
   const tab = [...labels].reverse().find((l) => TAB.test(l.trim()));
   const name = tab?.trim().match(TAB)?.[1].toLowerCase() ?? (/\bbatch\b/i.test(table.heading) ? 'batch' : 'standard');
   if (name === 'batch') return { condition: '', batch: true };
-  if (name === 'flex' || name === 'priority' || name === 'scale') return { condition: `tier:${name}`, batch: false };
+  if (name === 'flex' || name === 'priority' || name === 'scale') return { condition: condition.tier(name), batch: false };
   return { condition: '', batch: false };
 }
 

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { LedgerError } from '../../src/errors.ts';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { cli } from '../helpers/cli.ts';
+
+const db = () => join(mkdtempSync(join(tmpdir(), 'ml-errors-')), 'l.sqlite');
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+describe('the CLI error policy', () => {
+  it('refuses bad option values as usage errors (64) in one line', async () => {
+    for (const value of ['abc', '-5', '1.5', '']) {
+      const run = await cli(['--db', db(), 'sync', '--per-host-delay', value]);
+      expect(run.code, value).toBe(64);
+      expect(oneLine(run.stderr)).toMatch(/--per-host-delay/);
+    }
+    const ua = await cli(['--db', db(), 'sync', '--user-agent', 'foo']);
+    expect(ua.code).toBe(64);
+    expect(oneLine(ua.stderr)).toMatch(/userAgent must start with a product token/);
+    const format = await cli(['--db', db(), 'export', '--out', join(tmpdir(), 'never'), '--format', 'json,bogus']);
+    expect(format.code).toBe(64);
+    expect(oneLine(format.stderr)).toMatch(/unknown export format\(s\): bogus/);
+  });
+
+  it('calls a directory given as a file bad input (65)', async () => {
+    const run = await cli(['extract', tmpdir()]);
+    expect(run.code).toBe(65);
+    expect(oneLine(run.stderr)).toMatch(/not a file/);
+    const missing = await cli(['extract', join(tmpdir(), 'no-such-file.md')]);
+    expect(missing.code).toBe(65);
+    expect(oneLine(missing.stderr)).toMatch(/no such file/);
+  });
+
+  it('ends quietly when its reader closes the pipe', () => {
+    const ledger = db();
+    const bin = join(PACKAGE_ROOT, 'bin', 'model-ledger.js');
+    const synced = spawnSync(process.execPath, [bin, '--db', ledger, 'sync', '--offline', '--quiet'], { encoding: 'utf8' });
+    expect(synced.status).toBe(0);
+    // The queue's JSON is far larger than a pipe's buffer, so the writer meets a closed pipe.
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" --db "${ledger}" changes --json | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(piped.stderr.trim()).toBe('exit=0');
+  });
+});
+
+describe('LedgerError', () => {
+  it('carries the issues of a zod failure and the exit code of its kind', () => {
+    const parsed = z.object({ a: z.object({ b: z.number() }) }).safeParse({ a: { b: 'x' } });
+    if (parsed.success) throw new Error('expected a failure');
+    const error = LedgerError.fromZod('usage', 'invalid options', parsed.error);
+    expect(error.issues).toEqual([{ path: ['a', 'b'], message: expect.stringMatching(/number/) }]);
+    expect(error.message).toMatch(/^invalid options: a\.b: /);
+    expect(error.exitCode).toBe(64);
+    expect(new LedgerError('input', 'x').exitCode).toBe(65);
+    expect(new LedgerError('locked', 'x').exitCode).toBe(75);
+  });
+});
