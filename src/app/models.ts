@@ -30,10 +30,10 @@ function unique(ids: string[], name: string): string | null {
   return distinct[0] ?? null;
 }
 
-export type ModelListing = ModelRecord & { aliases: string[] };
+export type ModelListing = ModelRecord & { aliases: string[]; links: Array<{ id: string; evidence: string; detail: string }> };
 
 export function listModels(ws: Workspace): ModelListing[] {
-  return withLedger(ws, (ledger) => ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id) })));
+  return withLedger(ws, (ledger) => ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id), links: ledger.models.linksOf(m.id) })));
 }
 
 /** New-model candidates awaiting review, with the known models each may be an alias of. */

@@ -6,6 +6,7 @@
 import { parse, parseDocument, YAMLParseError, type Document } from 'yaml';
 import { z } from 'zod';
 import { canonicalModelId, identify } from './identity.ts';
+import { nameKey, preferred } from './links.ts';
 import { inputError } from '../errors.ts';
 
 
@@ -90,6 +91,9 @@ export function resolveModel(
   const known = new Set(knownIds);
   if (known.has(id) || registry.ids.has(id)) return { id, match: 'exact', candidates: [] };
   for (const r of registry.ids) known.add(r);
+  const key = nameKey(id);
+  const sameName = [...known].filter((k) => nameKey(k) === key && identify(k).version === identify(id).version);
+  if (sameName.length > 0) return { id: preferred(sameName, registry), match: 'alias', candidates: [] };
   return { id, match: 'new', candidates: proposeAliases(id, known, registry) };
 }
 
@@ -106,47 +110,30 @@ export function proposeAliases(id: string, knownIds: Iterable<string>, registry:
     .slice(0, MAX_CANDIDATES);
 }
 
+/**
+ * Whether `other` may be the model `id` names, and why; null when it certainly is (the same name
+ * spelled otherwise: linked automatically, see links.ts) or certainly is not (a word, size or
+ * version the other lacks; a dated snapshot of a family is a version of it, not an alias).
+ */
 function likeness(id: string, other: string): ModelCandidate | null {
   const [provider, model] = splitId(id);
   const [otherProvider, otherModel] = splitId(other);
-  const sameProvider = provider === otherProvider;
-  if (model === otherModel) {
-    return { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` };
+  if (provider !== otherProvider) {
+    return nameKey(`/${model}`) === nameKey(`/${otherModel}`) ? { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` } : null;
   }
-  if (sameProvider && squash(model) === squash(otherModel)) {
-    return { id: other, score: 0.95, reason: 'same name apart from punctuation' };
-  }
-  const mine = identify(id);
-  const theirs = identify(other);
-  if (sameProvider && mine.family === theirs.family && (mine.version !== null) !== (theirs.version !== null)) {
-    const reason = mine.version ? `dated snapshot (${mine.version}) of ${other}` : `undated family of ${other} (${theirs.version})`;
-    return { id: other, score: 0.85, reason };
-  }
-  const tokens = shareOfTokens(model, otherModel);
-  const distance = editDistance(model, otherModel);
-  const editScore = 1 - distance / Math.max(model.length, otherModel.length);
-  const score = Math.max(tokens, editScore) * (sameProvider ? 1 : 0.9);
-  const reason = `similar name (edit distance ${distance}, ${Math.round(tokens * 100)}% shared tokens${sameProvider ? '' : `, provider ${otherProvider}`})`;
-  return { id: other, score: Math.round(score * 1000) / 1000, reason };
+  const mine = nameKey(id).split('/')[1].split(' ');
+  const theirs = nameKey(other).split('/')[1].split(' ');
+  const extra = [...mine.filter((t) => !theirs.includes(t)), ...theirs.filter((t) => !mine.includes(t))];
+  if (extra.length === 0 || !extra.every((t) => SOFT_WORD.test(t))) return null;
+  return { id: other, score: 0.8, reason: `same name but for "${extra.join(' ')}"` };
 }
+
+/** Words that may or may not make another model: a preview, a "latest" pointer, a revision number. */
+const SOFT_WORD = /^(latest|preview|exp|experimental|beta|stable|\d{3})$/;
 
 function splitId(id: string): [string, string] {
   const slash = id.indexOf('/');
   return slash < 0 ? ['', id] : [id.slice(0, slash), id.slice(slash + 1)];
-}
-
-function squash(model: string): string {
-  return model.replace(/[.\-:]/g, '');
-}
-
-/** Jaccard overlap of the name's tokens ("gpt", "5.2", "codex"). */
-function shareOfTokens(a: string, b: string): number {
-  const ta = new Set(a.split(/[-/:]+/).filter(Boolean));
-  const tb = new Set(b.split(/[-/:]+/).filter(Boolean));
-  let shared = 0;
-  for (const t of ta) if (tb.has(t)) shared++;
-  const union = ta.size + tb.size - shared;
-  return union ? shared / union : 0;
 }
 
 /** Levenshtein distance, two rows. */

@@ -9,8 +9,8 @@ function leadingWord(id: string): string {
 }
 
 /**
- * Finds the model ids a capture names for the first time and records each as a candidate for
- * review, with the known ids it may be an alias of. Look-alikes are only sought among ids that
+ * Finds the model ids a capture names for the first time and records as a candidate for review
+ * each that may be another name of a known id (proposeAliases says which, and why). Look-alikes are only sought among ids that
  * share the leading word, which keeps a first sync of thousands of models from comparing every
  * pair of names.
  */
@@ -45,8 +45,10 @@ export class NewModelDetector {
       const id = this.canonical(claim.model);
       if (this.known.has(id)) continue;
       const proposals = proposeAliases(id, this.byWord.get(leadingWord(id)) ?? [], this.registry);
-      this.ledger.models.addCandidate({ model_id: id, name: claim.model_name, source_id: sourceId, first_seen: at, proposals });
       this.remember(id);
+      // A name like no other is a new model, reviewed through its changes; only a doubt needs a reviewer here.
+      if (proposals.length === 0) continue;
+      this.ledger.models.addCandidate({ model_id: id, name: claim.model_name, source_id: sourceId, first_seen: at, proposals });
       found++;
     }
     return found;

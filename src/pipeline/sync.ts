@@ -6,6 +6,8 @@ import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts
 import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
 import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
+import { linkModels } from '../normalize/links.ts';
+import type { Claim } from '../schema/claim.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -109,6 +111,25 @@ function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acqui
 }
 
 /**
+ * Moves each claim onto the model its id names (aliases.yaml, or a spelling of the same name),
+ * keeping the id it came with and why; records the links, folds linked ids' model rows into their
+ * model, and settles the new-model candidates the links answer.
+ */
+function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry, at: string): Claim[] {
+  const links = linkModels(claims.map((c) => c.model), registry);
+  ledger.models.replaceLinks(links.values());
+  for (const link of links.values()) {
+    ledger.models.merge(link.alias, link.model, at);
+    ledger.models.settleCandidate(link.alias, 'alias', 'model-ledger', at, `${link.evidence}: ${link.detail}`);
+  }
+  if (links.size === 0) return claims;
+  return claims.map((c) => {
+    const link = links.get(c.model);
+    return link ? { ...c, model: link.model, linked_from: { model: c.model, evidence: link.evidence, detail: link.detail } } : c;
+  });
+}
+
+/**
  * Reconciles every source's current claims, compares the facts with the approved dataset
  * and brings the review queue up to date, all in one transaction.
  */
@@ -116,8 +137,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
   const at = (options.now ?? nowIso)();
   const started = performance.now();
   return ledger.transaction(() => {
-    const registry = options.aliases;
-    const claims = registry ? ledger.claims.current().map((c) => ({ ...c, model: registry.byAlias.get(c.model) ?? c.model })) : ledger.claims.current();
+    const claims = linkIdentities(ledger, ledger.claims.current(), options.aliases ?? emptyRegistry(), at);
     const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.overrides.active() });
     ledger.facts.replace(facts);
     ledger.facts.replaceReliability(reliability);

@@ -146,6 +146,7 @@ function evidenceOf(run: TruthRun, claims: Claim[], c: number, supports: boolean
     // the claim's log-odds vote; 0 for a source's extra claims and for anomalies
     weight: round(run.truth.claimWeight[c], 4),
     supports,
+    ...(claim.linked_from ? { linked_from: claim.linked_from } : {}),
   };
 }
 

@@ -23,11 +23,20 @@ export const ExtractedClaimSchema = z.object({
 });
 export type ExtractedClaim = z.infer<typeof ExtractedClaimSchema>;
 
+/** The id a claim carried before identity linking moved it onto its model, and why it moved. */
+export const LinkedFromSchema = z.object({
+  model: z.string().describe('The model id the source named'),
+  evidence: z.string().describe('registry (aliases.yaml) or same-name (spelling differences only)'),
+  detail: z.string(),
+});
+export type LinkedFrom = z.infer<typeof LinkedFromSchema>;
+
 /** A claim as the ledger keeps it: the extracted figure plus where and when it was seen. */
 export const ClaimSchema = ExtractedClaimSchema.extend({
   source_id: z.string(),
   snapshot_hash: z.string(),
   observed_at: z.string().describe('ISO timestamp of the snapshot'),
+  linked_from: LinkedFromSchema.optional(),
 });
 export type Claim = z.infer<typeof ClaimSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClaimValueSchema } from './claim.ts';
+import { ClaimValueSchema, LinkedFromSchema } from './claim.ts';
 import { FieldNameSchema } from './fields.ts';
 
 export const FACT_STATUSES = ['agreed', 'resolved', 'disputed', 'overridden'] as const;
@@ -16,6 +16,7 @@ export const EvidenceClaimSchema = z.object({
   observed_at: z.string(),
   weight: z.number().describe('How much this claim counted in the vote'),
   supports: z.boolean().describe('Whether the claim agrees with the chosen value'),
+  linked_from: LinkedFromSchema.optional().describe('Set when the source named the model by another id'),
 });
 export type EvidenceClaim = z.infer<typeof EvidenceClaimSchema>;
 

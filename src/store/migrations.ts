@@ -212,4 +212,14 @@ export const MIGRATIONS: string[] = [
     fetched_at TEXT NOT NULL
   );
   `,
+  // Identity links found at the last reconciliation: which model each other id was reconciled under, and why.
+  `
+  CREATE TABLE model_links (
+    alias TEXT PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX model_links_model ON model_links(model_id);
+  `,
 ];

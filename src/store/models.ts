@@ -1,5 +1,6 @@
 import type { ModelCandidate, ModelRecord } from '../schema/model.ts';
 import { displayName, displayNameRank } from '../normalize/identity.ts';
+import type { ModelLink } from '../normalize/links.ts';
 import type { LedgerDb } from './db.ts';
 import { column, json, toModelCandidate, toModelRecord, type Row } from './rows.ts';
 
@@ -62,6 +63,22 @@ export class ModelStore {
     return column<string>(this.db.sql('SELECT DISTINCT model_id FROM aliases WHERE lower(alias) = lower(?) ORDER BY model_id').all(name), 'model_id');
   }
 
+  /** Replaces the identity links of the last reconciliation. */
+  replaceLinks(links: Iterable<ModelLink>): void {
+    this.db.sql('DELETE FROM model_links').run();
+    const insert = this.db.sql('INSERT INTO model_links (alias, model_id, evidence, detail) VALUES (?, ?, ?, ?)');
+    for (const l of links) insert.run(l.alias, l.model, l.evidence, l.detail);
+  }
+
+  /** The other ids a model's claims were named by, each with the evidence for the link. */
+  linksOf(modelId: string): Array<{ id: string; evidence: string; detail: string }> {
+    return (this.db.sql('SELECT alias, evidence, detail FROM model_links WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]).map((r) => ({
+      id: r.alias as string,
+      evidence: r.evidence as string,
+      detail: r.detail as string,
+    }));
+  }
+
   addCandidate(c: Pick<ModelCandidate, 'model_id' | 'name' | 'source_id' | 'first_seen' | 'proposals'>): void {
     this.db
       .sql('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
@@ -79,6 +96,13 @@ export class ModelStore {
     this.db
       .sql(`UPDATE model_candidates SET status = 'new', decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
       .run(by, at, decision, modelId);
+  }
+
+  /** Settles a candidate still pending; a reviewer's decision stands. */
+  settleCandidate(modelId: string, status: 'new' | 'alias', by: string, at: string, decision: string): void {
+    this.db
+      .sql(`UPDATE model_candidates SET status = ?, decided_by = ?, decided_at = ?, decision = ? WHERE model_id = ? AND status = 'pending'`)
+      .run(status, by, at, decision, modelId);
   }
 
   decideCandidate(modelId: string, status: 'new' | 'alias' | 'distinct', by: string, at: string, decision: string): number {

@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { cli } from '../helpers/cli.ts';
 
 /**
- * New names become candidates for review, look-alikes are proposed (never merged), and a
- * reviewer's alias moves a name's claims onto its model at the next reconciliation.
+ * The same name spelled otherwise is linked on its own; a reviewer's alias moves a name's claims
+ * onto its model at the next reconciliation; nothing else is merged.
  */
 describe('new models and the alias registry', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ml-alias-'));
@@ -15,39 +15,35 @@ describe('new models and the alias registry', () => {
   writeFileSync(aliases, '# reviewers edit this file\nmodels: {}\ndistinct: []\n');
   const run = (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), '--aliases', aliases, ...args]);
 
-  it('lists first-seen models with look-alike proposals, merging nothing on its own', async () => {
+  it('links the same name spelled otherwise on its own, saying why, and merges nothing else', async () => {
     const sync = (await run('sync', '--offline', '--json')).json();
-    expect(sync.new_models).toBeGreaterThan(5);
-    const candidates = (await run('models', '--new', '--json')).json();
-    // Whichever spelling a source named second is proposed as a look-alike of the first.
-    const ids = ['anthropic/claude-sonnet-4.5', 'anthropic/claude-sonnet-4-5'];
-    const second = candidates.find((c: any) => ids.includes(c.model_id) && c.proposals.length > 0);
-    expect(second.proposals[0]).toMatchObject({ id: ids.find((id) => id !== second.model_id), reason: 'same name apart from punctuation' });
-    // Not merged: both ids still have their own facts.
-    expect((await run('explain', 'anthropic/claude-sonnet-4.5', 'input_price', '--json')).code).toBe(0);
-    expect((await run('explain', 'anthropic/claude-sonnet-4-5', 'input_price', '--json')).code).toBe(0);
+    expect(sync.facts).toBeGreaterThan(0);
+    // LiteLLM's claude-sonnet-4-5 and OpenRouter's claude-sonnet-4.5 are one model, without a reviewer.
+    const facts = (await run('explain', 'anthropic/claude-sonnet-4.5', 'input_price', '--json')).json();
+    const fact = facts.find((f: any) => f.condition === '');
+    expect(new Set(fact.claims.map((c: any) => c.source_id))).toEqual(new Set(['litellm', 'openrouter']));
+    const linked = fact.claims.find((c: any) => c.source_id === 'litellm');
+    expect(linked.linked_from).toMatchObject({ model: 'anthropic/claude-sonnet-4-5', evidence: 'same-name' });
+    const models = (await run('models', '--json')).json();
+    expect(models.map((m: any) => m.id)).not.toContain('anthropic/claude-sonnet-4-5');
+    expect(models.find((m: any) => m.id === 'anthropic/claude-sonnet-4.5').links).toEqual([
+      { id: 'anthropic/claude-sonnet-4-5', evidence: 'same-name', detail: expect.stringMatching(/punctuation/) },
+    ]);
+    expect((await run('models', '--new', '--json')).json().map((c: any) => c.model_id)).not.toContain('anthropic/claude-sonnet-4-5');
   });
 
-  it('applies an accepted alias: the registry file gains it and the claims land on one model', async () => {
-    const before = (await run('changes', '--json')).json().filter((c: any) => c.model === 'anthropic/claude-sonnet-4-5');
-    expect(before.length).toBeGreaterThan(0);
+  it('applies an alias a reviewer accepts: the registry file gains it and the claims land on one model', async () => {
     const accepted = await run('alias', 'claude-sonnet-4-5', 'anthropic/claude-sonnet-4.5', '--reviewer', 'ana');
     expect(accepted.code).toBe(0);
     expect(parse(readFileSync(aliases, 'utf8')).models).toEqual({ 'anthropic/claude-sonnet-4.5': ['claude-sonnet-4-5'] });
     expect(readFileSync(aliases, 'utf8')).toMatch(/^# reviewers edit this file/);
-
     const facts = (await run('explain', 'anthropic/claude-sonnet-4.5', 'input_price', '--json')).json();
-    const fact = facts.find((f: any) => f.condition === '');
-    expect(new Set(fact.claims.map((c: any) => c.source_id))).toEqual(new Set(['litellm', 'openrouter']));
+    const linked = facts.find((f: any) => f.condition === '').claims.find((c: any) => c.source_id === 'litellm');
+    expect(linked.linked_from).toMatchObject({ model: 'anthropic/claude-sonnet-4-5', evidence: 'registry' });
+    // The name now finds the model.
+    expect((await run('explain', 'claude-sonnet-4-5', 'context_window', '--json')).json().model).toBe('anthropic/claude-sonnet-4.5');
     const pending = (await run('changes', '--json')).json();
     expect(pending.filter((c: any) => c.model === 'anthropic/claude-sonnet-4-5')).toEqual([]);
-    // The name now finds the model, and the phantom id is gone from the model list.
-    expect((await run('explain', 'claude-sonnet-4-5', 'context_window', '--json')).json().model).toBe('anthropic/claude-sonnet-4.5');
-    const models = (await run('models', '--json')).json();
-    expect(models.map((m: any) => m.id)).not.toContain('anthropic/claude-sonnet-4-5');
-    expect(models.find((m: any) => m.id === 'anthropic/claude-sonnet-4.5').aliases).toContain('claude-sonnet-4-5');
-    const superseded = (await run('changes', '--status', 'superseded', '--json')).json();
-    expect(superseded.map((c: any) => c.id)).toEqual(expect.arrayContaining(before.map((c: any) => c.id)));
   });
 
   it('records "different models" so the pair is never proposed again, and approval confirms new models', async () => {
