@@ -37,7 +37,7 @@
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
-import { identify, inferProvider, slugifyModelName } from '../normalize/identity.ts';
+import { identify, inferProvider, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, type Json } from './json.ts';
@@ -88,6 +88,11 @@ const VENDOR_ALIASES: Record<string, string> = {
   tencent: 'tencent',
 };
 
+/** The canonical slug of a vendor as a catalogue spells it ("zhipuai" -> z-ai, "mistral" -> mistralai). */
+export function vendorSlug(name: string): string {
+  return VENDOR_ALIASES[name.toLowerCase()] ?? providerSlug(name);
+}
+
 /** Model-name prefixes identity.ts does not know, used only where it infers no vendor itself. */
 const MORE_PREFIXES: Array<[RegExp, string]> = [
   [/^minimax/, 'minimax'],
@@ -113,6 +118,8 @@ export interface Listing {
   vendor?: string;
   /** The route its claims carry; '' for a vendor's main API, whose own models get base claims. */
   route: string;
+  /** On a vendor's main API, the route another vendor's model carries (default: the listing's id). */
+  resale?: string;
   /** How it decorates model ids. */
   platform?: 'bedrock' | 'vertex';
 }
@@ -174,7 +181,8 @@ export function listedModel(id: string, listing: Listing): ListedModel {
     .pop();
   const vendor = vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor;
   if (!vendor) {
-    return { model: identify(bare, listing.id).id, condition: '', upstream: false };
+    // The listing's own id, path and all ("alpindale/goliath-120b" and "goliath-120b" may differ).
+    return { model: identify(slugifyModelName(clean.name).replace(/\//g, '-'), listing.id).id, condition: '', upstream: false };
   }
   const model = identify(bare, vendor).id;
   // Path words that name no vendor name a channel of the listing ("siliconflow/deepseek-r1-0528"
@@ -185,7 +193,7 @@ export function listedModel(id: string, listing: Listing): ListedModel {
     .join('-');
   const sub = clean.region ?? (channel || undefined);
   const own = listing.route === '' && listing.vendor === model.slice(0, model.indexOf('/')) && !sub;
-  const route = listing.route || listing.id;
+  const route = listing.route || listing.resale || listing.id;
   return { model, condition: own ? '' : conditions.route(sub ? `${route}/${sub}` : route), upstream: true };
 }
 

@@ -95,7 +95,7 @@ describe('models.dev extractor', () => {
   });
 
   it('keeps the listing\'s own id where the vendor cannot be told, with a note', () => {
-    expect(valuesOf(claims, 'openrouter/cydonia-24b-v4.1', 'input_price')).toEqual([0.3]);
+    expect(valuesOf(claims, 'openrouter/thedrummer-cydonia-24b-v4.1', 'input_price')).toEqual([0.3]);
     expect(claims.some((c) => c.model.startsWith('thedrummer/'))).toBe(false);
     expect(noted).toMatch(/kept the listing's own id.*openrouter\/thedrummer\/cydonia-24b-v4.1/);
   });
@@ -147,7 +147,7 @@ describe('models.dev listings', () => {
 
   it('never guesses a vendor: an unknown name stays the listing\'s own model', () => {
     expect(read('gitlab', 'duo-chat-gpt-5-1')).toEqual({ model: 'gitlab/duo-chat-gpt-5-1', condition: '', upstream: false });
-    expect(read('openrouter', 'thedrummer/cydonia-24b-v4.1')).toEqual({ model: 'openrouter/cydonia-24b-v4.1', condition: '', upstream: false });
+    expect(read('openrouter', 'thedrummer/cydonia-24b-v4.1')).toEqual({ model: 'openrouter/thedrummer-cydonia-24b-v4.1', condition: '', upstream: false });
   });
 
   it('gives a vendor\'s own folder base claims, and another vendor\'s model in it a route', () => {
