@@ -199,11 +199,12 @@ function main(argv: string[]): void {
   }
   const { api, report } = withProvidersDir(input, buildApi);
   const text = JSON.stringify(api);
+  const bytes = Buffer.byteLength(text);
   writeFileSync(out, text);
   const byKind = new Map<string, string[]>();
   for (const { kind, at } of report.warnings) byKind.set(kind, [...(byKind.get(kind) ?? []), at]);
   for (const [kind, where] of byKind) console.error(`${where.length} x ${kind} (e.g. ${where.slice(0, 3).join(', ')})`);
-  console.error(`${basename(out)}: ${report.providers} providers, ${report.models} models, ${text.length} bytes`);
+  console.error(`${basename(out)}: ${report.providers} providers, ${report.models} models, ${bytes} bytes`);
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) main(process.argv.slice(2));
