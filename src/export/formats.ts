@@ -100,6 +100,9 @@ function litellmSuffix(part: ConditionPart): string | null {
 export function toLiteLLM(dataset: Dataset): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const m of dataset.models) {
+    // LiteLLM's max_input_tokens is an input limit: the model's own max_input_tokens figures, and
+    // its context window only for a model that has no input limit at all.
+    const inputLimitField: FieldName = m.values.some((v) => v.field === 'max_input_tokens') ? 'max_input_tokens' : 'context_window';
     const [provider, ...rest] = m.id.split('/');
     const name = rest.join('/');
     const entries = new Map<string, Record<string, unknown>>();
@@ -120,7 +123,7 @@ export function toLiteLLM(dataset: Dataset): Record<string, Record<string, unkno
       if (priceKey && typeof v.value === 'number') entry[priceKey + suffix] = perToken(v.value);
       else if (suffix !== '') continue;
       else if (LITELLM_BATCH_KEYS[field] && typeof v.value === 'number') entry[LITELLM_BATCH_KEYS[field]!] = perToken(v.value);
-      else if (field === 'context_window') entry.max_input_tokens = v.value;
+      else if (field === inputLimitField) entry.max_input_tokens = v.value;
       else if (field === 'max_output_tokens') {
         entry.max_output_tokens = v.value;
         entry.max_tokens = v.value;

@@ -9,6 +9,11 @@
  *   "bedrock/...") gives claims with `route:<provider>` on every field, because routes differ in
  *   prices, limits and features alike. Regional variants name the region: `route:azure/eu`.
  * - Only chat / responses / completion entries describe text models; other modes are skipped.
+ * - `max_input_tokens` is an input limit, not the context window: GPT-5.2 takes 272K input tokens
+ *   of a 400K context. It is claimed as `max_input_tokens`; LiteLLM has no total-context key, so
+ *   this extractor makes no `context_window` claims. `max_tokens` is legacy and never read: in the
+ *   2026-03 files it equals `max_output_tokens` wherever both are given (1,934 text entries), and
+ *   LiteLLM's own sample_spec says it falls back to the input limit otherwise.
  */
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
@@ -250,7 +255,7 @@ class RawText {
 
 
 export function extractLiteLLM(input: ExtractInput): ExtractResult {
-  const expect = { min_models: 1, fields: ['input_price', 'context_window'] };
+  const expect = { min_models: 1, fields: ['input_price', 'max_input_tokens'] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(input.body);
@@ -347,9 +352,10 @@ function readEntry(file: FileReading, key: string, entry: Json, litellmProvider:
   if (Array.isArray(entry.tiered_pricing)) readTiers(file, entry.tiered_pricing, claims);
 
   if (typeof entry.max_input_tokens === 'number') {
-    claims.add('context_window', entry.max_input_tokens, '/max_input_tokens', raw.quote('max_input_tokens', entry.max_input_tokens));
-  } else if (typeof entry.max_tokens === 'number') {
-    notes.add('did not read legacy max_tokens as a context window (it may be the output limit)', key);
+    claims.add('max_input_tokens', entry.max_input_tokens, '/max_input_tokens', raw.quote('max_input_tokens', entry.max_input_tokens));
+  }
+  if (typeof entry.max_tokens === 'number') {
+    notes.add('did not read legacy max_tokens: it repeats max_output_tokens, or max_input_tokens where no output limit is given');
   }
   if (typeof entry.max_output_tokens === 'number') {
     claims.add('max_output_tokens', entry.max_output_tokens, '/max_output_tokens', raw.quote('max_output_tokens', entry.max_output_tokens));

@@ -5,8 +5,10 @@
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Source, SourceFormat } from '../schema/source.ts';
 import { extractAggregator, extractGeneric, titleModels } from './aggregator.ts';
+import { extractGenaiPrices } from './genai-prices.ts';
 import { extractLiteLLM } from './litellm.ts';
 import { extractModelCard } from './modelcard.ts';
+import { extractModelsDev } from './models-dev.ts';
 import { extractOpenRouter } from './openrouter.ts';
 import { extractDocsPage, extractPricingPage } from './pricing.ts';
 import type { Extractor } from './types.ts';
@@ -15,6 +17,8 @@ export const extractors: Record<string, Extractor> = {
   aggregator: extractAggregator,
   openrouter: extractOpenRouter,
   litellm: extractLiteLLM,
+  'models-dev': extractModelsDev,
+  'genai-prices': (input) => extractGenaiPrices(input),
   generic: extractGeneric,
   pricing: extractPricingPage,
   docs: extractDocsPage,
@@ -48,6 +52,10 @@ export function detectExtractor(body: string, format: SourceFormat): string {
     const head = body.slice(0, 20_000);
     if (/"litellm_provider"|"input_cost_per_token"|"sample_spec"/.test(head)) return 'litellm';
     if (/"pricing"\s*:/.test(head) && /"context_length"/.test(head)) return 'openrouter';
+    // models.dev: an object of providers, each with a models object whose entries have a limit.
+    if (head.trimStart().startsWith('{') && /"models"\s*:\s*\{/.test(head) && /"limit"\s*:\s*\{/.test(head)) return 'models-dev';
+    // genai-prices: an array of providers, each with a models array whose entries have prices.
+    if (head.trimStart().startsWith('[') && /"models"\s*:\s*\[/.test(head) && /"prices"\s*:/.test(head) && /"(?:model_match|input_mtok|output_mtok)"/.test(head)) return 'genai-prices';
     return 'generic';
   }
   if (/^\s*(?:base_model|license|pipeline_tag|library_name):/m.test(body.slice(0, 50_000)) && /^---\s*$/m.test(body)) return 'model-card';

@@ -22,6 +22,7 @@ const FLAG = { kind: 'boolean' } as const;
 
 export const FIELDS = {
   context_window: { kind: 'tokens', min: 1024, max: 100_000_000, description: 'Maximum input context, in tokens' },
+  max_input_tokens: { kind: 'tokens', min: 1024, max: 100_000_000, description: 'Maximum input tokens per request (an input limit, distinct from the total context window)' },
   max_output_tokens: { kind: 'tokens', min: 256, max: 10_000_000, description: 'Maximum output tokens per response' },
   input_price: { ...PRICE, description: 'USD per 1M input tokens' },
   output_price: { ...PRICE, description: 'USD per 1M output tokens' },

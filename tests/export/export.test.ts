@@ -114,6 +114,16 @@ describe('export', () => {
     expect(out['gemini-2.5-pro']).toMatchObject({ input_cost_per_token_above_200k_tokens: 0.0000025, output_cost_per_token_above_200k_tokens: 0.000015 });
   });
 
+  it('writes LiteLLM max_input_tokens from the input limit, and from the context window only when a model has none', () => {
+    const dataset = buildDataset(ledger.published(), [], 'x');
+    const codex = dataset.models.find((m) => m.id === 'openai/gpt-5.2-codex')!;
+    const limit = { ...codex.values.find((v) => v.field === 'context_window')!, field: 'max_input_tokens' as const, value: 272000 };
+    const withLimit = { ...dataset, models: dataset.models.map((m) => (m === codex ? { ...m, values: [...m.values, limit] } : m)) };
+    const out = toLiteLLM(withLimit);
+    expect(out['gpt-5.2-codex'].max_input_tokens).toBe(272000);
+    expect(out['gemini-2.5-pro'].max_input_tokens).toBe(1048576);
+  });
+
   it('round-trips: our LiteLLM export read back through our LiteLLM extractor gives the same facts', () => {
     const dataset = buildDataset(ledger.history.published(), [], 'x');
     const body = JSON.stringify(toLiteLLM(dataset), null, 2);
@@ -123,7 +133,11 @@ describe('export', () => {
     const facts = reconcile(claims, { sources: [{ id: 'litellm', kind: 'api', trust: 0.8 }] }).facts;
     const got = facts.map((f) => [f.model, f.field, f.condition, f.value]).sort();
     // Every exported value comes back; flags LiteLLM cannot say (tool_use) are derived, not lost.
-    const expected = dataset.models.flatMap((m) => m.values.map((v) => [m.id, v.field, v.condition, v.value])).sort();
+    // LiteLLM has no context-window key: a model without an input limit exports its context window
+    // as max_input_tokens, which reads back as that.
+    const expected = dataset.models
+      .flatMap((m) => m.values.map((v) => [m.id, v.field === 'context_window' ? 'max_input_tokens' : v.field, v.condition, v.value]))
+      .sort();
     for (const e of expected) expect(got).toContainEqual(e);
     const extra = got.filter((g) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(g)));
     expect(extra.every((g) => ['function_calling', 'tool_use'].includes(g[1] as string))).toBe(true);

@@ -10,11 +10,19 @@ describe('litellm extractor', () => {
     expect(valuesOf(claims, 'openai/gpt-5', 'input_price')).toEqual([1.25]);
     expect(valuesOf(claims, 'openai/gpt-5', 'output_price')).toEqual([10]);
     expect(valuesOf(claims, 'openai/gpt-5', 'cached_input_price')).toEqual([0.125]);
-    expect(valuesOf(claims, 'openai/gpt-5', 'context_window')).toEqual([272000]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'max_input_tokens')).toEqual([272000]);
     expect(valuesOf(claims, 'openai/gpt-5', 'max_output_tokens')).toEqual([128000]);
     const claim = claimOf(claims, 'openai/gpt-5', 'input_price');
     expect(claim.quote).toBe('1.25e-06');
     expect(claim.locator).toBe('/gpt-5/input_cost_per_token');
+  });
+
+  it('claims max_input_tokens as an input limit, never as the context window, and leaves legacy max_tokens alone', () => {
+    const claim = claimOf(claims, 'openai/gpt-5', 'max_input_tokens');
+    expect(claim).toMatchObject({ value: 272000, unit: 'tokens', locator: '/gpt-5/max_input_tokens', quote: '272000' });
+    expect(claims.filter((c) => c.field === 'context_window')).toEqual([]);
+    expect(valuesOf(claims, 'openai/gpt-5', 'max_input_tokens', 'route:azure')).toEqual([272000]);
+    expect(result.notes.join('\n')).toMatch(/did not read legacy max_tokens/);
   });
 
   it('reads flex and priority tiers as conditions', () => {

@@ -131,9 +131,11 @@ describe('the model page', () => {
     const page = await (await get('/model?id=acme%2Falpha')).text();
     expect(page).toContain('<table class="facts">');
     const dispute = page.slice(page.indexOf('<h2>Disputed fields</h2>'));
-    expect(dispute).toMatch(/<code>context_window<\/code>/);
-    expect(dispute).toMatch(/class="claim-card for">[\s\S]*?<div class="value">200000<\/div>/);
-    expect(dispute).toMatch(/class="claim-card against">[\s\S]*?<div class="value">128000<\/div>/);
+    // LiteLLM's 200000 is an input limit (max_input_tokens), so it no longer disputes OpenRouter's
+    // 128000 context window; the two still disagree on the input price.
+    expect(dispute).toMatch(/<code>input_price<\/code>/);
+    expect(dispute).toMatch(/class="claim-card for">[\s\S]*?<div class="value">3<\/div>/);
+    expect(dispute).toMatch(/class="claim-card against">[\s\S]*?<div class="value">1.5<\/div>/);
     expect(page).toMatch(/<svg class="chart"[\s\S]*<path d="M[\d.]+ [\d.]+ H[\d.]+"/);
     expect(page).toContain('<title>input $/1M: $2 from 2026-07-17</title>');
     expect((await get('/model?id=nobody%2Fnothing')).status).toBe(404);
