@@ -115,7 +115,7 @@ describe('export', () => {
   });
 
   it('writes LiteLLM max_input_tokens from the input limit, and from the context window only when a model has none', () => {
-    const dataset = buildDataset(ledger.published(), [], 'x');
+    const dataset = buildDataset(ledger.history.published(), [], 'x');
     const codex = dataset.models.find((m) => m.id === 'openai/gpt-5.2-codex')!;
     const limit = { ...codex.values.find((v) => v.field === 'context_window')!, field: 'max_input_tokens' as const, value: 272000 };
     const withLimit = { ...dataset, models: dataset.models.map((m) => (m === codex ? { ...m, values: [...m.values, limit] } : m)) };
