@@ -4,19 +4,36 @@ import { SourceSchema, type Source, type SourceInput } from '../../src/schema/so
 
 export interface SeenRequest {
   path: string;
+  /** performance.now() when the request arrived: the fake clock's reading where a test fakes `performance`. */
   at: number;
   headers: http.IncomingHttpHeaders;
 }
 
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
 
+/**
+ * What a server saw, in the order it saw it: a request arriving, its response fully sent, or its
+ * connection closing before the response was complete (the client gave up, or a route cut it).
+ * `seq` counts across every test server in the process, so two servers' logs can be merged.
+ */
+export interface ServerEvent {
+  seq: number;
+  path: string;
+  kind: 'start' | 'end' | 'dropped';
+}
+
+let sequence = 0;
+
 export interface TestServer {
   origin: string;
   requests: SeenRequest[];
+  events: ServerEvent[];
   /** Requests seen for one path. */
   hits(path: string): SeenRequest[];
   /** Most requests the server was handling at the same moment. */
   maxInFlight(): number;
+  /** Resolves with the first request for `path`, at once if it has already come. */
+  arrival(path: string): Promise<SeenRequest>;
   route(path: string, handler: Route): void;
   close(): Promise<void>;
 }
@@ -25,21 +42,34 @@ export interface TestServer {
 export async function startServer(routes: Record<string, Route> = {}): Promise<TestServer> {
   const table = new Map(Object.entries(routes));
   const requests: SeenRequest[] = [];
+  const events: ServerEvent[] = [];
+  const waiting = new Map<string, Array<(seen: SeenRequest) => void>>();
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
-    requests.push({ path, at: performance.now(), headers: req.headers });
+    const seen = { path, at: performance.now(), headers: req.headers };
+    requests.push(seen);
+    events.push({ seq: ++sequence, path, kind: 'start' });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     let finished = false;
-    const finish = () => {
-      if (!finished) inFlight--;
+    const finish = (kind: 'end' | 'dropped') => {
+      if (!finished) {
+        inFlight--;
+        events.push({ seq: ++sequence, path, kind });
+        req.socket.off('end', hungUp);
+      }
       finished = true;
     };
-    res.on('finish', finish);
-    res.on('close', finish);
+    // The client closing its end is the earliest sign of a dropped request; 'close' on the
+    // response can come an event-loop turn later, after the client's next request has arrived.
+    const hungUp = () => finish('dropped');
+    req.socket.once('end', hungUp);
+    res.on('finish', () => finish('end'));
+    res.on('close', () => finish('dropped')); // no-op after 'finish'
+    for (const resolve of waiting.get(path)?.splice(0) ?? []) resolve(seen);
     const handler = table.get(path);
     if (!handler) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -56,8 +86,14 @@ export async function startServer(routes: Record<string, Route> = {}): Promise<T
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    events,
     hits: (path) => requests.filter((r) => r.path === path),
     maxInFlight: () => maxInFlight,
+    arrival: (path) => {
+      const seen = requests.find((r) => r.path === path);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => void waiting.set(path, [...(waiting.get(path) ?? []), resolve]));
+    },
     route: (path, handler) => void table.set(path, handler),
     close: () =>
       new Promise<void>((resolve) => {
@@ -65,6 +101,26 @@ export async function startServer(routes: Record<string, Route> = {}): Promise<T
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The most requests `servers` were handling at the same moment, taken together: their event logs
+ * merged in the order things happened, not by clock time.
+ */
+export function maxInFlightAcross(...servers: TestServer[]): number {
+  const merged = servers.flatMap((s) => s.events).sort((x, y) => x.seq - y.seq);
+  let inFlight = 0;
+  let most = 0;
+  for (const event of merged) {
+    inFlight += event.kind === 'start' ? 1 : -1;
+    most = Math.max(most, inFlight);
+  }
+  return most;
+}
+
+/** The kinds of `server`'s events for `paths`, in order: e.g. ['start', 'dropped']. */
+export function eventKinds(server: TestServer, ...paths: string[]): ServerEvent['kind'][] {
+  return server.events.filter((e) => paths.includes(e.path)).map((e) => e.kind);
 }
 
 export function html(body: string, headers: http.OutgoingHttpHeaders = {}): Route {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRequestScheduler } from '../../src/fetch/scheduler.ts';
 import {
   createFetcher,
@@ -186,12 +186,17 @@ describe('progress reporter', () => {
 });
 
 describe('request scheduler', () => {
+  // The scheduler reads performance.now() and waits with setTimeout, both of which vitest's fake
+  // clock replaces: start times below are exact fake-clock readings, not measured durations.
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
   const limits = { globalConcurrency: 4, perHostConcurrency: 2, perHostDelayMs: 200 };
-  /** Runs `count` tasks on one host and returns when each started, in ms from the first call. */
+  /** Runs `count` tasks on one host and returns when each started, in fake ms from the first call. */
   async function starts(scheduler: ReturnType<typeof createRequestScheduler>, count: number, spaced: boolean, holdMs = 0) {
     const t0 = performance.now();
     const at: number[] = [];
-    await Promise.all(
+    const all = Promise.all(
       Array.from({ length: count }, () =>
         scheduler.run('h', async () => {
           at.push(performance.now() - t0);
@@ -199,23 +204,22 @@ describe('request scheduler', () => {
         }, spaced),
       ),
     );
+    await vi.runAllTimersAsync();
+    await all;
     return at;
   }
 
   it('spaces spaced starts by the host delay; unspaced ones only wait for a free slot', async () => {
-    const spaced = await starts(createRequestScheduler(limits), 3, true);
-    const gaps = spaced.slice(1).map((t, i) => t - spaced[i]);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150); // 200 ms delay, timer slack
-    const unspaced = await starts(createRequestScheduler(limits), 4, false, 50);
-    expect(unspaced.slice(0, 2).every((t) => t < 30)).toBe(true); // two slots at once
-    expect(unspaced[2]).toBeGreaterThanOrEqual(40); // the third waits for a slot, not for 200 ms
-    expect(unspaced[2]).toBeLessThan(150);
+    expect(await starts(createRequestScheduler(limits), 3, true)).toEqual([0, 200, 400]);
+    // Two slots at once; the third and fourth start as the first two tasks end (held 50 ms), not 200 ms on.
+    expect(await starts(createRequestScheduler(limits), 4, false, 50)).toEqual([0, 0, 50, 50]);
   });
 
   it('holds every start, spaced or not, while the host is paused', async () => {
-    const scheduler = createRequestScheduler(limits);
-    scheduler.pauseHost('h', 150);
-    const [first] = await starts(scheduler, 1, false);
-    expect(first).toBeGreaterThanOrEqual(140);
+    for (const spaced of [false, true]) {
+      const scheduler = createRequestScheduler(limits);
+      scheduler.pauseHost('h', 150);
+      expect(await starts(scheduler, 1, spaced)).toEqual([150]);
+    }
   });
 });
