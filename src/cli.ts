@@ -37,9 +37,9 @@ export function buildProgram(): Command {
   const program = new Command('model-ledger')
     .description('A reviewed, versioned dataset of AI model specs and prices.')
     .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH)
-    .option('--sources <dir>', 'directory of source files', DEFAULT_SOURCES_DIR)
-    .option('--snapshots <dir>', 'directory of shipped snapshots', DEFAULT_SNAPSHOTS_DIR)
-    .option('--aliases <file>', 'the alias registry reviewers edit', DEFAULT_ALIAS_FILE)
+    .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR)
+    .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR)
+    .option('--aliases <file>', 'the alias registry reviewers edit', process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE)
     .exitOverride();
 
   withReportOptions(
@@ -224,14 +224,24 @@ export function buildProgram(): Command {
 
   program
     .command('alias')
-    .description('settle a new-model candidate: NAME is another name of model ID (or, with --not, a different model)')
-    .argument('<name>', 'the name or id a source printed')
-    .argument('<id>', 'the canonical id of the model it names (with --not: the one it is not)')
+    .description('settle new-model candidates: NAME is another name of model ID (or, with --not, a different model); --all settles many by their best proposal')
+    .argument('[name]', 'the name or id a source printed')
+    .argument('[id]', 'the canonical id of the model it names (with --not: the one it is not)')
     .option('--not', 'record that NAME and ID are different models; NAME is confirmed as a new model')
+    .option('--all', 'every pending candidate (narrow with --provider, --evidence), each by its best proposal')
+    .option('--provider <slug>', 'with --all: only candidates of this provider')
+    .option('--evidence <text>', 'with --all: only candidates whose best proposal\'s evidence says this ("same model name")')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .option('--json', 'print as JSON')
-    .action((name: string, id: string, o, cmd) => {
+    .action((name: string | undefined, id: string | undefined, o, cmd) => {
       const ws = workspaceOf(cmd);
+      if (o.all) {
+        if (name !== undefined) throw usageError('alias --all takes no NAME or ID');
+        const r = app.settleCandidates(ws, { provider: o.provider, evidence: o.evidence, distinct: o.not, reviewer: o.reviewer });
+        print(o, r, () => [...r.settled.map((s) => `${s.name} ${s.relation === 'alias' ? 'is an alias of' : 'is not'} ${s.id}`), ...r.skipped.map((s) => `skipped ${s.name}: ${s.reason}`), `${r.settled.length} settled (written to ${ws.aliasesFile}); ${r.pending} change(s) pending review`].join('\n'));
+        return;
+      }
+      if (name === undefined || id === undefined) throw usageError('name NAME and ID, or settle many with --all');
       const r = app.settleAlias(ws, { name, id, distinct: o.not, reviewer: o.reviewer });
       print(o, r, () => `${name} ${o.not ? 'is not' : 'is an alias of'} ${id} (written to ${ws.aliasesFile}); ${r.pending} change(s) pending review`);
     });

@@ -55,18 +55,73 @@ export interface AliasSettlement {
 export function settleAlias(ws: Workspace, request: { name: string; id: string; distinct?: boolean; reviewer?: string }): AliasSettlement {
   const { name, id, distinct = false } = request;
   return withLedger(ws, (ledger) => {
-    const reviewer = resolveReviewer(request.reviewer);
-    const at = new Date().toISOString();
-    const nameId = canonicalModelId(name);
     if (!ledger.models.has(id) && !aliasesOf(ws).ids.has(id)) {
       throw inputError(`no model ${id} in the ledger or the alias registry: name a model a source has stated (see \`model-ledger models\`)`);
     }
-    editAliasFile(ws.aliasesFile, (text) => (distinct ? addDistinct(text, nameId, id) : addAlias(text, id, name)));
-    ledger.models.decideCandidate(nameId, distinct ? 'new' : 'alias', reviewer, at, distinct ? `not ${id}` : `alias of ${id}`);
-    if (!distinct) ledger.models.merge(nameId, id, at);
-    ledger.audit.record(reviewer, distinct ? 'distinct' : 'alias', nameId, { name, id }, at);
+    const decision = { name, nameId: canonicalModelId(name), id, distinct };
+    editAliasFile(ws.aliasesFile, (text) => registryWith(text, decision));
+    record(ledger, decision, resolveReviewer(request.reviewer), new Date().toISOString());
     // Re-reconcile at once: an alias moves the name's claims onto its model.
     const summary = reconcileNow(ledger, ws);
     return { name, id, relation: distinct ? 'distinct' : 'alias', pending: summary.changes.pending };
   });
+}
+
+export interface BulkSettlement {
+  settled: Array<Omit<AliasSettlement, 'pending'>>;
+  /** Candidates the registry refused (an alias of an alias, say), with why. */
+  skipped: Array<{ name: string; id: string; reason: string }>;
+  pending: number;
+}
+
+/**
+ * Settles many candidates at once by their best proposal: all of a provider's, or all whose
+ * evidence says `evidence` ("same model name"), as aliases or (`distinct`) as models of their own.
+ */
+export function settleCandidates(ws: Workspace, request: { provider?: string; evidence?: string; distinct?: boolean; reviewer?: string }): BulkSettlement {
+  const distinct = request.distinct ?? false;
+  return withLedger(ws, (ledger) => {
+    const chosen = ledger.models
+      .candidates('pending')
+      .filter((c) => c.proposals.length > 0)
+      .filter((c) => !request.provider || c.model_id.startsWith(`${request.provider}/`))
+      .filter((c) => !request.evidence || c.proposals[0].reason.includes(request.evidence));
+    if (chosen.length === 0) throw inputError(`no pending candidates${request.provider ? ` of ${request.provider}` : ''}${request.evidence ? ` whose evidence says "${request.evidence}"` : ''} (see \`model-ledger models --new\`)`);
+    const reviewer = resolveReviewer(request.reviewer);
+    const at = new Date().toISOString();
+    const result: BulkSettlement = { settled: [], skipped: [], pending: 0 };
+    editAliasFile(ws.aliasesFile, (text) => {
+      for (const c of chosen) {
+        const decision = { name: c.model_id, nameId: c.model_id, id: c.proposals[0].id, distinct };
+        try {
+          text = registryWith(text, decision);
+        } catch (e) {
+          result.skipped.push({ name: c.model_id, id: decision.id, reason: (e as Error).message });
+          continue;
+        }
+        record(ledger, decision, reviewer, at);
+        result.settled.push({ name: c.model_id, id: decision.id, relation: distinct ? 'distinct' : 'alias' });
+      }
+      return text;
+    });
+    result.pending = reconcileNow(ledger, ws).changes.pending;
+    return result;
+  });
+}
+
+interface Decision {
+  name: string;
+  nameId: string;
+  id: string;
+  distinct: boolean;
+}
+
+function registryWith(text: string, d: Decision): string {
+  return d.distinct ? addDistinct(text, d.nameId, d.id) : addAlias(text, d.id, d.name);
+}
+
+function record(ledger: Ledger, d: Decision, reviewer: string, at: string): void {
+  ledger.models.decideCandidate(d.nameId, d.distinct ? 'new' : 'alias', reviewer, at, d.distinct ? `not ${d.id}` : `alias of ${d.id}`);
+  if (!d.distinct) ledger.models.merge(d.nameId, d.id, at);
+  ledger.audit.record(reviewer, d.distinct ? 'distinct' : 'alias', d.nameId, { name: d.name, id: d.id }, at);
 }

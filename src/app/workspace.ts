@@ -13,12 +13,13 @@ export interface Workspace {
   aliasesFile: string;
 }
 
+/** A workspace: what is given, else $MODEL_LEDGER_DB / _SOURCES / _SNAPSHOTS / _ALIASES, else the package's own. */
 export function workspace(given: Partial<Workspace> = {}): Workspace {
   return {
-    db: given.db ?? DEFAULT_DB_PATH,
-    sourcesDir: given.sourcesDir ?? DEFAULT_SOURCES_DIR,
-    snapshotsDir: given.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR,
-    aliasesFile: given.aliasesFile ?? DEFAULT_ALIAS_FILE,
+    db: given.db ?? process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH,
+    sourcesDir: given.sourcesDir ?? process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR,
+    snapshotsDir: given.snapshotsDir ?? process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR,
+    aliasesFile: given.aliasesFile ?? process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE,
   };
 }
 

@@ -98,7 +98,7 @@ export function extractGenaiPrices(input: ExtractInput, options: GenaiPricesOpti
   if (!providers) {
     return finishResult([], ['JSON is not an array of providers with "models" arrays (not genai-prices\' data.json shape)'], EXPECT, input.source);
   }
-  const file: FileReading = { claims: [], notes: new NoteTally(), asOf: options.asOf };
+  const file: FileReading = { claims: [], notes: new NoteTally(), asOf: options.asOf ?? input.observedAt?.slice(0, 10) };
   (parsed as unknown[]).forEach((provider, pi) => {
     if (!providers.includes(provider as Json)) {
       file.notes.add('skipped a provider entry without an id and a models array', `/${pi}`);

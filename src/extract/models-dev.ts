@@ -179,7 +179,9 @@ export function listedModel(id: string, listing: Listing): ListedModel {
     .map((s) => VENDOR_ALIASES[s.toLowerCase()])
     .filter(Boolean)
     .pop();
-  const vendor = vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor;
+  // A reseller's "org/model" id names the model's organisation as OpenRouter's API does ("thedrummer/rocinante-12b").
+  const orgVendor = listing.route !== '' && path.length === 1 && !PATH_WORDS.has(path[0].toLowerCase()) ? vendorSlug(path[0]) : undefined;
+  const vendor = vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor ?? orgVendor;
   if (!vendor) {
     // The listing's own id, path and all ("alpindale/goliath-120b" and "goliath-120b" may differ).
     return { model: identify(slugifyModelName(clean.name).replace(/\//g, '-'), listing.id).id, condition: '', upstream: false };
@@ -187,7 +189,7 @@ export function listedModel(id: string, listing: Listing): ListedModel {
   const model = identify(bare, vendor).id;
   // Path words that name no vendor name a channel of the listing ("siliconflow/deepseek-r1-0528"
   // on alibaba-cn, "stealth/claude-opus-4.6" on kilo, "Pro/zai-org/GLM-5"): a sub-route, priced apart.
-  const channel = path
+  const channel = (vendor === orgVendor ? [] : path)
     .filter((s) => !VENDOR_ALIASES[s.toLowerCase()] && !PATH_WORDS.has(s.toLowerCase()))
     .map((s) => slugifyModelName(s))
     .join('-');

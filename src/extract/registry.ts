@@ -74,6 +74,7 @@ export interface ExtractOptions {
   provider?: string;
   filename?: string;
   source?: Pick<Source, 'id' | 'kind' | 'expect'>;
+  observedAt?: string;
 }
 
 /**
@@ -88,7 +89,7 @@ export function extractDocument(body: string, opts: ExtractOptions = {}): Extrac
     return { claims: [], notes: [], drift: [`unknown extractor "${name}" (known: ${Object.keys(extractors).join(', ')})`] };
   }
   try {
-    return extractor({ body, format, provider: opts.provider, source: opts.source });
+    return extractor({ body, format, provider: opts.provider, source: opts.source, observedAt: opts.observedAt });
   } catch (err) {
     return { claims: [], notes: [], drift: [`extractor ${name} failed: ${(err as Error).message}`] };
   }
@@ -99,14 +100,15 @@ export interface SnapshotExtractionJob {
   body: string;
   format: SourceFormat;
   source: Pick<Source, 'id' | 'kind' | 'expect' | 'extractor' | 'provider'>;
+  observedAt?: string;
 }
 
 /**
  * A source's capture through its extractor, judged against what the source promises: a capture
  * that yields no figures at all is drift too, so an emptied page never passes for a good one.
  */
-export function extractSnapshot({ body, format, source }: SnapshotExtractionJob): ExtractResult {
-  const result = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source });
+export function extractSnapshot({ body, format, source, observedAt }: SnapshotExtractionJob): ExtractResult {
+  const result = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source, observedAt });
   if (result.claims.length === 0 && result.drift.length === 0) result.drift.push('no figures found');
   return result;
 }

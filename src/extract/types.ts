@@ -8,6 +8,8 @@ export interface ExtractInput {
   /** Provider for bare model names (first-party pages); identity inference otherwise. */
   provider?: string;
   source?: Pick<Source, 'id' | 'kind' | 'expect'>;
+  /** When the body was captured (ISO): a file of dated prices is read as of that day. */
+  observedAt?: string;
 }
 
 /** A pure function: the same input always yields the same claims. No I/O. */

@@ -5,8 +5,8 @@
  */
 import { parse, parseDocument, YAMLParseError, type Document } from 'yaml';
 import { z } from 'zod';
-import { canonicalModelId, identify } from './identity.ts';
-import { nameKey, preferred } from './links.ts';
+import { canonicalModelId } from './identity.ts';
+import { nameKey, preferred, sameVersion } from './links.ts';
 import { inputError } from '../errors.ts';
 
 
@@ -92,7 +92,7 @@ export function resolveModel(
   if (known.has(id) || registry.ids.has(id)) return { id, match: 'exact', candidates: [] };
   for (const r of registry.ids) known.add(r);
   const key = nameKey(id);
-  const sameName = [...known].filter((k) => nameKey(k) === key && identify(k).version === identify(id).version);
+  const sameName = [...known].filter((k) => nameKey(k) === key && sameVersion(k, id));
   if (sameName.length > 0) return { id: preferred(sameName, registry), match: 'alias', candidates: [] };
   return { id, match: 'new', candidates: proposeAliases(id, known, registry) };
 }
@@ -111,9 +111,11 @@ export function proposeAliases(id: string, knownIds: Iterable<string>, registry:
 }
 
 /**
- * Whether `other` may be the model `id` names, and why; null when it certainly is (the same name
- * spelled otherwise: linked automatically, see links.ts) or certainly is not (a word, size or
- * version the other lacks; a dated snapshot of a family is a version of it, not an alias).
+ * Whether `other` may be the model `id` names, and why: the same name under two providers that
+ * links.ts could not settle. Null when it certainly is (the same name spelled otherwise, or a
+ * host's listing of one vendor's model: linked automatically) or certainly is not (under one
+ * provider, any word, size or version the other lacks makes another model: a dated snapshot, a
+ * `-001` revision, a `-preview` or a `-latest` pointer is a version of its family, not an alias).
  */
 function likeness(id: string, other: string): ModelCandidate | null {
   const [provider, model] = splitId(id);
@@ -121,15 +123,8 @@ function likeness(id: string, other: string): ModelCandidate | null {
   if (provider !== otherProvider) {
     return nameKey(`/${model}`) === nameKey(`/${otherModel}`) ? { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` } : null;
   }
-  const mine = nameKey(id).split('/')[1].split(' ');
-  const theirs = nameKey(other).split('/')[1].split(' ');
-  const extra = [...mine.filter((t) => !theirs.includes(t)), ...theirs.filter((t) => !mine.includes(t))];
-  if (extra.length === 0 || !extra.every((t) => SOFT_WORD.test(t))) return null;
-  return { id: other, score: 0.8, reason: `same name but for "${extra.join(' ')}"` };
+  return null;
 }
-
-/** Words that may or may not make another model: a preview, a "latest" pointer, a revision number. */
-const SOFT_WORD = /^(latest|preview|exp|experimental|beta|stable|\d{3})$/;
 
 function splitId(id: string): [string, string] {
   const slash = id.indexOf('/');

@@ -5,7 +5,10 @@
  * strong evidence, each link saying why:
  *   - registry: a reviewer listed the name in aliases.yaml;
  *   - same-name: within one provider the names differ only in punctuation, letter-digit spacing,
- *     version spelling (`v3p1` = `3.1`, `20250929` = `2025-09-29`) or word order.
+ *     version spelling (`v3p1` = `3.1`, `20250929` = `2025-09-29`) or word order;
+ *   - reseller: an inference host lists the model under its own name (`fireworks/minimax-m2`) and
+ *     exactly one model vendor has that name (`minimax/minimax-m2`): the host's offering is a route
+ *     of the vendor's model (its claims gain `route:<host>`).
  * Never linked: a dated snapshot and its undated family (versions of a family, not aliases), names
  * with a word the other lacks (`-mini`, `-nano`, `-pro`, `-thinking`, `:free`, `-instruct`, sizes),
  * other version numbers, other providers, and pairs a reviewer declared distinct.
@@ -13,7 +16,7 @@
 import type { AliasRegistry } from './aliases.ts';
 import { identify } from './identity.ts';
 
-export type LinkEvidence = 'registry' | 'same-name';
+export type LinkEvidence = 'registry' | 'same-name' | 'reseller';
 
 export interface ModelLink {
   /** The id a source's claims carry. */
@@ -22,7 +25,21 @@ export interface ModelLink {
   model: string;
   evidence: LinkEvidence;
   detail: string;
+  /** For a reseller link: the route its claims carry on the vendor's model. */
+  route?: string;
 }
+
+/**
+ * Providers that are inference hosts, gateways or resellers rather than model vendors: a model
+ * id under one of them is some vendor's model the host's listing did not name.
+ */
+export const HOSTS = new Set([
+  '302ai', 'aihubmix', 'anyscale', 'azure', 'azure-ai', 'baseten', 'bedrock', 'cerebras', 'chutes', 'cloudflare', 'cortecs',
+  'deepinfra', 'digitalocean', 'featherless', 'fireworks', 'fireworks-ai', 'friendli', 'github-copilot', 'groq', 'helicone',
+  'huggingface', 'hyperbolic', 'inference', 'kilo', 'kilo-auto', 'lambda', 'lambda-ai', 'nano-gpt', 'nebius', 'novita', 'novita-ai',
+  'openrouter', 'orcarouter', 'ovhcloud', 'parasail', 'qiniu-ai', 'replicate', 'requesty', 'sambanova', 'scaleway', 'siliconflow',
+  'siliconflow-cn', 'together', 'together-ai', 'togetherai', 'umans-ai-coding-plan', 'venice', 'vercel', 'vertex-ai', 'volcengine',
+]);
 
 /**
  * The name of a model with the spelling differences that never distinguish two models taken
@@ -45,14 +62,23 @@ export function nameKey(id: string): string {
   return `${provider}/${tokens.sort().join(' ')}`;
 }
 
-/** Which of several ids naming one model is canonical: a registry id, else the dotted version spelling, else the shortest, else the first. */
+/**
+ * Which of several ids naming one model is canonical: a registry id; else the vendor's usual
+ * spelling: dotted versions (4.5), dashed words (gpt-4o), the version after the name
+ * (claude-sonnet-4.5); else the shortest, else the first.
+ */
 export function preferred(ids: string[], registry: AliasRegistry): string {
+  const score = (id: string): number[] => [
+    Number(registry.ids.has(id)),
+    id.match(/\d\.\d/g)?.length ?? 0,
+    id.split('-').length,
+    id.search(/\d/),
+    -id.length,
+  ];
   return [...ids].sort((a, b) => {
-    const listed = Number(registry.ids.has(b)) - Number(registry.ids.has(a));
-    if (listed) return listed;
-    const dots = (b.match(/\d\.\d/g)?.length ?? 0) - (a.match(/\d\.\d/g)?.length ?? 0);
-    if (dots) return dots;
-    return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+    const [sa, sb] = [score(a), score(b)];
+    for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sb[i] - sa[i];
+    return a < b ? -1 : a > b ? 1 : 0;
   })[0];
 }
 
@@ -76,15 +102,50 @@ export function linkModels(ids: Iterable<string>, registry: AliasRegistry): Map<
     if (group) group.push(id);
     else groups.set(key, [id]);
   }
+  linkSameNames(groups, registry, links);
+  linkResales([...groups.values()].map((group) => links.get(group[0])?.model ?? group[0]), registry, links);
+  return links;
+}
+
+function linkSameNames(groups: Map<string, string[]>, registry: AliasRegistry, links: Map<string, ModelLink>): void {
   for (const group of groups.values()) {
     if (group.length < 2) continue;
     const model = preferred(group, registry);
     for (const id of group) {
       if (id === model || registry.distinct.has(pairKey(id, model))) continue;
       // The key keeps dates, but a version read differently (a 4-digit MMDD) must still agree.
-      if (identify(id).version !== identify(model).version) continue;
+      if (!sameVersion(id, model)) continue;
       links.set(id, { alias: id, model, evidence: 'same-name', detail: `${id} and ${model} differ only in punctuation, spacing or word order` });
     }
   }
-  return links;
 }
+
+/** Links each host's id to the one vendor's model of that name; with two vendors of one name, nothing. */
+function linkResales(models: string[], registry: AliasRegistry, links: Map<string, ModelLink>): void {
+  const byName = new Map<string, string[]>();
+  for (const id of new Set(models)) {
+    const key = nameKey(`/${id.slice(id.indexOf('/') + 1)}`);
+    const group = byName.get(key);
+    if (group) group.push(id);
+    else byName.set(key, [id]);
+  }
+  for (const group of byName.values()) {
+    if (group.length < 2) continue;
+    const vendors = group.filter((id) => !HOSTS.has(providerOf(id)));
+    if (vendors.length !== 1) continue;
+    const [model] = vendors;
+    for (const id of group) {
+      if (id === model || registry.distinct.has(pairKey(id, model)) || !sameVersion(id, model)) continue;
+      const host = providerOf(id);
+      for (const [alias, link] of links) if (link.model === id) links.set(alias, { ...link, model, route: host });
+      links.set(id, { alias: id, model, evidence: 'reseller', detail: `${host} lists ${model} under its own name`, route: host });
+    }
+  }
+}
+
+/** Whether two ids carry the same dated version (or none), whatever the date's dashes. */
+export function sameVersion(a: string, b: string): boolean {
+  return identify(a).version?.replaceAll('-', '') === identify(b).version?.replaceAll('-', '');
+}
+
+const providerOf = (id: string): string => id.slice(0, Math.max(0, id.indexOf('/')));

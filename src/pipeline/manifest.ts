@@ -35,9 +35,9 @@ export function loadShippedSnapshot(dir: string, entry: ManifestEntry, source: S
   };
 }
 
-export function newestEntry(entries: ManifestEntry[], sourceId: string): ManifestEntry | undefined {
+/** A source's first shipped capture observed after `after` (its oldest when `after` is null). */
+export function nextEntry(entries: ManifestEntry[], sourceId: string, after: string | null): ManifestEntry | undefined {
   return entries
-    .filter((e) => e.source_id === sourceId)
-    .sort((a, b) => a.observed_at.localeCompare(b.observed_at))
-    .at(-1);
+    .filter((e) => e.source_id === sourceId && (after === null || e.observed_at > after))
+    .sort((a, b) => a.observed_at.localeCompare(b.observed_at))[0];
 }

@@ -1,20 +1,19 @@
 import type { Source } from '../schema/source.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { loadShippedSnapshot, newestEntry, readManifest } from './manifest.ts';
+import { loadShippedSnapshot, nextEntry, readManifest } from './manifest.ts';
 import type { Acquired } from './sync.ts';
 
 /**
- * The offline reader: replays the newest shipped capture of a source unless the ledger
- * already holds a newer one, so an offline sync on a fresh clone needs no network at all.
+ * The offline reader: replays, per source, the next shipped capture after the one the ledger
+ * holds, so an offline sync on a fresh clone needs no network at all, and successive offline syncs
+ * walk through the shipped history (the first reads the oldest capture, the next the one after).
  */
 export function offlineAcquirer(ledger: Ledger, snapshotsDir: string): (source: Source) => Promise<Acquired> {
   const manifest = readManifest(snapshotsDir);
   return async (source) => {
-    const entry = newestEntry(manifest, source.id);
     const current = ledger.captures.current(source.id);
-    if (entry && (!current || entry.observed_at >= current.observed_at)) {
-      return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
-    }
+    const entry = nextEntry(manifest, source.id, current?.observed_at ?? null);
+    if (entry) return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
     if (current) return { status: 'unchanged' };
     return {
       status: 'failed',

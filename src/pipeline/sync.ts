@@ -7,6 +7,7 @@ import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry
 import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { linkModels } from '../normalize/links.ts';
+import { condition, joinConditions, routeOf } from '../schema/condition.ts';
 import type { Claim } from '../schema/claim.ts';
 import { reconcile } from '../reconcile/index.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
@@ -125,7 +126,9 @@ function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry
   if (links.size === 0) return claims;
   return claims.map((c) => {
     const link = links.get(c.model);
-    return link ? { ...c, model: link.model, linked_from: { model: c.model, evidence: link.evidence, detail: link.detail } } : c;
+    if (!link) return c;
+    const route = link.route && !routeOf(c.condition) ? joinConditions(c.condition, condition.route(link.route)) : c.condition;
+    return { ...c, model: link.model, condition: route, linked_from: { model: c.model, evidence: link.evidence, detail: link.detail } };
   });
 }
 
@@ -181,7 +184,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
 
 export function extractionJob(source: Source, snapshot: Snapshot): SnapshotExtractionJob {
   const { id, kind, expect, extractor, provider } = source;
-  return { body: snapshot.body, format: snapshot.format, source: { id, kind, expect, extractor, provider } };
+  return { body: snapshot.body, format: snapshot.format, source: { id, kind, expect, extractor, provider }, observedAt: snapshot.observed_at };
 }
 
 /**

@@ -59,6 +59,9 @@ describe('genai-prices extractor', () => {
 
   it('given the day the file describes, takes the price in force that day and dates the rest', () => {
     const asOf = extractGenaiPrices({ body, format: 'json' }, { asOf: '2026-07-25' }).claims;
+    // A sync reads a capture as of the day it was observed.
+    const captured = extractGenaiPrices({ body, format: 'json', observedAt: '2026-07-25T00:00:00.000Z' }).claims;
+    expect(claimOf(captured, 'anthropic/claude-sonnet-5', 'input_price')).toMatchObject({ value: 2 });
     // Claude Sonnet 5: introductory $2 until its $3 starts on 2026-09-01.
     expect(claimOf(asOf, 'anthropic/claude-sonnet-5', 'input_price')).toMatchObject({ value: 2, locator: '/0/models/2/prices/0/prices/input_mtok' });
     expect(valuesOf(asOf, 'anthropic/claude-sonnet-5', 'input_price', 'from:2026-09-01')).toEqual([3]);
@@ -91,9 +94,8 @@ describe('genai-prices extractor', () => {
     expect(valuesOf(claims, 'google/gemini-2.5-pro', 'input_price', 'context>200000')).toEqual([2.5]);
   });
 
-  it('keeps the provider\'s own id where the vendor cannot be told', () => {
-    expect(valuesOf(claims, 'openrouter/alpindale-goliath-120b', 'input_price')).toEqual([6.5625]);
-    expect(noted).toMatch(/kept the provider's own id.*openrouter\/alpindale\/goliath-120b/);
+  it('reads a reseller\'s org/model id as that organisation\'s model, on the reseller\'s route', () => {
+    expect(valuesOf(claims, 'alpindale/goliath-120b', 'input_price', 'route:openrouter')).toEqual([6.5625]);
   });
 
   it('keeps a $0 price as an anomaly and counts it; notes empty prices and fields it has no place for', () => {

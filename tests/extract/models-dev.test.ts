@@ -94,10 +94,9 @@ describe('models.dev extractor', () => {
     expect(noted).toMatch(/\$0 prices kept, flagged as anomalies .*\(2x, e.g. openrouter\/openai\/gpt-oss-120b:free input, openrouter\/openai\/gpt-oss-120b:free output\)/);
   });
 
-  it('keeps the listing\'s own id where the vendor cannot be told, with a note', () => {
-    expect(valuesOf(claims, 'openrouter/thedrummer-cydonia-24b-v4.1', 'input_price')).toEqual([0.3]);
-    expect(claims.some((c) => c.model.startsWith('thedrummer/'))).toBe(false);
-    expect(noted).toMatch(/kept the listing's own id.*openrouter\/thedrummer\/cydonia-24b-v4.1/);
+  it('reads a reseller\'s org/model id as that organisation\'s model, on the reseller\'s route', () => {
+    expect(valuesOf(claims, 'thedrummer/cydonia-24b-v4.1', 'input_price', 'route:openrouter')).toEqual([0.3]);
+    expect(claims.some((c) => c.model.startsWith('openrouter/'))).toBe(false);
   });
 
   it('skips image generators, embeddings and routers', () => {
@@ -147,7 +146,8 @@ describe('models.dev listings', () => {
 
   it('never guesses a vendor: an unknown name stays the listing\'s own model', () => {
     expect(read('gitlab', 'duo-chat-gpt-5-1')).toEqual({ model: 'gitlab/duo-chat-gpt-5-1', condition: '', upstream: false });
-    expect(read('openrouter', 'thedrummer/cydonia-24b-v4.1')).toEqual({ model: 'openrouter/thedrummer-cydonia-24b-v4.1', condition: '', upstream: false });
+    expect(read('nano-gpt', 'toppy-m-7b')).toEqual({ model: 'nano-gpt/toppy-m-7b', condition: '', upstream: false });
+    expect(read('openrouter', 'thedrummer/cydonia-24b-v4.1')).toEqual({ model: 'thedrummer/cydonia-24b-v4.1', condition: 'route:openrouter', upstream: true });
   });
 
   it('gives a vendor\'s own folder base claims, and another vendor\'s model in it a route', () => {

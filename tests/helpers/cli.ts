@@ -43,3 +43,7 @@ export function cliProcess(args: string[], env: Record<string, string> = {}): Cl
   });
   return result(r.status ?? -1, r.stdout, r.stderr);
 }
+
+/** The small demo set the tests sync (vitest.config.ts points the defaults at it). */
+export const DEMO_SOURCES = join(PACKAGE_ROOT, 'tests', 'fixtures', 'demo', 'sources');
+export const DEMO_SNAPSHOTS = join(PACKAGE_ROOT, 'tests', 'fixtures', 'demo', 'snapshots');

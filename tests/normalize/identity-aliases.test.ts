@@ -50,16 +50,16 @@ describe('resolveModel', () => {
       id: 'acme/strange-model',
       reason: 'same model name under provider acme',
     });
-    expect(resolveModel('google/gemini-2.0-flash-001', emptyRegistry(), ['google/gemini-2.0-flash']).candidates[0]).toMatchObject({
-      id: 'google/gemini-2.0-flash',
-      reason: 'same name but for "001"',
-    });
+    // A revision pin, a preview or a "latest" pointer is a version of its family, as a dated snapshot is.
+    for (const name of ['google/gemini-2.0-flash-001', 'google/gemini-2.0-flash-preview', 'google/gemini-2.0-flash-latest']) {
+      expect(resolveModel(name, emptyRegistry(), ['google/gemini-2.0-flash']), name).toMatchObject({ match: 'new', candidates: [] });
+    }
   });
 
   it('does not propose a pair a reviewer declared distinct', () => {
-    const distinct = parseAliasRegistry('distinct:\n  - [google/gemini-2.0-flash-001, google/gemini-2.0-flash]\n');
-    expect(resolveModel('google/gemini-2.0-flash-001', distinct, ['google/gemini-2.0-flash']).candidates).toEqual([]);
-    expect(resolveModel('google/gemini-2.0-flash-001', emptyRegistry(), ['google/gemini-2.0-flash']).candidates).toHaveLength(1);
+    const distinct = parseAliasRegistry('distinct:\n  - [acme/strange-model, unknown/strange-model]\n');
+    expect(resolveModel('Strange Model', distinct, ['acme/strange-model']).candidates).toEqual([]);
+    expect(resolveModel('Strange Model', emptyRegistry(), ['acme/strange-model']).candidates).toHaveLength(1);
   });
 
   it('proposes nothing for an unrelated name', () => {

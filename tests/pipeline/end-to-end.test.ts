@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { cli, cliProcess } from '../helpers/cli.ts';
-import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../../src/paths.ts';
+import { DEMO_SNAPSHOTS, DEMO_SOURCES } from '../helpers/cli.ts';
 import { readManifest } from '../../src/pipeline/manifest.ts';
 
 /**
@@ -28,7 +28,7 @@ describe('the offline ledger, end to end', () => {
 
   it('reads every shipped source and reports claims, facts, conflicts and pending changes', () => {
     expect(firstSync.sources.map((s: any) => s.outcome)).toEqual(firstSync.sources.map(() => 'updated'));
-    expect(firstSync.sources.length).toBe(new Set(readManifest(DEFAULT_SNAPSHOTS_DIR).map((e) => e.source_id)).size);
+    expect(firstSync.sources.length).toBe(new Set(readManifest(DEMO_SNAPSHOTS).map((e) => e.source_id)).size);
     expect(firstSync.claims).toBeGreaterThan(50);
     expect(firstSync.facts).toBeGreaterThan(20);
     expect(firstSync.conflicts.resolved + firstSync.conflicts.disputed).toBeGreaterThan(0);
@@ -59,7 +59,7 @@ describe('the offline ledger, end to end', () => {
   it('calls the context window disputed, with both values and sources, when only aggregators disagree', async () => {
     const aggregatorsOnly = mkdtempSync(join(tmpdir(), 'ml-agg-'));
     for (const id of ['aggregator-compare', 'aggregator-modelmatch', 'aggregator-versus']) {
-      writeFileSync(join(aggregatorsOnly, `${id}.json`), readFileSync(join(DEFAULT_SOURCES_DIR, `${id}.json`)));
+      writeFileSync(join(aggregatorsOnly, `${id}.json`), readFileSync(join(DEMO_SOURCES, `${id}.json`)));
     }
     const agg = (...args: string[]) => cli(['--db', join(aggregatorsOnly, 'l.sqlite'), '--sources', aggregatorsOnly, ...args]);
     expect((await agg('sync', '--offline', '--quiet')).code).toBe(0);
@@ -105,8 +105,8 @@ describe('the offline ledger, end to end', () => {
   });
 
   it('queues exactly the moved price when a changed capture is ingested, and keeps both in history', async () => {
-    const entry = readManifest(DEFAULT_SNAPSHOTS_DIR).find((e) => e.source_id === 'aggregator-versus')!;
-    const body = readFileSync(join(DEFAULT_SNAPSHOTS_DIR, entry.file), 'utf8').replaceAll('$2.50', '$2.25');
+    const entry = readManifest(DEMO_SNAPSHOTS).find((e) => e.source_id === 'aggregator-versus')!;
+    const body = readFileSync(join(DEMO_SNAPSHOTS, entry.file), 'utf8').replaceAll('$2.50', '$2.25');
     const file = join(dir, 'versus-moved.txt');
     writeFileSync(file, body);
     expect((await run('ingest', file, '--source', 'aggregator-versus', '--observed-at', '2026-06-01', '--json')).code).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import { DEFAULT_SNAPSHOTS_DIR } from '../../src/paths.ts';
+import { DEMO_SNAPSHOTS } from '../helpers/cli.ts';
 import { readManifest } from '../../src/pipeline/manifest.ts';
 
 /** "No longer seen" needs the model missing from successive captures, not the same capture read twice. */
@@ -14,8 +14,8 @@ describe('no longer seen', () => {
     await run('sync', '--offline', '--quiet');
     await run('approve', '--all', '--reviewer', 'ana');
 
-    const entry = readManifest(DEFAULT_SNAPSHOTS_DIR).find((e) => e.source_id === 'openrouter')!;
-    const page = JSON.parse(readFileSync(join(DEFAULT_SNAPSHOTS_DIR, entry.file), 'utf8'));
+    const entry = readManifest(DEMO_SNAPSHOTS).find((e) => e.source_id === 'openrouter')!;
+    const page = JSON.parse(readFileSync(join(DEMO_SNAPSHOTS, entry.file), 'utf8'));
     page.data = page.data.filter((m: any) => m.id !== 'qwen/qwen3.5-9b');
     const without = join(dir, 'without-qwen.json');
     writeFileSync(without, JSON.stringify(page));

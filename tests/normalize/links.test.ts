@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { emptyRegistry, parseAliasRegistry } from '../../src/normalize/aliases.ts';
+import { linkModels, nameKey } from '../../src/normalize/links.ts';
+
+const linked = (ids: string[], registry = emptyRegistry()) =>
+  Object.fromEntries([...linkModels(ids, registry).values()].map((l) => [l.alias, l.route ? `${l.model} (${l.evidence}, route ${l.route})` : `${l.model} (${l.evidence})`]));
+
+describe('identity links', () => {
+  it('links the spellings of one name across sources, onto the dotted version spelling', () => {
+    expect(linked(['anthropic/claude-sonnet-4-5', 'anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-sonnet'])).toEqual({
+      'anthropic/claude-sonnet-4-5': 'anthropic/claude-sonnet-4.5 (same-name)',
+      'anthropic/claude-4.5-sonnet': 'anthropic/claude-sonnet-4.5 (same-name)',
+    });
+    expect(linked(['meta-llama/llama-v3p1-8b-instruct', 'meta-llama/llama-3.1-8b-instruct', 'openai/gpt4o', 'openai/gpt-4o'])).toEqual({
+      'meta-llama/llama-v3p1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
+      'openai/gpt4o': 'openai/gpt-4o (same-name)',
+    });
+    // A dated snapshot's two date spellings are one version.
+    expect(linked(['anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4.5-2025-09-29'])).toEqual({
+      'anthropic/claude-sonnet-4-5-20250929': 'anthropic/claude-sonnet-4.5-2025-09-29 (same-name)',
+    });
+  });
+
+  it('never merges near-misses: versions, sizes, variants, other providers', () => {
+    const nearMisses = [
+      ['anthropic/claude-sonnet-4.5', 'anthropic/claude-sonnet-4-5-20250929'],
+      ['openai/gpt-4o', 'openai/gpt-4o-mini'],
+      ['openai/gpt-5', 'openai/gpt-5-nano'],
+      ['openai/o3', 'openai/o3-pro'],
+      ['qwen/qwen3-8b', 'qwen/qwen3-8b:free'],
+      ['qwen/qwen3-235b-a22b', 'qwen/qwen3-235b-a22b-thinking-2507'],
+      ['meta-llama/llama-3.3-70b-instruct', 'meta-llama/llama-3.3-70b'],
+      ['meta-llama/llama-3.1-8b-instruct', 'meta-llama/llama-3.1-70b-instruct'],
+      ['openai/gpt-4.1', 'openai/gpt-4'],
+      ['openai/gpt-4', 'openai/gpt-4-0613'],
+      ['mistralai/mistral-large', 'mistralai/mistral-large-2411'],
+      ['google/gemini-2.0-flash', 'google/gemini-2.0-flash-001'],
+      ['google/gemini-2.5-flash', 'google/gemini-2.5-flash-lite'],
+      ['google/gemma-3-1b', 'google/gemma-3.1b'],
+      ['acme/widget-7b', 'globex/widget-7b'],
+    ];
+    for (const pair of nearMisses) expect(linked(pair), pair.join(' ~ ')).toEqual({});
+    for (const [a, b] of nearMisses) expect(nameKey(a), `${a} ~ ${b}`).not.toBe(nameKey(b));
+  });
+
+  it('makes a host\'s listing of one vendor\'s model a route of it, and leaves two vendors of one name alone', () => {
+    expect(linked(['fireworks/minimax-m2', 'minimax/minimax-m2', 'openrouter/eva-qwen-2.5-72b', 'eva-unit-01/eva-qwen-2.5-72b'])).toEqual({
+      'fireworks/minimax-m2': 'minimax/minimax-m2 (reseller, route fireworks)',
+      'openrouter/eva-qwen-2.5-72b': 'eva-unit-01/eva-qwen-2.5-72b (reseller, route openrouter)',
+    });
+    expect(linked(['fireworks/widget-7b', 'acme/widget-7b', 'globex/widget-7b'])).toEqual({});
+    // Spelled otherwise under the host too: both spellings land on the vendor's model.
+    expect(linked(['fireworks/minimax-m2p1', 'fireworks/minimax-m2.1', 'minimax/minimax-m2.1'])).toMatchObject({
+      'fireworks/minimax-m2.1': 'minimax/minimax-m2.1 (reseller, route fireworks)',
+    });
+  });
+
+  it('follows the registry first and never links a pair it calls distinct', () => {
+    const registry = parseAliasRegistry('models:\n  anthropic/claude-3.5-sonnet:\n    - claude-3-5-sonnet-latest\ndistinct:\n  - [openai/gpt4o, openai/gpt-4o]\n');
+    expect(linked(['anthropic/claude-3-5-sonnet-latest', 'openai/gpt4o', 'openai/gpt-4o'], registry)).toEqual({
+      'anthropic/claude-3-5-sonnet-latest': 'anthropic/claude-3.5-sonnet (registry)',
+    });
+  });
+});
