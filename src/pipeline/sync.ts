@@ -158,7 +158,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
     });
     ledger.facts.replaceAbsences(absences);
     const backfills = ledger.changes.backfillIds();
-    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.list().filter((c) => !backfills.has(c.id))), at);
+    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open().filter((c) => !backfills.has(c.id))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
     return {

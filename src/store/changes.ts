@@ -13,6 +13,11 @@ export class ChangeStore {
     return all.filter((c) => ids.has(c.id));
   }
 
+  /** The changes a new proposal can meet: pending ones and rejected ones (approved and superseded are settled). */
+  open(): Change[] {
+    return (this.db.sql("SELECT * FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Row[]).map(toChange);
+  }
+
   get(id: number): Change | null {
     const row = this.db.sql('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
     return row ? toChange(row) : null;
