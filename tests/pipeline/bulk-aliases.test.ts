@@ -31,7 +31,7 @@ function workspace() {
   writeFileSync(join(dir, 'snapshots', 'manifest.json'), JSON.stringify([{ source_id: 'catalogue', observed_at: '2026-07-01T00:00:00.000Z', sha256, file: `c/${sha256}.json`, content_type: null }]));
   writeFileSync(join(dir, 'aliases.yaml'), 'models: {}\ndistinct: []\n');
   const registry = () => parse(readFileSync(join(dir, 'aliases.yaml'), 'utf8'));
-  return { registry, run: (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), '--sources', join(dir, 'sources'), '--snapshots', join(dir, 'snapshots'), '--aliases', join(dir, 'aliases.yaml'), ...args]) };
+  return { dir, registry, run: (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), '--sources', join(dir, 'sources'), '--snapshots', join(dir, 'snapshots'), '--aliases', join(dir, 'aliases.yaml'), ...args]) };
 }
 
 describe('settling candidates in bulk', () => {
@@ -58,5 +58,22 @@ describe('settling candidates in bulk', () => {
     const none = await run('alias', '--all');
     expect(none.code).toBe(65);
     expect(none.stderr).toMatch(/no pending candidates/);
+  });
+
+  it('reports a catalogue of an unknown shape as drift and keeps every model and figure', async () => {
+    const { dir, run } = workspace();
+    expect((await run('sync', '--offline', '--quiet')).code).toBe(0);
+    const before = (await run('models', '--json')).json().map((m: any) => m.id);
+    const facts = (await run('explain', 'acme/widget-7b', '--json')).json();
+    for (const body of ['{"data": [{"id": "x"}]}', '[1, 2, 3]', 'not json']) {
+      const file = join(dir, 'odd.json');
+      writeFileSync(file, body);
+      const ingested = await run('ingest', file, '--source', 'catalogue', '--json');
+      expect(ingested.code, body).toBe(1);
+      expect(ingested.json().sources[0]).toMatchObject({ source_id: 'catalogue', outcome: 'drift' });
+      expect((await run('models', '--json')).json().map((m: any) => m.id)).toEqual(before);
+      expect((await run('explain', 'acme/widget-7b', '--json')).json()).toEqual(facts);
+      expect((await run('changes', '--json')).json().filter((c: any) => c.kind === 'removed')).toEqual([]);
+    }
   });
 });
