@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceDirectory } from './atomic.ts';
 import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
 import { type Ledger } from '../store/ledger.ts';
@@ -10,8 +10,8 @@ import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Every name an export may write, relative to its directory. */
-const OWNED_OUTPUTS = ['dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices'];
+/** Every top-level name an export may write in its directory; other entries there are kept. */
+const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices']);
 
 export interface ExportResult {
   dir: string;
@@ -42,7 +42,8 @@ export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
 
 /**
  * Writes dataset.json and history.json (always, with their JSON Schemas beside them) and any
- * other requested formats. Everything is validated before the first byte is written.
+ * other requested formats. Everything is validated before the first byte is written, and the
+ * directory is replaced as a whole (src/export/atomic.ts).
  */
 export function exportDataset(ledger: Ledger, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
   if (options.at !== undefined) options = { ...options, at: parsePointInTime(options.at) };
@@ -62,14 +63,10 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
   if (formats.has('llm-prices')) {
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
   }
-  mkdirSync(dir, { recursive: true });
-  // Outputs of an earlier export are cleared first, so that one directory never mixes two exports
-  // (a format not asked for this time, a vendor no longer listed); only names this writer owns.
-  for (const owned of OWNED_OUTPUTS) rmSync(join(dir, owned), { recursive: true, force: true });
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
+  // The whole set is written beside `dir` and swapped in with renames: a reader sees the old export
+  // or the new one, never a half-written file or files of two exports; outputs of an earlier export
+  // not written now (a format not asked for, a vendor no longer listed) go with the old set.
+  replaceDirectory(dir, files, OWNED_OUTPUTS);
   return {
     dir,
     files: Object.keys(files).sort(),

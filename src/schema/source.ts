@@ -13,7 +13,12 @@ export const SourceSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     name: z.string().min(1),
     kind: SourceKindSchema,
-    url: z.string().url(),
+    url: z
+      .string()
+      .url()
+      // A file: URL rendered by the browser would read the machine's own files into a snapshot the
+      // desk serves; javascript:, data: and the rest have nothing to fetch. Only the web.
+      .regex(/^[hH][tT][tT][pP][sS]?:\/\//, 'only http: and https: URLs are allowed'),
     format: SourceFormatSchema,
     extractor: z.string().min(1).describe('Name of the extractor in src/extract/registry.ts'),
     trust: z.number().min(0).max(1).describe('Prior reliability before any agreement is learned'),

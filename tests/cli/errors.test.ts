@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,17 @@ describe('the CLI error policy', () => {
     const missing = await cli(['extract', join(tmpdir(), 'no-such-file.md')]);
     expect(missing.code).toBe(65);
     expect(oneLine(missing.stderr)).toMatch(/no such file/);
+  });
+
+  it('refuses a source file whose URL is not http(s) as bad input (65), naming the file and the field', async () => {
+    const sources = mkdtempSync(join(tmpdir(), 'ml-errors-src-'));
+    for (const [file, url] of [['local.json', 'file:///etc/passwd'], ['script.json', 'javascript:alert(document.cookie)']]) {
+      rmSync(join(sources, 'local.json'), { force: true });
+      writeFileSync(join(sources, file), JSON.stringify({ id: 'page', name: 'A page', kind: 'first-party', url, format: 'html', extractor: 'pricing', trust: 0.9, render: 'browser' }));
+      const run = await cli(['--db', db(), '--sources', sources, 'sync', '--offline']);
+      expect(run.code, url).toBe(65);
+      expect(oneLine(run.stderr)).toMatch(new RegExp(`${file.replace('.', '\\.')}: url: only http: and https: URLs are allowed`));
+    }
   });
 
   it('ends quietly when its reader closes the pipe', () => {

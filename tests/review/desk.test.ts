@@ -161,12 +161,12 @@ describe('desk access', () => {
   });
 
   it('asks for the token, then keeps it in an HttpOnly cookie', async () => {
-    const guarded = await startDesk({ ledger, sources: SOURCES, reviewer: 'x', port: 0, token: 's3cret' });
+    const guarded = await startDesk({ ledger, sources: SOURCES, reviewer: 'x', port: 0, token: 's3cret-desk-token-16' });
     try {
       const at = (path: string, headers: Record<string, string> = {}) => fetch(new URL(path, guarded.url), { headers, redirect: 'manual' });
       expect((await at('/')).status).toBe(401);
       expect((await at('/?token=wrong')).status).toBe(401);
-      const entry = await at('/?token=s3cret&kind=added');
+      const entry = await at('/?token=s3cret-desk-token-16&kind=added');
       expect(entry.status).toBe(303);
       expect(entry.headers.get('location')).toBe('/?kind=added');
       const cookie = entry.headers.get('set-cookie')!;

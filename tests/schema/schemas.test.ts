@@ -43,6 +43,25 @@ describe('sources/', () => {
     expect(() => loadSources(dir)).toThrow(LedgerError);
     expect(() => loadSources(dir)).toThrow(/bad\.json: id: .*kind: .*url: .*trust/);
   });
+
+  it('accepts only http: and https: source URLs, in the zod schema and the JSON Schema alike', () => {
+    const ajv = new Ajv({ strict: false });
+    createRequire(import.meta.url)('ajv-formats')(ajv);
+    const validate = ajv.compile(JSON.parse(jsonSchemas()['source.schema.json']));
+    const source = (url: string) => ({ id: 'page', name: 'A page', kind: 'first-party', url, format: 'html', extractor: 'pricing', trust: 0.9 });
+    const dir = mkdtempSync(join(tmpdir(), 'ml-src-'));
+    for (const url of ['https://openai.com/api/pricing/', 'http://127.0.0.1:8080/prices', 'HTTPS://EXAMPLE.COM/']) {
+      writeFileSync(join(dir, 'page.json'), JSON.stringify(source(url)));
+      expect(parseSourceFile(join(dir, 'page.json')).url, url).toBe(url);
+      expect(validate(source(url)), url).toBe(true);
+    }
+    for (const url of ['file:///etc/passwd', ' file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,<p>x</p>', 'ftp://example.com/prices', 'https:example.com']) {
+      writeFileSync(join(dir, 'page.json'), JSON.stringify(source(url)));
+      expect(() => parseSourceFile(join(dir, 'page.json')), url).toThrow(LedgerError);
+      expect(() => parseSourceFile(join(dir, 'page.json')), url).toThrow(/page\.json: url: only http: and https: URLs are allowed/);
+      expect(validate(source(url)), url).toBe(false);
+    }
+  });
 });
 
 describe('snapshots/', () => {

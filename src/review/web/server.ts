@@ -4,7 +4,7 @@
  * name the desk itself, so another site (or a DNS-rebound name) cannot drive it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Source } from '../../schema/source.ts';
 import type { Ledger } from '../../store/ledger.ts';
@@ -14,7 +14,7 @@ import { DocumentCache } from '../evidence.ts';
 import { DESK_CSS, DESK_JS } from './assets.ts';
 import { messagePage, modelPage, queuePage, type PageContext } from './pages.ts';
 import { modelView, queueView } from './views.ts';
-import { inputError, LedgerError } from '../../errors.ts';
+import { inputError, LedgerError, usageError } from '../../errors.ts';
 
 export interface DeskOptions {
   ledger: Ledger;
@@ -35,6 +35,8 @@ export interface Desk {
 }
 
 export const DEFAULT_DESK_PORT = 4178;
+/** Shorter desk tokens are refused when the desk starts: guessable, and often a typo. */
+export const MIN_TOKEN_LENGTH = 16;
 const MAX_FORM_BYTES = 64 * 1024;
 
 export function isLoopback(host: string): boolean {
@@ -54,16 +56,25 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   res.end(body);
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * Compares the sha256 of each in constant time: both digests are 32 bytes whatever was given, so
+ * neither the comparison nor an early length check tells a guesser how long the secret is.
+ */
+export function sameSecret(given: string, secret: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(secret));
 }
 
+/** A cookie's value; one that is not valid percent-encoding is no value at all. */
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -90,6 +101,9 @@ function listenError(e: NodeJS.ErrnoException, host: string, port: number): Erro
 
 export function startDesk(options: DeskOptions): Promise<Desk> {
   const host = options.host ?? '127.0.0.1';
+  if (options.token !== undefined && options.token.length < MIN_TOKEN_LENGTH) {
+    return Promise.reject(usageError(`the review desk's token must be at least ${MIN_TOKEN_LENGTH} characters (--token or $MODEL_LEDGER_DESK_TOKEN); try: openssl rand -hex 16`));
+  }
   if (!isLoopback(host) && !options.token) {
     return Promise.reject(inputError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
   }
@@ -105,7 +119,12 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
       send(res, 421, 'text/plain', 'unexpected Host header');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://desk.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://desk.invalid');
+    } catch {
+      return send(res, 400, 'text/plain', 'malformed request target');
+    }
     if (options.token) {
       const given = url.searchParams.get('token');
       if (given !== null && sameSecret(given, options.token)) {
