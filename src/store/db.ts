@@ -7,6 +7,23 @@ import { MIGRATIONS } from './migrations.ts';
 export { DEFAULT_DB_PATH };
 
 /**
+ * How long a statement waits for another connection's write transaction to commit before it
+ * fails with SQLITE_BUSY. A sync's reconcile-and-queue transaction over the full default set
+ * holds the write lock for tens of seconds; a reviewer's approval waits it out rather than fail.
+ */
+export const BUSY_TIMEOUT_MS = 60_000;
+
+export interface LedgerDbOptions {
+  /** Busy timeout of this connection (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+}
+
+/** Another connection holds the write lock (SQLITE_BUSY and its extended codes), past the busy timeout. */
+export function isBusy(e: unknown): boolean {
+  return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
+}
+
+/**
  * One SQLite connection with the ledger's pragmas, its migrations applied, and a cache of
  * prepared statements. Every store of a ledger shares one, so they share its transactions.
  */
@@ -14,9 +31,13 @@ export class LedgerDb {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly path: string = DEFAULT_DB_PATH) {
+  constructor(
+    readonly path: string = DEFAULT_DB_PATH,
+    options: LedgerDbOptions = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    // The busy timeout is set before anything else, so even switching to WAL waits for a writer.
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts the ledger; a power cut can lose only the last commits.
     this.db.pragma('synchronous = NORMAL');
@@ -36,21 +57,38 @@ export class LedgerDb {
     return statement;
   }
 
+  /**
+   * Runs `fn` in one transaction that takes the write lock when it begins (BEGIN IMMEDIATE),
+   * waiting up to the busy timeout for another writer to finish. A deferred transaction would
+   * read first and ask for the lock at its first write; if another connection committed in
+   * between, SQLite fails it at once with SQLITE_BUSY and no busy timeout helps. Nested calls
+   * are savepoints inside the outer transaction.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Changes this connection's busy timeout (the desk waits in short slices and retries). */
+  setBusyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
   }
 
   close(): void {
     this.db.close();
   }
 
+  /** Brings the schema up to date; two processes opening a new ledger at once migrate it once. */
   private migrate(): void {
-    const applied = this.db.pragma('user_version', { simple: true }) as number;
-    for (let i = applied; i < MIGRATIONS.length; i++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[i]);
-        this.db.pragma(`user_version = ${i + 1}`);
-      })();
-    }
+    const version = () => this.db.pragma('user_version', { simple: true }) as number;
+    if (version() >= MIGRATIONS.length) return;
+    this.db
+      .transaction(() => {
+        // Read again under the write lock: another process may have migrated meanwhile.
+        for (let i = version(); i < MIGRATIONS.length; i++) {
+          this.db.exec(MIGRATIONS[i]);
+          this.db.pragma(`user_version = ${i + 1}`);
+        }
+      })
+      .immediate();
   }
 }

@@ -3,7 +3,7 @@ import { AuditStore, RunStore } from './audit.ts';
 import { CaptureStore } from './captures.ts';
 import { ChangeStore } from './changes.ts';
 import { ClaimStore } from './claims.ts';
-import { DEFAULT_DB_PATH, LedgerDb } from './db.ts';
+import { DEFAULT_DB_PATH, LedgerDb, type LedgerDbOptions } from './db.ts';
 import { FactStore } from './facts.ts';
 import { HistoryStore } from './history.ts';
 import { ModelStore } from './models.ts';
@@ -29,8 +29,11 @@ export class Ledger {
   readonly audit: AuditStore;
   readonly runs: RunStore;
 
-  constructor(readonly path: string = DEFAULT_DB_PATH) {
-    const db = new LedgerDb(path);
+  constructor(
+    readonly path: string = DEFAULT_DB_PATH,
+    options: LedgerDbOptions = {},
+  ) {
+    const db = new LedgerDb(path, options);
     this.connection = db;
     this.claims = new ClaimStore(db);
     this.captures = new CaptureStore(db, this.claims);
@@ -49,8 +52,13 @@ export class Ledger {
     return this.connection.db;
   }
 
+  /** One write transaction over every store, holding the write lock from its start (BEGIN IMMEDIATE). */
   transaction<T>(fn: () => T): T {
     return this.connection.transaction(fn);
+  }
+
+  setBusyTimeout(ms: number): void {
+    this.connection.setBusyTimeout(ms);
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { main } from '../../src/cli.ts';
@@ -42,6 +42,23 @@ export function cliProcess(args: string[], env: Record<string, string> = {}): Cl
     timeout: 60_000,
   });
   return result(r.status ?? -1, r.stdout, r.stderr);
+}
+
+/**
+ * Starts the real `bin/model-ledger.js` in a child process without waiting for it, so this
+ * process (a desk, a second writer) keeps running beside it; `done` settles when it exits.
+ */
+export function cliSpawn(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'model-ledger.js'), ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(result(code ?? -1, stdout, stderr)));
+  });
+  return { child, done };
 }
 
 /** The small demo set the tests sync (vitest.config.ts points the defaults at it). */

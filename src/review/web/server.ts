@@ -6,8 +6,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Source } from '../../schema/source.ts';
 import type { Ledger } from '../../store/ledger.ts';
+import { isBusy } from '../../store/db.ts';
 import { approveChanges, rejectChanges } from '../decide.ts';
 import { parseFilter } from '../batch.ts';
 import { DocumentCache } from '../evidence.ts';
@@ -37,6 +39,30 @@ export interface Desk {
 export const DEFAULT_DESK_PORT = 4178;
 /** Shorter desk tokens are refused when the desk starts: guessable, and often a typo. */
 export const MIN_TOKEN_LENGTH = 16;
+
+
+/**
+ * While a sync holds the ledger's write lock (its reconcile-and-queue transaction lasts tens of
+ * seconds on the full default set), a decision waits in slices of DESK_BUSY_SLICE_MS, giving the
+ * event loop back between them so the desk keeps serving pages, for up to DESK_BUSY_ATTEMPTS
+ * slices (about two minutes); only then does it answer 503 and ask the reviewer to try again.
+ */
+export const DESK_BUSY_SLICE_MS = 200;
+const DESK_BUSY_PAUSE_MS = 50;
+const DESK_BUSY_ATTEMPTS = 480;
+
+/** Runs a write, retrying while another connection holds the write lock; null if it never came free. */
+async function whenLedgerFree<T>(write: () => T): Promise<{ value: T } | null> {
+  for (let attempt = 0; attempt < DESK_BUSY_ATTEMPTS; attempt++) {
+    try {
+      return { value: write() };
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+    }
+    await sleep(DESK_BUSY_PAUSE_MS);
+  }
+  return null;
+}
 const MAX_FORM_BYTES = 64 * 1024;
 
 export function isLoopback(host: string): boolean {
@@ -107,6 +133,8 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
   if (!isLoopback(host) && !options.token) {
     return Promise.reject(inputError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
   }
+  // The desk owns its connection while it serves: short busy waits, retried between requests.
+  options.ledger.setBusyTimeout(DESK_BUSY_SLICE_MS);
   const csrf = randomBytes(24).toString('hex');
   const now = options.now ?? (() => new Date().toISOString());
   const cache = new DocumentCache(options.ledger);
@@ -176,15 +204,23 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     if (!sameSecret(form.get('csrf') ?? '', csrf)) return fail(403, 'missing or wrong CSRF token: reload the desk');
     const action = form.get('action');
     const note = (form.get('note') ?? '').trim();
-    let change;
+    if (action !== 'approve' && action !== 'reject') return fail(400, 'action must be approve or reject');
+    let decided;
     try {
-      if (action === 'approve') [change] = approveChanges(options.ledger, [id], { reviewer: options.reviewer, note: note || undefined, at: now() }, options.sources);
-      else if (action === 'reject') [change] = rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() });
-      else return fail(400, 'action must be approve or reject');
+      decided = await whenLedgerFree(() =>
+        action === 'approve'
+          ? approveChanges(options.ledger, [id], { reviewer: options.reviewer, note: note || undefined, at: now() }, options.sources)
+          : rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() }),
+      );
     } catch (e) {
       if (e instanceof LedgerError) return fail(400, e.message);
       throw e;
     }
+    if (!decided) {
+      res.setHeader('Retry-After', '30');
+      return fail(503, 'the ledger is busy (a sync is writing to it): nothing was decided, try again in a moment');
+    }
+    const [change] = decided.value;
     if (wantsJson) return send(res, 200, 'application/json', JSON.stringify({ change }));
     const back = new URL(localPath(form.get('back')), 'http://desk.invalid');
     back.searchParams.set('done', `change #${id} ${change.status}`);
