@@ -31,6 +31,11 @@ export class NewModelDetector {
     return this.registry.byAlias.get(id) ?? id;
   }
 
+  /** Whether the ledger or the registry knows the id a claim's model names (or this run has recorded it). */
+  isKnown(id: string): boolean {
+    return this.known.has(this.canonical(id));
+  }
+
   /** Records candidates for the unseen ids among `claims`; returns how many there were. */
   record(claims: readonly ExtractedClaim[], sourceId: string, at: string): number {
     let found = 0;
