@@ -236,7 +236,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         queued: queue.queued + backfilled.queued,
         refreshed: queue.refreshed + backfilled.refreshed,
         superseded: queue.superseded + backfilled.superseded,
-        pending: ledger.changes.list({ status: 'pending' }).length,
+        pending: ledger.changes.count('pending'),
       },
       new_models: ledger.models.candidates('pending').length,
       timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) },
