@@ -7,7 +7,7 @@ import { sha256Hex } from '../pipeline/manifest.ts';
 import { notificationBody, notify } from '../pipeline/notify.ts';
 import { runSync, type Reading } from '../pipeline/run-sync.ts';
 import { selectSources } from '../pipeline/sources.ts';
-import { reconcileAndQueue, runPipeline } from '../pipeline/sync.ts';
+import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits } from '../pipeline/sync.ts';
 import { formatSummaryMarkdown } from '../review/format.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -29,6 +29,8 @@ export interface SyncRequest {
   sources?: string[];
   fetch?: Partial<FetcherOptionsInput>;
   extractWorkers?: number;
+  /** How much one capture may yield before its source fails (claims, new models). */
+  limits?: Partial<CaptureLimits>;
   report?: SyncReport;
 }
 
@@ -37,13 +39,14 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
   checkWebhook(request.report?.webhook);
   // Checked before the lock is taken and anything is read: a bad option is the caller's to fix.
   if (!request.offline) parseFetcherOptions(request.fetch);
+  captureLimits(request.limits);
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
       const all = sourcesOf(ws);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers }, targets, reading);
+      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits }, targets, reading);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     });
@@ -53,17 +56,18 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
 }
 
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
-export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; report?: SyncReport }): Promise<SyncSummary> {
+export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport }): Promise<SyncSummary> {
   checkWebhook(request.report?.webhook);
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
+  captureLimits(request.limits);
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
       const all = sourcesOf(ws);
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
-      const summary = await runPipeline(ledger, { sources: all, aliases: aliasesOf(ws) }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      const summary = await runPipeline(ledger, { sources: all, aliases: aliasesOf(ws), limits: request.limits }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await deliver(ledger, ws, summary, request.report);
       return summary;
     });

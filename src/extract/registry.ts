@@ -3,7 +3,9 @@
  * automatic choice of extractor for a file nobody described.
  */
 import type { ExtractResult } from '../schema/claim.ts';
-import type { Source, SourceFormat } from '../schema/source.ts';
+import type { Source, SourceFormat, SourceKind } from '../schema/source.ts';
+import { providerSlug, statedVendor } from '../normalize/identity.ts';
+import { NoteTally } from './claims.ts';
 import { extractAggregator, extractGeneric, titleModels } from './aggregator.ts';
 import { extractGenaiPrices } from './genai-prices.ts';
 import { extractLiteLLM } from './litellm.ts';
@@ -108,7 +110,36 @@ export interface SnapshotExtractionJob {
  * that yields no figures at all is drift too, so an emptied page never passes for a good one.
  */
 export function extractSnapshot({ body, format, source, observedAt }: SnapshotExtractionJob): ExtractResult {
-  const result = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source, observedAt });
+  const extracted = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source, observedAt });
+  const result = ownModelsOnly(extracted, source);
   if (result.claims.length === 0 && result.drift.length === 0) result.drift.push('no figures found');
   return result;
+}
+
+/** Kinds of source that speak for one vendor: with a declared provider they name only its models. */
+const SINGLE_VENDOR_KINDS: ReadonlySet<SourceKind> = new Set(['first-party', 'model-card']);
+
+/**
+ * A vendor's own page (first-party, model card) declared for a provider names only that provider's
+ * models: a name that states another vendor ("evilcorp/gpt-9") or reads as another vendor's model is
+ * not claimed, and a note says why, so a page cannot mint or move models under another vendor.
+ * Aggregators and APIs list every vendor's models and are not bound.
+ */
+export function ownModelsOnly(result: ExtractResult, source: Pick<Source, 'kind' | 'provider'>): ExtractResult {
+  if (!source.provider || !SINGLE_VENDOR_KINDS.has(source.kind)) return result;
+  const own = providerSlug(source.provider);
+  const refused = new NoteTally();
+  const noted = new Set<string>();
+  const claims = result.claims.filter((claim) => {
+    const stated = statedVendor(claim.model_name);
+    const vendor = stated !== undefined && stated !== own ? stated : claim.model.slice(0, claim.model.indexOf('/'));
+    if (vendor === own) return true;
+    if (noted.has(claim.model_name)) return false;
+    noted.add(claim.model_name);
+    refused.add(`not claimed: names a model of ${vendor}, and this ${source.kind} source speaks only for ${own}`, `"${claim.model_name}"`);
+    return false;
+  });
+  if (claims.length === result.claims.length) return result;
+  const drift = claims.length === 0 && result.drift.length === 0 ? [`no figures of ${own} found: every model the page names belongs to another provider`] : result.drift;
+  return { claims, notes: [...result.notes, ...refused.lines()], drift };
 }

@@ -177,9 +177,71 @@ export function nodeText(node: unknown): string {
   return '';
 }
 
-function parseMarkdown(body: string): Page {
+/**
+ * From this many rows a top-level pipe table is read line by line instead of by remark: micromark
+ * builds a token per cell and delimiter, so a 20,000-row table cost ~10 s and a gigabyte. Read
+ * either way, such a table yields the same Table (tests/extract/tables.test.ts compares them).
+ */
+export const LINE_READ_ROWS = 1000;
+
+/** A comment is an HTML block, which ends a paragraph: it stands in for a table read line by line. */
+const PLACEHOLDER = /^<!--model-ledger-line-table:(\d+)-->$/;
+
+/** Lines inside fenced code blocks: a pipe table there is code, not a table. */
+function fencedLines(lines: readonly string[]): Set<number> {
+  const inside = new Set<number>();
+  let fence: string | null = null;
+  lines.forEach((line, i) => {
+    const marker = line.match(/^ {0,3}(`{3,}|~{3,})/)?.[1];
+    if (fence === null) {
+      if (marker) fence = marker;
+      return;
+    }
+    inside.add(i);
+    if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
+  });
+  return inside;
+}
+
+/**
+ * The big top-level pipe tables of a markdown body, and the body with each replaced by a one-line
+ * placeholder and blank lines (so remark's line numbers stay those of the body).
+ */
+function lineReadTables(markdown: string, minRows: number): { text: string; tables: LineTable[] } {
+  if (!Number.isFinite(minRows)) return { text: markdown, tables: [] };
+  const lines = markdown.split('\n');
+  const fenced = fencedLines(lines);
+  // GFM reads a header and separator right below a table's last row as two more rows of it
+  // (repairRows splits there); the line scan starts a new table: join them back.
+  const joined: LineTable[] = [];
+  for (const t of scanLineTables(lines)) {
+    const last = joined[joined.length - 1];
+    if (last && !t.prefix && t.start === last.end + 1) {
+      const extra = [lines[t.start], lines[t.start + 1]];
+      last.table = {
+        headers: last.table.headers,
+        rows: [...last.table.rows, ...extra.map(splitPipeRow), ...t.table.rows],
+        rowText: [...last.table.rowText, ...extra.map((l) => l.trim()), ...t.table.rowText],
+      };
+      last.end = t.end;
+    } else joined.push({ ...t });
+  }
+  const tables = joined.filter(
+    (t) => t.table.rows.length >= minRows && !t.prefix && /^\|/.test(lines[t.start]) && !fenced.has(t.start) && (t.start === 0 || !lines[t.start - 1].trim().startsWith('|')),
+  );
+  if (tables.length === 0) return { text: markdown, tables };
+  tables.forEach((t, i) => {
+    const cr = (l: string) => (l.endsWith('\r') ? '\r' : '');
+    lines[t.start] = `<!--model-ledger-line-table:${i}-->${cr(lines[t.start])}`;
+    for (let l = t.start + 1; l <= t.end; l++) lines[l] = cr(lines[l]);
+  });
+  return { text: lines.join('\n'), tables };
+}
+
+function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
   const { frontMatter, rest, offsetLines } = splitFrontMatter(body);
-  const tree = parseMarkdownTree(rest);
+  const bigTables = lineReadTables(rest, lineReadRows);
+  const tree = parseMarkdownTree(bigTables.text);
   const tables: Table[] = [];
   const blocks: TextBlock[] = [];
   const covered: Array<[number, number]> = [];
@@ -188,8 +250,19 @@ function parseMarkdown(body: string): Page {
   const lineOf = (node: { position?: { start: { line: number } } }): number => (node.position?.start.line ?? 0) + offsetLines;
 
   const visit = (node: RootContent): void => {
+    const placeholder = node.type === 'html' ? node.value.trim().match(PLACEHOLDER) : null;
+    if (placeholder) {
+      const t = bigTables.tables[Number(placeholder[1])];
+      const lineNumbers = t.table.rows.map((_, i) => t.start + 3 + i + offsetLines);
+      const found = tablesOfRun({ headers: t.table.headers, rows: t.table.rows, rowText: t.table.rowText, lines: lineNumbers }, t.start + 1 + offsetLines, heading, context);
+      tables.push(...found.tables);
+      blocks.push(...found.prose);
+      context = [];
+      covered.push([t.start + 1, t.end + 1]);
+      return;
+    }
     if (node.type === 'table') {
-      const found = markdownTables(node, rest, offsetLines, heading, context);
+      const found = markdownTables(node, bigTables.text, offsetLines, heading, context);
       tables.push(...found.tables);
       blocks.push(...found.prose);
       context = [];
@@ -303,7 +376,13 @@ function markdownTables(node: MdTable, source: string, offsetLines: number, head
     return start !== undefined && end !== undefined ? source.slice(start, end).trim() : row.children.map(nodeText).join(' | ');
   });
   const lines = node.children.map((row) => (row.position?.start.line ?? 0) + offsetLines);
-  const { runs, prose } = repairRows({ headers: cells[0] ?? [], rows: cells.slice(1), rowText: rowText.slice(1), lines: lines.slice(1) });
+  return tablesOfRun({ headers: cells[0] ?? [], rows: cells.slice(1), rowText: rowText.slice(1), lines: lines.slice(1) }, lines[0], heading, context);
+}
+
+/** The tables one markdown table's rows make once repaired; `headerLine` is the header row's line. */
+function tablesOfRun(run: RowRun, headerLine: number, heading: string, context: string[]): { tables: Table[]; prose: TextBlock[] } {
+  const { runs, prose } = repairRows(run);
+  const lines = [headerLine];
   const tables = runs.map((run, i): Table => ({
     index: 0,
     headers: run.headers,
@@ -463,8 +542,9 @@ function parseHtml(body: string): Page {
 
 // ---------------------------------------------------------------- entry
 
-export function parsePage(body: string, format: SourceFormat): Page {
+/** `lineReadRows`: from how many rows a markdown pipe table is read line by line (Infinity: never). */
+export function parsePage(body: string, format: SourceFormat, options: { lineReadRows?: number } = {}): Page {
   if (format === 'html') return parseHtml(body);
-  if (format === 'markdown') return parseMarkdown(body);
+  if (format === 'markdown') return parseMarkdown(body, options.lineReadRows);
   return parseText(body);
 }

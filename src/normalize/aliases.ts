@@ -111,6 +111,51 @@ export function proposeAliases(id: string, knownIds: Iterable<string>, registry:
 }
 
 /**
+ * Known ids grouped by the key `likeness` compares (the model's name without its provider), so a
+ * new id is compared only with the ids it can look like: proposing for each of n new names costs
+ * a map look-up and a walk of its own small group, not a pass over every id that shares a word
+ * (quadratic when a page lists thousands of names under one leading word).
+ */
+export class LikenessIndex {
+  /** model-name key -> the ids with that key, sorted (the order proposals are listed in). */
+  private readonly groups = new Map<string, string[]>();
+
+  add(id: string): void {
+    const key = modelKey(id);
+    const group = this.groups.get(key);
+    if (!group) {
+      this.groups.set(key, [id]);
+      return;
+    }
+    let lo = 0;
+    let hi = group.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (group[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (group[lo] !== id) group.splice(lo, 0, id);
+  }
+
+  /** What proposeAliases(id, every added id, registry) proposes. */
+  propose(id: string, registry: AliasRegistry = emptyRegistry()): ModelCandidate[] {
+    const candidates: ModelCandidate[] = [];
+    // Every look-alike in a group scores alike, so the group's sorted order is the proposals' order:
+    // stop at MAX_CANDIDATES rather than rank the whole group.
+    for (const other of this.groups.get(modelKey(id)) ?? []) {
+      if (other === id || registry.distinct.has(pairKey(id, other))) continue;
+      const candidate = likeness(id, other);
+      if (candidate && candidate.score >= MIN_CANDIDATE_SCORE) candidates.push(candidate);
+      if (candidates.length === MAX_CANDIDATES) break;
+    }
+    return candidates.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  }
+}
+
+/** The key two ids' model names share when `likeness` may find them alike. */
+const modelKey = (id: string): string => nameKey(`/${splitId(id)[1]}`);
+
+/**
  * Whether `other` may be the model `id` names, and why: the same name under two providers that
  * links.ts could not settle. Null when it certainly is (the same name spelled otherwise, or a
  * host's listing of one vendor's model: linked automatically) or certainly is not (under one
@@ -118,10 +163,10 @@ export function proposeAliases(id: string, knownIds: Iterable<string>, registry:
  * `-001` revision, a `-preview` or a `-latest` pointer is a version of its family, not an alias).
  */
 function likeness(id: string, other: string): ModelCandidate | null {
-  const [provider, model] = splitId(id);
-  const [otherProvider, otherModel] = splitId(other);
+  const [provider] = splitId(id);
+  const [otherProvider] = splitId(other);
   if (provider !== otherProvider) {
-    return nameKey(`/${model}`) === nameKey(`/${otherModel}`) ? { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` } : null;
+    return modelKey(id) === modelKey(other) ? { id: other, score: 0.9, reason: `same model name under provider ${otherProvider}` } : null;
   }
   return null;
 }

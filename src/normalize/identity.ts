@@ -96,7 +96,15 @@ export function canonicalModelId(name: string, defaultProvider?: string): string
   return identify(name, defaultProvider).id;
 }
 
-export function identify(name: string, defaultProvider?: string): ModelIdentity {
+/**
+ * The vendor a name states itself, if any: "Vendor: Model", "vendor/model" (the segment before the
+ * model, as identify reads it) or a Bedrock "vendor." prefix. "gpt-5.2" states none.
+ */
+export function statedVendor(name: string): string | undefined {
+  return parseName(name).vendor;
+}
+
+function parseName(name: string): { vendor: string | undefined; slug: string } {
   let vendor: string | undefined;
   let model = name.trim();
   const colon = model.match(/^([^:/]{2,30}):\s+(.+)$/);
@@ -119,6 +127,11 @@ export function identify(name: string, defaultProvider?: string): ModelIdentity 
     vendor = providerSlug(bedrock[1]);
     slug = slug.replace(BEDROCK_REGION, '').slice(bedrock[0].length).replace(BEDROCK_REVISION, '');
   }
+  return { vendor, slug };
+}
+
+export function identify(name: string, defaultProvider?: string): ModelIdentity {
+  const { vendor, slug } = parseName(name);
   const provider = inferProvider(slug) ?? vendor ?? (defaultProvider ? providerSlug(defaultProvider) : 'unknown');
   const version = snapshotVersion(slug);
   const family = version ? slug.slice(0, -version.length - 1) : slug;

@@ -129,6 +129,15 @@ function linkResales(models: string[], registry: AliasRegistry, links: Map<strin
     if (group) group.push(id);
     else byName.set(key, [id]);
   }
+  // The aliases already linked onto each id (registry, same-name), looked up once instead of a
+  // pass over every link per resold id. Reseller links added below point at vendors, never at the
+  // host ids this loop moves, so the index stays true.
+  const aliasesOf = new Map<string, string[]>();
+  for (const [alias, link] of links) {
+    const list = aliasesOf.get(link.model);
+    if (list) list.push(alias);
+    else aliasesOf.set(link.model, [alias]);
+  }
   for (const group of byName.values()) {
     if (group.length < 2) continue;
     const vendors = group.filter((id) => !HOSTS.has(providerOf(id)));
@@ -137,7 +146,7 @@ function linkResales(models: string[], registry: AliasRegistry, links: Map<strin
     for (const id of group) {
       if (id === model || registry.distinct.has(pairKey(id, model)) || !sameVersion(id, model)) continue;
       const host = providerOf(id);
-      for (const [alias, link] of links) if (link.model === id) links.set(alias, { ...link, model, route: host });
+      for (const alias of aliasesOf.get(id) ?? []) links.set(alias, { ...links.get(alias)!, model, route: host });
       links.set(id, { alias: id, model, evidence: 'reseller', detail: `${host} lists ${model} under its own name`, route: host });
     }
   }

@@ -1,21 +1,15 @@
-import { proposeAliases, type AliasRegistry } from '../normalize/aliases.ts';
+import { LikenessIndex, type AliasRegistry } from '../normalize/aliases.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import type { Ledger } from '../store/ledger.ts';
 
-/** The leading word of a model name ("claude" in anthropic/claude-sonnet-4.5): look-alikes share it. */
-function leadingWord(id: string): string {
-  const model = id.slice(id.indexOf('/') + 1);
-  return model.match(/^[a-z]+/)?.[0] ?? model.slice(0, 3);
-}
-
 /**
  * Finds the model ids a capture names for the first time and records as a candidate for review
- * each that may be another name of a known id (proposeAliases says which, and why). Look-alikes are only sought among ids that
- * share the leading word, which keeps a first sync of thousands of models from comparing every
- * pair of names.
+ * each that may be another name of a known id (proposeAliases says which, and why). Look-alikes
+ * are sought through an index of the known ids by name, so a capture of n new names costs n
+ * look-ups, however many of them share a word.
  */
 export class NewModelDetector {
-  private readonly byWord = new Map<string, Set<string>>();
+  private readonly index = new LikenessIndex();
   private readonly known = new Set<string>();
 
   constructor(
@@ -27,15 +21,19 @@ export class NewModelDetector {
   }
 
   private remember(id: string): void {
+    if (this.known.has(id)) return;
     this.known.add(id);
-    const word = leadingWord(id);
-    if (!this.byWord.has(word)) this.byWord.set(word, new Set());
-    this.byWord.get(word)!.add(id);
+    this.index.add(id);
   }
 
   /** The id a claim's model names once the registry's aliases are applied. */
   canonical(id: string): string {
     return this.registry.byAlias.get(id) ?? id;
+  }
+
+  /** Whether the ledger or the registry knows the id a claim's model names (or this run has recorded it). */
+  isKnown(id: string): boolean {
+    return this.known.has(this.canonical(id));
   }
 
   /** Records candidates for the unseen ids among `claims`; returns how many there were. */
@@ -44,7 +42,7 @@ export class NewModelDetector {
     for (const claim of claims) {
       const id = this.canonical(claim.model);
       if (this.known.has(id)) continue;
-      const proposals = proposeAliases(id, this.byWord.get(leadingWord(id)) ?? [], this.registry);
+      const proposals = this.index.propose(id, this.registry);
       this.remember(id);
       // A name like no other is a new model, reviewed through its changes; only a doubt needs a reviewer here.
       if (proposals.length === 0) continue;

@@ -15,6 +15,7 @@ import type { Ledger } from '../store/ledger.ts';
 import { applyQueuePlan, queueBackfills } from './backfill.ts';
 import { emptyRegistry, type AliasRegistry } from '../normalize/aliases.ts';
 import { NewModelDetector } from './new-models.ts';
+import { usageError } from '../errors.ts';
 
 /** What reading one source produced, before extraction. */
 export type Acquired =
@@ -33,6 +34,47 @@ export interface PipelineOptions {
   aliases?: AliasRegistry;
   /** Worker threads for extraction; 0 extracts on the main thread (default: extractWorkersFor). */
   extractWorkers?: number;
+  /** How much one capture may yield before its source fails (default: DEFAULT_CAPTURE_LIMITS). */
+  limits?: Partial<CaptureLimits>;
+}
+
+/**
+ * What one capture of one source may yield. A page past either is bloated or hostile (live bodies
+ * up to 10 MB are accepted): its source fails with the reason and keeps its last good facts,
+ * rather than flooding the ledger and the review queue while the sync holds the lock.
+ */
+export interface CaptureLimits {
+  /** Claims one capture may yield. */
+  maxClaims: number;
+  /** Model ids one capture may name that the ledger has never seen. */
+  maxNewModels: number;
+}
+
+export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxClaims: 200_000, maxNewModels: 5_000 };
+
+/** The limits with defaults filled in; a limit must be a positive whole number. */
+export function captureLimits(given: Partial<CaptureLimits> = {}): CaptureLimits {
+  const limits = { ...DEFAULT_CAPTURE_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw usageError(`${name} must be a whole number of at least 1, not ${value}`);
+  }
+  return limits;
+}
+
+/** Why a capture is past the limits, or null when it is within them. */
+function overLimits(result: ExtractResult, limits: CaptureLimits, isKnown: (id: string) => boolean): string | null {
+  if (result.claims.length > limits.maxClaims) {
+    return `capture too large: ${result.claims.length} claims, more than the limit of ${limits.maxClaims} per capture`;
+  }
+  const unseen = new Set<string>();
+  for (const claim of result.claims) {
+    if (isKnown(claim.model)) continue;
+    unseen.add(claim.model);
+    if (unseen.size > limits.maxNewModels) {
+      return `capture names too many new models: more than the limit of ${limits.maxNewModels} per capture`;
+    }
+  }
+  return null;
 }
 
 const nowIso = () => new Date().toISOString();
@@ -50,6 +92,7 @@ export function recordSnapshot(
   at: string,
   newModels?: NewModelDetector,
   extracted?: ExtractResult,
+  limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
 ): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.captures.current(source.id);
@@ -60,6 +103,17 @@ export function recordSnapshot(
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
+
+  const tooMuch = overLimits(result, limits, (id) => (newModels ? newModels.isKnown(id) : ledger.models.has(id)));
+  if (tooMuch) {
+    // Kept for the record without its claims: storing them is the flood the limits prevent.
+    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] });
+    ledger.sources.recordFailure(source.id, at, tooMuch);
+    ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'too-large', message: tooMuch, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
+    report.outcome = 'drift';
+    report.problems = [tooMuch];
+    return report;
+  }
 
   if (result.drift.length > 0) {
     ledger.captures.add(snapshot, acquired.origin, 'drift', result);
@@ -98,8 +152,16 @@ export function recordFailure(ledger: Ledger, source: Source, failed: Extract<Ac
   return { source_id: source.id, outcome: 'failed', claims: 0, models: 0, notes: [], problems: [message], snapshot: null };
 }
 
-export function recordAcquired(ledger: Ledger, source: Source, acquired: Acquired, at: string, newModels?: NewModelDetector, extracted?: ExtractResult): SourceReport {
-  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted);
+export function recordAcquired(
+  ledger: Ledger,
+  source: Source,
+  acquired: Acquired,
+  at: string,
+  newModels?: NewModelDetector,
+  extracted?: ExtractResult,
+  limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
+): SourceReport {
+  if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted, limits);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   return recordUnchanged(ledger, source, acquired, at);
 }
@@ -229,6 +291,7 @@ export async function runPipeline(
   acquire: (source: Source) => Promise<Acquired>,
 ): Promise<SyncSummary> {
   const now = options.now ?? nowIso;
+  const limits = captureLimits(options.limits);
   const started = performance.now();
   const runId = ledger.runs.start(now());
   const newModels = new NewModelDetector(ledger, options.aliases ?? emptyRegistry());
@@ -256,7 +319,7 @@ export async function runPipeline(
     for (let first = 0; first < prepared.length; first += RECORD_BATCH) {
       const batch = await Promise.all(prepared.slice(first, first + RECORD_BATCH));
       ledger.transaction(() => {
-        for (const { source, acquired, extracted } of batch) reports.push(recordAcquired(ledger, source, acquired, now(), newModels, extracted));
+        for (const { source, acquired, extracted } of batch) reports.push(recordAcquired(ledger, source, acquired, now(), newModels, extracted, limits));
       });
     }
   } finally {

@@ -13,6 +13,11 @@ export class ChangeStore {
     return all.filter((c) => ids.has(c.id));
   }
 
+  /** How many changes have this status, without reading them. */
+  count(status: ChangeStatus): number {
+    return (this.db.sql('SELECT COUNT(*) AS n FROM changes WHERE status = ?').get(status) as Row).n as number;
+  }
+
   /** The changes a new proposal can meet: pending ones and rejected ones (approved and superseded are settled). */
   open(): Change[] {
     return (this.db.sql("SELECT * FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Row[]).map(toChange);

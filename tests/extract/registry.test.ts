@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectExtractor, detectFormat, extractDocument, extractors } from '../../src/extract/registry.ts';
+import { detectExtractor, detectFormat, extractDocument, extractors, extractSnapshot } from '../../src/extract/registry.ts';
 import { fixture } from './helpers.ts';
 
 describe('registry', () => {
@@ -50,5 +50,38 @@ describe('registry', () => {
 
   it('turns an unknown extractor into drift, not an exception', () => {
     expect(extractDocument('x', { extractor: 'nope' }).drift[0]).toMatch(/unknown extractor "nope"/);
+  });
+});
+
+describe('a source declared for one provider', () => {
+  const body = fixture('first-party-foreign-names.md');
+  const job = (kind: 'first-party' | 'model-card' | 'aggregator' | 'api', provider?: string) =>
+    extractSnapshot({ body, format: 'markdown', source: { id: 'vendor-page', kind, provider, extractor: 'pricing', expect: { min_models: 1, fields: [] } } });
+  const models = (r: ReturnType<typeof job>) => [...new Set(r.claims.map((c) => c.model))];
+
+  it('names only its own models on a first-party page or model card, and says why it left the others out', () => {
+    for (const kind of ['first-party', 'model-card'] as const) {
+      const r = job(kind, 'openai');
+      expect(models(r)).toEqual(['openai/gpt-5.2']);
+      expect(r.claims.map((c) => [c.field, c.value])).toEqual([['input_price', 1.75], ['output_price', 14]]);
+      expect(r.notes).toEqual([
+        `not claimed: names a model of evilcorp, and this ${kind} source speaks only for openai ("evilcorp/gpt-9")`,
+        `not claimed: names a model of anthropic, and this ${kind} source speaks only for openai ("Claude Opus 9")`,
+      ]);
+      expect(r.drift).toEqual([]);
+    }
+  });
+
+  it('lets aggregators and APIs, and a page with no declared provider, name every vendor', () => {
+    for (const r of [job('aggregator', 'openai'), job('api', 'openai'), job('first-party')]) {
+      expect(models(r)).toEqual(['openai/gpt-5.2', 'openai/gpt-9', 'anthropic/claude-opus-9']);
+    }
+  });
+
+  it('is drift when every model the page names belongs to another provider', () => {
+    const r = job('first-party', 'evilcorp');
+    expect(r.claims.filter((c) => c.model === 'openai/gpt-9')).toEqual([]);
+    expect(models(r)).toEqual([]);
+    expect(r.drift).toEqual(['no figures of evilcorp found: every model the page names belongs to another provider']);
   });
 });

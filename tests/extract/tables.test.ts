@@ -61,3 +61,32 @@ describe('navigation noise and rendering garbage', () => {
     expect(parsePage(body, 'markdown').title).toBe('Pricing - Example');
   });
 });
+
+describe('a big markdown table', () => {
+  /** A page around a `rows`-row table: front matter, tab label, decorated cells, a repeated header, prose and a small table after. */
+  function bigPage(rows: number, eol = '\n'): string {
+    const body = Array.from({ length: rows }, (_, i) =>
+      i === 150 ? '| Model | Input | Output |\n|---|---|---|' : `| **Nimbus-${i}** [Turbo](https://acme.example/${i}) | $${(1 + (i % 9)).toFixed(2)} | \`$${i % 50}.00\` a\\|b |`,
+    );
+    return [
+      '---', 'title: Acme pricing', '---', '# Acme API pricing', '', 'Batch', '| Model | Input | Output |', '|---|---|---|', ...body, '',
+      'Prices are per 1M tokens.', '', '```', '| not | a table |', '|---|---|', '```', '', '## Flex', '', '| Model | Input |', '|---|---|', '| Small | $1 |', '',
+    ].join('\n').replaceAll('\n', eol);
+  }
+
+  it('reads a table of many rows line by line into the same page remark reads', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const page = bigPage(400, eol);
+      const byRemark = parsePage(page, 'markdown', { lineReadRows: Infinity });
+      const byLines = parsePage(page, 'markdown', { lineReadRows: 100 });
+      // The tab's table, split at its repeated header; the code block's (as before); the Flex table.
+      expect(byRemark.tables.map((t) => [t.caption, t.rows.length])).toEqual([['Batch', 150], ['', 249], ['```', 0], ['Flex', 1]]);
+      expect(byLines).toEqual(byRemark);
+    }
+  });
+
+  it('leaves a table in a code block, and a small table, to remark', () => {
+    const page = ['```', '| a | b |', '|---|---|', ...Array.from({ length: 5 }, () => '| x | y |'), '```', ''].join('\n');
+    expect(parsePage(page, 'markdown', { lineReadRows: 2 })).toEqual(parsePage(page, 'markdown', { lineReadRows: Infinity }));
+  });
+});

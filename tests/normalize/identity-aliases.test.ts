@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addAlias, addDistinct, editDistance, emptyRegistry, parseAliasRegistry, resolveModel } from '../../src/normalize/aliases.ts';
+import { addAlias, addDistinct, editDistance, emptyRegistry, LikenessIndex, parseAliasRegistry, proposeAliases, resolveModel } from '../../src/normalize/aliases.ts';
 import { loadAliasRegistry } from '../../src/store/alias-file.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/reconcile');
@@ -64,6 +64,21 @@ describe('resolveModel', () => {
 
   it('proposes nothing for an unrelated name', () => {
     expect(resolveModel('totally-different-thing', registry, KNOWN)).toMatchObject({ match: 'new', candidates: [] });
+  });
+});
+
+describe('LikenessIndex', () => {
+  it('proposes what proposeAliases over every known id proposes, in the same order, among thousands of names sharing a word', () => {
+    const ids = ['acme/nimbus-7', 'beta/nimbus-7', 'gamma/nimbus-7', 'delta/nimbus-7', 'eps/nimbus-7', 'zeta/nimbus-7', 'eta/nimbus-7', 'beta/7-nimbus', 'acme/nimbus-8'];
+    for (let i = 0; i < 2000; i++) ids.push(`acme/nimbus-${i}-turbo`);
+    const registry = parseAliasRegistry('distinct:\n  - [acme/nimbus-7, gamma/nimbus-7]\n');
+    const index = new LikenessIndex();
+    for (const id of ids) index.add(id);
+    for (const id of ['acme/nimbus-7', 'omega/nimbus-7', 'omega/nimbus-8', 'omega/nimbus-1999-turbo', 'omega/turbo-nimbus-5', 'omega/nimbus-9']) {
+      expect(index.propose(id, registry)).toEqual(proposeAliases(id, ids, registry));
+    }
+    expect(index.propose('acme/nimbus-7', registry).map((c) => c.id)).toEqual(['beta/7-nimbus', 'beta/nimbus-7', 'delta/nimbus-7', 'eps/nimbus-7', 'eta/nimbus-7']);
+    expect(index.propose('omega/nimbus-9', registry)).toEqual([]);
   });
 });
 
