@@ -23,10 +23,6 @@ export class ChangeStore {
     return (this.db.sql("SELECT * FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Row[]).map(toChange);
   }
 
-  count(status: ChangeStatus): number {
-    return (this.db.sql('SELECT count(*) AS n FROM changes WHERE status = ?').get(status) as Row).n as number;
-  }
-
   get(id: number): Change | null {
     const row = this.db.sql('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
     return row ? toChange(row) : null;
