@@ -26,7 +26,7 @@ describe('live sync', () => {
   });
   const dir = mkdtempSync(join(tmpdir(), 'ml-live-'));
   const db = join(dir, 'ledger.sqlite');
-  const fetch = { perHostDelayMs: 0, maxRetries: 0, retryBaseMs: 1, userAgent: 'model-ledger-test/0.1 (+https://example.test/contact)' };
+  const fetch = { allowPrivateNetwork: true, perHostDelayMs: 0, maxRetries: 0, retryBaseMs: 1, userAgent: 'model-ledger-test/0.1 (+https://example.test/contact)' };
 
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
