@@ -137,13 +137,24 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   const hop = (url: string, allowPrivate: boolean) => checkHop(url, { allowPrivate, resolve });
 
   /** One request, once the host has a slot for it; the hop must have been checked. */
-  const get = (url: string, headers: Record<string, string>, how: Send): Promise<HttpResponse> => {
-    const task = () => {
-      how.onStart?.();
-      return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, how.signal, how.method, how.body);
-    };
-    return untilAborted(scheduler.run(new URL(url).host, task, how.spaced ?? true), how.signal);
-  };
+  const get = (url: string, headers: Record<string, string>, how: Send): Promise<HttpResponse> =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const { signal } = how;
+      // While it waits for a slot, a deadline ends it at once; once sent, the request ends itself (and says what status it had).
+      let sent = false;
+      const onAbort = () => void (sent || reject(signal!.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const task = () => {
+        sent = true;
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        how.onStart?.();
+        return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, signal, how.method, how.body);
+      };
+      scheduler
+        .run(new URL(url).host, task, how.spaced ?? true)
+        .then(resolve, reject)
+        .finally(() => signal?.removeEventListener('abort', onAbort));
+    });
 
   /** robots.txt as text ('' where RFC 9309 means "no rules": a 4xx, too many redirects), or why it could not be read. */
   async function fetchRobotsText(origin: string, asker: Job): Promise<{ text: string } | { unreadable: string }> {
@@ -249,9 +260,13 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
    * job's deadline lets it; redirects are the caller's, and so is checking the hop.
    */
   async function getWithRetries(url: string, headers: Record<string, string>, job: Job, progress: Progress, spaced = true): Promise<HttpResponse> {
-    const how: Send = { allowPrivate: allowsPrivate(job.source, url), signal: job.signal, spaced, onStart: job.startClock };
-    for (let retries = 0; ; ) {
+    // An attempt counts once it is sent, not while it waits for a slot.
+    const onStart = () => {
+      job.startClock();
       progress.attempts++;
+    };
+    const how: Send = { allowPrivate: allowsPrivate(job.source, url), signal: job.signal, spaced, onStart };
+    for (let retries = 0; ; ) {
       let response: HttpResponse;
       try {
         response = await get(url, headers, how);
@@ -417,9 +432,11 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       const result = source.render === 'browser' ? await fetchInBrowser(job, state) : await fetchOverHttp(job, state);
       return { ...counters(), ...result };
     } catch (error) {
-      let failure = classifyError(controller.signal.aborted ? controller.signal.reason : error, source.url);
-      if (failure.errorClass === 'deadline') {
-        failure = new FetchFailure('deadline', `${failure.message}; ${progress.attempts} attempt(s) made (${source.url})`, false, failure.httpStatus);
+      let failure = classifyError(error, source.url);
+      if (controller.signal.aborted) {
+        // Whatever the cut-off request threw, the cause is the deadline; the status it had seen stays.
+        const deadline = classifyError(controller.signal.reason, source.url);
+        failure = new FetchFailure('deadline', `${deadline.message}; ${progress.attempts} attempt(s) made (${source.url})`, false, failure.httpStatus);
       }
       return {
         ...counters(),
