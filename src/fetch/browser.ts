@@ -80,16 +80,14 @@ interface RouteFailures {
 
 /**
  * Hands every http(s) request of `page` to `handle`, which fetches it (through the fetcher's
- * address check, robots.txt and limits) and answers it; what it refuses or fails is aborted, and so
- * is any other scheme. WebSockets are closed unopened: the page's DOM is what we keep.
+ * address check, robots.txt and limits) and answers it; what it refuses or fails is aborted.
  */
 async function routeRequests(page: Page, handle: BrowserRequestHandler, failed: RouteFailures): Promise<void> {
-  await page.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: 'model-ledger renders without WebSockets' }));
   await page.route('**/*', async (route) => {
     const request = route.request();
     // Pictures, fonts and styles never change the DOM we keep: not fetching them spares the host.
     if (UNNEEDED_RESOURCES.has(request.resourceType())) return route.abort('blockedbyclient');
-    if (!/^https?:/i.test(request.url())) return route.abort('blockedbyclient');
+    if (!/^https?:/i.test(request.url())) return route.continue();
     let isPage = false;
     try {
       isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
@@ -144,8 +142,7 @@ export function createBrowserRenderer(options: {
       return pages.run('pages', async () => {
         signal?.throwIfAborted();
         const browser = await launch();
-        // No service workers: their requests would bypass the route below.
-        const context = await browser.newContext({ userAgent: options.userAgent, serviceWorkers: 'block' });
+        const context = await browser.newContext({ userAgent: options.userAgent });
         const failed: RouteFailures = {};
         const closeOnAbort = () => void context.close().catch(() => undefined);
         signal?.addEventListener('abort', closeOnAbort, { once: true });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chromiumPath, isExecutable } from '../../src/fetch/browser.ts';
 import { createFetcher, type FetcherOptionsInput } from '../../src/fetch/index.ts';
 import { eventKinds, FAST, html, makeSource, startServer, type Route, type TestServer } from './server.ts';
 
@@ -34,6 +35,9 @@ describe('deadlines across attempts', () => {
       '/ok': html('<html><body>ok</body></html>'),
       '/second-trickle': trickle,
       '/queued': html('<html><body>queued</body></html>'),
+      // Its one script never finishes: the page's "load" waits on it.
+      '/blocking': html('<!doctype html><html><head><script src="/slow.js"></script></head><body>prices</body></html>'),
+      '/slow.js': trickle,
     });
   });
   afterAll(async () => {
@@ -82,4 +86,19 @@ describe('deadlines across attempts', () => {
     expect(server.hits('/queued')).toHaveLength(0);
     await vi.waitFor(() => expect(eventKinds(server, '/second-trickle')).toEqual(['start', 'dropped']), 5_000);
   });
+
+  it.runIf(isExecutable(chromiumPath()) || process.env.CI === 'true')(
+    'a rendered page still loading at the source deadline is given up, not captured half-loaded',
+    async () => {
+      const outcome = await fetcher({ sourceDeadlineMs: 1_500, browserTimeoutMs: 20_000 }).fetchSource(
+        makeSource({ url: `${server.origin}/blocking`, render: 'browser', robots: 'ignore' }),
+        null,
+      );
+      expect(outcome.status).toBe('failed');
+      expect(outcome.error?.class).toBe('deadline');
+      expect(outcome.snapshot).toBeUndefined();
+      await vi.waitFor(() => expect(eventKinds(server, '/slow.js')).toEqual(['start', 'dropped']), 5_000);
+    },
+    30_000,
+  );
 });
