@@ -144,7 +144,7 @@ async function productSync(origin: string, dir: string): Promise<Figures> {
     db: path.join(dir, 'ledger.sqlite'),
     sourcesDir,
     offline: false,
-    fetch: { userAgent: USER_AGENT, globalConcurrency: CONCURRENCY, perHostConcurrency: CONCURRENCY, perHostDelayMs: 0 },
+    fetch: { allowPrivateNetwork: true, userAgent: USER_AGENT, globalConcurrency: CONCURRENCY, perHostConcurrency: CONCURRENCY, perHostDelayMs: 0 },
     ...(EXTRACT_WORKERS ? { extractWorkers: Number(EXTRACT_WORKERS) } : {}),
   });
   const count = (outcome: string) => summary.sources.filter((s) => s.outcome === outcome).length;

@@ -49,10 +49,16 @@ export function buildProgram(): Command {
       .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
       .option('--source <id...>', 'only these sources')
       .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
-      .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000),
+      .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
+      .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)'),
   ).action(async (o, cmd) => {
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
-    const fetch = { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: o.perHostDelay, onProgress: progress.onProgress };
+    const fetch = {
+      ...(o.userAgent ? { userAgent: o.userAgent } : {}),
+      perHostDelayMs: o.perHostDelay,
+      allowPrivateNetwork: Boolean(o.allowPrivateNetwork),
+      onProgress: progress.onProgress,
+    };
     const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o) }).finally(() => progress.done());
     printSummary(o, summary);
     process.exitCode = syncExitCode(summary);

@@ -41,16 +41,19 @@ export interface BrowserRequest {
   method: string;
   headers: Record<string, string>;
   isPage: boolean;
+  /** What a POST (or other method) sends. */
+  body?: Buffer;
 }
 
-/** How to answer it: with a response fetched on the page's behalf, or by letting the browser send it. */
-export type BrowserReply = 'continue' | { status: number; headers: Record<string, string>; body: Buffer };
+/** How to answer it: with a response fetched on the page's behalf (the browser itself sends nothing). */
+export type BrowserReply = { status: number; headers: Record<string, string>; body: Buffer };
 
 /** Answers every http(s) request of a rendered page; a throw blocks that request. */
 export type BrowserRequestHandler = (request: BrowserRequest) => Promise<BrowserReply>;
 
 export interface BrowserRenderer {
-  render(url: string, handle: BrowserRequestHandler): Promise<RenderedPage>;
+  /** `signal` aborting (a deadline) closes the page at once and rejects with its reason. */
+  render(url: string, handle: BrowserRequestHandler, signal?: AbortSignal): Promise<RenderedPage>;
   close(): Promise<void>;
 }
 
@@ -75,7 +78,10 @@ interface RouteFailures {
   page?: unknown;
 }
 
-/** Hands every http(s) request of `page` to `handle`; what it refuses or fails is aborted. */
+/**
+ * Hands every http(s) request of `page` to `handle`, which fetches it (through the fetcher's
+ * address check, robots.txt and limits) and answers it; what it refuses or fails is aborted.
+ */
 async function routeRequests(page: Page, handle: BrowserRequestHandler, failed: RouteFailures): Promise<void> {
   await page.route('**/*', async (route) => {
     const request = route.request();
@@ -85,11 +91,12 @@ async function routeRequests(page: Page, handle: BrowserRequestHandler, failed: 
     let isPage = false;
     try {
       isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
-      const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage });
-      await (reply === 'continue' ? route.continue() : route.fulfill(reply));
+      const body = request.postDataBuffer() ?? undefined;
+      const reply = await handle({ url: request.url(), method: request.method(), headers: await request.allHeaders(), isPage, body });
+      await route.fulfill(reply);
     } catch (error) {
       if (isPage) failed.page ??= error;
-      const blocked = error instanceof FetchFailure && error.errorClass === 'robots';
+      const blocked = error instanceof FetchFailure && (error.errorClass === 'robots' || error.errorClass === 'blocked');
       await route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => undefined);
     }
   });
@@ -131,11 +138,14 @@ export function createBrowserRenderer(options: {
   }
 
   return {
-    async render(url, handle) {
+    async render(url, handle, signal) {
       return pages.run('pages', async () => {
+        signal?.throwIfAborted();
         const browser = await launch();
         const context = await browser.newContext({ userAgent: options.userAgent });
         const failed: RouteFailures = {};
+        const closeOnAbort = () => void context.close().catch(() => undefined);
+        signal?.addEventListener('abort', closeOnAbort, { once: true });
         try {
           const page = await context.newPage();
           await routeRequests(page, handle, failed);
@@ -150,9 +160,11 @@ export function createBrowserRenderer(options: {
             html: await page.content(),
           };
         } catch (error) {
+          if (signal?.aborted) throw signal.reason;
           // The page's own request failed on our side (robots, timeout, retries spent): say that, not the browser's net::ERR_FAILED.
           throw classifyBrowserError(failed.page ?? error, url);
         } finally {
+          signal?.removeEventListener('abort', closeOnAbort);
           await context.close().catch(() => undefined);
         }
       });

@@ -8,7 +8,11 @@ export type FetchErrorClass =
   | 'too-many-redirects'
   | 'content-type'
   | 'browser-missing'
-  | 'browser';
+  | 'browser'
+  /** A hop to a non-public address or a non-http(s) URL: refused before anything was sent. */
+  | 'blocked'
+  /** The source's or the sync's deadline passed; whatever was in flight was cut off. */
+  | 'deadline';
 
 /** A failure the fetcher understands: its class decides whether another attempt can help. */
 export class FetchFailure extends Error {

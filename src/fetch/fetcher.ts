@@ -1,4 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
+import { checkHop, connectLookup, systemResolver } from './address-guard.ts';
 import type { Source } from '../schema/source.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import { createBrowserRenderer, chromiumPath, type BrowserRenderer, type BrowserRequestHandler } from './browser.ts';
@@ -7,7 +9,7 @@ import { ACCEPT_HEADER, contentTypeProblem } from './content-type.ts';
 import { classifyError, FetchFailure } from './errors.ts';
 import { httpGet, type ExchangeLimits, type HttpResponse } from './http.ts';
 import { parseFetcherOptions, type FetcherOptions, type FetcherOptionsInput } from './options.ts';
-import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES, sleep } from './retry.ts';
+import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES, sleep, untilAborted } from './retry.ts';
 import { ALLOW_ALL, parseRobots, ROBOTS_FRESH_MS, type RobotsRules } from './robots.ts';
 import { createRequestScheduler } from './scheduler.ts';
 import { sha256Hex } from './snapshot-store.ts';
@@ -38,6 +40,29 @@ interface Progress {
   httpStatus: number | null;
 }
 
+/** One source's fetch under way: its counters, its deadline and whether it may reach private addresses. */
+interface Job {
+  source: Source;
+  progress: Progress;
+  /** Aborts when the source's or the sync's deadline passes. */
+  signal: AbortSignal;
+  /** Starts the source's deadline clock (idempotent): called when its first request gets a slot. */
+  startClock(): void;
+}
+
+/** How one request is sent. */
+interface Send {
+  allowPrivate: boolean;
+  signal?: AbortSignal;
+  limits?: ExchangeLimits;
+  spaced?: boolean;
+  onStart?: () => void;
+  method?: string;
+  body?: Buffer;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 /** A 2xx body, decoded, ready to become a snapshot. */
 interface Page {
   url: string;
@@ -58,29 +83,98 @@ interface RobotsVerdict {
 
 export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetcher {
   const opts: FetcherOptions = parseFetcherOptions(options);
-  const agent = new Agent({
-    connect: { timeout: opts.connectTimeoutMs },
-    connections: opts.perHostConcurrency,
-    headersTimeout: opts.headersTimeoutMs,
-    bodyTimeout: opts.bodyTimeoutMs,
-  });
+  const resolve = opts.lookup ?? systemResolver;
+  /**
+   * Two pools: one whose sockets connect only to addresses the guard checked (the default), and
+   * one for hops allowed onto private networks. Without a custom resolver the open pool resolves
+   * as undici always has.
+   */
+  const makeAgent = (allowPrivate: boolean) =>
+    new Agent({
+      connect: {
+        timeout: opts.connectTimeoutMs,
+        ...(allowPrivate && !opts.lookup ? {} : { lookup: connectLookup(resolve, allowPrivate) }),
+      },
+      connections: opts.perHostConcurrency,
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+    });
+  const agents = new Map<boolean, Agent>();
+  const agentFor = (allowPrivate: boolean): Agent => {
+    let agent = agents.get(allowPrivate);
+    if (!agent) agents.set(allowPrivate, (agent = makeAgent(allowPrivate)));
+    return agent;
+  };
   const scheduler = createRequestScheduler(opts);
   const robotsByOrigin = new Map<string, Promise<RobotsVerdict>>();
   const limits: ExchangeLimits = opts;
   let renderer: BrowserRenderer | null = null;
 
-  const get = (url: string, headers: Record<string, string>, exchangeLimits = limits, spaced = true): Promise<HttpResponse> =>
-    scheduler.run(new URL(url).host, () => httpGet(agent, url, { 'user-agent': opts.userAgent, ...headers }, exchangeLimits), spaced);
+  // The sync's deadline runs from the first fetch; every source still going when it passes is cut off.
+  const syncController = new AbortController();
+  setMaxListeners(0, syncController.signal); // one listener per source in flight, by design
+  let syncClock: NodeJS.Timeout | null = null;
+  const startSyncClock = () => {
+    if (syncClock) return;
+    syncClock = setTimeout(
+      () =>
+        syncController.abort(
+          new FetchFailure('deadline', `the sync's deadline of ${seconds(opts.syncDeadlineMs)} passed before this source was read; its last good facts are kept`),
+        ),
+      opts.syncDeadlineMs,
+    );
+    syncClock.unref();
+  };
+
+  /**
+   * Private addresses are reachable only where allowed: everywhere with `allowPrivateNetwork`, or
+   * on the source's own host when its file says `"allow_private_network": true` (a redirect or a
+   * page's request to another host is still checked).
+   */
+  const allowsPrivate = (source: Source, url: string): boolean =>
+    opts.allowPrivateNetwork || (source.allow_private_network === true && new URL(url).hostname === new URL(source.url).hostname);
+
+  const hop = (url: string, allowPrivate: boolean) => checkHop(url, { allowPrivate, resolve });
+
+  /** One request, once the host has a slot for it; the hop must have been checked. */
+  const get = (url: string, headers: Record<string, string>, how: Send): Promise<HttpResponse> =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const { signal } = how;
+      // While it waits for a slot, a deadline ends it at once; once sent, the request ends itself (and says what status it had).
+      let sent = false;
+      const onAbort = () => void (sent || reject(signal!.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const task = () => {
+        sent = true;
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        how.onStart?.();
+        return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, signal, how.method, how.body);
+      };
+      scheduler
+        .run(new URL(url).host, task, how.spaced ?? true)
+        .then(resolve, reject)
+        .finally(() => signal?.removeEventListener('abort', onAbort));
+    });
 
   /** robots.txt as text ('' where RFC 9309 means "no rules": a 4xx, too many redirects), or why it could not be read. */
-  async function fetchRobotsText(origin: string): Promise<{ text: string } | { unreadable: string }> {
+  async function fetchRobotsText(origin: string, asker: Job): Promise<{ text: string } | { unreadable: string }> {
     let url = `${origin}/robots.txt`;
-    for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
+    for (let hops = 0; hops <= ROBOTS_MAX_REDIRECTS; hops++) {
+      const allowPrivate = allowsPrivate(asker.source, url);
+      await hop(url, allowPrivate); // a robots.txt redirected into a private network is refused, not read
       let response: HttpResponse;
       try {
-        response = await get(url, { accept: 'text/plain' }, { ...limits, maxBodyBytes: ROBOTS_MAX_BYTES });
+        // Shared by every source of the origin: only the sync's deadline cuts it off, not the asker's.
+        response = await get(url, { accept: 'text/plain' }, {
+          allowPrivate,
+          signal: syncController.signal,
+          limits: { ...limits, maxBodyBytes: ROBOTS_MAX_BYTES },
+          onStart: asker.startClock,
+        });
       } catch (error) {
-        return { unreadable: classifyError(error, url).message };
+        const failure = classifyError(error, url);
+        if (failure.errorClass === 'blocked' || failure.errorClass === 'deadline') throw failure;
+        return { unreadable: failure.message };
       }
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(response.status) && location) {
@@ -95,11 +189,11 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return { text: '' };
   }
 
-  async function readRobots(origin: string): Promise<RobotsVerdict> {
+  async function readRobots(origin: string, asker: Job): Promise<RobotsVerdict> {
     const cached = opts.robotsCache?.get(origin) ?? null;
     const fresh = cached !== null && Date.now() - Date.parse(cached.fetched_at) < ROBOTS_FRESH_MS;
     if (fresh) return { rules: parseRobots(cached.text, opts.userAgent) };
-    const read = await fetchRobotsText(origin);
+    const read = await fetchRobotsText(origin, asker);
     if ('text' in read) {
       opts.robotsCache?.put(origin, read.text, new Date().toISOString());
       return { rules: parseRobots(read.text, opts.userAgent) };
@@ -109,20 +203,21 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return { rules: ALLOW_ALL, unreadable: read.unreadable };
   }
 
-  async function assertAllowed(source: Source, url: string): Promise<void> {
+  async function assertAllowed(job: Job, url: string): Promise<void> {
+    const { source } = job;
     if (source.robots === 'ignore') return;
     const { origin, host, pathname, search } = new URL(url);
     let verdict = robotsByOrigin.get(origin);
     if (!verdict) {
       // The crawl delay is set inside the shared promise, so the source that asked first waits
       // exactly as long as the rest and keeps its place in the host's queue.
-      verdict = readRobots(origin).then((read) => {
+      verdict = readRobots(origin, job).then((read) => {
         if (read.rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(read.rules.crawlDelayMs, opts.maxRetryAfterMs));
         return read;
       });
       robotsByOrigin.set(origin, verdict);
     }
-    const { rules, unreadable } = await verdict;
+    const { rules, unreadable } = await untilAborted(verdict, job.signal);
     if (unreadable) {
       throw new FetchFailure(
         'robots',
@@ -160,27 +255,36 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return headers;
   }
 
-  /** One URL, retried on network errors and retryable statuses as far as the options allow; redirects are the caller's. */
-  async function getWithRetries(url: string, headers: Record<string, string>, progress: Progress, spaced = true): Promise<HttpResponse> {
-    for (let retries = 0; ; ) {
+  /**
+   * One URL, retried on network errors and retryable statuses as far as the options allow and the
+   * job's deadline lets it; redirects are the caller's, and so is checking the hop.
+   */
+  async function getWithRetries(url: string, headers: Record<string, string>, job: Job, progress: Progress, spaced = true): Promise<HttpResponse> {
+    // An attempt counts once it is sent, not while it waits for a slot.
+    const onStart = () => {
+      job.startClock();
       progress.attempts++;
+    };
+    const how: Send = { allowPrivate: allowsPrivate(job.source, url), signal: job.signal, spaced, onStart };
+    for (let retries = 0; ; ) {
       let response: HttpResponse;
       try {
-        response = await get(url, headers, limits, spaced);
+        response = await get(url, headers, how);
       } catch (error) {
         const failure = classifyError(error, url);
         if (!failure.retryable || retries >= opts.maxRetries) throw failure;
-        await sleep(backoffMs(++retries, opts.retryBaseMs));
+        await sleep(backoffMs(++retries, opts.retryBaseMs), job.signal);
         continue;
       }
       progress.bytes += response.wireBytes;
       progress.httpStatus = response.status;
       if (!RETRYABLE_STATUSES.has(response.status)) return response;
-      await sleep(retryDelay(response, ++retries));
+      await sleep(retryDelay(response, ++retries), job.signal);
     }
   }
 
-  async function fetchOverHttp(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
+  async function fetchOverHttp(job: Job, state: FetchState | null): Promise<Result> {
+    const { source, progress } = job;
     const headers = {
       accept: ACCEPT_HEADER[source.format],
       'accept-encoding': 'gzip, deflate, br',
@@ -189,8 +293,9 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     let url = source.url;
     const chain = [url];
     for (;;) {
-      await assertAllowed(source, url);
-      const response = await getWithRetries(url, headers, progress);
+      await hop(url, allowsPrivate(source, url)); // every hop: the first request and each redirect
+      await assertAllowed(job, url);
+      const response = await getWithRetries(url, headers, job, progress);
       const { status } = response;
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location) {
@@ -234,27 +339,35 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
    * Only GETs are fetched here; other methods (a form post, a GraphQL query) are let through after
    * robots.txt and a slot on the host, without retries, since repeating them may not be safe.
    */
-  function browserRequestHandler(source: Source, progress: Progress): BrowserRequestHandler {
+  function browserRequestHandler(job: Job): BrowserRequestHandler {
     return async (request) => {
-      await assertAllowed(source, request.url);
-      const host = new URL(request.url).host;
-      if (request.method !== 'GET') return scheduler.run(host, async () => 'continue' as const, request.isPage);
+      const allowPrivate = allowsPrivate(job.source, request.url);
+      await hop(request.url, allowPrivate);
+      await assertAllowed(job, request.url);
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
-      const counters = request.isPage ? progress : { attempts: 0, bytes: 0, httpStatus: null };
-      const response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, counters, request.isPage);
+      let response: HttpResponse;
+      if (request.method !== 'GET') {
+        // Sent once, by us (so through the same address check as the rest), never by the browser itself.
+        response = await get(request.url, headers, { allowPrivate, signal: job.signal, spaced: false, method: request.method, body: request.body, onStart: job.startClock });
+      } else {
+        const counters = request.isPage ? job.progress : { attempts: 0, bytes: 0, httpStatus: null };
+        response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, job, counters, request.isPage);
+      }
       const replyHeaders = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !DECODED_AWAY.has(name)));
       return { status: response.status, headers: replyHeaders, body: response.body ?? Buffer.alloc(0) };
     };
   }
 
-  async function fetchInBrowser(source: Source, state: FetchState | null, progress: Progress): Promise<Result> {
-    await assertAllowed(source, source.url);
+  async function fetchInBrowser(job: Job, state: FetchState | null): Promise<Result> {
+    const { source, progress } = job;
+    await hop(source.url, allowsPrivate(source, source.url));
+    await assertAllowed(job, source.url);
     renderer ??= createBrowserRenderer({
       executablePath: chromiumPath(opts.chromiumPath),
       userAgent: opts.userAgent,
       timeoutMs: opts.browserTimeoutMs,
     });
-    const rendered = await renderer.render(source.url, browserRequestHandler(source, progress));
+    const rendered = await renderer.render(source.url, browserRequestHandler(job), job.signal);
     progress.httpStatus = rendered.status;
     if (rendered.status < 200 || rendered.status >= 300) {
       throw new FetchFailure('http', `HTTP ${rendered.status} (${rendered.url})`, false, rendered.status);
@@ -287,6 +400,27 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   async function fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome> {
     const started = performance.now();
     const progress: Progress = { attempts: 0, bytes: 0, httpStatus: null };
+    startSyncClock();
+    // The source's deadline covers every attempt, retry, redirect and wait from its first request
+    // on (not its wait for a first slot, which only the sync's deadline bounds).
+    const controller = new AbortController();
+    const onSyncDeadline = () => controller.abort(syncController.signal.reason);
+    if (syncController.signal.aborted) onSyncDeadline();
+    else syncController.signal.addEventListener('abort', onSyncDeadline, { once: true });
+    let clock: NodeJS.Timeout | null = null;
+    const job: Job = {
+      source,
+      progress,
+      signal: controller.signal,
+      startClock() {
+        if (clock || controller.signal.aborted) return;
+        clock = setTimeout(
+          () => controller.abort(new FetchFailure('deadline', `not read within the source's deadline of ${seconds(opts.sourceDeadlineMs)} over all attempts`)),
+          opts.sourceDeadlineMs,
+        );
+        clock.unref();
+      },
+    };
     const counters = () => ({
       source_id: source.id,
       http_status: progress.httpStatus,
@@ -295,13 +429,15 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       bytes: progress.bytes,
     });
     try {
-      const result =
-        source.render === 'browser'
-          ? await fetchInBrowser(source, state, progress)
-          : await fetchOverHttp(source, state, progress);
+      const result = source.render === 'browser' ? await fetchInBrowser(job, state) : await fetchOverHttp(job, state);
       return { ...counters(), ...result };
     } catch (error) {
-      const failure = classifyError(error, source.url);
+      let failure = classifyError(error, source.url);
+      if (controller.signal.aborted) {
+        // Whatever the cut-off request threw, the cause is the deadline; the status it had seen stays.
+        const deadline = classifyError(controller.signal.reason, source.url);
+        failure = new FetchFailure('deadline', `${deadline.message}; ${progress.attempts} attempt(s) made (${source.url})`, false, failure.httpStatus);
+      }
       return {
         ...counters(),
         status: 'failed',
@@ -311,6 +447,9 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
         http_status: failure.httpStatus ?? progress.httpStatus,
         error: { class: failure.errorClass, message: failure.message },
       };
+    } finally {
+      if (clock) clearTimeout(clock);
+      syncController.signal.removeEventListener('abort', onSyncDeadline);
     }
   }
 
@@ -335,7 +474,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     fetchEach,
     fetchAll: (sources, states) => Promise.all(fetchEach(sources, states)),
     async close() {
-      await Promise.all([agent.close(), renderer?.close()]);
+      if (syncClock) clearTimeout(syncClock);
+      await Promise.all([...[...agents.values()].map((agent) => agent.close()), renderer?.close()]);
     },
   };
 }

@@ -108,7 +108,7 @@ async function readCappedBody(
 }
 
 /**
- * A single GET: no retries, no redirects followed; those are the caller's decisions.
+ * A single request (a GET unless a rendered page sends something else): no retries, no redirects followed; those are the caller's decisions.
  *
  * undici enforces the headers and idle-body timeouts itself (above a second its timers tick every
  * half second, which 30-second limits do not mind). The whole exchange's deadline is ours: it caps
@@ -121,6 +121,9 @@ export async function httpGet(
   url: string,
   headers: Record<string, string>,
   limits: ExchangeLimits,
+  signal?: AbortSignal,
+  method = 'GET',
+  requestBody?: Buffer,
 ): Promise<HttpResponse> {
   const started = performance.now();
   let status: number | null = null;
@@ -128,10 +131,14 @@ export async function httpGet(
   let deadline: NodeJS.Timeout | null = null;
   let expired: FetchFailure | null = null;
   try {
+    signal?.throwIfAborted();
     const response = await request(url, {
-      method: 'GET',
+      method: method as Dispatcher.HttpMethod,
       dispatcher,
       headers,
+      body: requestBody,
+      // The source's or the sync's deadline: aborting destroys the request and its connection.
+      signal,
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       bodyTimeout: limits.bodyTimeoutMs,
     });
@@ -161,7 +168,7 @@ export async function httpGet(
     return { url, status, headers: responseHeaders, body: bytes, wireBytes };
   } catch (error) {
     responseBody?.destroy(); // an unread body would otherwise hold its connection until a timeout
-    const failure = expired ?? classifyError(error, url);
+    const failure = signal?.aborted ? classifyError(signal.reason, url) : (expired ?? classifyError(error, url));
     throw new FetchFailure(failure.errorClass, failure.message, failure.retryable, status);
   } finally {
     if (deadline) clearTimeout(deadline);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HostResolver } from './address-guard.ts';
 import type { RobotsCache } from './robots.ts';
 import type { FetchOutcome } from './types.ts';
 import { LedgerError } from '../errors.ts';
@@ -32,6 +33,19 @@ export const FetcherOptionsSchema = z
     bodyTimeoutMs: ms(30_000),
     /** Whole-exchange deadline: the body timeout only catches idle gaps, not a trickle. */
     requestTimeoutMs: ms(120_000),
+    /** One source's time across all its attempts, retries, redirects and waits, from its first request on. */
+    sourceDeadlineMs: count(300_000),
+    /** The whole fetch of a sync: what is not done by then fails with a 'deadline' error and keeps its last good facts. */
+    syncDeadlineMs: count(30 * 60_000),
+    /**
+     * Fetch from loopback, private, link-local and other non-public addresses (a test server, an
+     * intranet). Off by default: every hop's host is resolved and refused if it is not public.
+     */
+    allowPrivateNetwork: z.boolean().default(false),
+    /** How host names are resolved, for the check and the connection alike (default: the system resolver). */
+    lookup: z
+      .custom<HostResolver>((v) => typeof v === 'function', 'lookup must be a function (hostname) => Promise<{address, family}[]>')
+      .optional(),
     maxRetries: z.number().int().min(0).max(10).default(3),
     retryBaseMs: ms(500),
     maxRetryAfterMs: ms(60_000),

@@ -28,6 +28,12 @@ export const SourceSchema = z
       .describe('Provider assumed for bare model names on this source (e.g. "openai" on OpenAI\'s own pages)'),
     render: z.enum(['http', 'browser']).default('http'),
     robots: z.enum(['obey', 'ignore']).default('obey'),
+    allow_private_network: z
+      .boolean()
+      .optional()
+      .describe(
+        'Let this source fetch its own host on a loopback, private or link-local address (an intranet page). Redirects and page requests to other hosts are still refused there',
+      ),
     expect: z
       .object({
         min_models: z.number().int().min(0).default(1),

@@ -139,8 +139,12 @@ export function makeSource(overrides: Partial<SourceInput> & { url: string }): S
   });
 }
 
-/** Limits small enough that every failure path finishes in well under a second. */
+/**
+ * Limits small enough that every failure path finishes in well under a second; the test servers
+ * are on 127.0.0.1, which the fetcher refuses unless private networks are allowed.
+ */
 export const FAST = {
+  allowPrivateNetwork: true,
   perHostDelayMs: 0,
   retryBaseMs: 10,
   connectTimeoutMs: 1_000,

@@ -12,7 +12,7 @@ const fixture = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/ope
 /** A live sync against a real HTTP server on 127.0.0.1: conditional GETs and isolated failures. */
 describe('live sync', () => {
   const requests: Array<{ url: string; ifNoneMatch?: string }> = [];
-  const behaviour = { etags: true, brokenFails: true, body: fixture };
+  const behaviour = { etags: true, brokenFails: true, body: fixture, trickle: false };
   const server = createServer((req: IncomingMessage, res) => {
     requests.push({ url: req.url!, ifNoneMatch: req.headers['if-none-match'] as string | undefined });
     if (req.url === '/robots.txt') return res.end('User-agent: *\nAllow: /\n');
@@ -20,13 +20,18 @@ describe('live sync', () => {
       if (behaviour.brokenFails) return res.writeHead(404).end('gone');
       return res.writeHead(200, { 'content-type': 'application/json' }).end(fixture.replaceAll('qwen3.5-9b', 'qwen3.5-27b'));
     }
+    if (behaviour.trickle) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 50); // never idle, never done
+      return void res.on('close', () => clearInterval(drip));
+    }
     const etag = '"v1"';
     if (behaviour.etags && req.headers['if-none-match'] === etag) return res.writeHead(304).end();
     res.writeHead(200, { 'content-type': 'application/json', ...(behaviour.etags ? { etag } : {}) }).end(behaviour.body);
   });
   const dir = mkdtempSync(join(tmpdir(), 'ml-live-'));
   const db = join(dir, 'ledger.sqlite');
-  const fetch = { perHostDelayMs: 0, maxRetries: 0, retryBaseMs: 1, userAgent: 'model-ledger-test/0.1 (+https://example.test/contact)' };
+  const fetch = { allowPrivateNetwork: true, perHostDelayMs: 0, maxRetries: 0, retryBaseMs: 1, userAgent: 'model-ledger-test/0.1 (+https://example.test/contact)' };
 
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -108,5 +113,30 @@ describe('live sync', () => {
     expect(broken).toMatchObject({ last_status: 'failed', last_error_class: 'http', last_http_status: 404, consecutive_failures: 1 });
     expect(broken.last_success_at < broken.last_failure_at).toBe(true);
     expect(sources.find((s: any) => s.id === 'models')).toMatchObject({ last_status: 'unchanged', consecutive_failures: 0, etag: '"v1"' });
+  });
+
+  it('fails a source still trickling at its deadline as "deadline", and keeps its last good facts', async () => {
+    const ledger = new Ledger(db);
+    const factsBefore = ledger.facts.list().length;
+    ledger.close();
+    behaviour.trickle = true;
+    let summary;
+    try {
+      summary = await sync({ db, sourcesDir: join(dir, 'sources'), offline: false, fetch: { ...fetch, sourceDeadlineMs: 300 } });
+    } finally {
+      behaviour.trickle = false;
+    }
+    const models = summary.sources.find((s) => s.source_id === 'models')!;
+    expect(models.outcome).toBe('failed');
+    expect(models.problems.join()).toMatch(/^deadline: not read within the source's deadline of 0\.3 s/);
+    const after = new Ledger(db);
+    try {
+      expect(after.facts.list().length).toBe(factsBefore);
+      expect(after.sources.state('models')!.consecutive_failures).toBe(1);
+    } finally {
+      after.close();
+    }
+    const sources = (await cli(['--db', db, '--sources', join(dir, 'sources'), 'sources', '--json'])).json();
+    expect(sources.find((s: any) => s.id === 'models')).toMatchObject({ last_status: 'failed', last_error_class: 'deadline', last_attempts: 1 });
   });
 });
