@@ -13,6 +13,7 @@ import { createProgressReporter } from './fetch/index.ts';
 import { DEFAULT_DESK_PORT, startDesk } from './review/web/server.ts';
 import { resolveReviewer } from './review/decide.ts';
 import * as format from './review/format.ts';
+import { DEFAULT_LARGE_MOVE_PCT } from './review/triage.ts';
 import type { ChangeStatus } from './schema/change.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
@@ -25,8 +26,8 @@ function print(o: Json, data: unknown, text: () => string): void {
 }
 
 function workspaceOf(cmd: Command): app.Workspace {
-  const g = cmd.optsWithGlobals() as { db: string; sources: string; snapshots: string; aliases: string };
-  return app.workspace({ db: g.db, sourcesDir: g.sources, snapshotsDir: g.snapshots, aliasesFile: g.aliases });
+  const g = cmd.optsWithGlobals() as { db: string; sources: string; snapshots: string; aliases: string; journal?: string };
+  return app.workspace({ db: g.db, sourcesDir: g.sources, snapshotsDir: g.snapshots, aliasesFile: g.aliases, journal: g.journal });
 }
 
 function printSummary(o: Json & { quiet?: boolean }, summary: SyncSummary): void {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR)
     .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR)
     .option('--aliases <file>', 'the alias registry reviewers edit', process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE)
+    .option('--journal <file>', 'the decisions journal every decision is appended to (default: $MODEL_LEDGER_JOURNAL, else decisions.ndjson beside the ledger)')
     .exitOverride();
 
   withReportOptions(
@@ -49,11 +51,13 @@ export function buildProgram(): Command {
       .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
       .option('--source <id...>', 'only these sources')
       .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
-      .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000),
+      .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
     const fetch = { ...(o.userAgent ? { userAgent: o.userAgent } : {}), perHostDelayMs: o.perHostDelay, onProgress: progress.onProgress };
-    const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o) }).finally(() => progress.done());
+    const policy = app.loadPolicy(o.policy);
+    const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o), policy }).finally(() => progress.done());
     printSummary(o, summary);
     process.exitCode = syncExitCode(summary);
   });
@@ -64,9 +68,10 @@ export function buildProgram(): Command {
       .description('record a local file as a new snapshot of a source, then reconcile and queue changes')
       .argument('<file>', 'the captured page or API response')
       .requiredOption('--source <id>', 'the source this capture belongs to')
-      .option('--observed-at <date>', 'when the capture was taken (default: now)'),
+      .option('--observed-at <date>', 'when the capture was taken (default: now)')
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (file: string, o, cmd) => {
-    const summary = await app.ingestFile(workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o) });
+    const summary = await app.ingestFile(workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o), policy: app.loadPolicy(o.policy) });
     printSummary(o, summary);
     const outcome = summary.sources.find((s) => s.source_id === o.source)?.outcome;
     process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;
@@ -102,26 +107,52 @@ export function buildProgram(): Command {
 
   program
     .command('changes')
-    .description('list changes waiting for review (or reviewed ones)')
+    .description('list changes waiting for review (or reviewed ones); pending ones grouped by what needs a human first')
     .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'superseded']).default('pending'))
-    .option('--json', 'print as JSON')
+    .option('--triage', 'with --json: {counts, changes} in triage order instead of the plain array')
+    .option('--group <group>', 'only this triage group: disputed, large-move, removal, new-model, routine')
+    .option('--large-move <pct>', 'a price move beyond this many percent is a large move', Number, DEFAULT_LARGE_MOVE_PCT)
+    .option('--json', 'print as JSON (each pending change carries its triage group)')
     .action((o, cmd) => {
-      const changes = app.listChanges(workspaceOf(cmd), o.status as ChangeStatus);
-      print(o, changes, () => (changes.length ? changes.map(format.formatChange).join('\n') : `no ${o.status} changes`));
+      const ws = workspaceOf(cmd);
+      if (o.status !== 'pending') {
+        if (o.group || o.triage) throw usageError('--triage and --group apply to pending changes');
+        const changes = app.listChanges(ws, o.status as ChangeStatus);
+        return print(o, changes, () => (changes.length ? changes.map(format.formatChange).join('\n') : `no ${o.status} changes`));
+      }
+      if (!Number.isFinite(o.largeMove) || o.largeMove <= 0) throw usageError(`--large-move takes a positive percentage, not "${o.largeMove}"`);
+      const t = app.triageChanges(ws, { largeMovePct: o.largeMove });
+      const group = o.group ? app.triageGroupNamed(o.group) : undefined;
+      const shown = group ? { changes: t.changes.filter((c) => c.group === group), counts: t.counts } : t;
+      if (o.json && !o.triage) return print(o, [...shown.changes].sort((a, b) => a.id - b.id), () => '');
+      print(o, shown, () => format.formatTriage(shown));
     });
 
   withSelectionOptions(program.command('approve').description('approve pending changes: they enter the dataset and its history'))
     .option('--note <text>', 'why')
     .action((ids: string[], o, cmd) => {
-      const done = app.approve(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note });
+      const done = app.approve(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('approve', done));
       print(o, done, () => (done.length || !o.all ? `approved ${done.length} change(s)` : 'no pending changes'));
     });
 
   withSelectionOptions(program.command('reject').description('reject pending changes; they are not proposed again unless the evidence changes'))
     .requiredOption('--reason <text>', 'why')
     .action((ids: string[], o, cmd) => {
-      const done = app.reject(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason });
+      const done = app.reject(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('reject', done));
       print(o, done, () => `rejected ${done.length} change(s)`);
+    });
+
+  program
+    .command('rebuild')
+    .description('recreate the ledger (--db, which must not hold one yet) from the snapshots and the decisions journal named by --journal FILE')
+    .option('--json', 'print as JSON')
+    .action(async (o, cmd) => {
+      const journal = (cmd.optsWithGlobals() as { journal?: string }).journal ?? process.env.MODEL_LEDGER_JOURNAL;
+      if (!journal) throw usageError('name the journal to replay: rebuild --journal FILE');
+      const r = await app.rebuildLedger({ ...workspaceOf(cmd), journal: null }, journal);
+      print(o, r, () => [`rebuilt ${r.db} from ${r.journal}: ${r.syncs} sync(s), ${r.decisions} decision(s) replayed`, ...r.skipped.map((s) => `skipped line ${s.line} (${s.action}): ${s.reason}`)].join('\n'));
     });
 
   program
@@ -256,6 +287,10 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function dryRunText(action: 'approve' | 'reject', changes: Parameters<typeof format.formatChange>[0][]): string {
+  return [`would ${action} ${changes.length} change(s) (dry run: nothing written):`, ...changes.map(format.formatChange)].join('\n');
 }
 
 /** Runs the command line; returns the exit code. Output to a closed pipe (`| head`) ends quietly. */
