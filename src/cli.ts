@@ -173,7 +173,7 @@ export function buildProgram(): Command {
       }
       const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
       await app.withLedger(ws, async (ledger) => {
-        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token });
+        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token, journal: app.journalOf(ws) });
         process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
