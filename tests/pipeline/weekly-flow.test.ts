@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,12 @@ describe('scripts/weekly.sh', () => {
     expect(lines.filter((l) => l.rule === 'small-move').length).toBe(1);
     expect(existsSync(join(data, 'ledger.sqlite'))).toBe(true);
   }, 180_000);
+
+  it('is shipped executable, as docs/cron.md and the workflow run it', () => {
+    expect(statSync(join(PACKAGE_ROOT, 'scripts', 'weekly.sh')).mode & 0o111).not.toBe(0);
+    expect(readFileSync(join(PACKAGE_ROOT, 'docs', 'cron.md'), 'utf8')).toContain('scripts/weekly.sh data');
+    expect(readFileSync(join(PACKAGE_ROOT, 'docs', 'github-actions-weekly-sync.yml'), 'utf8')).toContain('scripts/weekly.sh data');
+  });
 
   it('stops with exit 65 on a journal that does not parse, before syncing', () => {
     writeFileSync(journal, readFileSync(journal, 'utf8') + '{"broken\n');
