@@ -73,9 +73,12 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
   try {
     await withLedger(rws, async (ledger) => {
       const all = [...sources.values()];
+      const pending = new PendingIndex();
       for (let i = 0; i < numbered.length; i++) {
-        const { line, entry } = numbered[i];
+        const { entry } = numbered[i];
         const at = entry.at;
+        // Anything but a decision may queue, refresh or supersede changes: index the queue afresh.
+        if (entry.action !== 'approve' && entry.action !== 'reject') pending.reset();
         switch (entry.action) {
           case 'sync': {
             const reads = new Map(entry.reads.map((r) => [r.source, r]));
@@ -86,14 +89,19 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
           }
           case 'approve':
           case 'reject': {
-            const change = pendingMatch(ledger, entry);
-            if (!change) {
-              result.skipped.push({ line, action: entry.action, reason: `no pending change ${entry.model} ${entry.field}${entry.condition ? ` [${entry.condition}]` : ''} → ${JSON.stringify(entry.new_value)} with this evidence` });
-              break;
+            // One command's decisions share a time, a reviewer and a note: decided together, as it did.
+            const batch: Numbered[] = [numbered[i]];
+            while (i + 1 < numbered.length && sameCommand(entry, numbered[i + 1].entry)) batch.push(numbered[++i]);
+            const ids: number[] = [];
+            for (const { line: at_line, entry: e } of batch) {
+              const change = pending.take(ledger, e as DecisionEntry);
+              if (change) ids.push(change.id);
+              else result.skipped.push({ line: at_line, action: e.action, reason: `no pending change ${describe(e as DecisionEntry)} with this evidence` });
             }
-            if (entry.action === 'approve') approveChanges(ledger, [change.id], { reviewer: entry.by, note: entry.note ?? undefined, at, rule: entry.rule }, all);
-            else rejectChanges(ledger, [change.id], { reviewer: entry.by, reason: entry.reason, at });
-            result.decisions++;
+            if (ids.length === 0) break;
+            if (entry.action === 'approve') approveChanges(ledger, ids, { reviewer: entry.by, note: entry.note ?? undefined, at, rule: entry.rule }, all);
+            else rejectChanges(ledger, ids, { reviewer: entry.by, reason: entry.reason, at });
+            result.decisions += ids.length;
             break;
           }
           case 'pin':
@@ -138,15 +146,48 @@ function numberLines(file: string, entries: Numbered[]): Numbered[] {
 const isAliasEntry = (e: JournalEntry): e is AliasEntry => e.action === 'alias' || e.action === 'distinct';
 const aliasIdOf = (e: AliasEntry): string => e.id;
 
-/** The pending change a journal decision names: same key, kind, values and evidence. */
-function pendingMatch(ledger: Ledger, e: Extract<JournalEntry, { action: 'approve' | 'reject' }>): Change | null {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  return (
-    ledger.changes
-      .list({ status: 'pending' })
-      .find((c) => c.model === e.model && c.field === e.field && c.condition === e.condition && c.kind === e.kind && same(c.new_value, e.new_value) && c.evidence_key === e.evidence_key) ?? null
-  );
+type DecisionEntry = Extract<JournalEntry, { action: 'approve' | 'reject' }>;
+
+const describe = (e: DecisionEntry) => `${e.model} ${e.field}${e.condition ? ` [${e.condition}]` : ''} → ${JSON.stringify(e.new_value)}`;
+
+/** Two lines of one approve/reject command: same action, time, reviewer, note or reason, and rule. */
+function sameCommand(a: JournalEntry, b: JournalEntry): boolean {
+  if (a.action !== b.action || a.at !== b.at || a.by !== b.by) return false;
+  if (a.action === 'approve' && b.action === 'approve') return (a.note ?? null) === (b.note ?? null) && a.rule === b.rule;
+  if (a.action === 'reject' && b.action === 'reject') return a.reason === b.reason;
+  return false;
 }
+
+/**
+ * The pending queue by key, built once per run of decisions (a journal of a first import holds tens
+ * of thousands of approvals in a row); the change a decision names: same key, kind, values and evidence.
+ */
+class PendingIndex {
+  private byKey: Map<string, Change[]> | null = null;
+
+  reset(): void {
+    this.byKey = null;
+  }
+
+  take(ledger: Ledger, e: DecisionEntry): Change | null {
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const c of ledger.changes.list({ status: 'pending' })) {
+        const k = keyOf(c);
+        const list = this.byKey.get(k);
+        if (list) list.push(c);
+        else this.byKey.set(k, [c]);
+      }
+    }
+    const list = this.byKey.get(keyOf(e)) ?? [];
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const index = list.findIndex((c) => c.kind === e.kind && same(c.new_value, e.new_value) && c.evidence_key === e.evidence_key);
+    if (index < 0) return null;
+    return list.splice(index, 1)[0];
+  }
+}
+
+const keyOf = (k: { model: string; field: string; condition: string }) => `${k.model}\u0000${k.field}\u0000${k.condition}`;
 
 type Found = { content_type: string | null; body: () => string };
 type Bodies = (source: string, sha256: string) => Found | null;
