@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestFile } from '../src/app/sync.ts';
-import type { Workspace } from '../src/app/workspace.ts';
+import { workspace, type Workspace } from '../src/app/workspace.ts';
 
 /** The page: `rows` models, each with an input and an output price. */
 export function pricingPage(rows: number): string {
@@ -34,7 +34,7 @@ function workspaceWith(rows: number): { ws: Workspace; file: string; dir: string
   writeFileSync(join(dir, 'sources', 'acme.json'), JSON.stringify(source));
   const file = join(dir, 'pricing.md');
   writeFileSync(file, pricingPage(rows));
-  return { dir, file, ws: { db: join(dir, 'ledger.sqlite'), sourcesDir: join(dir, 'sources'), snapshotsDir: join(dir, 'snapshots'), aliasesFile: join(dir, 'aliases.yaml') } };
+  return { dir, file, ws: workspace({ db: join(dir, 'ledger.sqlite'), sourcesDir: join(dir, 'sources'), snapshotsDir: join(dir, 'snapshots'), aliasesFile: join(dir, 'aliases.yaml') }) };
 }
 
 const LIMITS = { maxClaims: 200_000, maxNewModels: 50_000 };

@@ -8,26 +8,14 @@ import { Command, CommanderError, Option } from 'commander';
 import * as app from './app/index.ts';
 import { EXIT, LedgerError, usageError } from './errors.ts';
 import { EXPORT_FORMATS } from './export/write.ts';
-import { exportFormats, integer, syncExitCode, syncReport, withReportOptions, withSelectionOptions } from './cli/options.ts';
+import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
+import { print, workspaceOf, type Json } from './cli/io.ts';
+import { registerReviewCommands } from './cli/review.ts';
 import { createProgressReporter } from './fetch/index.ts';
-import { DEFAULT_DESK_PORT, startDesk } from './review/web/server.ts';
-import { resolveReviewer } from './review/decide.ts';
 import * as format from './review/format.ts';
-import type { ChangeStatus } from './schema/change.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_DB_PATH, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
-
-type Json = { json?: boolean };
-
-function print(o: Json, data: unknown, text: () => string): void {
-  process.stdout.write(o.json ? JSON.stringify(data, null, 2) + '\n' : text() + '\n');
-}
-
-function workspaceOf(cmd: Command): app.Workspace {
-  const g = cmd.optsWithGlobals() as { db: string; sources: string; snapshots: string; aliases: string };
-  return app.workspace({ db: g.db, sourcesDir: g.sources, snapshotsDir: g.snapshots, aliasesFile: g.aliases });
-}
 
 function printSummary(o: Json & { quiet?: boolean }, summary: SyncSummary): void {
   if (!o.quiet || o.json) print(o, summary, () => format.formatSummary(summary));
@@ -40,6 +28,7 @@ export function buildProgram(): Command {
     .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR)
     .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR)
     .option('--aliases <file>', 'the alias registry reviewers edit', process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE)
+    .option('--journal <file>', 'the decisions journal every decision is appended to (default: $MODEL_LEDGER_JOURNAL, else decisions.ndjson beside the ledger)')
     .exitOverride();
 
   withReportOptions(
@@ -50,7 +39,8 @@ export function buildProgram(): Command {
       .option('--source <id...>', 'only these sources')
       .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
       .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
-      .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)'),
+      .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
     const fetch = {
@@ -59,7 +49,8 @@ export function buildProgram(): Command {
       allowPrivateNetwork: Boolean(o.allowPrivateNetwork),
       onProgress: progress.onProgress,
     };
-    const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o) }).finally(() => progress.done());
+    const policy = app.loadPolicy(o.policy);
+    const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o), policy }).finally(() => progress.done());
     printSummary(o, summary);
     process.exitCode = syncExitCode(summary);
   });
@@ -70,9 +61,10 @@ export function buildProgram(): Command {
       .description('record a local file as a new snapshot of a source, then reconcile and queue changes')
       .argument('<file>', 'the captured page or API response')
       .requiredOption('--source <id>', 'the source this capture belongs to')
-      .option('--observed-at <date>', 'when the capture was taken (default: now)'),
+      .option('--observed-at <date>', 'when the capture was taken (default: now)')
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (file: string, o, cmd) => {
-    const summary = await app.ingestFile(workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o) });
+    const summary = await app.ingestFile(workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o), policy: app.loadPolicy(o.policy) });
     printSummary(o, summary);
     const outcome = summary.sources.find((s) => s.source_id === o.source)?.outcome;
     process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;
@@ -106,57 +98,7 @@ export function buildProgram(): Command {
       print(o, field && facts.length === 1 ? facts[0] : facts, () => facts.map(format.formatFact).join('\n\n'));
     });
 
-  program
-    .command('changes')
-    .description('list changes waiting for review (or reviewed ones)')
-    .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'superseded']).default('pending'))
-    .option('--json', 'print as JSON')
-    .action((o, cmd) => {
-      const changes = app.listChanges(workspaceOf(cmd), o.status as ChangeStatus);
-      print(o, changes, () => (changes.length ? changes.map(format.formatChange).join('\n') : `no ${o.status} changes`));
-    });
-
-  withSelectionOptions(program.command('approve').description('approve pending changes: they enter the dataset and its history'))
-    .option('--note <text>', 'why')
-    .action((ids: string[], o, cmd) => {
-      const done = app.approve(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note });
-      print(o, done, () => (done.length || !o.all ? `approved ${done.length} change(s)` : 'no pending changes'));
-    });
-
-  withSelectionOptions(program.command('reject').description('reject pending changes; they are not proposed again unless the evidence changes'))
-    .requiredOption('--reason <text>', 'why')
-    .action((ids: string[], o, cmd) => {
-      const done = app.reject(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason });
-      print(o, done, () => `rejected ${done.length} change(s)`);
-    });
-
-  program
-    .command('review')
-    .description('review pending changes: --web serves the review desk in the browser')
-    .option('--web', 'serve the review desk (http, 127.0.0.1 by default)')
-    .option('--port <n>', 'desk port (0 picks a free one)', integer(0), DEFAULT_DESK_PORT)
-    .option('--host <host>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
-    .option('--token <secret>', 'secret the desk asks for (default: $MODEL_LEDGER_DESK_TOKEN)')
-    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
-    .action(async (o, cmd) => {
-      const ws = workspaceOf(cmd);
-      if (o.port > 65535) throw usageError(`not a port: "${o.port}"`);
-      if (!o.web) {
-        const pending = app.listChanges(ws);
-        process.stdout.write((pending.length ? pending.map(format.formatChange).join('\n') + '\n\nmodel-ledger review --web opens the review desk' : 'nothing to review') + '\n');
-        return;
-      }
-      const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
-      await app.withLedger(ws, async (ledger) => {
-        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token });
-        process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        await desk.close();
-      });
-    });
+  registerReviewCommands(program);
 
   program
     .command('history')
@@ -264,7 +206,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the command line; returns the exit code. Output to a closed pipe (`| head`) ends quietly. */
 let pipeGuarded = false;
 
 export async function main(argv: string[]): Promise<number> {

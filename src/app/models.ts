@@ -6,7 +6,8 @@ import type { ModelCandidate, ModelRecord } from '../schema/model.ts';
 import { editAliasFile } from '../store/alias-file.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { reconcileNow } from './sync.ts';
-import { aliasesOf, withLedger, type Workspace } from './workspace.ts';
+import type { Journal } from '../store/journal.ts';
+import { aliasesOf, journalOf, withLedger, type Workspace } from './workspace.ts';
 
 /**
  * The model a user-typed name means: an id or a name some source printed, else the name
@@ -52,7 +53,7 @@ export interface AliasSettlement {
  * Settles a candidate: NAME is another name of model ID (written to the alias registry and
  * applied at once), or with `distinct` a different model, recorded so the pair is never proposed again.
  */
-export function settleAlias(ws: Workspace, request: { name: string; id: string; distinct?: boolean; reviewer?: string }): AliasSettlement {
+export function settleAlias(ws: Workspace, request: { name: string; id: string; distinct?: boolean; reviewer?: string; at?: string }): AliasSettlement {
   const { name, id, distinct = false } = request;
   return withLedger(ws, (ledger) => {
     if (!ledger.models.has(id) && !aliasesOf(ws).ids.has(id)) {
@@ -60,9 +61,10 @@ export function settleAlias(ws: Workspace, request: { name: string; id: string; 
     }
     const decision = { name, nameId: canonicalModelId(name), id, distinct };
     editAliasFile(ws.aliasesFile, (text) => registryWith(text, decision));
-    record(ledger, decision, resolveReviewer(request.reviewer), new Date().toISOString());
+    const at = request.at ?? new Date().toISOString();
+    record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws));
     // Re-reconcile at once: an alias moves the name's claims onto its model.
-    const summary = reconcileNow(ledger, ws);
+    const summary = reconcileNow(ledger, ws, at);
     return { name, id, relation: distinct ? 'distinct' : 'alias', pending: summary.changes.pending };
   });
 }
@@ -99,14 +101,30 @@ export function settleCandidates(ws: Workspace, request: { provider?: string; ev
           result.skipped.push({ name: c.model_id, id: decision.id, reason: (e as Error).message });
           continue;
         }
-        record(ledger, decision, reviewer, at);
+        record(ledger, decision, reviewer, at, journalOf(ws));
         result.settled.push({ name: c.model_id, id: decision.id, relation: distinct ? 'distinct' : 'alias' });
       }
       return text;
     });
-    result.pending = reconcileNow(ledger, ws).changes.pending;
+    result.pending = reconcileNow(ledger, ws, at).changes.pending;
     return result;
   });
+}
+
+/**
+ * Applies alias decisions as a rebuild replays them from the journal: written to the registry file,
+ * recorded, and reconciled once, as the command that made them did.
+ */
+export function replayAliasDecisions(ledger: Ledger, ws: Workspace, decisions: Array<{ name: string; id: string; distinct: boolean }>, reviewer: string, at: string): void {
+  editAliasFile(ws.aliasesFile, (text) => {
+    for (const d of decisions) {
+      const decision = { ...d, nameId: canonicalModelId(d.name) };
+      text = registryWith(text, decision);
+      record(ledger, decision, reviewer, at, undefined);
+    }
+    return text;
+  });
+  reconcileNow(ledger, ws, at);
 }
 
 interface Decision {
@@ -120,7 +138,8 @@ function registryWith(text: string, d: Decision): string {
   return d.distinct ? addDistinct(text, d.nameId, d.id) : addAlias(text, d.id, d.name);
 }
 
-function record(ledger: Ledger, d: Decision, reviewer: string, at: string): void {
+function record(ledger: Ledger, d: Decision, reviewer: string, at: string, journal: Journal | undefined): void {
+  journal?.append([{ at, by: reviewer, action: d.distinct ? 'distinct' : 'alias', name: d.name, id: d.id }]);
   ledger.models.decideCandidate(d.nameId, d.distinct ? 'new' : 'alias', reviewer, at, d.distinct ? `not ${d.id}` : `alias of ${d.id}`);
   if (!d.distinct) ledger.models.merge(d.nameId, d.id, at);
   ledger.audit.record(reviewer, d.distinct ? 'distinct' : 'alias', d.nameId, { name: d.name, id: d.id }, at);

@@ -6,13 +6,15 @@ import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { fieldNamed } from './facts.ts';
 import { findModel } from './models.ts';
 import { reconcileNow } from './sync.ts';
-import { aliasesOf, withLedger, type Workspace } from './workspace.ts';
+import { aliasesOf, journalOf, withLedger, type Workspace } from './workspace.ts';
 
 export interface OverrideRequest {
   model: string;
   field: string;
   condition?: string;
   reviewer?: string;
+  /** When (default now); a rebuild replays a journal's own times. */
+  at?: string;
 }
 
 export interface OverrideResult {
@@ -26,7 +28,9 @@ export function pinValue(ws: Workspace, request: OverrideRequest & { value: stri
   if (!request.reason) throw inputError('pinning a value needs a reason (--reason TEXT)');
   const { value, reason } = request;
   return onOverride(ws, request, (ledger, key, reviewer, at) => {
-    ledger.overrides.pin({ ...key, value: parseFieldValue(key.field, value), reason, reviewer, created_at: at });
+    const pinned = parseFieldValue(key.field, value);
+    ledger.overrides.pin({ ...key, value: pinned, reason, reviewer, created_at: at });
+    journalOf(ws)?.append([{ at, by: reviewer, action: 'pin', ...key, value: pinned, reason }]);
   });
 }
 
@@ -37,6 +41,7 @@ export function liftValue(ws: Workspace, request: OverrideRequest): OverrideResu
       throw inputError(`no pinned value for ${key.model} ${key.field}${key.condition ? ` [${key.condition}]` : ''}`);
     }
     ledger.audit.record(reviewer, 'lift-override', `${key.model} ${key.field}`, { condition: key.condition }, at);
+    journalOf(ws)?.append([{ at, by: reviewer, action: 'lift', ...key }]);
   });
 }
 
@@ -49,8 +54,10 @@ function onOverride(
 ): OverrideResult {
   return withLedger(ws, (ledger) => {
     const key: Key = { model: findModel(ledger, aliasesOf(ws), request.model), field: fieldNamed(request.field)!, condition: request.condition ?? '' };
-    act(ledger, key, resolveReviewer(request.reviewer), new Date().toISOString());
-    const summary = reconcileNow(ledger, ws);
+    const at = request.at ?? new Date().toISOString();
+    act(ledger, key, resolveReviewer(request.reviewer), at);
+    // Reconciled as of the pin's own time, so a rebuild replaying it dates the pinned value the same.
+    const summary = reconcileNow(ledger, ws, at);
     const fact = ledger.facts.list({ model: key.model, field: key.field }).find((f) => f.condition === key.condition) ?? null;
     return { fact, pending: summary.changes.pending };
   });

@@ -1,12 +1,13 @@
 import { inputError } from '../errors.ts';
 import { batchSelection, parseFilter } from '../review/batch.ts';
 import { approveChanges, rejectChanges, resolveReviewer } from '../review/decide.ts';
+import { isTriageGroup, triage, TRIAGE_GROUPS, type Triage, type TriageGroup } from '../review/triage.ts';
 import type { Change, ChangeStatus } from '../schema/change.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { findModel } from './models.ts';
-import { aliasesOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
+import { aliasesOf, journalOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
 
-/** Which pending changes a decision is about: ids, or --all, or a filter. */
+/** Which pending changes a decision is about: ids, or --all, or a filter, or a triage group. */
 export interface Selection {
   ids?: string[];
   all?: boolean;
@@ -15,29 +16,66 @@ export interface Selection {
   provider?: string;
   field?: string;
   kind?: string;
+  /** A triage group: disputed, large-move, removal, new-model or routine. */
+  group?: string;
+  /** The price move (percent) beyond which a change is a large move (default 10). */
+  largeMovePct?: number;
 }
 
 export function listChanges(ws: Workspace, status: ChangeStatus = 'pending'): Change[] {
   return withLedger(ws, (ledger) => ledger.changes.list({ status }));
 }
 
-/** Publishes the selected changes into the dataset and its history, all or nothing. */
-export function approve(ws: Workspace, selection: Selection, review: { reviewer?: string; note?: string }): Change[] {
+/** The pending queue in triage order, each change with its group, and the count per group. */
+export function triageChanges(ws: Workspace, options: { largeMovePct?: number } = {}): Triage {
+  return withLedger(ws, (ledger) => triageLedger(ledger, ledger.changes.list({ status: 'pending' }), options.largeMovePct));
+}
+
+/** Triage of `changes` against what the ledger has approved so far. */
+export function triageLedger(ledger: Ledger, changes: Change[], largeMovePct?: number): Triage {
+  const approvedModels = new Set(ledger.history.published().map((p) => p.model));
+  return triage(changes, { approvedModels, largeMovePct });
+}
+
+/** Publishes the selected changes into the dataset and its history, all or nothing; `dryRun` only says which. */
+export function approve(ws: Workspace, selection: Selection, review: { reviewer?: string; note?: string; dryRun?: boolean }): Change[] {
   return withLedger(ws, (ledger) => {
     if (selection.all && !selection.ids?.length && ledger.changes.list({ status: 'pending' }).length === 0) return [];
     const chosen = chooseChanges(ledger, ws, selection);
-    return approveChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws));
+    if (review.dryRun) return ledger.changes.list({ ids: chosen });
+    return approveChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws));
   });
 }
 
-/** Rejects the selected changes; a rejected change returns only when its evidence changes. */
-export function reject(ws: Workspace, selection: Selection, review: { reviewer?: string; reason: string }): Change[] {
-  return withLedger(ws, (ledger) => rejectChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), reason: review.reason }));
+/** Rejects the selected changes; a rejected change returns only when its evidence changes. `dryRun` only says which. */
+export function reject(ws: Workspace, selection: Selection, review: { reviewer?: string; reason: string; dryRun?: boolean }): Change[] {
+  return withLedger(ws, (ledger) => {
+    const chosen = chooseChanges(ledger, ws, selection);
+    if (review.dryRun) {
+      if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
+      return ledger.changes.list({ ids: chosen });
+    }
+    return rejectChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), reason: review.reason }, journalOf(ws));
+  });
 }
 
 function chooseChanges(ledger: Ledger, ws: Workspace, selection: Selection): number[] {
   const filter = parseFilter({ ...selection, model: selection.model ? findModel(ledger, aliasesOf(ws), selection.model) : undefined });
-  return batchSelection(ledger.changes.list({ status: 'pending' }), { ids: changeIds(selection.ids ?? []), all: selection.all, filter });
+  let pending = ledger.changes.list({ status: 'pending' });
+  let all = selection.all;
+  if (selection.group !== undefined) {
+    const group = triageGroupNamed(selection.group);
+    if (selection.ids?.length) throw inputError('give change ids or a selection (--group, --all, filters), not both');
+    pending = triageLedger(ledger, pending, selection.largeMovePct).changes.filter((c) => c.group === group);
+    if (pending.length === 0) throw inputError(`no pending changes in group ${group}`);
+    all = true;
+  }
+  return batchSelection(pending, { ids: changeIds(selection.ids ?? []), all, filter });
+}
+
+export function triageGroupNamed(name: string): TriageGroup {
+  if (!isTriageGroup(name)) throw inputError(`unknown triage group "${name}"; groups: ${TRIAGE_GROUPS.join(', ')}`);
+  return name;
 }
 
 function changeIds(ids: string[]): number[] {

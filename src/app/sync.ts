@@ -11,7 +11,11 @@ import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits } fro
 import { formatSummaryMarkdown } from '../review/format.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { aliasesOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
+import type { SyncRead } from '../schema/journal.ts';
+import type { Policy } from '../review/policy.ts';
+import { applyPolicy, countByRule } from './policy.ts';
+import { triageLedger } from './review.ts';
+import { aliasesOf, journalOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
 
 /** What to do with a sync's summary besides returning it. */
 export interface SyncReport {
@@ -32,6 +36,8 @@ export interface SyncRequest {
   /** How much one capture may yield before its source fails (claims, new models). */
   limits?: Partial<CaptureLimits>;
   report?: SyncReport;
+  /** Approve what this policy's rules approve once the changes are queued (default: none, all manual). */
+  policy?: Policy;
 }
 
 /** One sync of the workspace's ledger under its lock: read sources, extract, reconcile, queue changes. */
@@ -47,6 +53,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
       const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits }, targets, reading);
+      afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     });
@@ -56,7 +63,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
 }
 
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
-export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport }): Promise<SyncSummary> {
+export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport; policy?: Policy }): Promise<SyncSummary> {
   checkWebhook(request.report?.webhook);
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
@@ -68,6 +75,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const summary = await runPipeline(ledger, { sources: all, aliases: aliasesOf(ws), limits: request.limits }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     });
@@ -76,9 +84,33 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   }
 }
 
+/**
+ * After the pipeline queued its changes: the journal records what this sync read (so a rebuild
+ * replays the same captures, keeping beside it any body the shipped snapshots do not hold), then
+ * the policy approves what its rules allow, each approval journalled with its rule.
+ */
+function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined): void {
+  const journal = journalOf(ws);
+  if (journal) {
+    const reads = summary.sources.map((r): SyncRead => {
+      if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };
+      if (r.outcome === 'unchanged' || !r.snapshot) return { source: r.source_id, read: 'unchanged' };
+      const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;
+      if (capture.origin !== 'replay') journal.keepCapture(r.source_id, r.snapshot, ledger.captures.snapshotBody(r.snapshot)!);
+      return { source: r.source_id, read: 'snapshot', sha256: r.snapshot, observed_at: capture.observed_at, origin: capture.origin };
+    });
+    journal.append([{ at: new Date().toISOString(), by: 'model-ledger', action: 'sync', reads }]);
+  }
+  if (policy && policy.rules.length > 0) {
+    const approved = applyPolicy(ledger, ws, policy);
+    summary.auto_approved = countByRule(approved);
+    summary.changes.pending = ledger.changes.list({ status: 'pending' }).length;
+  }
+}
+
 /** Reconciles the current claims again and queues what moved: after a pin, a lift or an alias. */
-export function reconcileNow(ledger: Ledger, ws: Workspace): SyncSummary {
-  return reconcileAndQueue(ledger, { sources: sourcesOf(ws), aliases: aliasesOf(ws) }, []);
+export function reconcileNow(ledger: Ledger, ws: Workspace, at?: string): SyncSummary {
+  return reconcileAndQueue(ledger, { sources: sourcesOf(ws), aliases: aliasesOf(ws), ...(at ? { now: () => at } : {}) }, []);
 }
 
 /** A file the user named, as text; a missing file or a directory is bad input, not an internal error. */
@@ -120,7 +152,7 @@ function checkWebhook(url: string | undefined): void {
 
 async function deliver(ledger: Ledger, ws: Workspace, summary: SyncSummary, report: SyncReport | undefined): Promise<void> {
   if (!report) return;
-  if (report.markdownFile) writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, ledger.changes.list({ status: 'pending' })));
+  if (report.markdownFile) writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, triageLedger(ledger, ledger.changes.list({ status: 'pending' })).changes));
   if (report.webhook && summary.changes.pending > 0) {
     const sent = await notify(report.webhook, notificationBody(summary, ws.db));
     if (!sent.ok) report.onWarning?.(`webhook ${report.webhook} failed: ${sent.error ?? `HTTP ${sent.status}`}`);

@@ -4,6 +4,8 @@ import { loadSources } from '../pipeline/sources.ts';
 import type { Source } from '../schema/source.ts';
 import { loadAliasRegistry } from '../store/alias-file.ts';
 import { DEFAULT_DB_PATH, Ledger } from '../store/ledger.ts';
+import { Journal, JOURNAL_FILE } from '../store/journal.ts';
+import { dirname, join } from 'node:path';
 
 /** Where one ledger's files live: the database, the source files, the shipped snapshots and the alias registry. */
 export interface Workspace {
@@ -11,17 +13,26 @@ export interface Workspace {
   sourcesDir: string;
   snapshotsDir: string;
   aliasesFile: string;
+  /** The decisions journal every decision is appended to; null writes none (a rebuild replaying one). */
+  journal: string | null;
 }
 
 /** A workspace: what is given, else $MODEL_LEDGER_DB / _SOURCES / _SNAPSHOTS / _ALIASES, else the package's own. */
 export function workspace(given: Partial<Workspace> = {}): Workspace {
+  const db = given.db ?? process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH;
   return {
-    db: given.db ?? process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH,
+    db,
     sourcesDir: given.sourcesDir ?? process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR,
     snapshotsDir: given.snapshotsDir ?? process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR,
     aliasesFile: given.aliasesFile ?? process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE,
+    journal: given.journal !== undefined ? given.journal : (process.env.MODEL_LEDGER_JOURNAL ?? defaultJournal(db)),
   };
 }
+
+/** The journal beside the ledger's directory: data/decisions.ndjson for data/ledger.sqlite. */
+export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_FILE);
+
+export const journalOf = (ws: Workspace): Journal | undefined => (ws.journal ? new Journal(ws.journal) : undefined);
 
 export const sourcesOf = (ws: Workspace): Source[] => loadSources(ws.sourcesDir);
 export const aliasesOf = (ws: Workspace): AliasRegistry => loadAliasRegistry(ws.aliasesFile);

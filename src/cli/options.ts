@@ -49,5 +49,7 @@ export const withSelectionOptions = (c: Command) =>
     .option('--provider <slug>', "pending changes of this provider's models")
     .option('--field <field>', 'pending changes of this field')
     .option('--kind <kind>', 'pending changes of this kind: added, changed or removed')
+    .option('--group <group>', 'pending changes of this triage group: disputed, large-move, removal, new-model, routine')
+    .option('--dry-run', 'print exactly which changes would be decided, and write nothing')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .option('--json', 'print as JSON');

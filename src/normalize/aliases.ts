@@ -227,3 +227,29 @@ export function addDistinct(text: string, a: string, b: string): string {
 function render(doc: Document): string {
   return doc.toString({ flowCollectionPadding: false });
 }
+
+/**
+ * The registry text without `alias` under `id` (the id's entry goes when it lists nothing else):
+ * how a rebuild finds the registry as it stood before a journal's alias decisions.
+ */
+export function removeAlias(text: string, id: string, alias: string): string {
+  const doc = parseDocument(text);
+  const list = doc.getIn(['models', id]) as { items: Array<{ value: unknown }> } | undefined;
+  if (!list?.items) return text;
+  const index = list.items.findIndex((i) => i.value === alias);
+  if (index < 0) return text;
+  list.items.splice(index, 1);
+  if (list.items.length === 0) doc.deleteIn(['models', id]);
+  return render(doc);
+}
+
+/** The registry text without the pair (a, b) among its distinct models. */
+export function removeDistinct(text: string, a: string, b: string): string {
+  const doc = parseDocument(text);
+  const pairs = (doc.get('distinct') as { items: Array<{ toJSON(): unknown }> } | undefined)?.items;
+  if (!pairs) return text;
+  const index = pairs.findIndex((p) => pairKey(...(p.toJSON() as [string, string])) === pairKey(a, b));
+  if (index < 0) return text;
+  pairs.splice(index, 1);
+  return render(doc);
+}

@@ -4,6 +4,8 @@ import type { Source } from '../schema/source.ts';
 import { FIELDS } from '../schema/fields.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { inputError } from '../errors.ts';
+import type { JournalEntry } from '../schema/journal.ts';
+import type { Journal } from '../store/journal.ts';
 
 
 /** Who is reviewing: --reviewer, then $MODEL_LEDGER_REVIEWER, then the OS user. */
@@ -33,7 +35,13 @@ function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
  * Approving publishes the change: it lands in the key's timeline at the date its evidence was
  * observed, and the review is written to the audit log, all or nothing.
  */
-export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer: string; note?: string; at?: string }, sources: Source[]): Change[] {
+export function approveChanges(
+  ledger: Ledger,
+  ids: number[],
+  review: { reviewer: string; note?: string; at?: string; rule?: string },
+  sources: Source[],
+  journal?: Journal,
+): Change[] {
   const at = review.at ?? new Date().toISOString();
   const urls = new Map(sources.map((s) => [s.id, s.url]));
   return ledger.transaction(() => {
@@ -57,13 +65,14 @@ export function approveChanges(ledger: Ledger, ids: number[], review: { reviewer
         });
       }
       ledger.models.confirmNew(change.model, review.reviewer, at, `confirmed by approving change #${change.id}`);
-      ledger.audit.record(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null }, at);
+      ledger.audit.record(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null, ...(review.rule ? { rule: review.rule } : {}) }, at);
     }
+    journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'approve', ...(review.rule ? { rule: review.rule } : {}), ...changeKey(c), note: review.note ?? null })));
     return changes.map((c) => ledger.changes.get(c.id)!);
   });
 }
 
-export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer: string; reason: string; at?: string }): Change[] {
+export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer: string; reason: string; at?: string }, journal?: Journal): Change[] {
   if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
   const at = review.at ?? new Date().toISOString();
   return ledger.transaction(() => {
@@ -72,6 +81,12 @@ export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer:
       ledger.changes.setStatus(change.id, 'rejected', { reviewer: review.reviewer, at, note: review.reason });
       ledger.audit.record(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
     }
+    journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'reject', ...changeKey(c), reason: review.reason })));
     return changes.map((c) => ledger.changes.get(c.id)!);
   });
+}
+
+/** What names a change in the journal: its key, kind, values and evidence, never its id. */
+export function changeKey(c: Change): Pick<Extract<JournalEntry, { action: 'approve' }>, 'model' | 'field' | 'condition' | 'kind' | 'old_value' | 'new_value' | 'evidence_key'> {
+  return { model: c.model, field: c.field, condition: c.condition, kind: c.kind, old_value: c.old_value, new_value: c.new_value, evidence_key: c.evidence_key };
 }

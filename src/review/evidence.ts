@@ -37,13 +37,22 @@ export interface ChangeEvidence {
   sources: SourceEvidence[];
 }
 
-/** Parsed snapshots, kept for the few changes a page shows at once. */
+/**
+ * Parsed snapshots, kept for the changes a page shows at once, least recently used evicted first.
+ * Room for two captures of each large source a page draws on (with the four shipped dumps, a page of
+ * disputed figures reads eight documents; a cache of six re-parsed a multi-MB dump for every change).
+ */
 export class DocumentCache {
   private readonly docs = new Map<string, PreparedDocument | null>();
-  constructor(private readonly ledger: Ledger, private readonly limit = 6) {}
+  constructor(private readonly ledger: Ledger, private readonly limit = 12) {}
 
   get(sha256: string): PreparedDocument | null {
-    if (this.docs.has(sha256)) return this.docs.get(sha256)!;
+    if (this.docs.has(sha256)) {
+      const doc = this.docs.get(sha256)!;
+      this.docs.delete(sha256);
+      this.docs.set(sha256, doc);
+      return doc;
+    }
     const body = this.ledger.captures.snapshotBody(sha256);
     const doc = body === null ? null : prepareDocument(body);
     this.docs.set(sha256, doc);

@@ -5,6 +5,7 @@ import type { SyncSummary } from '../schema/sync.ts';
 import type { PublishedValue } from '../schema/history.ts';
 import type { ModelCandidate } from '../schema/model.ts';
 import type { ChosenValue, RecordsResult } from '../reconcile/records.ts';
+import { GROUP_TITLES, TRIAGE_GROUPS, type TriageGroup } from './triage.ts';
 
 /** Plain-text renderings for the terminal; --json output never goes through here. */
 
@@ -59,7 +60,8 @@ export function formatInterval(h: PublishedValue): string {
 }
 
 /** The sync summary as Markdown, for a CI step summary or a pull-request body. */
-export function formatSummaryMarkdown(s: SyncSummary, pending: Change[]): string {
+/** The sync's report in Markdown (a CI step summary, a PR body): the pending queue grouped by triage, what needs a human first. */
+export function formatSummaryMarkdown(s: SyncSummary, pending: Array<Change & { group?: TriageGroup }>): string {
   const failed = s.sources.filter((r) => r.outcome === 'failed' || r.outcome === 'drift');
   const lines = [
     '# model-ledger sync',
@@ -72,15 +74,28 @@ export function formatSummaryMarkdown(s: SyncSummary, pending: Change[]): string
     '|---|---|---|---|',
     ...s.sources.map((r) => `| ${r.source_id} | ${r.outcome} | ${r.claims} | ${escapeCell(r.problems.join('; '))} |`),
   ];
+  if (s.auto_approved?.length) {
+    lines.push('', '## Approved by policy', '', '| rule | changes |', '|---|---|', ...s.auto_approved.map((a) => `| ${a.rule} | ${a.count} |`));
+  }
   lines.push('', '## Pending review', '');
   if (pending.length === 0) lines.push('Nothing waits for review.');
   else {
-    lines.push('| # | model | field | change |', '|---|---|---|---|');
-    for (const c of pending.slice(0, 200)) {
-      const move = c.kind === 'changed' ? `${formatValue(c.old_value)} → ${formatValue(c.new_value)}` : c.kind === 'added' ? `added ${formatValue(c.new_value)}` : `no longer seen (was ${formatValue(c.old_value)})`;
-      lines.push(`| ${c.id} | ${escapeCell(c.model)} | ${label(c)} | ${escapeCell(move)} |`);
+    const grouped = TRIAGE_GROUPS.map((g) => ({ g, changes: pending.filter((c) => (c.group ?? 'routine') === g) }));
+    lines.push('| group | changes |', '|---|---|', ...grouped.map(({ g, changes }) => `| ${GROUP_TITLES[g]} | ${changes.length} |`));
+    // At most 200 rows in all (a PR body has a size limit), the groups that need a human first.
+    let room = 200;
+    for (const { g, changes } of grouped) {
+      if (changes.length === 0) continue;
+      lines.push('', `### ${GROUP_TITLES[g]} (${changes.length})`, '');
+      const shown = changes.slice(0, room);
+      room -= shown.length;
+      if (shown.length) lines.push('| # | model | field | change |', '|---|---|---|---|');
+      for (const c of shown) {
+        const move = c.kind === 'changed' ? `${formatValue(c.old_value)} → ${formatValue(c.new_value)}` : c.kind === 'added' ? `added ${formatValue(c.new_value)}` : `no longer seen (was ${formatValue(c.old_value)})`;
+        lines.push(`| ${c.id} | ${escapeCell(c.model)} | ${label(c)} | ${escapeCell(move)} |`);
+      }
+      if (changes.length > shown.length) lines.push(...(shown.length ? [''] : []), `…and ${changes.length - shown.length} more (\`model-ledger changes --group ${g}\`).`);
     }
-    if (pending.length > 200) lines.push('', `…and ${pending.length - 200} more (\`model-ledger changes\`).`);
   }
   if (failed.length) {
     lines.push('', '## Failures', '', ...failed.map((r) => `- **${r.source_id}** (${r.outcome}): ${r.problems.join('; ')} — its last good facts were kept.`));
@@ -155,4 +170,17 @@ export function formatSourceStatus(rows: Array<{ id: string; kind: string; basis
       return `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${basis}${learned}${success}${failures}`;
     })
     .join('\n');
+}
+
+/** The queue grouped by what needs a human first, with a count per group. */
+export function formatTriage(t: { changes: Array<Change & { group: TriageGroup }>; counts: Record<TriageGroup, number> }): string {
+  const total = t.changes.length;
+  if (total === 0) return 'no pending changes';
+  const lines = [`${total} pending: ${TRIAGE_GROUPS.map((g) => `${t.counts[g]} ${GROUP_TITLES[g]}`).join(', ')}`];
+  for (const g of TRIAGE_GROUPS) {
+    const changes = t.changes.filter((c) => c.group === g);
+    if (changes.length === 0) continue;
+    lines.push('', `== ${GROUP_TITLES[g]} (${changes.length}) ==`, ...changes.map(formatChange));
+  }
+  return lines.join('\n');
 }

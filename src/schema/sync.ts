@@ -23,6 +23,10 @@ export const SyncSummarySchema = z.object({
   anomalies: z.number().int(),
   changes: z.object({ queued: z.number().int(), refreshed: z.number().int(), superseded: z.number().int(), pending: z.number().int() }),
   new_models: z.number().int().describe('Model ids first named by a source that a reviewer has not yet confirmed as new or as an alias'),
+  auto_approved: z
+    .array(z.object({ rule: z.string(), count: z.number().int() }))
+    .optional()
+    .describe('Changes a review policy approved after this sync, per rule'),
   timings: z
     .object({ read_ms: z.number(), reconcile_ms: z.number() })
     .describe("Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue"),

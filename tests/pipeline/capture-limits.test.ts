@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/app/sync.ts';
-import { withLedger, type Workspace } from '../../src/app/workspace.ts';
+import { withLedger, workspace, type Workspace } from '../../src/app/workspace.ts';
 import { LedgerError } from '../../src/errors.ts';
 
 /** A workspace with one first-party markdown pricing source, `acme`. */
@@ -13,7 +13,7 @@ function acmeWorkspace(): Workspace & { dir: string } {
   mkdirSync(join(dir, 'snapshots'));
   const source = { id: 'acme', name: 'Acme pricing', kind: 'first-party', url: 'https://acme.example/pricing', format: 'markdown', extractor: 'pricing', provider: 'acme', trust: 0.9, expect: { min_models: 1, fields: ['input_price'] } };
   writeFileSync(join(dir, 'sources', 'acme.json'), JSON.stringify(source));
-  return { dir, db: join(dir, 'ledger.sqlite'), sourcesDir: join(dir, 'sources'), snapshotsDir: join(dir, 'snapshots'), aliasesFile: join(dir, 'aliases.yaml') };
+  return { dir, ...workspace({ db: join(dir, 'ledger.sqlite'), sourcesDir: join(dir, 'sources'), snapshotsDir: join(dir, 'snapshots'), aliasesFile: join(dir, 'aliases.yaml') }) };
 }
 
 /** A pricing page of `names`, each at `price` in and 4x out; two claims per row. */

@@ -22,6 +22,13 @@ article.change[data-state="rejected"] { border-left-color: #cf222e; opacity: .65
 .move { font-weight: 600; } .move.up { color: #cf222e; } .move.down { color: #1a7f37; }
 .status { font-size: 12px; padding: 0 .4em; border-radius: 3px; background: #eee; }
 .status.agreed { background: #dafbe1; } .status.resolved { background: #ddf4ff; } .status.disputed { background: #fff1e5; } .status.overridden { background: #fbefff; }
+nav.triage { display: flex; gap: .5em; flex-wrap: wrap; align-items: center; margin: .6em 0; }
+nav.triage a.group { text-decoration: none; color: inherit; border: 1px solid #d0d7de; padding: .2em .6em; }
+nav.triage a.group.chosen { outline: 2px solid #1b1f24; }
+.group { font-size: 12px; padding: 0 .4em; border-radius: 3px; background: #eef1f4; }
+.group.disputed { background: #ffd8d3; } .group.large-move { background: #fff1c2; } .group.removal { background: #ffebe9; }
+.group.new-model { background: #ddf4ff; } .group.routine { background: #eef1f4; }
+table.preview { border-collapse: collapse; margin-top: 1em; } table.preview td, table.preview th { padding: .2em .6em; border-bottom: 1px solid #e5e7eb; text-align: left; }
 .conf { color: #666; font-size: 12px; } .why { color: #555; margin: .3em 0; font-size: 13px; }
 .evidence { border-top: 1px dashed #e3e3e3; padding: .4em 0; } .evidence .claim { font-size: 13px; }
 .for { color: #1a7f37; font-weight: 600; } .against { color: #cf222e; font-weight: 600; }

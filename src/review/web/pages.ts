@@ -9,6 +9,7 @@ import { formatValue } from '../format.ts';
 import { stepChart } from './chart.ts';
 import { html, queryString, safeUrl, type SafeHtml } from './html.ts';
 import type { ModelView, QueueItem, QueueView } from './views.ts';
+import { GROUP_TITLES, TRIAGE_GROUPS, type TriageGroup } from '../triage.ts';
 
 export interface PageContext {
   csrf: string;
@@ -72,7 +73,7 @@ function queueItem(item: QueueItem, ctx: PageContext, back: string): SafeHtml {
   const c = item.change;
   const fact = c.fact ? html`<span class="status ${c.fact.status}">${c.fact.status}</span> <span class="conf">confidence ${c.fact.confidence.toFixed(2)}</span>` : '';
   return html`<article class="change" data-id="${c.id}" data-state="pending" tabindex="-1">
-<div class="head"><span class="id">#${c.id}</span> ${label(c)} ${changeLine(c)} ${moveBadge(item.move)} ${fact}
+<div class="head"><span class="id">#${c.id}</span> <span class="group ${item.group}">${GROUP_TITLES[item.group]}</span> ${label(c)} ${changeLine(c)} ${moveBadge(item.move)} ${fact}
 <span class="observed">observed ${c.observed_at.slice(0, 10)}${item.backfill ? ' · backfill' : ''}</span> <span class="state"></span></div>
 ${c.fact ? html`<p class="why">${c.fact.explanation}</p>` : ''}
 <details class="evidence-list"${c.kind === 'added' ? '' : html` open`}><summary>evidence (${item.evidence.sources.length} source${item.evidence.sources.length === 1 ? '' : 's'})</summary>${item.evidence.sources.map(sourceEvidence)}</details>
@@ -90,7 +91,7 @@ function filterSelect(name: string, values: string[], chosen: string | undefined
 
 export function queuePage(view: QueueView, ctx: PageContext, flash?: string): string {
   const f = view.filter;
-  const filterParams = { source: f.source, provider: f.provider, field: f.field, kind: f.kind, model: f.model };
+  const filterParams = { source: f.source, provider: f.provider, field: f.field, kind: f.kind, model: f.model, group: view.group };
   const back = `/${queryString({ ...filterParams, page: view.page > 1 ? view.page : undefined })}`;
   const pager =
     view.pages > 1
@@ -99,9 +100,13 @@ export function queuePage(view: QueueView, ctx: PageContext, flash?: string): st
   const body = html`
 <form class="filters" method="get" action="/">
 ${filterSelect('source', view.choices.source, f.source)}${filterSelect('provider', view.choices.provider, f.provider)}${filterSelect('field', view.choices.field, f.field)}${filterSelect('kind', view.choices.kind, f.kind)}
-${f.model ? html`<input type="hidden" name="model" value="${f.model}">` : ''}
+${f.model ? html`<input type="hidden" name="model" value="${f.model}">` : ''}${view.group ? html`<input type="hidden" name="group" value="${view.group}">` : ''}
 <button type="submit">Filter</button> <a href="/">clear</a></form>
-<p class="count">${view.matched} of ${view.pending} pending change${view.pending === 1 ? '' : 's'}${f.model ? html` for <code>${f.model}</code>` : ''}</p>
+<nav class="triage" aria-label="triage groups">${TRIAGE_GROUPS.map(
+    (g) => html`<a class="group ${g}${view.group === g ? ' chosen' : ''}" href="/${queryString({ ...filterParams, group: g, page: undefined })}">${GROUP_TITLES[g]} <b>${view.counts[g]}</b></a> `,
+  )}<a href="/${queryString({ ...filterParams, group: undefined, page: undefined })}">all groups</a></nav>
+<p class="count">${view.matched} of ${view.pending} pending change${view.pending === 1 ? '' : 's'}${f.model ? html` for <code>${f.model}</code>` : ''}${view.group ? html` in <b>${GROUP_TITLES[view.group]}</b>` : ''}
+${view.matched > 0 ? html` · <a class="bulk" href="/bulk${queryString({ ...filterParams, page: undefined })}">approve or reject all ${view.matched}…</a>` : ''}</p>
 ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
 ${view.groups.length === 0 ? html`<p class="empty">Nothing to review here.</p>` : ''}
 ${view.groups.map(
@@ -158,4 +163,28 @@ ${view.history.map(
 
 export function messagePage(title: string, message: string, ctx: PageContext): string {
   return layout(title, html`<h1>${title}</h1><p>${message}</p><p><a href="/">back to the queue</a></p>`, ctx);
+}
+
+export interface BulkPreview {
+  filter: QueueView['filter'];
+  group?: TriageGroup;
+  changes: Array<Change & { group: TriageGroup }>;
+}
+
+/** The bulk form: exactly the changes a bulk decision will act on, listed before anything is written. */
+export function bulkPage(view: BulkPreview, ctx: PageContext): string {
+  const f = view.filter;
+  const back = `/${queryString({ source: f.source, provider: f.provider, field: f.field, kind: f.kind, model: f.model, group: view.group })}`;
+  const body = html`<h1>Bulk decision: ${view.changes.length} change${view.changes.length === 1 ? '' : 's'}</h1>
+<p>Approving or rejecting here acts on exactly these pending changes and no others; a change decided meanwhile stops the whole batch.</p>
+<form class="bulk-decide" method="post" action="/bulk">
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="back" value="${back}">
+<input type="hidden" name="ids" value="${view.changes.map((c) => c.id).join(',')}">
+<input type="text" name="note" placeholder="note (a reason is required to reject)" aria-label="note for the batch" autocomplete="off">
+<button type="submit" name="action" value="approve" class="approve">Approve all ${view.changes.length}</button>
+<button type="submit" name="action" value="reject" class="reject">Reject all ${view.changes.length}</button> <a href="${back}">cancel</a></form>
+<table class="preview"><thead><tr><th>#</th><th>group</th><th>model</th><th>field</th><th>change</th></tr></thead><tbody>
+${view.changes.map((c) => html`<tr><td>${c.id}</td><td><span class="group ${c.group}">${GROUP_TITLES[c.group]}</span></td><td><code>${c.model}</code></td><td>${label(c)}</td><td>${changeLine(c)}</td></tr>`)}
+</tbody></table>`;
+  return layout('Bulk decision', body, ctx);
 }

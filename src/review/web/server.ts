@@ -11,12 +11,13 @@ import type { Source } from '../../schema/source.ts';
 import type { Ledger } from '../../store/ledger.ts';
 import { isBusy } from '../../store/db.ts';
 import { approveChanges, rejectChanges } from '../decide.ts';
-import { parseFilter } from '../batch.ts';
 import { DocumentCache } from '../evidence.ts';
 import { DESK_CSS, DESK_JS } from './assets.ts';
 import { messagePage, modelPage, queuePage, type PageContext } from './pages.ts';
 import { modelView, queueView } from './views.ts';
 import { inputError, LedgerError, usageError } from '../../errors.ts';
+import type { Journal } from '../../store/journal.ts';
+import { bulkPreviewPage, decideBulk, selectionOf } from './bulk.ts';
 
 export interface DeskOptions {
   ledger: Ledger;
@@ -28,6 +29,8 @@ export interface DeskOptions {
   /** Required for a non-loopback host: every request must carry it (?token= once, then a cookie). */
   token?: string;
   now?: () => string;
+  /** The decisions journal every desk decision is appended to. */
+  journal?: Journal;
 }
 
 export interface Desk {
@@ -172,8 +175,8 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     if (req.method === 'GET' && url.pathname === '/assets/desk.js') return send(res, 200, 'text/javascript', DESK_JS);
     if (req.method === 'GET' && url.pathname === '/') {
       const q = url.searchParams;
-      const filter = parseFilter({ source: q.get('source') ?? undefined, model: q.get('model') ?? undefined, provider: q.get('provider') ?? undefined, field: q.get('field') ?? undefined, kind: q.get('kind') ?? undefined });
-      const view = queueView(options.ledger, options.sources, filter, Number(q.get('page') ?? 1) || 1, cache);
+      const { filter, group } = selectionOf(q);
+      const view = queueView(options.ledger, options.sources, filter, Number(q.get('page') ?? 1) || 1, cache, group);
       return send(res, 200, 'text/html', queuePage(view, ctx(), q.get('done') ?? undefined));
     }
     if (req.method === 'GET' && url.pathname === '/model') {
@@ -187,6 +190,11 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
       if (body === null) return send(res, 404, 'text/plain', 'no such snapshot');
       // Served as inert text in a sandbox: a captured page is evidence, never a page to run.
       return send(res, 200, 'text/plain', body, { 'Content-Security-Policy': 'sandbox; default-src \'none\'' });
+    }
+    if (req.method === 'GET' && url.pathname === '/bulk') return send(res, 200, 'text/html', bulkPreviewPage(options.ledger, url.searchParams, ctx()));
+    if (url.pathname === '/bulk') {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST', { Allow: 'POST' });
+      return decideMany(req, res);
     }
     const decide = url.pathname.match(/^\/changes\/(\d+)\/decide$/);
     if (decide) {
@@ -209,8 +217,8 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     try {
       decided = await whenLedgerFree(() =>
         action === 'approve'
-          ? approveChanges(options.ledger, [id], { reviewer: options.reviewer, note: note || undefined, at: now() }, options.sources)
-          : rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() }),
+          ? approveChanges(options.ledger, [id], { reviewer: options.reviewer, note: note || undefined, at: now() }, options.sources, options.journal)
+          : rejectChanges(options.ledger, [id], { reviewer: options.reviewer, reason: note, at: now() }, options.journal),
       );
     } catch (e) {
       if (e instanceof LedgerError) return fail(400, e.message);
@@ -224,6 +232,22 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
     if (wantsJson) return send(res, 200, 'application/json', JSON.stringify({ change }));
     const back = new URL(localPath(form.get('back')), 'http://desk.invalid');
     back.searchParams.set('done', `change #${id} ${change.status}`);
+    res.writeHead(303, { Location: back.pathname + back.search, ...SECURITY_HEADERS });
+    res.end();
+  };
+
+  const decideMany = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const form = await readForm(req);
+    if (!sameSecret(form.get('csrf') ?? '', csrf)) return send(res, 403, 'text/html', messagePage('Not done', 'missing or wrong CSRF token: reload the desk', ctx()));
+    let done: string;
+    try {
+      done = decideBulk(options.ledger, options.sources, form, { reviewer: options.reviewer, at: now(), journal: options.journal });
+    } catch (e) {
+      if (e instanceof LedgerError) return send(res, 400, 'text/html', messagePage('Not done', e.message, ctx()));
+      throw e;
+    }
+    const back = new URL(localPath(form.get('back')), 'http://desk.invalid');
+    back.searchParams.set('done', done);
     res.writeHead(303, { Location: back.pathname + back.search, ...SECURITY_HEADERS });
     res.end();
   };

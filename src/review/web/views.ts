@@ -7,6 +7,7 @@ import type { Ledger } from '../../store/ledger.ts';
 import { type PublishedValue } from '../../schema/history.ts';
 import { filterChoices, selectChanges, supportingSources, type ChangeFilter } from '../batch.ts';
 import { DocumentCache, loadChangeEvidence, type ChangeEvidence } from '../evidence.ts';
+import { triage, type TriageGroup } from '../triage.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -16,6 +17,7 @@ export interface QueueItem {
   move: number | null;
   backfill: boolean;
   evidence: ChangeEvidence;
+  group: TriageGroup;
 }
 
 export interface QueueGroup {
@@ -27,6 +29,10 @@ export interface QueueGroup {
 
 export interface QueueView {
   filter: ChangeFilter;
+  /** The triage group shown, if one is chosen. */
+  group?: TriageGroup;
+  /** Pending changes per triage group (of the filtered queue, before choosing a group). */
+  counts: Record<TriageGroup, number>;
   choices: ReturnType<typeof filterChoices>;
   groups: QueueGroup[];
   pending: number;
@@ -42,10 +48,16 @@ export function priceMove(change: Pick<Change, 'field' | 'kind' | 'old_value' | 
   return ((after - before) / before) * 100;
 }
 
-/** The pending queue, filtered and paged, grouped by model and the sources behind each change. */
-export function queueView(ledger: Ledger, sources: Source[], filter: ChangeFilter, page: number, cache: DocumentCache): QueueView {
+/** The filtered pending queue in triage order (what needs a human first), each with its group. */
+export function triagedSelection(ledger: Ledger, filter: ChangeFilter, group?: TriageGroup) {
   const pending = ledger.changes.list({ status: 'pending' });
-  const matched = selectChanges(pending, filter).sort((a, b) => a.model.localeCompare(b.model) || a.id - b.id);
+  const t = triage(selectChanges(pending, filter), { approvedModels: new Set(ledger.history.published().map((p) => p.model)) });
+  return { pending, counts: t.counts, matched: group ? t.changes.filter((c) => c.group === group) : t.changes };
+}
+
+/** The pending queue, filtered, in triage order and paged, grouped by model and the sources behind each change. */
+export function queueView(ledger: Ledger, sources: Source[], filter: ChangeFilter, page: number, cache: DocumentCache, group?: TriageGroup): QueueView {
+  const { pending, counts, matched } = triagedSelection(ledger, filter, group);
   const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
   const current = Math.min(Math.max(1, page), pages);
   const shown = matched.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
@@ -53,14 +65,14 @@ export function queueView(ledger: Ledger, sources: Source[], filter: ChangeFilte
   const backfills = ledger.changes.backfillIds();
 
   const groups: QueueGroup[] = [];
-  for (const change of shown) {
+  for (const { group: g, ...change } of shown) {
     const from = supportingSources(change);
     const last = groups.at(-1);
-    const item: QueueItem = { change, move: priceMove(change), backfill: backfills.has(change.id), evidence: loadChangeEvidence(ledger, change, sources, cache) };
-    if (last && last.model === change.model && last.sources.join() === from.join()) last.items.push(item);
+    const item: QueueItem = { change, move: priceMove(change), backfill: backfills.has(change.id), evidence: loadChangeEvidence(ledger, change, sources, cache), group: g };
+    if (last && last.model === change.model && last.sources.join() === from.join() && last.items[0].group === g) last.items.push(item);
     else groups.push({ model: change.model, modelName: names.get(change.model) ?? change.model, sources: from, items: [item] });
   }
-  return { filter, choices: filterChoices(pending), groups, pending: pending.length, matched: matched.length, page: current, pages };
+  return { filter, group, counts, choices: filterChoices(pending), groups, pending: pending.length, matched: matched.length, page: current, pages };
 }
 
 export interface FactRow {

@@ -1,0 +1,98 @@
+/** The review commands: the queue (changes), decisions (approve, reject) and the desk (review --web). */
+import { Command, Option } from 'commander';
+import * as app from '../app/index.ts';
+import { usageError } from '../errors.ts';
+import { DEFAULT_DESK_PORT, startDesk } from '../review/web/server.ts';
+import { resolveReviewer } from '../review/decide.ts';
+import * as format from '../review/format.ts';
+import { DEFAULT_LARGE_MOVE_PCT } from '../review/triage.ts';
+import type { ChangeStatus } from '../schema/change.ts';
+import { print, workspaceOf } from './io.ts';
+import { integer, withSelectionOptions } from './options.ts';
+
+export function registerReviewCommands(program: Command): void {
+  program
+    .command('changes')
+    .description('list changes waiting for review (or reviewed ones); pending ones grouped by what needs a human first')
+    .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'superseded']).default('pending'))
+    .option('--triage', 'with --json: {counts, changes} in triage order instead of the plain array')
+    .option('--group <group>', 'only this triage group: disputed, large-move, removal, new-model, routine')
+    .option('--large-move <pct>', 'a price move beyond this many percent is a large move', Number, DEFAULT_LARGE_MOVE_PCT)
+    .option('--json', 'print as JSON (each pending change carries its triage group)')
+    .action((o, cmd) => {
+      const ws = workspaceOf(cmd);
+      if (o.status !== 'pending') {
+        if (o.group || o.triage) throw usageError('--triage and --group apply to pending changes');
+        const changes = app.listChanges(ws, o.status as ChangeStatus);
+        return print(o, changes, () => (changes.length ? changes.map(format.formatChange).join('\n') : `no ${o.status} changes`));
+      }
+      if (!Number.isFinite(o.largeMove) || o.largeMove <= 0) throw usageError(`--large-move takes a positive percentage, not "${o.largeMove}"`);
+      const t = app.triageChanges(ws, { largeMovePct: o.largeMove });
+      const group = o.group ? app.triageGroupNamed(o.group) : undefined;
+      const shown = group ? { changes: t.changes.filter((c) => c.group === group), counts: t.counts } : t;
+      if (o.json && !o.triage) return print(o, [...shown.changes].sort((a, b) => a.id - b.id), () => '');
+      print(o, shown, () => format.formatTriage(shown));
+    });
+
+  withSelectionOptions(program.command('approve').description('approve pending changes: they enter the dataset and its history'))
+    .option('--note <text>', 'why')
+    .action((ids: string[], o, cmd) => {
+      const done = app.approve(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('approve', done));
+      print(o, done, () => (done.length || !o.all ? `approved ${done.length} change(s)` : 'no pending changes'));
+    });
+
+  withSelectionOptions(program.command('reject').description('reject pending changes; they are not proposed again unless the evidence changes'))
+    .requiredOption('--reason <text>', 'why')
+    .action((ids: string[], o, cmd) => {
+      const done = app.reject(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('reject', done));
+      print(o, done, () => `rejected ${done.length} change(s)`);
+    });
+
+  program
+    .command('rebuild')
+    .description('recreate the ledger (--db, which must not hold one yet) from the snapshots and the decisions journal named by --journal FILE')
+    .option('--json', 'print as JSON')
+    .action(async (o, cmd) => {
+      const journal = (cmd.optsWithGlobals() as { journal?: string }).journal ?? process.env.MODEL_LEDGER_JOURNAL;
+      if (!journal) throw usageError('name the journal to replay: rebuild --journal FILE');
+      const r = await app.rebuildLedger({ ...workspaceOf(cmd), journal: null }, journal);
+      print(o, r, () => [`rebuilt ${r.db} from ${r.journal}: ${r.syncs} sync(s), ${r.decisions} decision(s) replayed`, ...r.skipped.map((s) => `skipped line ${s.line} (${s.action}): ${s.reason}`)].join('\n'));
+    });
+
+  program
+    .command('review')
+    .description('review pending changes: --web serves the review desk in the browser')
+    .option('--web', 'serve the review desk (http, 127.0.0.1 by default)')
+    .option('--port <n>', 'desk port (0 picks a free one)', integer(0), DEFAULT_DESK_PORT)
+    .option('--host <host>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
+    .option('--token <secret>', 'secret the desk asks for (default: $MODEL_LEDGER_DESK_TOKEN)')
+    .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
+    .action(async (o, cmd) => {
+      const ws = workspaceOf(cmd);
+      if (o.port > 65535) throw usageError(`not a port: "${o.port}"`);
+      if (!o.web) {
+        const pending = app.listChanges(ws);
+        process.stdout.write((pending.length ? pending.map(format.formatChange).join('\n') + '\n\nmodel-ledger review --web opens the review desk' : 'nothing to review') + '\n');
+        return;
+      }
+      const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
+      await app.withLedger(ws, async (ledger) => {
+        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token, journal: app.journalOf(ws) });
+        process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await desk.close();
+      });
+    });
+
+}
+
+function dryRunText(action: 'approve' | 'reject', changes: Parameters<typeof format.formatChange>[0][]): string {
+  return [`would ${action} ${changes.length} change(s) (dry run: nothing written):`, ...changes.map(format.formatChange)].join('\n');
+}
+
+/** Runs the command line; returns the exit code. Output to a closed pipe (`| head`) ends quietly. */
