@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { LedgerError } from '../errors.ts';
 
 /** A lock file with no readable holder is a writer mid-start for this long, and abandoned after. */
@@ -146,6 +147,8 @@ function locked(path: string, holder: Partial<LockHolder>, extra = ''): LedgerEr
 export function acquireLock(dbPath: string, options: LockOptions = {}): () => void {
   const path = `${dbPath}.lock`;
   const takeover = `${path}.takeover`;
+  // The lock comes before the ledger, so it makes the ledger's folder (data/ on a fresh clone).
+  if (dbPath !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const me: LockHolder = { pid: process.pid, start: processStart(process.pid), host: hostname(), started_at: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   const content = JSON.stringify(me);
   const release = () => {

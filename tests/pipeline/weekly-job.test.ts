@@ -122,4 +122,13 @@ describe('export directory', () => {
     expect(existsSync(join(out, 'dataset.json'))).toBe(true);
     expect(readFileSync(join(out, 'notes.md'), 'utf8')).toBe('a reviewer note');
   });
+
+  it('makes the ledger\'s folder on a first sync, as npm start on a fresh clone needs', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ml-weekly-')), 'data', 'nested', 'ledger.sqlite');
+    const run = await cli(['--db', db, 'sync', '--offline', '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(existsSync(db)).toBe(true);
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
 });
