@@ -13,6 +13,18 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const sample = path.join(fixtures, 'flights-sample.csv');
 
 describe('parseDelimited', () => {
+  it('reads plain lines and quoted records alike when they alternate, with CRLF, lone CR and a quoted newline', () => {
+    const text = 'a,b,c\r\n1,2,3\n"x, y","multi\nline",z\r4,5,6\n"q""uote",7,8\n\n9,10,11';
+    expect(parseDelimited(text)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+      ['x, y', 'multi\nline', 'z'],
+      ['4', '5', '6'],
+      ['q"uote', '7', '8'],
+      ['9', '10', '11'],
+    ]);
+  });
+
   it('reads quoted cells, doubled quotes and CRLF line ends', () => {
     expect(parseDelimited('a,b\r\n"x, y","say ""hi"""\r\n')).toEqual([
       ['a', 'b'],
