@@ -2,13 +2,17 @@
  * model-ledger as a library:
  *   import { sync, extract, reconcile, exportDataset } from 'model-ledger';
  */
+import { z } from 'zod';
 import { exportLedger, syncLedger, workspace } from './app/index.ts';
+import { LedgerError } from './errors.ts';
+import { reconcile as reconcileClaims, type ReconcileOptions, type ReconcileResult } from './reconcile/index.ts';
+import { ClaimSchema, type Claim } from './schema/claim.ts';
+import { OverrideSchema } from './schema/fact.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import type { ExportFormat, ExportResult } from './export/write.ts';
 import type { FetcherOptionsInput } from './fetch/index.ts';
 
 export { extractDocument as extract } from './extract/registry.ts';
-export { reconcile } from './reconcile/index.ts';
 export { Ledger } from './store/ledger.ts';
 export { LedgerError, EXIT, type ErrorKind, type Issue } from './errors.ts';
 export type { SyncSummary } from './schema/sync.ts';
@@ -40,4 +44,32 @@ export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
 /** Writes the approved dataset of the ledger at `db` to `dir`. */
 export function exportDataset(dir: string, options: { db?: string; at?: string; formats?: ExportFormat[] } = {}): ExportResult {
   return exportLedger(workspace({ db: options.db }), dir, { at: options.at, formats: options.formats });
+}
+
+const ReconcileInputSchema = z.object({
+  claims: z.array(ClaimSchema.strict()),
+  options: z
+    .object({
+      sources: z.array(z.object({ id: z.string(), kind: z.string().optional(), trust: z.number().min(0).max(1).optional() }).passthrough()),
+      overrides: z.array(OverrideSchema).optional(),
+    })
+    .passthrough(),
+});
+
+/**
+ * Facts from claims: value, status, confidence, and every claim for and against. The arguments
+ * are checked first, since plain JavaScript can pass any shape: a bad one is a LedgerError naming
+ * the path of each bad field (the first few of them).
+ */
+export function reconcile(claims: Claim[], options: ReconcileOptions): ReconcileResult {
+  const parsed = ReconcileInputSchema.safeParse({ claims, options });
+  if (!parsed.success) {
+    // Unknown keys first: a claim of another shape (source/entity) says most by the keys it has.
+    const ordered = [...parsed.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    const issues = ordered.map((i) => ({ path: i.path, message: i.message }));
+    const shown = issues.slice(0, 12);
+    const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
+    throw new LedgerError('usage', `reconcile: invalid arguments${more}`, shown);
+  }
+  return reconcileClaims(claims, options);
 }

@@ -1,4 +1,5 @@
 import { inputError } from '../errors.ts';
+import { didYouMean } from '../normalize/suggest.ts';
 import type { Fact } from '../schema/fact.ts';
 import { FIELD_NAMES, type FieldName } from '../schema/fields.ts';
 import type { PublishedValue } from '../schema/history.ts';
@@ -9,7 +10,7 @@ import { aliasesOf, withLedger, type Workspace } from './workspace.ts';
 /** A field name a user typed, checked against the field registry. */
 export function fieldNamed(field: string | undefined): FieldName | undefined {
   if (field === undefined) return undefined;
-  if (!(FIELD_NAMES as string[]).includes(field)) throw inputError(`unknown field "${field}"; fields: ${FIELD_NAMES.join(', ')}`);
+  if (!(FIELD_NAMES as string[]).includes(field)) throw inputError(`unknown field "${field}"${didYouMean(field, FIELD_NAMES) || `; fields: ${FIELD_NAMES.join(', ')}`}`);
   return field as FieldName;
 }
 

@@ -1,6 +1,7 @@
 import { inputError } from '../errors.ts';
 import { addAlias, addDistinct, resolveModel, type AliasRegistry } from '../normalize/aliases.ts';
 import { canonicalModelId, slugifyModelName } from '../normalize/identity.ts';
+import { closestNames } from '../normalize/suggest.ts';
 import { resolveReviewer } from '../review/decide.ts';
 import type { ModelCandidate, ModelRecord } from '../schema/model.ts';
 import { editAliasFile } from '../store/alias-file.ts';
@@ -22,7 +23,12 @@ export function findModel(ledger: Ledger, registry: AliasRegistry, name: string)
   if (ledger.models.has(id)) return id;
   const bare = unique(ledger.models.idsEndingWith(slugifyModelName(name)).map(mapped), name);
   if (bare) return bare;
-  throw inputError(`no model named "${name}" in the ledger (try a canonical id such as openai/gpt-5.2-codex, or \`model-ledger models\`)`);
+  // Typed with a provider, a near-miss is sought among ids; typed bare, among the model parts too.
+  const ids = ledger.models.list().map((m) => m.id);
+  const byPart = new Map(ids.map((id) => [id.slice(id.indexOf('/') + 1), id]));
+  const close = name.includes('/') ? closestNames(name, ids) : closestNames(name, byPart.keys()).map((part) => byPart.get(part)!);
+  const hint = close.length ? `; did you mean ${close.join(' or ')}?` : ' (see `model-ledger models`)';
+  throw inputError(`no model named "${name}" in the ledger${hint}`);
 }
 
 function unique(ids: string[], name: string): string | null {

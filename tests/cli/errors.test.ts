@@ -76,3 +76,15 @@ describe('LedgerError', () => {
     expect(new LedgerError('locked', 'x').exitCode).toBe(75);
   });
 });
+
+describe('did you mean', () => {
+  it('suggests the known model id or field closest to a typo', async () => {
+    const ledger = db();
+    expect((await cli(['--db', ledger, 'sync', '--offline', '--quiet'])).code).toBe(0);
+    const model = await cli(['--db', ledger, 'explain', 'openai/gpt5.2-codex']);
+    expect(model.code).toBe(65);
+    expect(oneLine(model.stderr)).toMatch(/did you mean openai\/gpt-5\.2-codex/);
+    expect(oneLine((await cli(['--db', ledger, 'explain', 'anthropic/claude-sonet-4.5'])).stderr)).toMatch(/did you mean anthropic\/claude-sonnet-4\.5/);
+    expect(oneLine((await cli(['--db', ledger, 'explain', 'openai/gpt-5.2-codex', 'contextwindow'])).stderr)).toMatch(/did you mean context_window\?/);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { LedgerError, reconcile } from '../../src/index.ts';
+import type { Claim } from '../../src/schema/claim.ts';
+
+const claim = (over: Partial<Claim> = {}): Claim => ({
+  model: 'openai/gpt-5.2',
+  model_name: 'GPT-5.2',
+  field: 'input_price',
+  value: 1.75,
+  unit: 'USD/1M tokens',
+  condition: '',
+  locator: 'table[0] row 1',
+  quote: '$1.75',
+  confidence: 0.9,
+  source_id: 'a',
+  snapshot_hash: 'x',
+  observed_at: '2026-07-01T00:00:00.000Z',
+  ...over,
+});
+
+describe('the library entry checks what plain JavaScript hands it', () => {
+  it('refuses a claim of another shape, naming its unknown and missing keys', () => {
+    const call = () => reconcile([{ source: 'a', entity: 'x', field: 'input_price', value: 1.75 }] as unknown as Claim[], { sources: [] });
+    expect(call).toThrow(LedgerError);
+    try {
+      call();
+    } catch (e) {
+      const error = e as LedgerError;
+      expect(error.kind).toBe('usage');
+      expect(error.message).toMatch(/claims\.0: Unrecognized key\(s\) in object: 'source', 'entity'/);
+      expect(error.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['claims.0.model', 'claims.0.source_id']));
+    }
+  });
+
+  it('refuses a bad field name or value type, and reconciles good claims', () => {
+    expect(() => reconcile([claim({ field: 'price' as never })], { sources: [] })).toThrow(/claims\.0\.field/);
+    expect(() => reconcile([claim({ value: { amount: 1 } as never })], { sources: [] })).toThrow(/claims\.0\.value/);
+    expect(() => reconcile([claim()], {} as never)).toThrow(/options\.sources/);
+    const { facts } = reconcile([claim(), claim({ source_id: 'b', value: 3 })], { sources: [{ id: 'a', kind: 'first-party', trust: 0.95 }] });
+    expect(facts[0]).toMatchObject({ model: 'openai/gpt-5.2', field: 'input_price' });
+    expect(facts[0].status).not.toBe('agreed');
+  });
+});
