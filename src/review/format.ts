@@ -14,6 +14,31 @@ export function formatValue(v: ClaimValue | null): string {
   return typeof v === 'string' ? v : String(v);
 }
 
+const PRICE_NOUN: Record<string, string> = {
+  input_price: 'input tokens',
+  output_price: 'output tokens',
+  cached_input_price: 'cached input tokens',
+  cache_write_price: 'cache-write tokens',
+  batch_input_price: 'batch input tokens',
+  batch_output_price: 'batch output tokens',
+};
+
+/** A whole number as people write it: 400K, 1M, else 1,047,576. */
+function count(n: number): string {
+  if (Number.isInteger(n) && n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000}M`;
+  if (Number.isInteger(n) && n >= 1000 && n % 1000 === 0) return `${n / 1000}K`;
+  return n.toLocaleString('en-US');
+}
+
+/** A figure with its unit, for the terminal: "$1.75 / 1M input tokens", "400K tokens". */
+export function formatFigure(field: string, v: ClaimValue | null): string {
+  if (typeof v !== 'number') return formatValue(v);
+  if (PRICE_NOUN[field]) return `$${v} / 1M ${PRICE_NOUN[field]}`;
+  if (field === 'context_window' || field === 'max_input_tokens' || field === 'max_output_tokens') return `${count(v)} tokens`;
+  if (field === 'parameters') return `${count(v)} parameters`;
+  return formatValue(v);
+}
+
 const label = (k: { field: string; condition: string }) => `${k.field}${k.condition ? ` [${k.condition}]` : ''}`;
 
 export function formatSummary(s: SyncSummary): string {
@@ -44,19 +69,20 @@ function quoted(text: string): string {
 
 export function formatFact(f: Fact): string {
   const claims = f.claims.map(
-    (c) => `    ${c.supports ? '+' : '-'} ${c.source_id} (${c.source_kind}) says ${formatValue(c.value)}  [${c.locator}] ${quoted(c.quote)}  ${c.observed_at.slice(0, 10)}`,
+    (c) => `    ${c.supports ? '+' : '-'} ${c.source_id} (${c.source_kind}) says ${formatFigure(f.field, c.value)}  [${c.locator}] ${quoted(c.quote)}  ${c.observed_at.slice(0, 10)}`,
   );
-  return [`${f.model} ${label(f)} = ${formatValue(f.value)}  ${f.status}, confidence ${f.confidence.toFixed(2)}`, `  ${f.explanation}`, ...claims].join('\n');
+  return [`${f.model} ${label(f)} = ${formatFigure(f.field, f.value)}  ${f.status}, confidence ${f.confidence.toFixed(2)}`, `  ${f.explanation}`, ...claims].join('\n');
 }
 
 export function formatChange(c: Change): string {
-  const move = c.kind === 'changed' ? `${formatValue(c.old_value)} -> ${formatValue(c.new_value)}` : c.kind === 'added' ? `+ ${formatValue(c.new_value)}` : `no longer seen (was ${formatValue(c.old_value)})`;
+  const figure = (v: ClaimValue | null) => formatFigure(c.field, v);
+  const move = c.kind === 'changed' ? `${figure(c.old_value)} -> ${figure(c.new_value)}` : c.kind === 'added' ? `+ ${figure(c.new_value)}` : `no longer seen (was ${figure(c.old_value)})`;
   const status = c.fact ? ` (${c.fact.status})` : '';
   return `#${c.id} ${c.status.padEnd(8)} ${c.model} ${label(c)}: ${move}${status}`;
 }
 
 export function formatInterval(h: PublishedValue): string {
-  return `${h.model} ${label(h)} = ${formatValue(h.value)}  from ${h.valid_from.slice(0, 10)} to ${h.valid_to ? h.valid_to.slice(0, 10) : 'now'}${h.change_id ? `  (change #${h.change_id})` : ''}`;
+  return `${h.model} ${label(h)} = ${formatFigure(h.field, h.value)}  from ${h.valid_from.slice(0, 10)} to ${h.valid_to ? h.valid_to.slice(0, 10) : 'now'}${h.change_id ? `  (change #${h.change_id})` : ''}`;
 }
 
 /** The sync summary as Markdown, for a CI step summary or a pull-request body. */

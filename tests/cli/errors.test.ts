@@ -88,3 +88,17 @@ describe('did you mean', () => {
     expect(oneLine((await cli(['--db', ledger, 'explain', 'openai/gpt-5.2-codex', 'contextwindow'])).stderr)).toMatch(/did you mean context_window\?/);
   });
 });
+
+describe('figures in text output', () => {
+  it('carry their units: prices per 1M tokens of their kind, limits in tokens', async () => {
+    const ledger = db();
+    expect((await cli(['--db', ledger, 'sync', '--offline', '--quiet'])).code).toBe(0);
+    const price = (await cli(['--db', ledger, 'explain', 'openai/gpt-5.2-codex', 'input_price'])).stdout;
+    expect(price).toMatch(/^openai\/gpt-5\.2-codex input_price = \$1\.75 \/ 1M input tokens {2}/m);
+    const window = (await cli(['--db', ledger, 'explain', 'openai/gpt-5.2-codex', 'context_window'])).stdout;
+    expect(window).toMatch(/context_window = \d+K tokens/);
+    // --json keeps plain numbers.
+    const facts = (await cli(['--db', ledger, 'explain', 'openai/gpt-5.2-codex', 'input_price', '--json'])).json();
+    expect(facts.find((f: any) => f.condition === '')).toMatchObject({ value: 1.75 });
+  });
+});

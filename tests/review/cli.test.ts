@@ -58,8 +58,8 @@ describe('batch review from the command line', () => {
     expect(await at('2026-07-18')).toEqual([2]);
     expect(await at('2026-07-22')).toEqual([1.5]);
     const text = await run('history', 'acme/alpha', 'input_price');
-    expect(text.stdout).toMatch(/= 2 {2}from 2026-07-17 to 2026-07-21/);
-    expect(text.stdout).toMatch(/= 1\.5 {2}from 2026-07-21 to now/);
+    expect(text.stdout).toMatch(/= \$2 \/ 1M input tokens {2}from 2026-07-17 to 2026-07-21/);
+    expect(text.stdout).toMatch(/= \$1\.5 \/ 1M input tokens {2}from 2026-07-21 to now/);
   });
 });
 

@@ -78,6 +78,6 @@ describe('triage and policies from the command line', () => {
   it('the text listing leads with the counts and the groups that need a human', async () => {
     const text = (await run('changes')).stdout;
     expect(text.split('\n')[0]).toBe('1 pending: 0 disputed figures, 1 large price moves, 0 removals, 0 new models, 0 routine');
-    expect(text).toMatch(/== large price moves \(1\) ==\n#\d+ pending  openai\/gpt-4o-audio output_price: 10 -> 13/);
+    expect(text).toMatch(/== large price moves \(1\) ==\n#\d+ pending  openai\/gpt-4o-audio output_price: \$10 \/ 1M output tokens -> \$13 \/ 1M output tokens/);
   });
 });
