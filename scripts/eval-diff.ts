@@ -130,7 +130,7 @@ export function liteLLMSlots(entry: Json): Slots {
       if (typeof tier[prop] === 'number') out.set(slot(field, condition), perMillion(tier[prop]));
     }
   }
-  if (typeof entry.max_input_tokens === 'number') out.set(slot('context_window', ''), entry.max_input_tokens);
+  if (typeof entry.max_input_tokens === 'number') out.set(slot('max_input_tokens', ''), entry.max_input_tokens);
   if (typeof entry.max_output_tokens === 'number') out.set(slot('max_output_tokens', ''), entry.max_output_tokens);
   return out;
 }
@@ -338,6 +338,7 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
 
     // Raw removals: "no longer seen" needs two syncs, so after one they must be counted as absent (or still be listed elsewhere).
     const absences = ledger.facts.absences();
+    const linkOf = new Map((ledger.db.prepare('SELECT alias, model_id, route FROM model_links').all() as Array<{ alias: string; model_id: string; route: string | null }>).map((r) => [r.alias, { model: r.model_id, route: r.route }]));
     const removed: PairResult['removed'] = { pending_absence: 0, still_listed: 0, anomaly: 0, not_tracked: [] };
     for (const x of expected.filter((e) => e.kind === 'removed')) {
       const located = locatedOld.get(itemKey(x.entry, x.field, x.condition));
@@ -346,7 +347,10 @@ export async function evalPair(pair: Pair, sources: Source[]): Promise<PairResul
         removed.not_tracked.push(x);
         continue;
       }
-      const key = keyOf(claim);
+      // The ledger keys a claim under the model identity linking put it on (and a reseller link's route).
+      const link = linkOf.get(claim.model);
+      const condition = link?.route && !claim.condition.includes('route:') ? [claim.condition, `route:${link.route}`].filter(Boolean).sort().join(';') : claim.condition;
+      const key = keyOf({ model: link?.model ?? claim.model, field: claim.field, condition });
       if (claim.anomaly) removed.anomaly++;
       else if (absences.has(key)) removed.pending_absence++;
       else if (facts.has(key)) removed.still_listed++;

@@ -37,7 +37,7 @@ function unique(ids: string[], name: string): string | null {
   return distinct[0] ?? null;
 }
 
-export type ModelListing = ModelRecord & { aliases: string[]; links: Array<{ id: string; evidence: string; detail: string }> };
+export type ModelListing = ModelRecord & { aliases: string[]; links: Array<{ id: string; evidence: string; detail: string; route?: string }> };
 
 export function listModels(ws: Workspace): ModelListing[] {
   return withLedger(ws, (ledger) => ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id), links: ledger.models.linksOf(m.id) })));

@@ -63,13 +63,15 @@ export function nameKey(id: string): string {
 }
 
 /**
- * Which of several ids naming one model is canonical: a registry id; else the vendor's usual
- * spelling: dotted versions (4.5), dashed words (gpt-4o), the version after the name
- * (claude-sonnet-4.5); else the shortest, else the first.
+ * Which of several ids naming one model is canonical: a registry id; else one the ledger already
+ * reconciled under (`established`: a new spelling arriving later must not move a model's facts
+ * and history to another id); else the vendor's usual spelling: dotted versions (4.5), dashed
+ * words (gpt-4o), the version after the name (claude-sonnet-4.5); else the shortest, else the first.
  */
-export function preferred(ids: string[], registry: AliasRegistry): string {
+export function preferred(ids: string[], registry: AliasRegistry, established: ReadonlySet<string> = new Set()): string {
   const score = (id: string): number[] => [
     Number(registry.ids.has(id)),
+    Number(established.has(id)),
     id.match(/\d\.\d/g)?.length ?? 0,
     id.split('-').length,
     id.search(/\d/),
@@ -88,7 +90,7 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\n${b}` : `${b}\
  * The links among `ids` (every model id the current claims carry): alias id -> its canonical
  * model. Ids without a link are their own model.
  */
-export function linkModels(ids: Iterable<string>, registry: AliasRegistry): Map<string, ModelLink> {
+export function linkModels(ids: Iterable<string>, registry: AliasRegistry, established: ReadonlySet<string> = new Set()): Map<string, ModelLink> {
   const links = new Map<string, ModelLink>();
   const groups = new Map<string, string[]>();
   for (const id of new Set(ids)) {
@@ -102,15 +104,15 @@ export function linkModels(ids: Iterable<string>, registry: AliasRegistry): Map<
     if (group) group.push(id);
     else groups.set(key, [id]);
   }
-  linkSameNames(groups, registry, links);
+  linkSameNames(groups, registry, established, links);
   linkResales([...groups.values()].map((group) => links.get(group[0])?.model ?? group[0]), registry, links);
   return links;
 }
 
-function linkSameNames(groups: Map<string, string[]>, registry: AliasRegistry, links: Map<string, ModelLink>): void {
+function linkSameNames(groups: Map<string, string[]>, registry: AliasRegistry, established: ReadonlySet<string>, links: Map<string, ModelLink>): void {
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    const model = preferred(group, registry);
+    const model = preferred(group, registry, established);
     for (const id of group) {
       if (id === model || registry.distinct.has(pairKey(id, model))) continue;
       // The key keeps dates, but a version read differently (a 4-digit MMDD) must still agree.

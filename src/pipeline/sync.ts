@@ -179,7 +179,8 @@ function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acqui
  * model, and settles the new-model candidates the links answer.
  */
 function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry, at: string): Claim[] {
-  const links = linkModels(claims.map((c) => c.model), registry);
+  // Ids the last reconciliation used stay canonical, so a new spelling never moves a model's facts.
+  const links = linkModels(claims.map((c) => c.model), registry, ledger.facts.models());
   ledger.models.replaceLinks(links.values());
   for (const link of links.values()) {
     ledger.models.merge(link.alias, link.model, at);

@@ -2,7 +2,7 @@ import type { Fact } from '../schema/fact.ts';
 import { keyOf, parseKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import type { LedgerDb } from './db.ts';
-import { json, toFact, type Row } from './rows.ts';
+import { column, json, toFact, type Row } from './rows.ts';
 
 /** The latest reconciliation: facts, learned source reliability, and keys no source states any more. */
 export class FactStore {
@@ -28,6 +28,11 @@ export class FactStore {
         )
         .all(filter.model ?? null, filter.model ?? null, filter.field ?? null, filter.field ?? null) as Row[]
     ).map(toFact);
+  }
+
+  /** The models the last reconciliation put facts under. */
+  models(): Set<string> {
+    return new Set(column<string>(this.db.sql('SELECT DISTINCT model FROM facts').all(), 'model'));
   }
 
   replaceReliability(rows: readonly SourceReliability[]): void {

@@ -222,4 +222,8 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX model_links_model ON model_links(model_id);
   `,
+  // A reseller link's route: the condition its claims gain on the vendor's model.
+  `
+  ALTER TABLE model_links ADD COLUMN route TEXT;
+  `,
 ];

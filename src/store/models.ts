@@ -66,16 +66,17 @@ export class ModelStore {
   /** Replaces the identity links of the last reconciliation. */
   replaceLinks(links: Iterable<ModelLink>): void {
     this.db.sql('DELETE FROM model_links').run();
-    const insert = this.db.sql('INSERT INTO model_links (alias, model_id, evidence, detail) VALUES (?, ?, ?, ?)');
-    for (const l of links) insert.run(l.alias, l.model, l.evidence, l.detail);
+    const insert = this.db.sql('INSERT INTO model_links (alias, model_id, evidence, detail, route) VALUES (?, ?, ?, ?, ?)');
+    for (const l of links) insert.run(l.alias, l.model, l.evidence, l.detail, l.route ?? null);
   }
 
   /** The other ids a model's claims were named by, each with the evidence for the link. */
-  linksOf(modelId: string): Array<{ id: string; evidence: string; detail: string }> {
-    return (this.db.sql('SELECT alias, evidence, detail FROM model_links WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]).map((r) => ({
+  linksOf(modelId: string): Array<{ id: string; evidence: string; detail: string; route?: string }> {
+    return (this.db.sql('SELECT alias, evidence, detail, route FROM model_links WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]).map((r) => ({
       id: r.alias as string,
       evidence: r.evidence as string,
       detail: r.detail as string,
+      ...(r.route ? { route: r.route as string } : {}),
     }));
   }
 

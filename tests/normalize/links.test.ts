@@ -61,4 +61,12 @@ describe('identity links', () => {
       'anthropic/claude-3-5-sonnet-latest': 'anthropic/claude-3.5-sonnet (registry)',
     });
   });
+
+  it('keeps the id the ledger already reconciled under when a new spelling arrives', () => {
+    const ids = ['anthropic/claude-sonnet-4-6', 'anthropic/claude-sonnet-4.6'];
+    expect(linked(ids)).toEqual({ 'anthropic/claude-sonnet-4-6': 'anthropic/claude-sonnet-4.6 (same-name)' });
+    const established = new Set(['anthropic/claude-sonnet-4-6']);
+    const links = [...linkModels(ids, emptyRegistry(), established).values()];
+    expect(links.map((l) => [l.alias, l.model])).toEqual([['anthropic/claude-sonnet-4.6', 'anthropic/claude-sonnet-4-6']]);
+  });
 });

@@ -34,10 +34,10 @@ describe('the diff eval\'s independent reading', () => {
     expect([...slots.keys()].sort()).toEqual([
       'batch_output_price|',
       'cache_write_price|cache_ttl:1h',
-      'context_window|',
       'function_calling|',
       'input_price|',
       'input_price|context>200000;tier:priority',
+      'max_input_tokens|',
       'tool_use|',
     ]);
   });
