@@ -18,22 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { prng } from '../bench/reconcile.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '36' }, seed: { type: 'string', default: '7' } } });
 const RUNS = Number(values.runs);
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so that a failing run can be replayed with its seed.
 const random = prng(Number(values.seed));
 
 const dir = mkdtempSync(join(tmpdir(), 'ml-crash-'));

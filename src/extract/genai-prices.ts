@@ -37,7 +37,7 @@ import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.
 import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
-import { isObject, type Json } from './json.ts';
+import { isObject, type Json, parseJsonBody } from './json.ts';
 import { listedModel, vendorSlug, type Listing } from './models-dev.ts';
 import type { ExtractInput } from './types.ts';
 
@@ -88,12 +88,9 @@ export function genaiPricesProviders(parsed: unknown): Json[] | null {
 }
 
 export function extractGenaiPrices(input: ExtractInput, options: GenaiPricesOptions = {}): ExtractResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.body);
-  } catch (err) {
-    return finishResult([], [`body is not JSON: ${(err as Error).message}`], EXPECT, input.source);
-  }
+  const body = parseJsonBody(input, EXPECT);
+  if ('failed' in body) return body.failed;
+  const parsed = body.parsed;
   const providers = genaiPricesProviders(parsed);
   if (!providers) {
     return finishResult([], ['JSON is not an array of providers with "models" arrays (not genai-prices\' data.json shape)'], EXPECT, input.source);

@@ -1,5 +1,8 @@
 /** Small helpers shared by the JSON extractors. */
 import { perTokenToPerMillion } from '../normalize/units.ts';
+import type { ExtractResult } from '../schema/claim.ts';
+import { finishResult, type Expectations } from './claims.ts';
+import type { ExtractInput } from './types.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -27,5 +30,14 @@ export class PerMillionPrices {
       this.seen.set(perToken, price);
     }
     return price;
+  }
+}
+
+/** A JSON extractor's body parsed, or, for a body that is not JSON, the result that says so. */
+export function parseJsonBody(input: ExtractInput, expect: Partial<Expectations>): { parsed: unknown } | { failed: ExtractResult } {
+  try {
+    return { parsed: JSON.parse(input.body) };
+  } catch (err) {
+    return { failed: finishResult([], [`body is not JSON: ${(err as Error).message}`], expect, input.source) };
   }
 }

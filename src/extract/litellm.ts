@@ -19,7 +19,7 @@ import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.
 import type { FieldName } from '../schema/fields.ts';
 import { identify, providerSlug } from '../normalize/identity.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
-import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
+import { escapePointer, isObject, PerMillionPrices, type Json, parseJsonBody } from './json.ts';
 import { memoize } from './memo.ts';
 import type { ExtractInput } from './types.ts';
 
@@ -256,12 +256,9 @@ class RawText {
 
 export function extractLiteLLM(input: ExtractInput): ExtractResult {
   const expect = { min_models: 1, fields: ['input_price', 'max_input_tokens'] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.body);
-  } catch (err) {
-    return finishResult([], [`body is not JSON: ${(err as Error).message}`], expect, input.source);
-  }
+  const body = parseJsonBody(input, expect);
+  if ('failed' in body) return body.failed;
+  const parsed = body.parsed;
   if (!isObject(parsed)) return finishResult([], ['JSON is not an object of model entries'], expect, input.source);
   const file: FileReading = { claims: [], raw: new RawText(input.body), notes: new NoteTally(), prices: new PerMillionPrices() };
   for (const key in parsed) {

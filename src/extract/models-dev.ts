@@ -40,7 +40,7 @@ import { condition as conditions, joinConditions } from '../schema/condition.ts'
 import { identify, inferProvider, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
-import { escapePointer, isObject, type Json } from './json.ts';
+import { escapePointer, isObject, type Json, parseJsonBody } from './json.ts';
 import { readLiteLLMKey } from './litellm.ts';
 import type { ExtractInput } from './types.ts';
 
@@ -278,12 +278,9 @@ export function modelsDevProviders(parsed: unknown): Array<[string, Json]> | nul
 }
 
 export function extractModelsDev(input: ExtractInput): ExtractResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.body);
-  } catch (err) {
-    return finishResult([], [`body is not JSON: ${(err as Error).message}`], EXPECT, input.source);
-  }
+  const body = parseJsonBody(input, EXPECT);
+  if ('failed' in body) return body.failed;
+  const parsed = body.parsed;
   const providers = modelsDevProviders(parsed);
   if (!providers) {
     return finishResult([], ['JSON is not an object of providers with "models" objects (not models.dev\'s api.json shape)'], EXPECT, input.source);

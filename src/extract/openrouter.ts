@@ -15,7 +15,7 @@ import type { FieldName } from '../schema/fields.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
-import { escapePointer, isObject, PerMillionPrices, type Json } from './json.ts';
+import { escapePointer, isObject, PerMillionPrices, type Json, parseJsonBody } from './json.ts';
 import type { ExtractInput } from './types.ts';
 import { condition, joinConditions } from '../schema/condition.ts';
 
@@ -40,12 +40,9 @@ export function openRouterModels(parsed: unknown): unknown[] | null {
 }
 
 export function extractOpenRouter(input: ExtractInput): ExtractResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.body);
-  } catch (err) {
-    return finishResult([], [`body is not JSON: ${(err as Error).message}`], { min_models: 1, fields: ['input_price'] }, input.source);
-  }
+  const body = parseJsonBody(input, { min_models: 1, fields: ['input_price'] });
+  if ('failed' in body) return body.failed;
+  const parsed = body.parsed;
   const models = openRouterModels(parsed);
   if (!models) {
     return finishResult([], ['JSON has neither a top-level array nor a data array of models'], { min_models: 1, fields: ['input_price'] }, input.source);
