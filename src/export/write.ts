@@ -7,8 +7,8 @@ import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
 import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
 
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat } from './format-names.ts';
+export { EXPORT_FORMATS, type ExportFormat } from './format-names.ts';
 
 /** Every top-level name an export may write in its directory; other entries there are kept. */
 const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices']);
