@@ -46,6 +46,7 @@ export function buildProgram(): Command {
       .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
       .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
       .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
+      .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const app = await loadApp();
@@ -57,7 +58,7 @@ export function buildProgram(): Command {
       onProgress: progress.onProgress,
     };
     const policy = app.loadPolicy(o.policy);
-    const summary = await app.syncLedger(await workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o), policy }).finally(() => progress.done());
+    const summary = await app.syncLedger(await workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, full: Boolean(o.full), report: syncReport(o), policy }).finally(() => progress.done());
     await printSummary(o, summary);
     process.exitCode = syncExitCode(summary);
   });

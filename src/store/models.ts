@@ -86,6 +86,11 @@ export class ModelStore {
       .run(c.model_id, c.name, c.source_id, c.first_seen, json(c.proposals));
   }
 
+  /** How many new-model candidates are in each status: moves with every identity decision. */
+  candidateTally(): Row[] {
+    return this.db.sql('SELECT status, COUNT(*) AS n FROM model_candidates GROUP BY status ORDER BY status').all() as Row[];
+  }
+
   candidates(status?: ModelCandidate['status']): ModelCandidate[] {
     return (
       this.db.sql('SELECT * FROM model_candidates WHERE (? IS NULL OR status = ?) ORDER BY first_seen, model_id').all(status ?? null, status ?? null) as Row[]
