@@ -1,5 +1,4 @@
-import { parseCondition, routeOf, type ConditionPart } from '../schema/condition.ts';
-import { FIELD_NAMES, type FieldName } from '../schema/fields.ts';
+import { FIELD_NAMES } from '../schema/fields.ts';
 import type { Dataset, HistoryFile } from '../schema/dataset.ts';
 import type { ClaimValue } from '../schema/claim.ts';
 
@@ -61,80 +60,6 @@ export function toCsv(dataset: Dataset): string {
   return rows.join('\n') + '\n';
 }
 
-// --- LiteLLM's model_prices_and_context_window.json ------------------------------------------
-
-const LITELLM_PRICE_KEYS: Partial<Record<FieldName, string>> = {
-  input_price: 'input_cost_per_token',
-  output_price: 'output_cost_per_token',
-  cached_input_price: 'cache_read_input_token_cost',
-  cache_write_price: 'cache_creation_input_token_cost',
-};
-const LITELLM_BATCH_KEYS: Partial<Record<FieldName, string>> = {
-  batch_input_price: 'input_cost_per_token_batches',
-  batch_output_price: 'output_cost_per_token_batches',
-};
-const LITELLM_FLAGS: Partial<Record<FieldName, string>> = {
-  vision: 'supports_vision',
-  function_calling: 'supports_function_calling',
-  reasoning: 'supports_reasoning',
-  structured_outputs: 'supports_response_schema',
-  audio_input: 'supports_audio_input',
-  audio_output: 'supports_audio_output',
-};
-
-function perToken(usdPerMillion: number): number {
-  return Number((usdPerMillion / 1e6).toPrecision(12));
-}
-
-/** A condition part as LiteLLM's key suffix: `_above_200k_tokens`, `_priority`; null when LiteLLM has none. */
-function litellmSuffix(part: ConditionPart): string | null {
-  if (part.kind === 'tier' && (part.name === 'flex' || part.name === 'priority')) return `_${part.name}`;
-  if (part.kind === 'context' && part.above % 1000 === 0) return `_above_${part.above / 1000}k_tokens`;
-  return null;
-}
-
-/**
- * LiteLLM's shape: the model's own provider's entry is keyed by the bare model name; each
- * resale route (`route:X` condition) becomes an `X/model` entry, as LiteLLM itself does.
- */
-export function toLiteLLM(dataset: Dataset): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const m of dataset.models) {
-    // LiteLLM's max_input_tokens is an input limit: the model's own max_input_tokens figures, and
-    // its context window only for a model that has no input limit at all.
-    const inputLimitField: FieldName = m.values.some((v) => v.field === 'max_input_tokens') ? 'max_input_tokens' : 'context_window';
-    const [provider, ...rest] = m.id.split('/');
-    const name = rest.join('/');
-    const entries = new Map<string, Record<string, unknown>>();
-    const entryFor = (route: string | null) => {
-      const key = route ? `${route}/${name}` : name;
-      if (!entries.has(key)) entries.set(key, { litellm_provider: route ?? provider, mode: 'chat' });
-      return entries.get(key)!;
-    };
-    for (const v of m.values) {
-      const route = routeOf(v.condition);
-      const rest = parseCondition(v.condition).filter((p) => p.kind !== 'route');
-      if (rest.length > 1) continue;
-      const suffix = rest.length === 1 ? litellmSuffix(rest[0]) : '';
-      if (suffix === null) continue;
-      const entry = entryFor(route);
-      const field = v.field;
-      const priceKey = LITELLM_PRICE_KEYS[field];
-      if (priceKey && typeof v.value === 'number') entry[priceKey + suffix] = perToken(v.value);
-      else if (suffix !== '') continue;
-      else if (LITELLM_BATCH_KEYS[field] && typeof v.value === 'number') entry[LITELLM_BATCH_KEYS[field]!] = perToken(v.value);
-      else if (field === inputLimitField) entry.max_input_tokens = v.value;
-      else if (field === 'max_output_tokens') {
-        entry.max_output_tokens = v.value;
-        entry.max_tokens = v.value;
-      } else if (field === 'tool_use' && v.value === true) entry.supports_function_calling ??= true;
-      else if (LITELLM_FLAGS[field]) entry[LITELLM_FLAGS[field]!] = v.value;
-    }
-    for (const [key, entry] of entries) out[key] = sortKeys(entry);
-  }
-  return sortKeys(out);
-}
-
 // --- simonw/llm-prices: one file per vendor with price_history ------------------------------
 
 export interface LlmPricesFile {
@@ -184,8 +109,4 @@ export function toLlmPrices(dataset: Dataset, history: HistoryFile): LlmPricesFi
     vendors.set(vendor, file);
   }
   return [...vendors.values()].sort((a, b) => a.vendor.localeCompare(b.vendor));
-}
-
-function sortKeys<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as T;
 }

@@ -4,8 +4,10 @@ import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/da
 import { jsonSchemas } from '../schema/json-schemas.ts';
 import { type Ledger } from '../store/ledger.ts';
 import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
+import { condition, joinConditions, routeOf } from '../schema/condition.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
-import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
+import { toCsv, toLlmPrices, toNdjson } from './formats.ts';
+import { litellmReference, toLiteLLM, type LiteLLMReferenceEntry } from './litellm.ts';
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -19,6 +21,8 @@ export interface ExportResult {
   models: number;
   values: number;
   intervals: number;
+  /** LiteLLM export: models left out because LiteLLM knows no provider for them, per provider (or route). */
+  litellm_unknown_providers?: Record<string, number>;
 }
 
 /** The dataset as approved and in force at `at` (default: now), from the ledger's history. */
@@ -45,7 +49,14 @@ export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
  * other requested formats. Everything is validated before the first byte is written, and the
  * directory is replaced as a whole (src/export/atomic.ts).
  */
-export function exportDataset(ledger: Ledger, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
+export interface ExportOptions {
+  at?: string;
+  formats?: ExportFormat[];
+  /** The sources read by the LiteLLM extractor: their captures give LiteLLM's own keys (default: `litellm`). */
+  litellmSources?: string[];
+}
+
+export function exportDataset(ledger: Ledger, dir: string, options: ExportOptions = {}): ExportResult {
   if (options.at !== undefined) options = { ...options, at: parsePointInTime(options.at) };
   const dataset = DatasetSchema.parse(datasetFromLedger(ledger, options.at));
   const history = HistoryFileSchema.parse(historyFromLedger(ledger, options.at));
@@ -59,7 +70,12 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
   };
   if (formats.has('ndjson')) files['dataset.ndjson'] = toNdjson(dataset);
   if (formats.has('csv')) files['dataset.csv'] = toCsv(dataset);
-  if (formats.has('litellm')) files['model_prices_and_context_window.json'] = JSON.stringify(toLiteLLM(dataset), null, 2) + '\n';
+  let litellmUnknown: Record<string, number> | undefined;
+  if (formats.has('litellm')) {
+    const litellm = toLiteLLM(dataset, litellmReferenceFromLedger(ledger, options.litellmSources ?? ['litellm'], options.at));
+    files['model_prices_and_context_window.json'] = JSON.stringify(litellm.entries, null, 2) + '\n';
+    litellmUnknown = litellm.unknownProviders;
+  }
   if (formats.has('llm-prices')) {
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
   }
@@ -73,5 +89,28 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
     models: dataset.models.length,
     values: dataset.models.reduce((n, m) => n + m.values.length, 0),
     intervals: history.intervals.length,
+    ...(litellmUnknown ? { litellm_unknown_providers: litellmUnknown } : {}),
   };
+}
+
+/**
+ * LiteLLM's own keys, providers and modes for the models its source lists: the capture the ledger
+ * holds (as of `at`), its claims under the model and route they were reconciled under.
+ */
+function litellmReferenceFromLedger(ledger: Ledger, sourceIds: readonly string[], at?: string): LiteLLMReferenceEntry[] {
+  const links = ledger.models.links();
+  const bound = at ? endOfDay(at) : undefined;
+  return sourceIds.flatMap((sourceId) => {
+    const capture = bound
+      ? ledger.captures.of(sourceId).filter((c) => c.outcome === 'extracted' && c.observed_at <= bound).at(-1)
+      : ledger.captures.current(sourceId);
+    const body = capture ? ledger.captures.snapshotBody(capture.sha256) : null;
+    if (!capture || body === null) return [];
+    const claims = ledger.claims.ofCapture(capture.id).map((c) => {
+      const link = links.get(c.model);
+      if (!link) return c;
+      return { ...c, model: link.model, condition: routeOf(c.condition) || !link.route ? c.condition : joinConditions(c.condition, condition.route(link.route)) };
+    });
+    return litellmReference(body, claims);
+  });
 }

@@ -5,12 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { Ledger } from '../../src/store/ledger.ts';
 import { exportDataset, EXPORT_FORMATS } from '../../src/export/write.ts';
-import { toCsv, toLiteLLM, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { toCsv, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
 import { buildDataset } from '../../src/export/dataset.ts';
-import { extractDocument } from '../../src/extract/registry.ts';
-import { reconcile } from '../../src/reconcile/index.ts';
 import type { PublishedValue } from '../../src/schema/history.ts';
-import type { Claim } from '../../src/schema/claim.ts';
 
 const value = (model: string, field: any, v: any, from: string, condition = ''): Omit<PublishedValue, 'valid_to'> & { model: string } => ({
   model,
@@ -105,42 +102,6 @@ describe('export', () => {
     expect(formatNumber(0.1 + 0.2)).toBe('0.3');
     expect(formatNumber(1.75e-7)).toBe('0.000000175');
     expect(formatNumber(1047576)).toBe('1047576');
-  });
-
-  it('writes LiteLLM entries per route and tier in per-token units', () => {
-    const out = toLiteLLM(buildDataset(ledger.history.published(), [], 'x'));
-    expect(out['gpt-5.2-codex']).toMatchObject({ litellm_provider: 'openai', input_cost_per_token: 0.00000175, output_cost_per_token: 0.000014, cache_read_input_token_cost: 1.75e-7, max_input_tokens: 400000, max_output_tokens: 128000, supports_vision: true });
-    expect(out['azure/gpt-5.2-codex']).toMatchObject({ litellm_provider: 'azure', input_cost_per_token: 0.00000175 });
-    expect(out['gemini-2.5-pro']).toMatchObject({ input_cost_per_token_above_200k_tokens: 0.0000025, output_cost_per_token_above_200k_tokens: 0.000015 });
-  });
-
-  it('writes LiteLLM max_input_tokens from the input limit, and from the context window only when a model has none', () => {
-    const dataset = buildDataset(ledger.history.published(), [], 'x');
-    const codex = dataset.models.find((m) => m.id === 'openai/gpt-5.2-codex')!;
-    const limit = { ...codex.values.find((v) => v.field === 'context_window')!, field: 'max_input_tokens' as const, value: 272000 };
-    const withLimit = { ...dataset, models: dataset.models.map((m) => (m === codex ? { ...m, values: [...m.values, limit] } : m)) };
-    const out = toLiteLLM(withLimit);
-    expect(out['gpt-5.2-codex'].max_input_tokens).toBe(272000);
-    expect(out['gemini-2.5-pro'].max_input_tokens).toBe(1048576);
-  });
-
-  it('round-trips: our LiteLLM export read back through our LiteLLM extractor gives the same facts', () => {
-    const dataset = buildDataset(ledger.history.published(), [], 'x');
-    const body = JSON.stringify(toLiteLLM(dataset), null, 2);
-    const result = extractDocument(body, { format: 'json', extractor: 'litellm' });
-    expect(result.drift).toEqual([]);
-    const claims: Claim[] = result.claims.map((c) => ({ ...c, source_id: 'litellm', snapshot_hash: 'h', observed_at: '2026-07-22T00:00:00.000Z' }));
-    const facts = reconcile(claims, { sources: [{ id: 'litellm', kind: 'api', trust: 0.8 }] }).facts;
-    const got = facts.map((f) => [f.model, f.field, f.condition, f.value]).sort();
-    // Every exported value comes back; flags LiteLLM cannot say (tool_use) are derived, not lost.
-    // LiteLLM has no context-window key: a model without an input limit exports its context window
-    // as max_input_tokens, which reads back as that.
-    const expected = dataset.models
-      .flatMap((m) => m.values.map((v) => [m.id, v.field === 'context_window' ? 'max_input_tokens' : v.field, v.condition, v.value]))
-      .sort();
-    for (const e of expected) expect(got).toContainEqual(e);
-    const extra = got.filter((g) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(g)));
-    expect(extra.every((g) => ['function_calling', 'tool_use'].includes(g[1] as string))).toBe(true);
   });
 
   it('writes llm-prices price_history periods, newest first, with dates', () => {
