@@ -16,6 +16,7 @@
 import { parseCondition, routeOf, withoutRoute, type ConditionPart } from '../schema/condition.ts';
 import type { FieldName } from '../schema/fields.ts';
 import type { Dataset, DatasetValue } from '../schema/dataset.ts';
+import { byRoute, mostCommon, pointerTokens, sortKeys, tally } from './shape.ts';
 
 /** Every `litellm_provider` value in LiteLLM's file (2026-03). */
 export const LITELLM_PROVIDERS: ReadonlySet<string> = new Set([
@@ -119,8 +120,8 @@ export function litellmReference(body: string, claims: Iterable<{ model: string;
   const file = parsed as Record<string, { litellm_provider?: unknown; mode?: unknown }>;
   const byKey = new Map<string, LiteLLMReferenceEntry>();
   for (const c of claims) {
-    const key = pointerHead(c.locator);
-    if (key === null || byKey.has(key)) continue;
+    const [key] = pointerTokens(c.locator, 1);
+    if (key === undefined || byKey.has(key)) continue;
     const entry = file[key];
     if (!entry || typeof entry.litellm_provider !== 'string') continue;
     byKey.set(key, { key, litellm_provider: entry.litellm_provider, mode: typeof entry.mode === 'string' ? entry.mode : 'chat', model: c.model, route: routeOf(c.condition) });
@@ -132,20 +133,12 @@ export function litellmReference(body: string, claims: Iterable<{ model: string;
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** `/openrouter~1anthropic~1claude/input_cost_per_token` -> `openrouter/anthropic/claude`. */
-function pointerHead(locator: string | null): string | null {
-  if (!locator?.startsWith('/')) return null;
-  const end = locator.indexOf('/', 1);
-  const token = end < 0 ? locator.slice(1) : locator.slice(1, end);
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 const groupKey = (model: string, route: string | null) => `${model}\u0000${route ?? ''}`;
 
 export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReferenceEntry[] = []): LiteLLMExport {
   const byGroup = new Map<string, LiteLLMReferenceEntry[]>();
   const modeOf = new Map<string, string>();
-  const shapes = new Map<string, Map<KeyShape, number>>();
+  const shapes = new Map<string, Map<string, number>>();
   const prefixes = new Map<string, Map<string, number>>();
   const providersOf = new Map<string, Map<string, number>>();
   const litellmName = new Map<string, string>();
@@ -167,12 +160,7 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
   for (const m of dataset.models) {
     const [vendor, ...rest] = m.id.split('/');
     const name = litellmName.get(m.id) ?? rest.join('/');
-    const groups = new Map<string | null, DatasetValue[]>();
-    for (const v of m.values) {
-      const route = routeOf(v.condition);
-      groups.set(route, [...(groups.get(route) ?? []), v]);
-    }
-    for (const [route, values] of groups) {
+    for (const [route, values] of byRoute(m.values)) {
       const body = entryBody(values);
       if (!body) continue;
       const listed = byGroup.get(groupKey(m.id, route));
@@ -186,24 +174,13 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
         unknownProviders[label] = (unknownProviders[label] ?? 0) + 1;
         continue;
       }
-      const key = keyFor(provider, route, vendor, name, mostCommon(shapes.get(provider)), mostCommon(prefixes.get(provider)));
+      const key = keyFor(provider, route, vendor, name, mostCommon(shapes.get(provider)) as KeyShape | undefined, mostCommon(prefixes.get(provider)));
       // An entry LiteLLM itself has under this key belongs to the model it names there.
       if (out[key] || listedKeys.has(key)) continue;
       out[key] = sortKeys({ ...body, litellm_provider: provider, mode: modeOf.get(m.id) ?? 'chat' });
     }
   }
   return { entries: sortKeys(out), unknownProviders: sortKeys(unknownProviders) };
-}
-
-function tally<K>(map: Map<string, Map<K, number>>, at: string, value: K): void {
-  const counts = map.get(at) ?? new Map<K, number>();
-  counts.set(value, (counts.get(value) ?? 0) + 1);
-  map.set(at, counts);
-}
-
-function mostCommon<K>(counts: Map<K, number> | undefined): K | undefined {
-  if (!counts) return undefined;
-  return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))[0][0];
 }
 
 function keyShape(key: string): KeyShape {
@@ -291,8 +268,4 @@ function entryBody(values: DatasetValue[]): Record<string, unknown> | null {
   // A price for reading or writing the prompt cache is what LiteLLM's flag says.
   if (entry.cache_read_input_token_cost !== undefined || entry.cache_creation_input_token_cost !== undefined) entry.supports_prompt_caching = true;
   return Object.keys(entry).length ? entry : null;
-}
-
-function sortKeys<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as T;
 }

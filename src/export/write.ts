@@ -7,13 +7,15 @@ import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
 import { condition, joinConditions, routeOf } from '../schema/condition.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
 import { toCsv, toLlmPrices, toNdjson } from './formats.ts';
-import { litellmReference, toLiteLLM, type LiteLLMReferenceEntry } from './litellm.ts';
+import { litellmReference, toLiteLLM } from './litellm.ts';
+import { modelsDevReference, toModelsDev } from './models-dev.ts';
+import type { Claim } from '../schema/claim.ts';
 
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices', 'models-dev'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Every top-level name an export may write in its directory; other entries there are kept. */
-const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices']);
+const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices', 'api.json']);
 
 export interface ExportResult {
   dir: string;
@@ -23,6 +25,8 @@ export interface ExportResult {
   intervals: number;
   /** LiteLLM export: models left out because LiteLLM knows no provider for them, per provider (or route). */
   litellm_unknown_providers?: Record<string, number>;
+  /** models.dev export: models left out because models.dev has no provider folder for them, per vendor (or route). */
+  models_dev_unknown_providers?: Record<string, number>;
 }
 
 /** The dataset as approved and in force at `at` (default: now), from the ledger's history. */
@@ -54,6 +58,8 @@ export interface ExportOptions {
   formats?: ExportFormat[];
   /** The sources read by the LiteLLM extractor: their captures give LiteLLM's own keys (default: `litellm`). */
   litellmSources?: string[];
+  /** The sources read by the models.dev extractor: the first one's capture gives models.dev's folders, ids and provider fields (default: `models-dev`). */
+  modelsDevSources?: string[];
 }
 
 export function exportDataset(ledger: Ledger, dir: string, options: ExportOptions = {}): ExportResult {
@@ -72,9 +78,17 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
   if (formats.has('csv')) files['dataset.csv'] = toCsv(dataset);
   let litellmUnknown: Record<string, number> | undefined;
   if (formats.has('litellm')) {
-    const litellm = toLiteLLM(dataset, litellmReferenceFromLedger(ledger, options.litellmSources ?? ['litellm'], options.at));
+    const reference = sourceEvidence(ledger, options.litellmSources ?? ['litellm'], options.at).flatMap((e) => litellmReference(e.body, e.claims));
+    const litellm = toLiteLLM(dataset, reference);
     files['model_prices_and_context_window.json'] = JSON.stringify(litellm.entries, null, 2) + '\n';
     litellmUnknown = litellm.unknownProviders;
+  }
+  let modelsDevUnknown: Record<string, number> | undefined;
+  if (formats.has('models-dev')) {
+    const [evidence] = sourceEvidence(ledger, options.modelsDevSources ?? ['models-dev'], options.at);
+    const modelsDev = toModelsDev(dataset, evidence ? modelsDevReference(evidence.body, evidence.claims) : { providers: {}, entries: [] });
+    files['api.json'] = JSON.stringify(modelsDev.api) + '\n';
+    modelsDevUnknown = modelsDev.unknownProviders;
   }
   if (formats.has('llm-prices')) {
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
@@ -90,14 +104,16 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
     values: dataset.models.reduce((n, m) => n + m.values.length, 0),
     intervals: history.intervals.length,
     ...(litellmUnknown ? { litellm_unknown_providers: litellmUnknown } : {}),
+    ...(modelsDevUnknown ? { models_dev_unknown_providers: modelsDevUnknown } : {}),
   };
 }
 
 /**
- * LiteLLM's own keys, providers and modes for the models its source lists: the capture the ledger
- * holds (as of `at`), its claims under the model and route they were reconciled under.
+ * What a structured source said, as the export needs it to speak that source's language: the body
+ * of its capture the ledger holds (as of `at`), and that capture's claims under the model and route
+ * they were reconciled under (identity links applied as the sync applies them).
  */
-function litellmReferenceFromLedger(ledger: Ledger, sourceIds: readonly string[], at?: string): LiteLLMReferenceEntry[] {
+function sourceEvidence(ledger: Ledger, sourceIds: readonly string[], at?: string): Array<{ body: string; claims: Claim[] }> {
   const links = ledger.models.links();
   const bound = at ? endOfDay(at) : undefined;
   return sourceIds.flatMap((sourceId) => {
@@ -111,6 +127,6 @@ function litellmReferenceFromLedger(ledger: Ledger, sourceIds: readonly string[]
       if (!link) return c;
       return { ...c, model: link.model, condition: routeOf(c.condition) || !link.route ? c.condition : joinConditions(c.condition, condition.route(link.route)) };
     });
-    return litellmReference(body, claims);
+    return [{ body, claims }];
   });
 }
