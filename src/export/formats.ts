@@ -1,5 +1,5 @@
 import { FIELD_NAMES } from '../schema/fields.ts';
-import type { Dataset, HistoryFile } from '../schema/dataset.ts';
+import type { Dataset } from '../schema/dataset.ts';
 import type { ClaimValue } from '../schema/claim.ts';
 
 /**
@@ -58,55 +58,4 @@ export function toCsv(dataset: Dataset): string {
     rows.push(cells.map(csvCell).join(','));
   }
   return rows.join('\n') + '\n';
-}
-
-// --- simonw/llm-prices: one file per vendor with price_history ------------------------------
-
-export interface LlmPricesFile {
-  vendor: string;
-  models: Array<{
-    id: string;
-    name: string;
-    price_history: Array<{ input: number | null; output: number | null; input_cached: number | null; from_date: string | null; to_date: string | null }>;
-  }>;
-}
-
-/**
- * llm-prices' shape: per vendor, per model, base input/output/cached prices over time. A new
- * period starts whenever any of the three base prices changed.
- */
-export function toLlmPrices(dataset: Dataset, history: HistoryFile): LlmPricesFile[] {
-  const names = new Map(dataset.models.map((m) => [m.id, m.name]));
-  const priceFields = { input_price: 'input', output_price: 'output', cached_input_price: 'input_cached' } as const;
-  const byModel = new Map<string, HistoryFile['intervals']>();
-  for (const h of history.intervals) {
-    if (h.condition !== '' || !(h.field in priceFields)) continue;
-    byModel.set(h.model, [...(byModel.get(h.model) ?? []), h]);
-  }
-  const vendors = new Map<string, LlmPricesFile>();
-  for (const [id, intervals] of [...byModel].sort(([a], [b]) => a.localeCompare(b))) {
-    const bounds = [...new Set(intervals.flatMap((h) => [h.valid_from, ...(h.valid_to ? [h.valid_to] : [])]))].sort();
-    const periods: LlmPricesFile['models'][number]['price_history'] = [];
-    for (let i = 0; i < bounds.length; i++) {
-      const from = bounds[i];
-      const at = (field: keyof typeof priceFields) => {
-        const h = intervals.find((x) => x.field === field && x.valid_from <= from && (x.valid_to === null || x.valid_to > from));
-        return h && typeof h.value === 'number' ? h.value : null;
-      };
-      const period = { input: at('input_price'), output: at('output_price'), input_cached: at('cached_input_price'), from_date: from.slice(0, 10), to_date: bounds[i + 1]?.slice(0, 10) ?? null };
-      if (period.input === null && period.output === null) continue;
-      const last = periods.at(-1);
-      if (last && last.input === period.input && last.output === period.output && last.input_cached === period.input_cached) {
-        last.to_date = period.to_date;
-        continue;
-      }
-      periods.push(period);
-    }
-    if (!periods.length) continue;
-    const [vendor, ...rest] = id.split('/');
-    const file = vendors.get(vendor) ?? { vendor, models: [] };
-    file.models.push({ id: rest.join('/'), name: names.get(id) ?? rest.join('/'), price_history: periods.reverse() });
-    vendors.set(vendor, file);
-  }
-  return [...vendors.values()].sort((a, b) => a.vendor.localeCompare(b.vendor));
 }

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { Ledger } from '../../src/store/ledger.ts';
 import { exportDataset, EXPORT_FORMATS } from '../../src/export/write.ts';
-import { toCsv, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { toCsv, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { toLlmPrices } from '../../src/export/llm-prices.ts';
 import { buildDataset } from '../../src/export/dataset.ts';
 import type { PublishedValue } from '../../src/schema/history.ts';
 
@@ -104,17 +105,37 @@ describe('export', () => {
     expect(formatNumber(1047576)).toBe('1047576');
   });
 
-  it('writes llm-prices price_history periods, newest first, with dates', () => {
+  it('writes llm-prices price_history periods, newest first, dated by the approved history, tiers as models of their own', () => {
     const dataset = buildDataset(ledger.history.published(), ledger.models.list().map((m) => ({ ...m, aliases: [] })), 'x');
     const history = { $schema: '', schema_version: '1.0.0' as const, intervals: ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id })) };
-    const openai = toLlmPrices(dataset, history).find((v) => v.vendor === 'openai')!;
-    expect(openai.models[0]).toEqual({
+    const files = toLlmPrices(dataset, history);
+    const openai = files.find((v) => v.vendor === 'openai')!;
+    // The first price's start is unknown (the ledger first saw it on 07-17); the move took effect on 07-21.
+    expect(openai.models).toEqual([{
       id: 'gpt-5.2-codex',
       name: 'GPT-5.2 Codex',
       price_history: [
-        { input: 1.75, output: 14, input_cached: 0.175, from_date: '2026-07-21', to_date: null },
-        { input: 3, output: 14, input_cached: 0.175, from_date: '2026-07-17', to_date: '2026-07-21' },
+        { input: 1.75, output: 14, from_date: '2026-07-21', to_date: null, input_cached: 0.175 },
+        { input: 3, output: 14, from_date: null, to_date: '2026-07-21', input_cached: 0.175 },
       ],
-    });
+    }]);
+    expect(Object.keys(openai.models[0].price_history[0])).toEqual(['input', 'output', 'from_date', 'to_date', 'input_cached']);
+    const google = files.find((v) => v.vendor === 'google')!;
+    expect(google.models.map((m) => [m.id, m.name, m.price_history.map((p) => [p.input, p.output])])).toEqual([
+      ['gemini-2.5-pro', 'Gemini 2.5 Pro, "the big one" ≤200k', [[1.25, 10]]],
+      ['gemini-2.5-pro-200k', 'Gemini 2.5 Pro, "the big one" >200k', [[2.5, 15]]],
+    ]);
+  });
+
+  it('starts a dated price (from:DAY) on its day in llm-prices, ending the period before it', () => {
+    const dated = { model: 'openai/gpt-5.2-codex', field: 'input_price' as const, condition: 'from:2026-09-01', value: 1.5, valid_from: '2026-07-22T00:00:00.000Z', valid_to: null, change_id: 9 };
+    const base = ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id }));
+    const history = { $schema: '', schema_version: '1.0.0' as const, intervals: [...base, dated] };
+    const codex = toLlmPrices(buildDataset(ledger.history.published(), [], 'x'), history).find((v) => v.vendor === 'openai')!.models[0];
+    expect(codex.price_history.map((p) => [p.input, p.from_date, p.to_date])).toEqual([
+      [1.5, '2026-09-01', null],
+      [1.75, '2026-07-21', '2026-09-01'],
+      [3, null, '2026-07-21'],
+    ]);
   });
 });
