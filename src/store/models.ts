@@ -70,6 +70,12 @@ export class ModelStore {
     for (const l of links) insert.run(l.alias, l.model, l.evidence, l.detail, l.route ?? null);
   }
 
+  /** Every identity link of the last reconciliation: the id a claim carried -> the model (and route) it was reconciled under. */
+  links(): Map<string, { model: string; route?: string }> {
+    const rows = this.db.sql('SELECT alias, model_id, route FROM model_links').all() as Row[];
+    return new Map(rows.map((r) => [r.alias as string, { model: r.model_id as string, ...(r.route ? { route: r.route as string } : {}) }]));
+  }
+
   /** The other ids a model's claims were named by, each with the evidence for the link. */
   linksOf(modelId: string): Array<{ id: string; evidence: string; detail: string; route?: string }> {
     return (this.db.sql('SELECT alias, evidence, detail, route FROM model_links WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]).map((r) => ({
