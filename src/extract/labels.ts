@@ -6,7 +6,7 @@
 import type { ClaimValue } from '../schema/claim.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { parseDate } from '../normalize/dates.ts';
-import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, type PriceBasis } from '../normalize/units.ts';
+import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, priceBasisOf, type PriceBasis } from '../normalize/units.ts';
 import { condition } from '../schema/condition.ts';
 
 export interface LabelMeaning {
@@ -64,7 +64,29 @@ export function labelMeaning(label: string): LabelMeaning | SkippedLabel | null 
   const key = normalizeLabel(label);
   if (!key) return null;
   for (const [pattern, meaning] of RULES) if (pattern.test(key)) return meaning;
-  return null;
+  return HAS_UNIT_PHRASE.test(key) || QUALIFIER.test(key) ? unitHeaderMeaning(key) : null;
+}
+
+// "Price per 1,000 input tokens (batch)", "Paid Tier, per 1M tokens in USD": the unit is said once in
+// the header; what is left names the figure, and a trailing qualifier says which price it is.
+const UNIT_PHRASE = /\b(?:price|cost)s?\b|(?:\/|\bper\b)\s*(?:1\s*)?(?:1,000,000|1,000|1000000|1000|k|m|mtok|million|thousand)\b(?:\s*tokens?)?|\bin usd\b/gi;
+const HAS_UNIT_PHRASE = new RegExp(UNIT_PHRASE.source, 'i');
+const QUALIFIER = /\((batch|cache (?:read|write|hit)s?)\)\s*$/;
+
+function unitHeaderMeaning(key: string): LabelMeaning | null {
+  const qualifier = key.match(QUALIFIER)?.[1];
+  const rest = key.replace(QUALIFIER, '').replace(UNIT_PHRASE, ' ').replace(/[,]/g, ' ').replace(/\s+/g, ' ').trim();
+  const side = rest.match(/^(input|output)(?: tokens?)?$/)?.[1];
+  if (!side) return null;
+  if (!qualifier) return { field: side === 'input' ? 'input_price' : 'output_price' };
+  if (qualifier === 'batch') return { field: side === 'input' ? 'batch_input_price' : 'batch_output_price' };
+  if (side !== 'input') return null;
+  return { field: /write/.test(qualifier) ? 'cache_write_price' : 'cached_input_price' };
+}
+
+/** The price basis a column header states ("Price per 1,000 input tokens" -> per_1k), if any. */
+export function labelBasis(label: string): PriceBasis | null {
+  return priceBasisOf(label.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
 }
 
 export function isSkipped(m: LabelMeaning | SkippedLabel | null): m is SkippedLabel {

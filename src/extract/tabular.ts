@@ -8,9 +8,10 @@
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
-import { isSkipped, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
+import { isSkipped, labelBasis, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
 import { memoize } from './memo.ts';
 import { cellLocator, type Table } from './tables.ts';
+import { rowSubject } from './reading.ts';
 
 export interface TableReadOptions extends CellContext {
   confidence: number;
@@ -98,7 +99,8 @@ function tableLayout(table: Table, pageModels: readonly string[], isModel: (t: s
     else if (h.trim() && isModel(h)) columns.set(i, h.trim());
   });
   if (fieldHeaders > 0 && fieldHeaders >= columns.size) {
-    const firstIsModel = /^models?(?: name)?$/.test(normalizeLabel(headers[0]));
+    // "Model", "Model name", and a vendor's "AI21 Labs models".
+    const firstIsModel = /(?:^|\s)models?(?: name)?$/.test(normalizeLabel(headers[0]));
     const named = table.rows.filter((r) => isModel(r[0] ?? '')).length;
     return firstIsModel || (named > 0 && named >= table.rows.length / 2) ? 'model-rows' : null;
   }
@@ -180,17 +182,20 @@ function readModelColumns(table: Table, columns: Map<number, string>, tier: Tabl
 }
 
 function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
-  const meanings = new Map<number, LabelMeaning>();
+  const meanings = new Map<number, { meaning: LabelMeaning; ctx: TableReadOptions }>();
   table.headers.forEach((h, c) => {
     if (c === 0) return;
     const meaning = resolveMeaning(h, tier, table.locator, opts.notes);
-    if (meaning) meanings.set(c, meaning);
+    // A header that states its own unit ("Price per 1,000 input tokens") overrides the table's.
+    const basis = labelBasis(h);
+    if (meaning) meanings.set(c, { meaning, ctx: basis && basis !== opts.priceBasis ? { ...opts, priceBasis: basis } : opts });
   });
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
-    const model = (cells[0] ?? '').trim();
-    if (!model) return;
-    for (const [col, meaning] of meanings) emit(out, table, r, col, model, meaning, tier, opts, table.headers[col] ?? '');
+    const row = rowSubject(cells[0] ?? '');
+    if (!row.name) return;
+    const rowTier = row.condition ? { ...tier, condition: joinConditions(tier.condition, row.condition) } : tier;
+    for (const [col, { meaning, ctx }] of meanings) emit(out, table, r, col, row.name, meaning, rowTier, ctx, table.headers[col] ?? '');
   });
   return out;
 }
