@@ -11,7 +11,8 @@ import type { ExtractResult } from '../schema/claim.ts';
 import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, type Expectations } from './claims.ts';
-import { readTable, type TableTier } from './tabular.ts';
+import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
+import { sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -55,13 +56,16 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   const page = parsePage(input.body, input.format);
   const notes: string[] = [];
   const provider = input.provider ?? pageProvider(page);
+  const headings = page.blocks.filter((b) => b.kind === 'heading');
+  const isModel = (text: string): boolean => defaultIsModelName(text);
   const claims = page.tables.flatMap((table) =>
     readTable(table, {
+      sectionSubject: (t) => sectionSubject(t, headings, isModel),
       confidence: CONFIDENCE,
       provider,
       pageModels: [],
       exactTokens: exactTokenFigures(pageText(page)),
-      priceBasis: 'per_1m',
+      priceBasis: statedBasis([...table.context, table.caption, table.heading]) ?? 'per_1m',
       tableCondition: pricingTier,
       spanSingleValues: true,
       notes,

@@ -11,7 +11,7 @@ import { joinConditions, makeClaim } from './claims.ts';
 import { isSkipped, labelBasis, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
 import { memoize } from './memo.ts';
 import { cellLocator, type Table } from './tables.ts';
-import { rowSubject } from './reading.ts';
+import { rowSubject, valueColumn } from './reading.ts';
 
 export interface TableReadOptions extends CellContext {
   confidence: number;
@@ -23,6 +23,8 @@ export interface TableReadOptions extends CellContext {
   tableCondition?: (table: Table) => TableTier;
   /** Whether a header or first-column text names a model. */
   isModelName?: (text: string) => boolean;
+  /** The model a figures-by-row table is about when neither its header nor its rows name one (its section's heading). */
+  sectionSubject?: (table: Table) => string | undefined;
   /** Read rows whose label sits after a group cell and whose one value spans all models. */
   spanSingleValues?: boolean;
   notes: string[];
@@ -75,7 +77,30 @@ export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[
   const layout = tableLayout(table, opts.pageModels, isModel);
   if (layout === 'model-rows') return readModelRows(table, tier, opts);
   if (layout instanceof Map) return readModelColumns(table, layout, tier, opts);
-  return [];
+  const subject = opts.sectionSubject?.(table);
+  return subject ? readSubjectRows(table, subject, tier, opts) : [];
+}
+
+/**
+ * "| Input price | Free of charge | $1.25 |" under "## Gemini 2.5 Pro": each row a figure of the section's
+ * model, read from the one column of list prices; a generic reading, so a lower confidence.
+ */
+function readSubjectRows(table: Table, subject: string, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
+  const labelled = table.rows.filter((r) => isFieldLabel(r[0] ?? '')).length;
+  if (labelled === 0) return [];
+  const col = valueColumn(table.headers);
+  if (col === null) {
+    opts.notes.push(`${table.locator}: rows of figures for "${subject}" but no single column of list prices (${table.headers.slice(1).join(' / ')}): not read`);
+    return [];
+  }
+  const basis = labelBasis(table.headers[col] ?? '');
+  const ctx = { ...opts, confidence: opts.confidence - 0.1, priceBasis: basis ?? opts.priceBasis };
+  const out: ExtractedClaim[] = [];
+  table.rows.forEach((cells, r) => {
+    const meaning = resolveMeaning(cells[0] ?? '', tier, table.locator, opts.notes);
+    if (meaning) emit(out, table, r, col, subject, meaning, tier, ctx, `${table.headers[col] ?? ''}, section subject`);
+  });
+  return out;
 }
 
 function isFieldLabel(text: string): boolean {
