@@ -215,12 +215,50 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
     const basis = labelBasis(h);
     if (meaning) meanings.set(c, { meaning, ctx: basis && basis !== opts.priceBasis ? { ...opts, priceBasis: basis } : opts });
   });
+  const pairColumn = table.headers.findIndex((h, c) => c > 0 && PAIR_HEADER.test(normalizeLabel(h)));
+  let groupBasis = labelBasis(table.headers[pairColumn] ?? '');
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
+    const group = cells.slice(1).find((c) => GROUP_UNIT.test(c.trim()));
+    if (group) groupBasis = /million|1m\b/i.test(group) ? 'per_1m' : null;
     const row = rowSubject(cells[0] ?? '');
     if (!row.name) return;
     const rowTier = row.condition ? { ...tier, condition: joinConditions(tier.condition, row.condition) } : tier;
     for (const [col, { meaning, ctx }] of meanings) emit(out, table, r, col, row.name, meaning, rowTier, ctx, table.headers[col] ?? '');
+    if (pairColumn > 0 && groupBasis && !tier.batch) out.push(...pricePair(table, r, pairColumn, row.name, rowTier, { ...opts, priceBasis: groupBasis }));
   });
+  return out;
+}
+
+// A "Pricing" column whose cells hold two prices glued ("$0.20$0.50") under a group row stating "Per
+// million tokens": input then output, the order such columns print. Any other shape is not read.
+const PAIR_HEADER = /^(?:pricing|prices?)$/;
+const GROUP_UNIT = /^per\s+(?:million|1m|image|request|second|minute|hour)\b[\w\s]*$/i;
+const PAIR_CELL = /^\s*(\$\s*\d[\d,]*(?:\.\d+)?)\s*\/?\s*(\$\s*\d[\d,]*(?:\.\d+)?)\s*$/;
+
+function pricePair(table: Table, row: number, col: number, model: string, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
+  const m = (table.rows[row]?.[col] ?? '').match(PAIR_CELL);
+  if (!m) return [];
+  const out: ExtractedClaim[] = [];
+  const pairOpts = { ...opts, confidence: opts.confidence - 0.1 };
+  const sides: Array<[string, LabelMeaning]> = [[m[1], { field: 'input_price' }], [m[2], { field: 'output_price' }]];
+  for (const [text, meaning] of sides) {
+    const value = readCell(meaning.field, text, pairOpts)[0];
+    if (!value) return [];
+    out.push(
+      makeClaim(
+        {
+          name: model,
+          field: meaning.field,
+          value: value.value,
+          condition: tier.condition,
+          locator: `${cellLocator(table, row, col, `${table.headers[col]}, ${meaning.field === 'input_price' ? 'first' : 'second'} of two prices`)}`,
+          quote: table.rowText[row] || text,
+          confidence: pairOpts.confidence,
+        },
+        opts.provider,
+      ),
+    );
+  }
   return out;
 }
