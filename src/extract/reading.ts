@@ -46,6 +46,8 @@ export function statedBasis(texts: readonly string[]): PriceBasis | null {
 
 const TAB_HEADING = /^(?:standard|batch|flex|priority|scale)(?:\s+(?:tier|processing|api|pricing))?$/i;
 
+const WORKED_EXAMPLE = /\b(?:example|calculation|breakdown|estimate)s?\b/i;
+
 function lineOf(locator: string): number {
   return Number(locator.match(/line (\d+)/)?.[1] ?? -1);
 }
@@ -68,7 +70,7 @@ export function sectionSubject(table: Table, headings: readonly TextBlock[], isM
     if (line < 0 || line >= at) continue;
     const text = cleanHeading(headings[i].text);
     if (TAB_HEADING.test(text)) continue;
-    return isModelName(text) ? text : undefined;
+    return isModelName(text) && !WORKED_EXAMPLE.test(text) ? text : undefined;
   }
   return undefined;
 }

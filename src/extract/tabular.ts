@@ -88,6 +88,10 @@ export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[
 function readSubjectRows(table: Table, subject: string, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
   const labelled = table.rows.filter((r) => isFieldLabel(r[0] ?? '')).length;
   if (labelled === 0) return [];
+  if (table.rows.some((r) => /^total\b/i.test((r[0] ?? '').trim()))) {
+    opts.notes.push(`${table.locator}: a table with a Total row is a worked example or a bill, not list prices: not read`);
+    return [];
+  }
   const col = valueColumn(table.headers);
   if (col === null) {
     opts.notes.push(`${table.locator}: rows of figures for "${subject}" but no single column of list prices (${table.headers.slice(1).join(' / ')}): not read`);
