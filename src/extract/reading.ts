@@ -5,7 +5,9 @@
  * refuses to guess: a figure it cannot tie to one model, one field and one condition is not claimed.
  */
 import { condition as conditions } from '../schema/condition.ts';
-import { priceBasisOf, type PriceBasis } from '../normalize/units.ts';
+import { parsePrice, parseTokenCount, priceBasisOf, type PriceBasis } from '../normalize/units.ts';
+import { FIELDS, type FieldName } from '../schema/fields.ts';
+import { isSkipped, labelMeaning } from './labels.ts';
 import type { Table, TextBlock } from './tables.ts';
 
 /** Conditions the generic readings state (free-form parts of the condition grammar). */
@@ -84,4 +86,84 @@ export function valueColumn(headers: readonly string[]): number | null {
   if (candidates.length === 1) return candidates[0].i;
   const paid = candidates.filter(({ h }) => /\bpaid\b/i.test(h));
   return paid.length === 1 ? paid[0].i : null;
+}
+
+// ---------------------------------------------------------------- the page's subject, key-value lines
+
+const KEY_VALUE = /^\s*(?:[-*•]\s+)?(?:\*\*)?([A-Za-z][^:：]{1,40}?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*$/;
+const MODEL_KEY = /^(?:model(?: id| name)?|model_name)$/i;
+const URL_LINE = /^\s*(?:source|url(?: source)?)\s*[:：]\s*(https?:\/\/\S+)/im;
+// A figure the page itself does not vouch for.
+const HEDGED = /\b(?:not listed|not stated|not published|estimate[sd]?|unverified|approx(?:imately)?|about|roughly|~)\b/i;
+
+export interface KeyValueLine {
+  key: string;
+  value: string;
+  line: number;
+}
+
+/** "Context length: 160k tokens", "上下文长度：128K", "- **License:** MIT": one per line. */
+export function keyValueLines(body: string): KeyValueLine[] {
+  const out: KeyValueLine[] = [];
+  body.split(/\r?\n/).forEach((text, i) => {
+    if (text.length > 400 || text.includes('|')) return;
+    const m = text.match(KEY_VALUE);
+    if (m && !/^https?$/i.test(m[1].trim())) out.push({ key: m[1].trim(), value: m[2].replace(/\*\*$/, '').trim(), line: i + 1 });
+  });
+  return out;
+}
+
+/**
+ * The one model a page is about, when it says so: a "Model ID:" line, the front matter's model
+ * name or title, the first heading, or the last segment of the page's URL, whichever first names a
+ * model. Undefined when none does: figures of a page about nothing in particular are not claimed.
+ */
+export function pageSubject(body: string, page: { title: string; frontMatter: Record<string, unknown>; blocks: readonly TextBlock[] }, isModelName: (text: string) => boolean): string | undefined {
+  const lines = keyValueLines(body.slice(0, 5000));
+  const declared = lines.find((l) => MODEL_KEY.test(l.key))?.value.replace(/`/g, '').split('/').pop();
+  const heading = page.blocks.find((b) => b.kind === 'heading')?.text;
+  const url = body.slice(0, 2000).match(URL_LINE)?.[1] ?? (typeof page.frontMatter.url === 'string' ? page.frontMatter.url : undefined);
+  const slug = url?.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop();
+  const candidates = [declared, page.frontMatter.model_name, page.frontMatter.title, heading, slug];
+  for (const c of candidates) {
+    if (typeof c !== 'string') continue;
+    const name = cleanHeading(c);
+    if (name && name.length <= 60 && isModelName(name)) return name;
+  }
+  return undefined;
+}
+
+export interface KeyValueFigure {
+  field: FieldName;
+  value: number;
+  condition: string;
+  line: KeyValueLine;
+}
+
+const SIDE_PRICE = /\b(cached input|input|output)\s+(\$\s*\d[\d,]*(?:\.\d+)?\s*(?:\/\s*1?\s*M(?:Tok)?\b|per\s+(?:1\s*M|million)\b)[^,;]*)/gi;
+
+/**
+ * Figures in key-value lines: a key that names a field ("Context length", "Max output tokens"), or a
+ * pricing key whose value lists "input $0.56 / 1M tokens, output $1.68 / 1M tokens". A hedged value
+ * ("not listed", "estimate", "unverified") is no figure.
+ */
+export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: readonly number[]): KeyValueFigure[] {
+  const out: KeyValueFigure[] = [];
+  for (const line of lines) {
+    if (HEDGED.test(line.value)) continue;
+    const meaning = labelMeaning(line.key);
+    if (meaning && !isSkipped(meaning) && !meaning.only && FIELDS[meaning.field].kind === 'tokens') {
+      const value = parseTokenCount(line.value.match(/^[\d.,]+\s*[kKmM]?(?![a-z])/)?.[0] ?? '', exactTokens);
+      if (value !== null) out.push({ field: meaning.field, value, condition: meaning.condition ?? '', line });
+      continue;
+    }
+    if (!/\bpric(?:e|es|ing)\b/i.test(line.key)) continue;
+    for (const m of line.value.matchAll(SIDE_PRICE)) {
+      const value = parsePrice(m[2], 'per_1m');
+      if (value === null || !priceBasisOf(m[2])) continue;
+      const side = m[1].toLowerCase();
+      out.push({ field: side === 'input' ? 'input_price' : side === 'output' ? 'output_price' : 'cached_input_price', value, condition: '', line });
+    }
+  }
+  return out;
 }
