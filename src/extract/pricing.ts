@@ -70,7 +70,7 @@ function subjectKeyValues(body: string, page: Page, provider: string | undefined
 
 function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): ExtractResult {
   const page = parsePage(input.body, input.format);
-  const notes: string[] = [];
+  const notes: string[] = [...(page.notes ?? [])];
   const provider = input.provider ?? pageProvider(page);
   const headings = page.blocks.filter((b) => b.kind === 'heading');
   const isModel = (text: string): boolean => defaultIsModelName(text);

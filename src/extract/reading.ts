@@ -90,7 +90,7 @@ export function valueColumn(headers: readonly string[]): number | null {
 
 // ---------------------------------------------------------------- the page's subject, key-value lines
 
-const KEY_VALUE = /^\s*(?:[-*•]\s+)?(?:\*\*)?([A-Za-z][^:：]{1,40}?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*$/;
+const KEY_VALUE = /^\s*(?:[-*•]\s+)?(?:\*\*)?(\p{L}[^:：]{1,40}?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*$/u;
 const MODEL_KEY = /^(?:model(?: id| name)?|model_name)$/i;
 const URL_LINE = /^\s*(?:source|url(?: source)?)\s*[:：]\s*(https?:\/\/\S+)/im;
 // A figure the page itself does not vouch for.
