@@ -167,3 +167,56 @@ export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: rea
   }
   return out;
 }
+
+// ---------------------------------------------------------------- flattened per-model cards
+
+export interface CardFigure {
+  model: string;
+  field: FieldName;
+  value: number;
+  condition: string;
+  line: number;
+  quote: string;
+}
+
+const CARD_HEAD = /^[A-Z][A-Z0-9.\- ]{1,40}$/;
+const CARD_PRICE = /^\$\s*\d[\d,]*(?:\.\d+)?\s*\/\s*1M\s+tokens$/;
+const CARD_LABELS: Record<string, FieldName | 'skip'> = { input: 'input_price', output: 'output_price', 'input usage': 'input_price', 'output usage': 'output_price', usage: 'input_price', training: 'skip' };
+const NOT_TOKEN_SECTION = /\b(?:image|audio|vision|assistants?|code interpreter|retrieval)\b/i;
+
+/**
+ * Pricing pages flattened to text print each model as a card: its name in capitals, then label and
+ * price lines ("Input" / "$10.00 / 1M tokens"). A card is read only when every label it holds is
+ * known and each is followed by a price per 1M tokens; a card under a fine-tuning heading is the
+ * fine-tuned model's price, under an image or audio heading it is not a token price at all.
+ */
+export function readTextCards(body: string): CardFigure[] {
+  const lines = body.split(/\r?\n/).map((l) => l.replace(/\u00a0/g, ' ').trim());
+  const out: CardFigure[] = [];
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    if (!CARD_HEAD.test(lines[i])) continue;
+    const pairs: Array<{ field: FieldName | 'skip'; price: string; line: number }> = [];
+    let j = i + 1;
+    while (j < lines.length && !lines[j]) j++;
+    for (; j + 1 < lines.length; j += 2) {
+      const field = CARD_LABELS[lines[j].toLowerCase()];
+      if (!field || !CARD_PRICE.test(lines[j + 1])) break;
+      pairs.push({ field, price: lines[j + 1], line: j + 2 });
+    }
+    if (pairs.length === 0 || lines[j]) {
+      if (pairs.length === 0 && !/\d/.test(lines[i])) section = lines[i];
+      continue;
+    }
+    if (NOT_TOKEN_SECTION.test(section)) continue;
+    const condition = /fine[- ]?tun/i.test(section) ? READ_CONDITIONS.fineTuned : '';
+    const model = lines[i].toLowerCase();
+    for (const p of pairs) {
+      if (p.field === 'skip') continue;
+      const value = parsePrice(p.price, 'per_1m');
+      if (value !== null) out.push({ model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
+    }
+    i = j - 1;
+  }
+  return out;
+}
