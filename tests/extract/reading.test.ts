@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractPricingPage } from '../../src/extract/pricing.ts';
-import { keyValueLines, pageSubject, rowSubject, valueColumn } from '../../src/extract/reading.ts';
+import { keyValueLines, pageSubject, readTextCards, rowSubject, valueColumn } from '../../src/extract/reading.ts';
 import { labelMeaning } from '../../src/extract/labels.ts';
 import { parsePage } from '../../src/extract/tables.ts';
 import { fixture, valuesOf } from './helpers.ts';
@@ -148,5 +148,27 @@ describe('reading helpers', () => {
     expect(labelMeaning('Price per 1,000 output tokens (batch)')).toEqual({ field: 'batch_output_price' });
     expect(labelMeaning('Input Tokens ($/1M)')).toEqual({ field: 'input_price' });
     expect(labelMeaning('Price per image')).toBeNull();
+  });
+});
+
+describe('pricing cards flattened to text', () => {
+  const cards = readTextCards(fixture('flattened-cards.txt'));
+  const of = (model: string, condition = '') => cards.filter((c) => c.model === model && c.condition === condition).map((c) => [c.field, c.value]);
+
+  it('reads a card of known labels, NBSP before the unit included', () => {
+    expect(of('acme-9-turbo')).toEqual([['input_price', 2], ['output_price', 6]]);
+  });
+
+  it('claims a fine-tuning card with its condition, never as the base price, and not the training price', () => {
+    expect(of('acme-9-turbo', 'fine_tuned')).toEqual([['input_price', 3], ['output_price', 9]]);
+  });
+
+  it('reads nothing under an image heading', () => {
+    expect(cards.some((c) => c.model === 'acme-paint-2')).toBe(false);
+  });
+
+  it('reads nothing of a card with a label it does not know', () => {
+    expect(readTextCards('ACME-9-MINI\n\nInput\n$0.20 / 1M tokens\nCached\n$0.10 / 1M tokens\n')).toEqual([]);
+    expect(readTextCards('ACME-9-MINI\n\nInput\n$0.20 / 1M tokens\n')).toHaveLength(1);
   });
 });
