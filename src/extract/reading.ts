@@ -182,7 +182,9 @@ export interface CardFigure {
 const CARD_HEAD = /^[A-Z][A-Z0-9.\- ]{1,40}$/;
 const CARD_PRICE = /^\$\s*\d[\d,]*(?:\.\d+)?\s*\/\s*1M\s+tokens$/;
 const CARD_LABELS: Record<string, FieldName | 'skip'> = { input: 'input_price', output: 'output_price', 'input usage': 'input_price', 'output usage': 'output_price', usage: 'input_price', training: 'skip' };
-const NOT_TOKEN_SECTION = /\b(?:image|audio|vision|assistants?|code interpreter|retrieval)\b/i;
+// Section headings of the models listed below them ("IMAGE MODELS"), not widgets ("VISION PRICING CALCULATOR").
+const SECTION_HEAD = /\bmodels$|^fine[- ]?tuning\b/i;
+const NOT_TOKEN_SECTION = /^(?:image|audio|video|speech|vision)\b/i;
 
 /**
  * Pricing pages flattened to text print each model as a card: its name in capitals, then label and
@@ -205,7 +207,7 @@ export function readTextCards(body: string): CardFigure[] {
       pairs.push({ field, price: lines[j + 1], line: j + 2 });
     }
     if (pairs.length === 0 || lines[j]) {
-      if (pairs.length === 0 && !/\d/.test(lines[i])) section = lines[i];
+      if (pairs.length === 0 && SECTION_HEAD.test(lines[i])) section = lines[i];
       continue;
     }
     if (NOT_TOKEN_SECTION.test(section)) continue;
