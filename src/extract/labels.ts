@@ -25,7 +25,7 @@ const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
   [/^cheapest (?:tracked )?(?:output|input)(?: price)?$/, { skip: 'a "cheapest" price is the minimum across routes, not the model\'s own price' }],
   [/^(?:context(?: window| length| size)?|max(?:imum)? (?:input|context)(?: tokens| length)?|input context(?: window)?)$/, { field: 'context_window' }],
   [/^max(?:imum)? output(?: tokens| length)?$|^output (?:token )?limit$/, { field: 'max_output_tokens' }],
-  [/^(?:released?|release date|launch(?:ed| date)?)$/, { field: 'release_date' }],
+  [/^(?:model )?(?:released?|release date|launch(?:ed| date)?)$/, { field: 'release_date' }],
   [/^(?:knowledge cut-?off(?: date)?|training data cut-?off|training cut-?off|cut-?off)$/, { field: 'knowledge_cutoff' }],
   [/^(?:param(?:eter)?s|parameter count|model size|total param(?:eter)?s)$/, { field: 'parameters' }],
   [/^licen[sc]e$/, { field: 'license' }],

@@ -294,6 +294,13 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
       }
     } else if (node.type === 'code') {
       blocks.push({ text: node.value, locator: `line ${lineOf(node)}`, kind: 'code', lang: node.lang ?? undefined });
+    } else if (node.type === 'html' && /<table[\s>]/i.test(node.value)) {
+      // An HTML table in a markdown card (model cards keep their spec tables as HTML).
+      for (const t of parseHtml(node.value).tables) {
+        tables.push({ ...t, locator: `table[0] line ${lineOf(node)} (html)`, heading, caption: context[context.length - 1] ?? '', context: context.slice(-6) });
+      }
+      covered.push([node.position?.start.line ?? 0, node.position?.end.line ?? 0]);
+      context = [];
     } else if (node.type === 'html' && text) {
       blocks.push({ text, locator: `line ${lineOf(node)}`, kind: 'paragraph' });
     }
@@ -507,6 +514,34 @@ function gatherHtmlParts(root: AnyNode & { children: AnyNode[] }): HtmlParts {
   return parts;
 }
 
+/**
+ * Body rows with row and column spans laid out: a cell spanning three rows stands in each of them
+ * ("December 2023" beside 8B, 70B and 405B), a cell spanning two columns fills the second with ''.
+ * Without this every cell after a spanned one would sit one column to the left.
+ */
+function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]): string[][] {
+  const carried = new Map<number, { text: string; rows: number }>();
+  return trs.map((tr) => {
+    const cells: string[] = [];
+    const take = () => {
+      for (let c = carried.get(cells.length); c; c = carried.get(cells.length)) {
+        cells.push(c.text);
+        if (--c.rows === 0) carried.delete(cells.length - 1);
+      }
+    };
+    const texts = cellsOf(tr);
+    childElements(tr, CELLS).forEach((td, i) => {
+      take();
+      const rowspan = Math.min(Number(td.attribs.rowspan) || 1, 1000);
+      const colspan = Math.min(Number(td.attribs.colspan) || 1, 100);
+      if (rowspan > 1) carried.set(cells.length, { text: texts[i], rows: rowspan - 1 });
+      cells.push(texts[i], ...Array<string>(colspan - 1).fill(''));
+    });
+    take();
+    return cells;
+  });
+}
+
 function parseHtml(body: string): Page {
   // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
   // scraped pages are read for their tables, not rendered, so its leniency is what we want.
@@ -523,7 +558,7 @@ function parseHtml(body: string): Page {
     const headerEl = headRow.length ? headRow[0] : trs[0];
     const headers = headerEl ? cellsOf(headerEl) : [];
     const body = trs.filter((tr) => tr !== headerEl && !within(tr, 'thead', el));
-    const rows = body.map(cellsOf);
+    const rows = spannedRows(body, cellsOf);
     tables.push({
       index,
       headers,

@@ -219,6 +219,14 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
     const basis = labelBasis(h);
     if (meaning) meanings.set(c, { meaning, ctx: basis && basis !== opts.priceBasis ? { ...opts, priceBasis: basis } : opts });
   });
+  // Rows sharing a name (a spanned family cell over its sizes) cannot be told apart by it: not read.
+  const seen = new Map<string, number>();
+  for (const cells of table.rows) {
+    const name = (cells[0] ?? '').trim();
+    if (name) seen.set(name, (seen.get(name) ?? 0) + 1);
+  }
+  const shared = new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+  if (shared.size) opts.notes.push(`${table.locator}: ${shared.size} row name(s) stand on several rows ("${[...shared][0]}"): those rows are not read`);
   const pairColumn = table.headers.findIndex((h, c) => c > 0 && PAIR_HEADER.test(normalizeLabel(h)));
   let groupBasis = labelBasis(table.headers[pairColumn] ?? '');
   const out: ExtractedClaim[] = [];
@@ -226,7 +234,7 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
     const group = cells.slice(1).find((c) => GROUP_UNIT.test(c.trim()));
     if (group) groupBasis = /million|1m\b/i.test(group) ? 'per_1m' : null;
     const row = rowSubject(cells[0] ?? '');
-    if (!row.name) return;
+    if (!row.name || shared.has((cells[0] ?? '').trim())) return;
     const rowTier = row.condition ? { ...tier, condition: joinConditions(tier.condition, row.condition) } : tier;
     for (const [col, { meaning, ctx }] of meanings) emit(out, table, r, col, row.name, meaning, rowTier, ctx, table.headers[col] ?? '');
     if (pairColumn > 0 && groupBasis && !tier.batch) out.push(...pricePair(table, r, pairColumn, row.name, rowTier, { ...opts, priceBasis: groupBasis }));
