@@ -172,3 +172,14 @@ describe('pricing cards flattened to text', () => {
     expect(readTextCards('ACME-9-MINI\n\nInput\n$0.20 / 1M tokens\n')).toHaveLength(1);
   });
 });
+
+describe('rows that share one name', () => {
+  const body = '| Model | Params | Context |\n| --- | --- | --- |\n| gpt-9 | 7B | 32k |\n| gpt-9 | 70B | 64k |\n| gpt-9-mini | 1B | 8k |\n';
+  const result = extractPricingPage({ body, format: 'markdown', provider: 'openai' });
+
+  it('are not read (which is which cannot be told), the others are, and the notes say so', () => {
+    expect(result.claims.some((c) => c.model === 'openai/gpt-9')).toBe(false);
+    expect(valuesOf(result.claims, 'openai/gpt-9-mini', 'context_window')).toEqual([8000]);
+    expect(result.notes.join('\n')).toMatch(/stand on several rows/);
+  });
+});
