@@ -11,6 +11,7 @@ import { EXPORT_FORMATS } from './export/write.ts';
 import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
 import { print, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
+import { registerSourcesCommands } from './cli/sources.ts';
 import { createProgressReporter } from './fetch/index.ts';
 import * as format from './review/format.ts';
 import { SourceFormatSchema } from './schema/source.ts';
@@ -194,14 +195,7 @@ export function buildProgram(): Command {
       print(o, r, () => `${name} ${o.not ? 'is not' : 'is an alias of'} ${id} (written to ${ws.aliasesFile}); ${r.pending} change(s) pending review`);
     });
 
-  program
-    .command('sources')
-    .description('each source: its basis, last success, last failure, consecutive failures, learned reliability')
-    .option('--json', 'print as JSON')
-    .action((o, cmd) => {
-      const rows = app.sourceStatuses(workspaceOf(cmd));
-      print(o, rows, () => format.formatSourceStatus(rows));
-    });
+  registerSourcesCommands(program);
 
   return program;
 }
