@@ -3,7 +3,7 @@
  * to read it, show what each extractor would claim from it, and propose a source file whose
  * `expect` rules hold on this very page, so a later redesign is reported as drift.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inputError, usageError } from '../errors.ts';
 import { mediaType } from '../fetch/content-type.ts';
@@ -182,10 +182,7 @@ async function fetchPage(text: string, render: 'http' | 'browser', options: Part
     const sent = outcome.error?.class === 'content-type' ? outcome.error.message.match(/server sent (\S+)/)?.[1] : undefined;
     const retryAs = sent ? (formatOfContentType(sent) ?? (sent.startsWith('text/') ? 'text' : null)) : null;
     if (retryAs && retryAs !== guessed) outcome = await fetcher.fetchSource(provisional(retryAs), null);
-    if (outcome.status !== 'fetched' || !outcome.snapshot) {
-      const why = outcome.error ? `${outcome.error.class}: ${outcome.error.message}` : `status ${outcome.status}`;
-      throw inputError(`cannot read ${url}: ${why}`);
-    }
+    if (outcome.status !== 'fetched' || !outcome.snapshot) throw inputError(`cannot read ${url}: ${fetchProblem(outcome.error)}`);
     const { body, content_type: contentType } = outcome.snapshot;
     const fromType = formatOfContentType(contentType);
     const fromExtension = formatOfExtension(new URL(url).pathname);
@@ -195,6 +192,16 @@ async function fetchPage(text: string, render: 'http' | 'browser', options: Part
   } finally {
     await fetcher.close();
   }
+}
+
+/** Socket errors that mean the host cannot be reached at all (robots.txt is the first to meet them). */
+const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET)\b/;
+
+function fetchProblem(error: { class: string; message: string } | undefined): string {
+  if (!error) return 'nothing was fetched';
+  const code = error.message.match(UNREACHABLE)?.[1];
+  if (code) return `the host is unreachable (${code}): check the address, or save the page and use --file`;
+  return `${error.class}: ${error.message}`;
 }
 
 function trial(extractor: string, body: string, format: SourceFormat): ExtractorTrial {
@@ -257,9 +264,11 @@ function pageTitle(body: string): string | null {
  * plainly stated field it gave as a base figure.
  */
 function draftSource(id: string, page: Page, best: ExtractorTrial, url: string | null, render: 'http' | 'browser' | undefined): Record<string, unknown> & { id: string } {
-  const kind: SourceKind = best.extractor === 'model-card' ? 'model-card' : best.extractor === 'aggregator' ? 'aggregator' : 'first-party';
+  const kind: SourceKind =
+    page.format === 'json' ? 'api' : best.extractor === 'model-card' ? 'model-card' : best.extractor === 'aggregator' ? 'aggregator' : 'first-party';
   const base = new Set<string>(best.claims.filter((c) => c.condition === '').map((c) => c.field));
-  const provider = kind === 'aggregator' ? undefined : singleProvider(best);
+  // A provider binds a vendor's own page to its models; a catalogue or an aggregator lists everyone's.
+  const provider = kind === 'first-party' || kind === 'model-card' ? singleProvider(best) : undefined;
   return {
     $schema: '../schemas/source.schema.json',
     id,
@@ -282,7 +291,9 @@ const stripSchema = ({ $schema: _schema, ...rest }: Record<string, unknown>) => 
 function writeProposal(ws: Workspace, path: string, parsed: Source, source: Record<string, unknown>, url: string | null): void {
   if (!url) throw usageError('the page names no address of its own: give its URL (sources add URL --file FILE) to write the source');
   if (existsSync(path)) throw inputError(`${path} exists: not overwritten (choose another --id)`);
-  if (existsSync(ws.sourcesDir) && sourcesOf(ws).some((s) => s.id === parsed.id)) throw inputError(`a source with id "${parsed.id}" exists in ${ws.sourcesDir}`);
+  const hasSources = existsSync(ws.sourcesDir) && readdirSync(ws.sourcesDir).some((f) => f.endsWith('.json'));
+  if (hasSources && sourcesOf(ws).some((s) => s.id === parsed.id)) throw inputError(`a source with id "${parsed.id}" exists in ${ws.sourcesDir}`);
+  mkdirSync(ws.sourcesDir, { recursive: true });
   writeFileSync(path, JSON.stringify(source, null, 2) + '\n', { flag: 'wx' });
 }
 

@@ -59,7 +59,8 @@ export function registerSourcesCommands(program: Command): void {
     .action(async (url: string | undefined, o, cmd) => {
       const fetch = { ...(o.userAgent ? { userAgent: o.userAgent } : {}), allowPrivateNetwork: Boolean(o.allowPrivateNetwork) };
       const proposal = await app.proposeSource(workspaceOf(cmd), { url, file: o.file, id: o.id, write: o.write, render: o.render, fetch });
-      print(o, proposal, () => formatProposal(proposal));
+      // `sources --json` and `sources add --json` are one flag to commander: read it from either.
+      print({ json: Boolean(cmd.optsWithGlobals().json) }, proposal, () => formatProposal(proposal));
       // A page without figures is bad input for a source: said, nothing proposed.
       if (!proposal.source) process.exitCode = EXIT.badInput;
     });
