@@ -228,9 +228,14 @@ function idFrom(url: string | null, file: string | undefined): string {
   let raw = file ? basename(file).replace(/\.[a-z0-9]+$/i, '') : 'proposed';
   if (url) {
     const { hostname, pathname } = new URL(url);
-    const host = hostname.replace(/^(?:www|docs|api-docs|api|platform)\./, '').split('.')[0];
-    const last = pathname.split('/').filter(Boolean).pop()?.replace(/\.[a-z.]+$/i, '') ?? '';
-    raw = [host, last].filter(Boolean).join('-');
+    const segments = pathname.split('/').filter(Boolean);
+    if (hostname === 'huggingface.co' && segments.length >= 2) {
+      raw = `hf-${segments[1]}`; // owner/repo[/raw/main/README.md]: the repository names the model
+    } else {
+      const host = hostname.replace(/^(?:www|docs|api-docs|api|platform)\./, '').split('.')[0];
+      const last = segments.pop()?.replace(/\.[a-z.]+$/i, '') ?? '';
+      raw = [host, last].filter(Boolean).join('-');
+    }
   }
   const id = raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return id || 'proposed';

@@ -124,6 +124,14 @@ describe('sources add: the proposal', () => {
     expect(loadSources(ws.sourcesDir).map((s) => s.id)).toEqual(['saved']);
   });
 
+  it('a model card is proposed as one, named after its repository, bound to its vendor', async () => {
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://huggingface.co/Qwen/Qwen3-8B/raw/main/README.md', file: fixture('model-card.md') });
+    expect(p).toMatchObject({ format: 'markdown', chosen: 'model-card', drift: [] });
+    expect(p.source).toMatchObject({ id: 'hf-qwen3-8b', kind: 'model-card', extractor: 'model-card', provider: 'qwen' });
+    expect((p.source!.expect as { fields: string[] }).fields).toEqual(expect.arrayContaining(['license', 'context_window']));
+    expect(validator()(p.source)).toBe(true);
+  });
+
   it('a page without figures says so and proposes nothing', async () => {
     const ws = emptyWorkspace();
     const p = await proposeSource(ws, { url: `${server.origin}/welcome`, write: true, fetch: FETCH });

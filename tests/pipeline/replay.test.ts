@@ -86,3 +86,22 @@ describe('live-only sources', () => {
     expect(broken.code).toBe(2);
   });
 });
+
+describe('a host\'s own page', () => {
+  it('claims its route for every figure, so the host\'s price never stands as the model\'s base price', async () => {
+    const { sources, snapshots } = twoCaptures();
+    writeFileSync(
+      join(sources, 'host-pricing.json'),
+      JSON.stringify({ id: 'host-pricing', name: 'A host', kind: 'first-party', url: 'https://host.example/pricing', format: 'markdown', extractor: 'pricing', route: 'groq', trust: 0.9, expect: { min_models: 1, fields: ['input_price'] } }),
+    );
+    const run = (...args: string[]) => cli(['--db', join(sources, '..', 'l.sqlite'), '--sources', sources, '--snapshots', snapshots, ...args]);
+    const capture = join(sources, '..', 'host.md');
+    writeFileSync(capture, '# Pricing\n\n| Model | Input | Output |\n|---|---|---|\n| gpt-4.1-mini | $0.05 | $0.08 |\n');
+    expect((await run('sync', '--offline')).code).toBe(0);
+    expect((await run('ingest', capture, '--source', 'host-pricing')).code).toBe(0);
+    const facts = (await run('explain', 'openai/gpt-4.1-mini', 'input_price', '--json')).json();
+    const byCondition = Object.fromEntries(facts.map((f: any) => [f.condition, f.value]));
+    expect(byCondition).toMatchObject({ '': 0.4, 'route:groq': 0.05 });
+    expect(facts.find((f: any) => f.condition === '').claims.every((c: any) => c.source_id === 'openai-pricing')).toBe(true);
+  });
+});
