@@ -12,6 +12,7 @@ import { EXPORT_FORMATS } from './export/format-names.ts';
 import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
 import { loadApp, loadFormat, print, printChunks, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
+import { registerSourcesCommands } from './cli/sources.ts';
 import { createProgressReporter } from './fetch/progress.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
@@ -210,15 +211,7 @@ export function buildProgram(): Command {
       print(o, r, () => `${name} ${o.not ? 'is not' : 'is an alias of'} ${id} (written to ${ws.aliasesFile}); ${r.pending} change(s) pending review`);
     });
 
-  program
-    .command('sources')
-    .description('each source: its basis, last success, last failure, consecutive failures, learned reliability')
-    .option('--json', 'print as JSON')
-    .action(async (o, cmd) => {
-      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
-      const rows = app.sourceStatuses(await workspaceOf(cmd));
-      print(o, rows, () => format.formatSourceStatus(rows));
-    });
+  registerSourcesCommands(program);
 
   return program;
 }

@@ -10,3 +10,4 @@ export { rebuildLedger, type RebuildResult } from './rebuild.ts';
 export { sourceStatuses, type SourceStatus } from './sources.ts';
 export { extractFile, reconcileClaimsFile } from './files.ts';
 export { exportLedger } from './export.ts';
+export { proposeSource, claimLine, type SourceProposal, type ProposeSourceRequest, type ExtractorTrial } from './propose-source.ts';

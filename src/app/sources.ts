@@ -1,3 +1,5 @@
+import { readManifest } from '../pipeline/manifest.ts';
+import { isLiveOnly } from '../pipeline/replay.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import { sourcesOf, withLedger, type Workspace } from './workspace.ts';
 
@@ -9,6 +11,12 @@ export interface SourceStatus {
   render: string;
   robots: string;
   trust_prior: number;
+  /** No shipped capture: an offline sync cannot replay it, only a live sync (or ingest) reads it. */
+  live_only: boolean;
+  /** What the basis capture yielded: the models it named and the figures (claims) it gave. */
+  yielded: { models: number; figures: number } | null;
+  /** Why the last read drifted (the page changed shape), when it did; null otherwise. */
+  drift: string | null;
   basis: { snapshot: string; observed_at: string; claims: number } | null;
   last_status: string | null;
   last_checked_at: string | null;
@@ -28,10 +36,12 @@ export interface SourceStatus {
 export function sourceStatuses(ws: Workspace): SourceStatus[] {
   return withLedger(ws, (ledger) => {
     const reliability = new Map(ledger.facts.reliability().map((r) => [r.source_id, r]));
+    const manifest = readManifest(ws.snapshotsDir);
     return sourcesOf(ws).map((s) => {
       const state = ledger.sources.state(s.id);
       const capture = ledger.captures.current(s.id);
       const last = ledger.sources.fetchLog(s.id, 1)[0];
+      const claims = capture ? ledger.claims.ofCapture(capture.id) : [];
       return {
         id: s.id,
         kind: s.kind,
@@ -39,6 +49,9 @@ export function sourceStatuses(ws: Workspace): SourceStatus[] {
         render: s.render,
         robots: s.robots,
         trust_prior: s.trust,
+        live_only: isLiveOnly(s, manifest),
+        yielded: capture ? { models: new Set(claims.map((c) => c.model)).size, figures: claims.length } : null,
+        drift: last?.status === 'drift' ? (last.message ?? 'extraction drift') : null,
         basis: capture ? { snapshot: capture.sha256, observed_at: capture.observed_at, claims: capture.claim_count } : null,
         last_status: last?.status ?? null,
         last_checked_at: state?.last_attempt_at ?? null,

@@ -94,7 +94,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
 function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined): void {
   const journal = journalOf(ws);
   if (journal) {
-    const reads = summary.sources.map((r): SyncRead => {
+    const reads = summary.sources.filter((r) => r.outcome !== 'live-only').map((r): SyncRead => {
       if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };
       if (r.outcome === 'unchanged' || !r.snapshot) return { source: r.source_id, read: 'unchanged' };
       const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;

@@ -25,7 +25,8 @@ export function exportFormats(list: string): ExportFormat[] {
 export function syncExitCode(summary: SyncSummary): number {
   const failed = summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').length;
   if (failed === 0) return EXIT.ok;
-  return failed === summary.sources.length ? EXIT.allFailed : EXIT.partial;
+  const read = summary.sources.filter((s) => s.outcome !== 'live-only').length;
+  return failed === read ? EXIT.allFailed : EXIT.partial;
 }
 
 export function syncReport(o: { summary?: string; notify?: string }): SyncReport {

@@ -5,6 +5,7 @@
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Source, SourceFormat, SourceKind } from '../schema/source.ts';
 import { providerSlug, statedVendor } from '../normalize/identity.ts';
+import { condition as conditions, joinConditions, routeOf } from '../schema/condition.ts';
 import { NoteTally } from './claims.ts';
 import { extractAggregator, extractGeneric, titleModels } from './aggregator.ts';
 import { extractGenaiPrices } from './genai-prices.ts';
@@ -142,4 +143,15 @@ export function ownModelsOnly(result: ExtractResult, source: Pick<Source, 'kind'
   if (claims.length === result.claims.length) return result;
   const drift = claims.length === 0 && result.drift.length === 0 ? [`no figures of ${own} found: every model the page names belongs to another provider`] : result.drift;
   return { claims, notes: [...result.notes, ...refused.lines()], drift };
+}
+
+/**
+ * A host's page about other vendors' models (Bedrock, Groq, Together, Fireworks) states that
+ * route's figures: each claim gets the source's route as its condition, so a host's price never
+ * competes with the vendor's own as the model's base price. A claim already on a route keeps it.
+ */
+export function onRoute(result: ExtractResult, route: string | undefined): ExtractResult {
+  if (!route) return result;
+  const on = conditions.route(route);
+  return { ...result, claims: result.claims.map((c) => (routeOf(c.condition) ? c : { ...c, condition: joinConditions(c.condition, on) })) };
 }

@@ -1,7 +1,19 @@
-import type { Source } from '../schema/source.ts';
+import type { ManifestEntry } from '../schema/snapshot.ts';
+import type { Source, SourceKind } from '../schema/source.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { loadShippedSnapshot, nextEntry, readManifest } from './manifest.ts';
 import type { Acquired } from './sync.ts';
+
+/**
+ * Vendors' own pages the project does not ship captures of: offline they are live only, not
+ * failures. A structured dump or an aggregator page without its capture is a broken install.
+ */
+export const LIVE_ONLY_KINDS: ReadonlySet<SourceKind> = new Set(['first-party', 'model-card']);
+
+/** Whether the shipped captures hold none of this source: it can only be read live (or ingested). */
+export function isLiveOnly(source: Pick<Source, 'id' | 'kind'>, manifest: ManifestEntry[]): boolean {
+  return LIVE_ONLY_KINDS.has(source.kind) && !manifest.some((e) => e.source_id === source.id);
+}
 
 /**
  * The offline reader: replays, per source, the next shipped capture after the one the ledger
@@ -15,6 +27,9 @@ export function offlineAcquirer(ledger: Ledger, snapshotsDir: string): (source: 
     const entry = nextEntry(manifest, source.id, current?.observed_at ?? null);
     if (entry) return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
     if (current) return { status: 'unchanged' };
+    if (LIVE_ONLY_KINDS.has(source.kind)) {
+      return { status: 'live-only', message: `live only: no shipped snapshot of ${source.url}; a live sync reads it (or \`model-ledger ingest FILE --source ${source.id}\`)` };
+    }
     return {
       status: 'failed',
       errorClass: 'no-snapshot',

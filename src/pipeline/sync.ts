@@ -4,7 +4,7 @@ import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
-import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
+import { extractSnapshot, onRoute, type SnapshotExtractionJob } from '../extract/registry.ts';
 import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { linkModels } from '../normalize/links.ts';
@@ -22,7 +22,8 @@ import { usageError } from '../errors.ts';
 export type Acquired =
   | { status: 'snapshot'; snapshot: Snapshot; origin: 'fetch' | 'replay' | 'ingest'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
   | { status: 'unchanged'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
-  | { status: 'failed'; errorClass: string; message: string; attempts?: number; ms?: number; httpStatus?: number | null };
+  | { status: 'failed'; errorClass: string; message: string; attempts?: number; ms?: number; httpStatus?: number | null }
+  | { status: 'live-only'; message: string };
 
 export type { SourceOutcome, SourceReport, SyncSummary };
 
@@ -102,7 +103,7 @@ export function recordSnapshot(
   if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
-  const result = extracted ?? extractSnapshot(extractionJob(source, snapshot));
+  const result = onRoute(extracted ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -166,11 +167,13 @@ export function recordAcquired(
 ): SourceReport {
   if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted, limits);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
+  // Nothing was read and nothing failed: the source's state and failure count stay as they were.
+  if (acquired.status === 'live-only') return { source_id: source.id, outcome: 'live-only', claims: 0, models: 0, notes: [acquired.message], problems: [], snapshot: null };
   return recordUnchanged(ledger, source, acquired, at);
 }
 
 /** The source still says what its basis says (a 304, or the same bytes): nothing to extract. */
-function recordUnchanged(ledger: Ledger, source: Source, acquired: Exclude<Acquired, { status: 'failed' }>, at: string): SourceReport {
+function recordUnchanged(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>, at: string): SourceReport {
   ledger.sources.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
   return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.current(source.id)?.sha256 ?? null };
@@ -356,7 +359,7 @@ export async function runPipeline(
       }
       return { source, acquired, extracted: await extraction.extract(extractionJob(source, acquired.snapshot)) };
     } catch (e) {
-      const { attempts, ms, httpStatus } = acquired.status === 'failed' ? {} : acquired;
+      const { attempts, ms, httpStatus } = acquired.status === 'failed' || acquired.status === 'live-only' ? {} : acquired;
       return { source, acquired: { status: 'failed', errorClass: 'internal', message: (e as Error).message, attempts, ms, httpStatus } };
     }
   }

@@ -42,17 +42,19 @@ export function formatFigure(field: string, v: ClaimValue | null): string {
 const label = (k: { field: string; condition: string }) => `${k.field}${k.condition ? ` [${k.condition}]` : ''}`;
 
 export function formatSummary(s: SyncSummary): string {
-  const lines = s.sources.map((r) => {
+  const liveOnly = s.sources.filter((r) => r.outcome === 'live-only').map((r) => r.source_id);
+  const lines = s.sources.filter((r) => r.outcome !== 'live-only').map((r) => {
     const detail =
       r.outcome === 'updated' || r.outcome === 'backfilled'
         ? `${r.claims} claims, ${r.models} models`
         : r.problems.join('; ');
     return `  ${r.source_id.padEnd(26)} ${r.outcome.padEnd(10)} ${detail}`.trimEnd();
   });
-  const read = s.sources.filter((r) => r.outcome !== 'failed' && r.outcome !== 'drift').length;
+  const read = s.sources.filter((r) => r.outcome !== 'failed' && r.outcome !== 'drift' && r.outcome !== 'live-only').length;
   return [
-    `sources read: ${read}/${s.sources.length}`,
+    `sources read: ${read}/${s.sources.length - liveOnly.length}`,
     ...lines,
+    ...(liveOnly.length ? [`live only (no shipped snapshot; a live sync reads them): ${liveOnly.join(', ')}`] : []),
     `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
     `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review${s.changes.pending ? ' (see them with `model-ledger changes` or `model-ledger review --web`)' : ''}`,
     ...(s.new_models ? [`new models: ${s.new_models} awaiting confirmation (model-ledger models --new)`] : []),
@@ -217,18 +219,6 @@ export function formatCandidates(rows: ModelCandidate[]): string {
   if (!rows.length) return 'no new models await review';
   return rows
     .map((r) => `${r.model_id}  ("${r.name}" on ${r.source_id})${r.proposals.length ? `\n    may be: ${r.proposals.map((p) => `${p.id} (${p.reason})`).join('; ')}` : ''}`)
-    .join('\n');
-}
-
-export function formatSourceStatus(rows: Array<{ id: string; kind: string; basis: { observed_at: string; claims: number } | null; reliability: { learned: number } | null; last_success_at: string | null; consecutive_failures: number; last_error: string | null }>): string {
-  return rows
-    .map((r) => {
-      const basis = r.basis ? `basis ${r.basis.observed_at.slice(0, 10)} (${r.basis.claims} claims)` : 'no basis';
-      const learned = typeof r.reliability?.learned === 'number' ? `  reliability ${r.reliability.learned.toFixed(2)}` : '';
-      const success = r.last_success_at ? `  last success ${r.last_success_at.slice(0, 16).replace('T', ' ')}` : '';
-      const failures = r.consecutive_failures ? `  ${r.consecutive_failures} failure(s): ${r.last_error}` : '';
-      return `${r.id.padEnd(24)} ${r.kind.padEnd(12)} ${basis}${learned}${success}${failures}`;
-    })
     .join('\n');
 }
 

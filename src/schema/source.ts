@@ -26,6 +26,13 @@ export const SourceSchema = z
       .string()
       .optional()
       .describe('Provider assumed for bare model names on this source (e.g. "openai" on OpenAI\'s own pages)'),
+    route: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_./-]*$/, 'a route name such as "bedrock" or "together_ai"')
+      .optional()
+      .describe(
+        "A host's own page for other vendors' models (Bedrock, Groq, Together, Fireworks): every claim is that route's figure (condition route:NAME), never the model's base price",
+      ),
     render: z.enum(['http', 'browser']).default('http'),
     robots: z.enum(['obey', 'ignore']).default('obey'),
     allow_private_network: z

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-export const SourceOutcomeSchema = z.enum(['updated', 'unchanged', 'drift', 'failed', 'backfilled']);
+/**
+ * `live-only`: an offline run had nothing to replay for a vendor's page (a first-party source or
+ * model card with no shipped or stored capture). Not a failure: a live sync reads it.
+ */
+export const SourceOutcomeSchema = z.enum(['updated', 'unchanged', 'drift', 'failed', 'backfilled', 'live-only']);
 export type SourceOutcome = z.infer<typeof SourceOutcomeSchema>;
 
 /** What one sync made of one source. */

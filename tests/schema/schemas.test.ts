@@ -37,6 +37,32 @@ describe('sources/', () => {
     expect(loadSources(DEFAULT_SOURCES_DIR).map((s) => s.kind)).toEqual(expect.arrayContaining(['api', 'aggregator']));
   });
 
+  it("reads the providers themselves: first-party pages of twelve vendors and model cards of five open-weight families, each valid", () => {
+    const ajv = new Ajv({ strict: false });
+    createRequire(import.meta.url)('ajv-formats')(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'source.schema.json'), 'utf8')));
+    const files = readdirSync(DEFAULT_SOURCES_DIR).filter((f) => f.endsWith('.json'));
+    const raws = files.map((f) => JSON.parse(readFileSync(join(DEFAULT_SOURCES_DIR, f), 'utf8')));
+    for (const [i, raw] of raws.entries()) expect(validate(raw), `${files[i]}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    const sources = loadSources(DEFAULT_SOURCES_DIR);
+    const firstParty = sources.filter((s) => s.kind === 'first-party');
+    const cards = sources.filter((s) => s.kind === 'model-card');
+    expect(firstParty.length).toBeGreaterThanOrEqual(12);
+    expect(cards.length).toBeGreaterThanOrEqual(5);
+    const hosts = new Set(firstParty.map((s) => new URL(s.url).hostname));
+    for (const vendor of ['openai', 'claude', 'google', 'mistral', 'deepseek', 'x.ai', 'aws.amazon', 'cohere', 'perplexity', 'groq', 'together', 'fireworks']) {
+      expect([...hosts].some((h) => h.includes(vendor)), vendor).toBe(true);
+    }
+    for (const family of ['llama', 'qwen', 'mistral', 'deepseek', 'gpt-oss']) {
+      expect(cards.some((s) => s.url.toLowerCase().includes(family) && s.url.startsWith('https://huggingface.co/')), family).toBe(true);
+    }
+    for (const s of [...firstParty, ...cards]) {
+      expect(s.expect.fields.length, `${s.id} has expect rules`).toBeGreaterThan(0);
+      // A vendor's page names its provider; a host's page its route, never both (the route's models are everyone's).
+      expect(Boolean(s.provider) !== Boolean(s.route), `${s.id}: provider or route`).toBe(true);
+    }
+  });
+
   it('rejects a source file with a clear message naming the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-src-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'Bad Id', name: 'x', kind: 'blog', url: 'nope', format: 'json', extractor: 'x', trust: 2 }));

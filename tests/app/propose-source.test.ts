@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposeSource, workspace, type Workspace } from '../../src/app/index.ts';
+import { LedgerError } from '../../src/errors.ts';
+import { loadSources } from '../../src/pipeline/sources.ts';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { cli } from '../helpers/cli.ts';
+import { startServer, type TestServer } from '../fetch/server.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'sources-add');
+const fixture = (name: string) => join(FIXTURES, name);
+const fixtureText = (name: string) => readFileSync(fixture(name), 'utf8');
+/** Polite, but quick: the test server is on 127.0.0.1 and answers at once. */
+const FETCH = { allowPrivateNetwork: true, perHostDelayMs: 0, retryBaseMs: 1, maxRetries: 1 };
+
+function emptyWorkspace(): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-add-'));
+  mkdirSync(join(dir, 'sources'));
+  return workspace({ db: join(dir, 'l.sqlite'), sourcesDir: join(dir, 'sources'), snapshotsDir: join(dir, 'snapshots'), journal: null });
+}
+
+function validator(): (data: unknown) => boolean {
+  const ajv = new Ajv({ strict: false });
+  createRequire(import.meta.url)('ajv-formats')(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'source.schema.json'), 'utf8')));
+}
+
+/** A port nothing listens on: bound, noted, closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  const serve = (type: string, name: string) => (_req: any, res: any) => {
+    res.writeHead(200, { 'content-type': type });
+    res.end(fixtureText(name));
+  };
+  server = await startServer({
+    '/pricing': serve('text/html; charset=utf-8', 'pricing.html'),
+    '/api/models': serve('application/json', 'models.json'),
+    '/docs/pricing': serve('text/markdown', 'pricing.md'),
+    '/raw/pricing.md': serve('text/plain', 'pricing.md'),
+    '/welcome': serve('text/markdown', 'no-prices.md'),
+  });
+});
+afterAll(() => server.close());
+
+describe('sources add: format detection', () => {
+  it('reads the format from the content type of a fetched page: html, json, markdown', async () => {
+    const ws = emptyWorkspace();
+    const html = await proposeSource(ws, { url: `${server.origin}/pricing`, fetch: FETCH });
+    expect(html).toMatchObject({ format: 'html', format_from: 'content-type', chosen: 'pricing' });
+    const json = await proposeSource(ws, { url: `${server.origin}/api/models`, fetch: FETCH });
+    expect(json).toMatchObject({ format: 'json', format_from: 'content-type', chosen: 'openrouter' });
+    expect(json.source).toMatchObject({ kind: 'api', extractor: 'openrouter', format: 'json' });
+    const markdown = await proposeSource(ws, { url: `${server.origin}/docs/pricing`, fetch: FETCH });
+    expect(markdown).toMatchObject({ format: 'markdown', format_from: 'content-type' });
+  });
+
+  it('falls back to the extension when the server says only text/plain, and to the content for a file without one', async () => {
+    const ws = emptyWorkspace();
+    expect(await proposeSource(ws, { url: `${server.origin}/raw/pricing.md`, fetch: FETCH })).toMatchObject({ format: 'markdown', format_from: 'extension' });
+    const dir = mkdtempSync(join(tmpdir(), 'ml-add-files-'));
+    for (const [name, format] of [['page', 'html'], ['page2', 'json'], ['page3', 'markdown']] as const) {
+      const from = { html: 'pricing.html', json: 'models.json', markdown: 'pricing.md' }[format];
+      writeFileSync(join(dir, name), fixtureText(from));
+      expect(await proposeSource(ws, { file: join(dir, name) }), from).toMatchObject({ format, format_from: 'content' });
+    }
+    expect(await proposeSource(ws, { file: fixture('models.json') })).toMatchObject({ format: 'json', format_from: 'extension' });
+  });
+});
+
+describe('sources add: the proposal', () => {
+  it('shows each extractor with its claims and locators, and proposes expect rules that hold on the page', async () => {
+    const p = await proposeSource(emptyWorkspace(), { file: fixture('pricing.md'), id: 'vendor-pricing' });
+    const pricing = p.trials.find((t) => t.extractor === 'pricing')!;
+    expect(pricing.claims).toContainEqual(expect.objectContaining({ model: 'mistralai/codestral-2501', field: 'output_price', value: 0.9, locator: expect.stringContaining('row[3]') }));
+    expect(p.trials.map((t) => t.extractor)).toEqual(expect.arrayContaining(['pricing', 'docs', 'model-card', 'aggregator', 'generic']));
+    expect(p.url).toBe('https://docs.example-vendor.test/pricing');
+    expect(p.source).toMatchObject({
+      id: 'vendor-pricing',
+      kind: 'first-party',
+      provider: 'mistralai',
+      url: 'https://docs.example-vendor.test/pricing',
+      expect: { min_models: 1, fields: ['input_price', 'output_price', 'context_window'] },
+    });
+    expect(p.drift).toEqual([]);
+    expect(validator()(p.source)).toBe(true);
+  });
+
+  it('writes nothing without --write, and with it a file that validates and loads; never over an existing file', async () => {
+    const ws = emptyWorkspace();
+    const dry = await proposeSource(ws, { url: `${server.origin}/pricing`, id: 'acme', fetch: FETCH });
+    expect(dry.written).toBe(false);
+    expect(existsSync(join(ws.sourcesDir, 'acme.json'))).toBe(false);
+
+    const wrote = await proposeSource(ws, { url: `${server.origin}/pricing`, id: 'acme', write: true, fetch: FETCH });
+    expect(wrote).toMatchObject({ written: true, path: join(ws.sourcesDir, 'acme.json') });
+    const written = JSON.parse(readFileSync(join(ws.sourcesDir, 'acme.json'), 'utf8'));
+    expect(validator()(written)).toBe(true);
+    expect(loadSources(ws.sourcesDir)).toMatchObject([{ id: 'acme', url: `${server.origin}/pricing`, extractor: 'pricing', format: 'html' }]);
+
+    const before = readFileSync(join(ws.sourcesDir, 'acme.json'), 'utf8');
+    await expect(proposeSource(ws, { file: fixture('pricing.md'), id: 'acme', write: true })).rejects.toThrow(/exists: not overwritten/);
+    expect(readFileSync(join(ws.sourcesDir, 'acme.json'), 'utf8')).toBe(before);
+  });
+
+  it('a saved page that names no address is proposed but not written without its URL', async () => {
+    const ws = emptyWorkspace();
+    await expect(proposeSource(ws, { file: fixture('pricing.html'), id: 'saved', write: true })).rejects.toThrow(LedgerError);
+    expect(existsSync(join(ws.sourcesDir, 'saved.json'))).toBe(false);
+    const p = await proposeSource(ws, { url: 'https://vendor.example/pricing', file: fixture('pricing.html'), id: 'saved', write: true });
+    expect(p.source).toMatchObject({ url: 'https://vendor.example/pricing' });
+    expect(loadSources(ws.sourcesDir).map((s) => s.id)).toEqual(['saved']);
+  });
+
+  it('a model card is proposed as one, named after its repository, bound to its vendor', async () => {
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://huggingface.co/Qwen/Qwen3-8B/raw/main/README.md', file: fixture('model-card.md') });
+    expect(p).toMatchObject({ format: 'markdown', chosen: 'model-card', drift: [] });
+    expect(p.source).toMatchObject({ id: 'hf-qwen3-8b', kind: 'model-card', extractor: 'model-card', provider: 'qwen' });
+    expect((p.source!.expect as { fields: string[] }).fields).toEqual(expect.arrayContaining(['license', 'context_window']));
+    expect(validator()(p.source)).toBe(true);
+  });
+
+  it('a page without figures says so and proposes nothing', async () => {
+    const ws = emptyWorkspace();
+    const p = await proposeSource(ws, { url: `${server.origin}/welcome`, write: true, fetch: FETCH });
+    expect(p).toMatchObject({ chosen: null, source: null, written: false });
+    expect(p.notes.join(' ')).toMatch(/no figures found/);
+    expect(p.trials.every((t) => t.figures === 0)).toBe(true);
+    expect(existsSync(ws.sourcesDir) ? loadSourcesOrNone(ws.sourcesDir) : []).toEqual([]);
+  });
+});
+
+function loadSourcesOrNone(dir: string): string[] {
+  try {
+    return loadSources(dir).map((s) => s.id);
+  } catch {
+    return [];
+  }
+}
+
+describe('sources add on the command line', () => {
+  it('a bad URL scheme is a clear error, exit 65', async () => {
+    for (const url of ['file:///etc/passwd', 'ftp://example.com/pricing', 'not a url']) {
+      const r = await cli(['sources', 'add', url]);
+      expect(r.code, url).toBe(65);
+      expect(r.stderr, url).toMatch(/only http: and https: URLs|is not a URL/);
+    }
+  });
+
+  it('an unreachable host is a clear error, exit 65', async () => {
+    const port = await closedPort();
+    const ws = emptyWorkspace();
+    await expect(proposeSource(ws, { url: `http://127.0.0.1:${port}/pricing`, fetch: FETCH })).rejects.toThrow(/cannot read http:\/\/127\.0\.0\.1:\d+\/pricing: the host is unreachable \(ECONNREFUSED\)/);
+    const r = await cli(['--sources', ws.sourcesDir, 'sources', 'add', `http://127.0.0.1:${port}/pricing`, '--allow-private-network']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/cannot read http:\/\/127\.0\.0\.1/);
+  });
+
+  it('a private address is refused unless allowed', async () => {
+    const r = await cli(['sources', 'add', `${server.origin}/pricing`]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/blocked/);
+  });
+
+  it('prints the claims with locators and the proposal; no figures is exit 65 with nothing proposed', async () => {
+    const ws = emptyWorkspace();
+    const ok = await cli(['--sources', ws.sourcesDir, 'sources', 'add', '--file', fixture('pricing.md'), '--id', 'x']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/mistralai\/mistral-large-2411\tinput_price\t2\ttable\[0\]/);
+    expect(ok.stdout).toMatch(/nothing written \(add --write/);
+    expect(existsSync(join(ws.sourcesDir, 'x.json'))).toBe(false);
+    const none = await cli(['--sources', ws.sourcesDir, 'sources', 'add', '--file', fixture('no-prices.md'), '--json']);
+    expect(none.code).toBe(65);
+    expect(none.json()).toMatchObject({ source: null, chosen: null });
+  });
+});
