@@ -4,14 +4,21 @@
  * ledger, then the second offline sync (each source's next shipped capture, after approving
  * the first), beside the floor: JSON.parse of every shipped JSON snapshot, in the same process.
  * The target is a whole first sync within 20x that parse time and within 1 GB.
+ *
+ * Ledger growth, each in a ledger of its own holding only the LiteLLM source: the same capture
+ * ingested twice (`same_capture_growth_pct`, target < 1%), and 52 weekly versions of the LiteLLM
+ * file (../shared/corpus/litellm, else the shipped capture), a few prices moved each week
+ * (`weekly_growth_mb`: the database's growth per week from the first week to the last, < 0.5 MB).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { approve, workspace } from '../src/app/index.ts';
+import { approve, ingestFile, workspace } from '../src/app/index.ts';
 import { sync } from '../src/index.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../src/paths.ts';
 import { readManifest } from '../src/pipeline/manifest.ts';
+import { prng } from './reconcile.ts';
 
 const ms = (since: number) => Math.round(performance.now() - since);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -60,6 +67,69 @@ export async function run(): Promise<Record<string, number | string>> {
       parse_all_json_ms: Math.round(parseMs * 10) / 10,
       first_sync_over_parse: Math.round((firstMs / parseMs) * 10) / 10,
       peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
+      ...(await ledgerGrowth()),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const WEEKS = 52;
+const MOVES_PER_WEEK = 3;
+const CORPUS_LITELLM = path.join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'litellm', 'model_prices_2026-03-01.json');
+
+/** The ledger file's size once its write-ahead log is folded in: what a repository or a backup holds. */
+function ledgerBytes(db: string): number {
+  const connection = new Database(db);
+  connection.pragma('wal_checkpoint(TRUNCATE)');
+  connection.close();
+  return statSync(db).size;
+}
+
+export async function ledgerGrowth(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-growth-'));
+  try {
+    const shipped = readManifest(DEFAULT_SNAPSHOTS_DIR).find((e) => e.source_id === 'litellm')!;
+    const original = existsSync(CORPUS_LITELLM) ? CORPUS_LITELLM : path.join(DEFAULT_SNAPSHOTS_DIR, shipped.file);
+    const ledgerIn = (name: string) => {
+      const db = path.join(dir, name, 'ledger.sqlite');
+      return { db, ws: workspace({ db, sourcesDir: DEFAULT_SOURCES_DIR, snapshotsDir: DEFAULT_SNAPSHOTS_DIR, aliasesFile: path.join(dir, 'aliases.yaml') }) };
+    };
+    const day = (week: number) => new Date(Date.UTC(2026, 2, 1) + week * 7 * 86_400_000).toISOString();
+
+    const same = ledgerIn('same');
+    await ingestFile(same.ws, original, { source: 'litellm', observedAt: day(0) });
+    const once = ledgerBytes(same.db);
+    await ingestFile(same.ws, original, { source: 'litellm', observedAt: day(1) });
+    const twice = ledgerBytes(same.db);
+
+    const weekly = ledgerIn('weekly');
+    const entries = JSON.parse(readFileSync(original, 'utf8')) as Record<string, Record<string, unknown>>;
+    const priced = Object.keys(entries).filter((k) => typeof entries[k].input_cost_per_token === 'number' && (entries[k].input_cost_per_token as number) > 0);
+    const random = prng(52);
+    const file = path.join(dir, 'litellm-week.json');
+    let firstWeek = 0;
+    let ingestMs = 0;
+    for (let week = 0; week < WEEKS; week++) {
+      for (let m = 0; m < MOVES_PER_WEEK; m++) {
+        const entry = entries[priced[Math.floor(random() * priced.length)]];
+        entry.input_cost_per_token = Number(((entry.input_cost_per_token as number) * (random() < 0.5 ? 0.9 : 1.1)).toPrecision(6));
+      }
+      writeFileSync(file, JSON.stringify(entries, null, 4));
+      const t = performance.now();
+      await ingestFile(weekly.ws, file, { source: 'litellm', observedAt: day(week) });
+      ingestMs += performance.now() - t;
+      if (week === 0) firstWeek = ledgerBytes(weekly.db);
+    }
+    const lastWeek = ledgerBytes(weekly.db);
+    return {
+      same_capture_ledger_mb: Math.round((once / 1024 / 1024) * 10) / 10,
+      same_capture_growth_pct: Math.round(((twice - once) / once) * 100 * 100) / 100,
+      weekly_versions: WEEKS,
+      weekly_first_week_mb: Math.round((firstWeek / 1024 / 1024) * 10) / 10,
+      weekly_last_week_mb: Math.round((lastWeek / 1024 / 1024) * 10) / 10,
+      weekly_growth_mb: Math.round(((lastWeek - firstWeek) / (WEEKS - 1) / 1024 / 1024) * 100) / 100,
+      weekly_ingest_ms_avg: Math.round(ingestMs / WEEKS),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

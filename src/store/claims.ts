@@ -33,12 +33,14 @@ export class ClaimStore {
   }
 
   ofCapture(captureId: number): Claim[] {
-    return (this.db.sql('SELECT * FROM claims WHERE capture_id = ? ORDER BY rowid').all(captureId) as Row[]).map(toClaim);
+    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} WHERE k.id = ? ORDER BY c.rowid`).all(captureId) as Row[]).map(toClaim);
   }
 
   /** One model's claims in one capture, without reading a large capture whole. */
   ofCaptureForModel(captureId: number, model: string): Claim[] {
-    return (this.db.sql('SELECT * FROM claims WHERE model = ? AND capture_id = ? ORDER BY rowid').all(model, captureId) as Row[]).map(toClaim);
+    return (
+      this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} AND c.model = ? WHERE k.id = ? ORDER BY c.rowid`).all(model, captureId) as Row[]
+    ).map(toClaim);
   }
 
   /** The claims the world stood behind at `at`: each source's newest good capture observed by then. */
@@ -46,11 +48,11 @@ export class ClaimStore {
     return (
       this.db
         .sql(
-          `SELECT c.* FROM claims c JOIN (
-             SELECT source_id, (SELECT id FROM captures k WHERE k.source_id = s.source_id AND k.outcome = 'extracted'
-               AND k.observed_at <= ? ORDER BY k.observed_at DESC, k.id DESC LIMIT 1) AS capture_id
+          `SELECT ${COLUMNS} FROM (
+             SELECT (SELECT id FROM captures b WHERE b.source_id = s.source_id AND b.outcome = 'extracted'
+               AND b.observed_at <= ? ORDER BY b.observed_at DESC, b.id DESC LIMIT 1) AS capture_id
              FROM (SELECT DISTINCT source_id FROM captures) s
-           ) basis ON c.capture_id = basis.capture_id ORDER BY c.rowid`,
+           ) basis CROSS JOIN captures k ON k.id = basis.capture_id CROSS JOIN claims c ON c.capture_id = ${STORED} ORDER BY c.rowid`,
         )
         .all(at) as Row[]
     ).map(toClaim);
@@ -63,9 +65,33 @@ export class ClaimStore {
         .sql(
           // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
           // of a scan of every claim ever stored, which grows with each sync.
-          `SELECT c.* FROM source_state s CROSS JOIN claims c ON c.capture_id = s.current_capture_id ORDER BY c.rowid`,
+          `SELECT ${COLUMNS} FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
+           CROSS JOIN claims c ON c.capture_id = ${STORED} ORDER BY c.rowid`,
         )
         .all() as Row[]
     ).map(toClaim);
   }
+}
+
+/** Where capture k's claims are stored: its own rows, or those of the earlier capture it repeats. */
+const STORED = 'COALESCE(k.claims_of, k.id)';
+
+/** A claim as read through capture k: the stored figure, with k's snapshot and time. */
+const COLUMNS = `c.source_id, c.model, c.model_name, c.field, c.condition, c.value, c.unit, c.locator, c.quote, c.confidence, c.anomaly,
+  k.sha256 AS snapshot_hash, k.observed_at`;
+
+/** Whether a stored claim says exactly what an extracted one says (its figure, where and how it was read). */
+export function sameClaim(stored: Claim, extracted: ExtractedClaim): boolean {
+  return (
+    stored.model === extracted.model &&
+    stored.model_name === extracted.model_name &&
+    stored.field === extracted.field &&
+    stored.condition === extracted.condition &&
+    json(stored.value) === json(extracted.value) &&
+    (stored.unit ?? null) === (extracted.unit ?? null) &&
+    stored.locator === extracted.locator &&
+    stored.quote === extracted.quote &&
+    stored.confidence === extracted.confidence &&
+    (stored.anomaly ?? null) === (extracted.anomaly ?? null)
+  );
 }

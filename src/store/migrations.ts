@@ -230,4 +230,9 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity';
   `,
+  // A capture whose claims repeat its source's previous capture's stores none of its own: claims_of
+  // names the capture that holds them (NULL: its own rows).
+  `
+  ALTER TABLE captures ADD COLUMN claims_of INTEGER REFERENCES captures(id);
+  `,
 ];

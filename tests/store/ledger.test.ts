@@ -101,3 +101,32 @@ describe('Ledger snapshots at rest', () => {
     ledger.close();
   });
 });
+
+describe('Ledger claims stored once', () => {
+  const claim = (model: string, value: number) => ({ model, model_name: model, field: 'input_price' as const, value, unit: 'USD/1M tokens', condition: '', locator: `row ${model}`, quote: `$${value}`, confidence: 0.9 });
+  const capture = (sha: string, observedAt: string) => ({ source_id: 'pages', sha256: sha.repeat(64), observed_at: observedAt, url: 'https://pages.example/', format: 'html' as const, content_type: null, body: `<p>${sha}</p>` });
+  const claimRows = (ledger: Ledger) => (ledger.db.prepare('SELECT COUNT(*) AS n FROM claims').get() as { n: number }).n;
+
+  it('does not store again the claims a capture repeats from its source, yet reads them under that capture', () => {
+    const ledger = new Ledger(':memory:');
+    const claims = [claim('a/one', 1), claim('a/two', 2)];
+    const first = ledger.captures.add(capture('1', '2026-08-01T00:00:00.000Z'), 'fetch', 'extracted', { claims, notes: [], drift: [] });
+    const second = ledger.captures.add(capture('2', '2026-08-08T00:00:00.000Z'), 'fetch', 'extracted', { claims, notes: [], drift: [] });
+    expect(claimRows(ledger)).toBe(2);
+    ledger.sources.recordSuccess('pages', '2026-08-08T00:00:00.000Z', { captureId: second.id });
+    for (const read of [ledger.claims.ofCapture(second.id), ledger.claims.current(), ledger.claims.ofCaptureForModel(second.id, 'a/two')]) {
+      expect(read.every((c) => c.snapshot_hash === '2'.repeat(64) && c.observed_at === '2026-08-08T00:00:00.000Z')).toBe(true);
+    }
+    expect(ledger.claims.current().map((c) => [c.model, c.value])).toEqual([['a/one', 1], ['a/two', 2]]);
+    expect(ledger.claims.ofCapture(first.id).map((c) => c.snapshot_hash)).toEqual(['1'.repeat(64), '1'.repeat(64)]);
+    expect(ledger.claims.asOf('2026-08-02T00:00:00.000Z').map((c) => c.snapshot_hash)).toEqual(['1'.repeat(64), '1'.repeat(64)]);
+
+    // A third capture that repeats the second points at the rows the first stored; one that moves a price stores its own.
+    const third = ledger.captures.add(capture('3', '2026-08-15T00:00:00.000Z'), 'fetch', 'extracted', { claims, notes: [], drift: [] });
+    expect(claimRows(ledger)).toBe(2);
+    expect(ledger.claims.ofCapture(third.id)).toHaveLength(2);
+    const moved = ledger.captures.add(capture('4', '2026-08-22T00:00:00.000Z'), 'fetch', 'extracted', { claims: [claim('a/one', 1), claim('a/two', 2.5)], notes: [], drift: [] });
+    expect(claimRows(ledger)).toBe(4);
+    expect(ledger.claims.ofCapture(moved.id).map((c) => c.value)).toEqual([1, 2.5]);
+  });
+});
