@@ -49,7 +49,7 @@ export function buildProgram(): Command {
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const app = await loadApp();
-    const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
+    const progress = createProgressReporter({ quiet: Boolean(o.quiet || o.json) });
     const fetch = {
       ...(o.userAgent ? { userAgent: o.userAgent } : {}),
       perHostDelayMs: o.perHostDelay,
