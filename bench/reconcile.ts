@@ -3,9 +3,19 @@
  * Each size runs in its own child process so its peak RSS is its own; the figures are the wall and
  * CPU time of reconcile() alone (generation excluded; CPU includes GC threads) and the child's peak
  * RSS (input claims and output facts included). Wall time depends on what else the machine runs.
+ *
+ * The same 1M claims are then written as a CSV and run through the command a user runs,
+ * `model-ledger reconcile --claims FILE --json` from the built dist/, output to /dev/null: its whole
+ * wall and CPU time (start-up, reading, parsing, reconciling, printing) over the library's
+ * reconcile() time (`claims_file_over_library`, target <= 1.5) and its peak RSS (`claims_file_rss_mb`,
+ * target <= 1000).
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from './startup.ts';
 import type { Claim } from '../src/schema/claim.ts';
 import { FIELD_NAMES, FIELDS, type FieldName } from '../src/schema/fields.ts';
 import type { Source } from '../src/schema/source.ts';
@@ -100,9 +110,42 @@ function measureInChild(entities: number): Record<string, number> {
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
 
+/** The claims as a claims file: source, entity, field, value, observed_at. */
+function claimsCsv(claims: Claim[]): string {
+  const lines = ['source,entity,field,value,observed_at'];
+  for (const c of claims) lines.push(`${c.source_id},${c.model},${c.field},${String(c.value)},${c.observed_at}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Reports the process's peak RSS and CPU time on stderr as it exits. */
+const USAGE_ON_EXIT = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage '+JSON.stringify({rss_kb:u.maxRSS,cpu_us:u.userCPUTime+u.systemCPUTime})+'\\n')})`;
+
+function measureClaimsFileCommand(entities: number): { ms: number; cpu_ms: number; rss_mb: number } {
+  buildDist();
+  const dir = mkdtempSync(join(tmpdir(), 'ml-bench-claims-'));
+  try {
+    const file = join(dir, 'claims.csv');
+    writeFileSync(file, claimsCsv(syntheticClaims(entities)));
+    const sink = openSync('/dev/null', 'w');
+    const start = performance.now();
+    const child = spawnSync(process.execPath, ['--import', USAGE_ON_EXIT, join(import.meta.dirname, '..', 'bin', 'model-ledger.js'), 'reconcile', '--claims', file, '--json'], {
+      stdio: ['ignore', sink, 'pipe'],
+      encoding: 'utf8',
+    });
+    const ms = performance.now() - start;
+    closeSync(sink);
+    if (child.status !== 0) throw new Error(`reconcile --claims exited with ${child.status}:\n${child.stderr}`);
+    const usage = JSON.parse(child.stderr.split('\nusage ').pop()!) as { rss_kb: number; cpu_us: number };
+    return { ms, cpu_ms: usage.cpu_us / 1000, rss_mb: usage.rss_kb / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<Record<string, number>> {
   const small = measureInChild(1_000);
   const large = measureInChild(10_000);
+  const file = measureClaimsFileCommand(10_000);
   return {
     claims_100k: small.claims,
     time_100k_ms: Math.round(small.ms),
@@ -114,6 +157,11 @@ export async function run(): Promise<Record<string, number>> {
     peak_rss_1m_mb: Math.round(large.peak_rss_mb),
     time_ratio_1m_over_100k: Math.round((large.ms / small.ms) * 100) / 100,
     cpu_ratio_1m_over_100k: Math.round((large.cpu_ms / small.cpu_ms) * 100) / 100,
+    claims_file_1m_ms: Math.round(file.ms),
+    claims_file_1m_cpu_ms: Math.round(file.cpu_ms),
+    claims_file_over_library: Math.round((file.ms / large.ms) * 100) / 100,
+    claims_file_cpu_over_library: Math.round((file.cpu_ms / large.cpu_ms) * 100) / 100,
+    claims_file_rss_mb: Math.round(file.rss_mb),
   };
 }
 

@@ -51,7 +51,7 @@ export function buildProgram(): Command {
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const app = await loadApp();
-    const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
+    const progress = createProgressReporter({ quiet: Boolean(o.quiet || o.json) });
     const fetch = {
       ...(o.userAgent ? { userAgent: o.userAgent } : {}),
       perHostDelayMs: o.perHostDelay,
@@ -166,8 +166,9 @@ export function buildProgram(): Command {
     .option('--values-only', 'print only entity,field,value as CSV')
     .option('--json', 'print as JSON')
     .action(async (o) => {
-      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
-      await printChunks(format.reconciledChunks(app.reconcileClaimsFile(o.claims), { json: o.json, valuesOnly: o.valuesOnly }));
+      // Only the reconciler: a million-claim file should not wait for the ledger, fetch and extract modules.
+      const [{ reconcileClaimsFile }, format] = await Promise.all([import('./app/claims-file.ts'), loadFormat()]);
+      await printChunks(format.reconciledChunks(reconcileClaimsFile(o.claims), { json: o.json, valuesOnly: o.valuesOnly }));
     });
 
   program

@@ -3,7 +3,7 @@ import { autoApprovals, NO_POLICY, parsePolicy, type AutoApproval, type Policy }
 import { approveChanges } from '../review/decide.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { triageLedger } from './review.ts';
-import { readInputFile } from './sync.ts';
+import { readInputFile } from './input-file.ts';
 import { journalOf, sourcesOf, type Workspace } from './workspace.ts';
 
 export const POLICY_FILE = 'review-policy.yaml';

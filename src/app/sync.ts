@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { inputError } from '../errors.ts';
 import { parseFetcherOptions, type FetcherOptionsInput } from '../fetch/index.ts';
 import { parsePointInTime } from '../normalize/dates.ts';
@@ -16,6 +16,7 @@ import type { Policy } from '../review/policy.ts';
 import { applyPolicy, countByRule } from './policy.ts';
 import { triageLedger } from './review.ts';
 import { aliasesOf, journalOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
+import { readInputFile } from './input-file.ts';
 
 /** What to do with a sync's summary besides returning it. */
 export interface SyncReport {
@@ -113,17 +114,6 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
 /** Reconciles the current claims again and queues what moved: after a pin, a lift or an alias. */
 export function reconcileNow(ledger: Ledger, ws: Workspace, at?: string): SyncSummary {
   return reconcileAndQueue(ledger, { sources: sourcesOf(ws), aliases: aliasesOf(ws), ...(at ? { now: () => at } : {}) }, []);
-}
-
-/** A file the user named, as text; a missing file or a directory is bad input, not an internal error. */
-export function readInputFile(file: string): string {
-  if (!existsSync(file)) throw inputError(`no such file: ${file}`);
-  if (!statSync(file).isFile()) throw inputError(`not a file: ${file}`);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw inputError(`cannot read ${file}: ${(e as Error).message}`);
-  }
 }
 
 /** A user's date (YYYY-MM-DD or ISO timestamp), checked; calendar dates become their midnight UTC. */

@@ -8,10 +8,9 @@ export interface ProgressReporter {
 }
 
 export interface ProgressReporterOptions {
-  tty: boolean;
   quiet: boolean;
-  /** Defaults to stderr, so stdout stays clean for --json. */
-  stream?: { write(text: string): unknown };
+  /** Defaults to stderr, so stdout stays clean for --json; the line is drawn only when it is a terminal. */
+  stream?: { write(text: string): unknown; isTTY?: boolean };
 }
 
 function describe(outcome: FetchOutcome): string {
@@ -22,21 +21,17 @@ function describe(outcome: FetchOutcome): string {
   return `${status.padEnd(9)} ${source_id}${http} ${ms} ms ${(bytes / 1024).toFixed(1)} KiB${tries}`;
 }
 
+const SILENT: ProgressReporter = { onProgress: () => undefined, done: () => undefined };
+
 /**
- * Sync progress for people and for logs: on a terminal one line redrawn in place
- * ("sources 12/40, 1 failed"), failures printed above it as they happen; elsewhere one
- * plain line per source. Quiet prints nothing.
+ * A live sync's progress for the person at the keyboard: on a terminal one line redrawn in place
+ * ("sources 12/40, 1 failed"), failures printed above it as they happen. Not on a terminal (a log,
+ * a pipe, CI) and with --quiet it prints nothing: the summary reports every source at the end.
  */
 export function createProgressReporter(options: ProgressReporterOptions): ProgressReporter {
   const stream = options.stream ?? process.stderr;
+  if (options.quiet || !stream.isTTY) return SILENT;
   let drawn = false;
-  if (options.quiet) return { onProgress: () => undefined, done: () => undefined };
-  if (!options.tty) {
-    return {
-      onProgress: ({ done, total, outcome }) => void stream.write(`[${done}/${total}] ${describe(outcome)}\n`),
-      done: () => undefined,
-    };
-  }
   return {
     onProgress({ done, total, failed, outcome }) {
       const clear = '\r\x1b[2K';

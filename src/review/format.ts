@@ -145,17 +145,20 @@ export function formatReconciled(result: RecordsResult, opts: ReconcileOutputOpt
 }
 
 /**
- * The reconciler's output in chunks of a few thousand lines, so a million chosen values are
- * written as they are formatted instead of as one string (which would not fit in V8's limit).
+ * The reconciler's output in chunks of about a megabyte, so a million chosen values are written
+ * as they are formatted instead of as one string (which would not fit in V8's limit).
  */
 export function* reconciledChunks(result: RecordsResult, opts: ReconcileOutputOptions = {}): Generator<string> {
   const lines = opts.valuesOnly ? valuesCsvLines(result.chosen) : opts.json ? jsonLines(result) : tableLines(result);
   let chunk: string[] = [];
+  let size = 0;
   for (const line of lines) {
     chunk.push(line);
-    if (chunk.length === 4096) {
+    size += line.length;
+    if (size >= 1 << 20) {
       yield chunk.join('\n') + '\n';
       chunk = [];
+      size = 0;
     }
   }
   if (chunk.length) yield chunk.join('\n') + '\n';
@@ -175,18 +178,25 @@ function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Line for line what JSON.stringify({ chosen, sources }, null, 2) prints, one chosen value at a time. */
+/**
+ * Line for line what JSON.stringify({ chosen, sources }, null, 2) prints, a slice of the chosen
+ * values at a time: each slice is stringified as `{ "chosen": slice }`, which indents its entries
+ * exactly as the whole would, and its entries are cut out of that.
+ */
 function* jsonLines(result: RecordsResult): Generator<string> {
-  const indent = (text: string, by: string) => text.replaceAll('\n', '\n' + by);
+  const SLICE = 2048;
   yield '{';
   if (!result.chosen.length) yield '  "chosen": [],';
   else {
     yield '  "chosen": [';
-    const last = result.chosen.length - 1;
-    for (let i = 0; i <= last; i++) yield '    ' + indent(JSON.stringify(result.chosen[i], null, 2), '    ') + (i < last ? ',' : '');
+    for (let from = 0; from < result.chosen.length; from += SLICE) {
+      const text = JSON.stringify({ chosen: result.chosen.slice(from, from + SLICE) }, null, 2);
+      const entries = text.slice(text.indexOf('[\n') + 2, text.lastIndexOf('\n  ]'));
+      yield from + SLICE < result.chosen.length ? entries + ',' : entries;
+    }
     yield '  ],';
   }
-  yield '  "sources": ' + indent(JSON.stringify(result.reliability, null, 2), '  ');
+  yield '  "sources": ' + JSON.stringify(result.reliability, null, 2).replaceAll('\n', '\n  ');
   yield '}';
 }
 

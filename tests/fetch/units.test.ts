@@ -146,41 +146,50 @@ describe('progress reporter', () => {
     bytes: 2048,
     ...(status === 'failed' ? { error: { class: 'http' as const, message: 'HTTP 503 on all 4 attempts' } } : {}),
   });
-  const capture = () => {
+  /** A stand-in for stderr: a terminal or not, as isTTY says. */
+  const capture = (isTTY: boolean) => {
     let text = '';
-    return { stream: { write: (chunk: string) => (text += chunk) }, text: () => text };
+    return { stream: { isTTY, write: (chunk: string) => (text += chunk) }, text: () => text };
   };
 
-  it('prints one plain line per source when not on a terminal', () => {
-    const out = capture();
-    const reporter = createProgressReporter({ tty: false, quiet: false, stream: out.stream });
+  it('prints nothing when not on a terminal', () => {
+    const out = capture(false);
+    const reporter = createProgressReporter({ quiet: false, stream: out.stream });
     reporter.onProgress({ done: 1, total: 2, failed: 0, outcome: outcome('a', 'fetched') });
     reporter.onProgress({ done: 2, total: 2, failed: 1, outcome: outcome('b', 'failed') });
     reporter.done();
-    const lines = out.text().trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\[1\/2\] fetched\s+a HTTP 200/);
-    expect(lines[1]).toMatch(/^\[2\/2\] failed\s+b HTTP 503 http: HTTP 503 on all 4 attempts/);
-    expect(out.text()).not.toContain('\r');
+    expect(out.text()).toBe('');
   });
 
   it('redraws one status line on a terminal, keeping failures above it', () => {
-    const out = capture();
-    const reporter = createProgressReporter({ tty: true, quiet: false, stream: out.stream });
+    const out = capture(true);
+    const reporter = createProgressReporter({ quiet: false, stream: out.stream });
     reporter.onProgress({ done: 1, total: 3, failed: 1, outcome: outcome('b', 'failed') });
     reporter.onProgress({ done: 2, total: 3, failed: 1, outcome: outcome('a', 'unchanged') });
+    reporter.onProgress({ done: 3, total: 3, failed: 1, outcome: outcome('c', 'fetched') });
     reporter.done();
-    expect(out.text()).toContain('failed    b');
-    expect(out.text()).toContain('\r\x1b[2Ksources 2/3, 1 failed');
-    expect(out.text().endsWith('\n')).toBe(true);
-    expect(out.text()).not.toContain('unchanged  a');
+    const text = out.text();
+    expect(text).toMatch(/^\r\x1b\[2Kfailed {4}b HTTP 503 http: HTTP 503 on all 4 attempts after 4 attempts\n/);
+    expect(text.split('\r\x1b[2K').filter(Boolean)).toEqual([
+      expect.stringMatching(/^failed/),
+      'sources 1/3, 1 failed',
+      'sources 2/3, 1 failed',
+      'sources 3/3, 1 failed\n',
+    ]);
+    expect(text).not.toContain('unchanged');
   });
 
-  it('prints nothing when quiet', () => {
-    const out = capture();
-    const reporter = createProgressReporter({ tty: true, quiet: true, stream: out.stream });
+  it('prints nothing when quiet, even on a terminal', () => {
+    const out = capture(true);
+    const reporter = createProgressReporter({ quiet: true, stream: out.stream });
     reporter.onProgress({ done: 1, total: 1, failed: 1, outcome: outcome('b', 'failed') });
     reporter.done();
+    expect(out.text()).toBe('');
+  });
+
+  it('ends no line it has not drawn', () => {
+    const out = capture(true);
+    createProgressReporter({ quiet: false, stream: out.stream }).done();
     expect(out.text()).toBe('');
   });
 });

@@ -2,12 +2,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseClaimsFile, parseDelimited } from '../../src/reconcile/claims-file.ts';
-import { reconcileClaimsFile } from '../../src/app/files.ts';
+import { reconcileClaimsFile } from '../../src/app/claims-file.ts';
 import { formatReconciled, reconciledChunks, type ReconcileOutputOptions } from '../../src/review/format.ts';
 
 /** What `model-ledger reconcile --claims FILE` prints. */
 const runReconcileCommand = (file: string, opts: ReconcileOutputOptions = {}): string => formatReconciled(reconcileClaimsFile(file), opts);
 import { reconcileRecords } from '../../src/reconcile/records.ts';
+import { prng } from '../../bench/reconcile.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/reconcile');
 const sample = path.join(fixtures, 'flights-sample.csv');
@@ -37,6 +38,52 @@ describe('parseDelimited', () => {
       ['a', 'b'],
       ['1,5', '2'],
     ]);
+  });
+
+  it('reads random texts of quotes, delimiters and line ends as a character-at-a-time reader does', () => {
+    /** RFC 4180 as the reader states it, one character at a time: the oracle for the fast paths. */
+    const reference = (text: string): string[][] => {
+      const sep = (text.split('\n')[0] ?? '').includes('\t') ? '\t' : ',';
+      const rows: string[][] = [];
+      let row: string[] = [];
+      let cell = '';
+      let quoted = false;
+      const endRow = () => {
+        row.push(cell);
+        if (row.length > 1 || row[0].trim() !== '') rows.push(row);
+        row = [];
+        cell = '';
+      };
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+          if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+          else if (ch === '"') quoted = false;
+          else cell += ch;
+        } else if (ch === '"' && cell === '') quoted = true;
+        else if (ch === sep) row.push(cell), (cell = '');
+        else if (ch === '\n' || ch === '\r') {
+          if (ch === '\r' && text[i + 1] === '\n') i++;
+          endRow();
+        } else cell += ch;
+      }
+      if (quoted) throw new Error('unterminated');
+      if (cell !== '' || row.length) endRow();
+      return rows;
+    };
+    const random = prng(11);
+    const alphabet = ['a', 'b', ' ', ',', '\t', '"', '\n', '\r', 'x'];
+    for (let n = 0; n < 5000; n++) {
+      const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      let expected: string[][] | 'unterminated';
+      try {
+        expected = reference(text);
+      } catch {
+        expected = 'unterminated';
+      }
+      if (expected === 'unterminated') expect(() => parseDelimited(text), JSON.stringify(text)).toThrow(/unterminated/);
+      else expect(parseDelimited(text), JSON.stringify(text)).toEqual(expected);
+    }
   });
 
   it('refuses an unterminated quote', () => {
