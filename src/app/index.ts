@@ -9,4 +9,4 @@ export { loadPolicy, applyPolicy, POLICY_FILE } from './policy.ts';
 export { rebuildLedger, type RebuildResult } from './rebuild.ts';
 export { sourceStatuses, type SourceStatus } from './sources.ts';
 export { extractFile, reconcileClaimsFile } from './files.ts';
-export { exportLedger } from './export.ts';
+export { exportLedger, serveExport } from './export.ts';
