@@ -49,7 +49,12 @@ export async function serveDirectory(dir: string, options: { port?: number } = {
     url: `http://127.0.0.1:${port}`,
     port,
     server,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        // Keep-alive connections of readers that went idle would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }
 
