@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { replaceDirectory } from './atomic.ts';
-import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
+import { DatasetSchema, ExportFormatSchema, HistoryFileSchema, type ExportFormat, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
 import { type Ledger } from '../store/ledger.ts';
 import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
@@ -13,8 +13,8 @@ import { litellmReference, toLiteLLM } from './litellm.ts';
 import { modelsDevReference, toModelsDev } from './models-dev.ts';
 import type { Claim } from '../schema/claim.ts';
 
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices', 'models-dev', 'api'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_FORMATS = ExportFormatSchema.options;
+export type { ExportFormat };
 
 /** Every top-level name an export may write in its directory; other entries there are kept. */
 const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices', 'api.json', 'api', 'feed.atom']);
