@@ -11,6 +11,7 @@
 import { isPriceField } from '../schema/fields.ts';
 import type { Dataset, HistoryFile } from '../schema/dataset.ts';
 import { formatNumber } from './formats.ts';
+import { push } from './shape.ts';
 
 type Interval = HistoryFile['intervals'][number];
 
@@ -21,7 +22,7 @@ const modelPath = (dir: 'models' | 'history', id: string) => `api/${dir}/${id}.j
 export function toStaticApi(dataset: Dataset, history: HistoryFile): Record<string, string> {
   const files: Record<string, string> = {};
   const intervals = new Map<string, Interval[]>();
-  for (const h of history.intervals) intervals.set(h.model, [...(intervals.get(h.model) ?? []), h]);
+  for (const h of history.intervals) push(intervals, h.model, h);
   files['api/models.json'] = json({
     schema_version: dataset.schema_version,
     as_of: dataset.as_of,
@@ -61,7 +62,7 @@ export function priceChanges(history: HistoryFile): PriceChange[] {
   for (const h of history.intervals) {
     if (!isPriceField(h.field)) continue;
     const key = `${h.model}\u0000${h.field}\u0000${h.condition}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), h]);
+    push(byKey, key, h);
   }
   const changes: PriceChange[] = [];
   for (const list of byKey.values()) {

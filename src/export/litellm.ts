@@ -16,7 +16,7 @@
 import { parseCondition, routeOf, withoutRoute, type ConditionPart } from '../schema/condition.ts';
 import type { FieldName } from '../schema/fields.ts';
 import type { Dataset, DatasetValue } from '../schema/dataset.ts';
-import { byRoute, mostCommon, pointerTokens, sortKeys, tally } from './shape.ts';
+import { byRoute, mostCommon, pointerTokens, push, sortKeys, tally } from './shape.ts';
 
 /** Every `litellm_provider` value in LiteLLM's file (2026-03). */
 export const LITELLM_PROVIDERS: ReadonlySet<string> = new Set([
@@ -145,7 +145,7 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
   for (const r of reference) {
     if (r.model === null) continue;
     const g = groupKey(r.model, r.route);
-    byGroup.set(g, [...(byGroup.get(g) ?? []), r]);
+    push(byGroup, g, r);
     if (!modeOf.has(r.model) || r.route === null) modeOf.set(r.model, r.mode);
     tally(shapes, r.litellm_provider, keyShape(r.key));
     if (r.key.includes('/')) tally(prefixes, r.litellm_provider, r.key.slice(0, r.key.indexOf('/')));
