@@ -142,6 +142,23 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('serve')
+    .description('serve an export directory (export --format api) on 127.0.0.1: ETag/If-None-Match, CORS; Ctrl-C stops it')
+    .requiredOption('--dir <dir>', 'the export directory')
+    .option('--port <n>', 'port (0: any free port)', integer(0), 8788)
+    .action(async (o) => {
+      if (o.port > 65535) throw usageError(`not a port: "${o.port}"`);
+      const app = await loadApp();
+      const served = await app.serveExport(o.dir, { port: o.port });
+      process.stderr.write(`serving ${o.dir} at ${served.url}  (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await served.close();
+    });
+
+  program
     .command('override')
     .description('pin a value for a model field with a reason; it holds across syncs until lifted')
     .argument('<model>')

@@ -1,3 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
+import { inputError } from '../errors.ts';
+import { serveDirectory, type ExportServer } from '../export/serve.ts';
 import { exportDataset, type ExportFormat, type ExportResult } from '../export/write.ts';
 import { pointInTime } from './sync.ts';
 import { sourcesOf, withLedger, type Workspace } from './workspace.ts';
@@ -8,4 +11,10 @@ export function exportLedger(ws: Workspace, dir: string, options: { at?: string;
   // The LiteLLM and models.dev exports speak those sources' language, read from their captures.
   const readBy = (extractor: string) => (options.formats?.includes(extractor as ExportFormat) ? sourcesOf(ws).filter((s) => s.extractor === extractor).map((s) => s.id) : undefined);
   return withLedger(ws, (ledger) => exportDataset(ledger, dir, { at, formats: options.formats, litellmSources: readBy('litellm'), modelsDevSources: readBy('models-dev') }));
+}
+
+/** Serves an export directory on 127.0.0.1 (port 0: any free port) until `close()`. */
+export async function serveExport(dir: string, options: { port?: number } = {}): Promise<ExportServer> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw inputError(`not a directory: ${dir} (write one with model-ledger export --out ${dir} --format api)`);
+  return serveDirectory(dir, options);
 }

@@ -11,5 +11,5 @@ export { rebuildLedger, type RebuildResult } from './rebuild.ts';
 export { sourceStatuses, type SourceStatus } from './sources.ts';
 export { extractFile } from './files.ts';
 export { reconcileClaimsFile } from './claims-file.ts';
-export { exportLedger } from './export.ts';
+export { exportLedger, serveExport } from './export.ts';
 export { proposeSource, claimLine, type SourceProposal, type ProposeSourceRequest, type ExtractorTrial } from './propose-source.ts';

@@ -11,7 +11,7 @@ import { createFetcher, type FetcherOptionsInput } from '../fetch/index.ts';
 import { detectExtractor, detectFormat, extractDocument, extractSnapshot, onRoute } from '../extract/registry.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { SourceSchema, type Source, type SourceFormat, type SourceKind } from '../schema/source.ts';
-import { readInputFile } from './sync.ts';
+import { readInputFile } from './input-file.ts';
 import { sourcesOf, type Workspace } from './workspace.ts';
 
 export interface ProposeSourceRequest {

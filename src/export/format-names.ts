@@ -1,3 +1,4 @@
 /** The export formats by name, apart from their writers, so the CLI can list them without loading any. */
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices', 'models-dev'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { ExportFormatSchema, type ExportFormat } from '../schema/dataset.ts';
+export const EXPORT_FORMATS = ExportFormatSchema.options;
+export type { ExportFormat };

@@ -16,7 +16,7 @@
 import { parseCondition, routeOf, withoutRoute, type ConditionPart } from '../schema/condition.ts';
 import type { FieldName } from '../schema/fields.ts';
 import type { Dataset, DatasetValue } from '../schema/dataset.ts';
-import { byRoute, mostCommon, pointerTokens, sortKeys, tally } from './shape.ts';
+import { byRoute, mostCommon, pointerTokens, push, sortKeys, tally } from './shape.ts';
 
 /** Every `litellm_provider` value in LiteLLM's file (2026-03). */
 export const LITELLM_PROVIDERS: ReadonlySet<string> = new Set([
@@ -133,6 +133,8 @@ export function litellmReference(body: string, claims: Iterable<{ model: string;
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
+const TEXT_MODES = new Set(['chat', 'responses', 'completion']);
+
 const groupKey = (model: string, route: string | null) => `${model}\u0000${route ?? ''}`;
 
 export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReferenceEntry[] = []): LiteLLMExport {
@@ -143,18 +145,18 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
   const providersOf = new Map<string, Map<string, number>>();
   const litellmName = new Map<string, string>();
   for (const r of reference) {
-    if (r.model === null) continue;
-    const g = groupKey(r.model, r.route);
-    byGroup.set(g, [...(byGroup.get(g) ?? []), r]);
-    if (!modeOf.has(r.model) || r.route === null) modeOf.set(r.model, r.mode);
+    // How a provider's keys look is the whole file's convention, claimed or not.
     tally(shapes, r.litellm_provider, keyShape(r.key));
     if (r.key.includes('/')) tally(prefixes, r.litellm_provider, r.key.slice(0, r.key.indexOf('/')));
+    if (r.model === null) continue;
+    push(byGroup, groupKey(r.model, r.route), r);
+    if (!modeOf.has(r.model) || r.route === null) modeOf.set(r.model, r.mode);
     // The vendor's own API names the model as LiteLLM spells it (claude-sonnet-4-5, not 4.5).
     if (r.route === null) litellmName.set(r.model, r.key.slice(r.key.lastIndexOf('/') + 1));
     tally(providersOf, `${r.model.split('/')[0]}\u0000${(r.route ?? '').split('/')[0]}`, r.litellm_provider);
   }
 
-  const listedKeys = new Set(reference.map((r) => r.key));
+  const byKey = new Map(reference.map((r) => [r.key, r]));
   const out: Record<string, Record<string, unknown>> = {};
   const unknownProviders: Record<string, number> = {};
   for (const m of dataset.models) {
@@ -163,21 +165,23 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
     for (const [route, values] of byRoute(m.values)) {
       const body = entryBody(values);
       if (!body) continue;
-      const listed = byGroup.get(groupKey(m.id, route));
-      if (listed) {
-        for (const r of listed) out[r.key] = sortKeys({ ...body, litellm_provider: r.litellm_provider, mode: r.mode });
-        continue;
-      }
+      const listed = byGroup.get(groupKey(m.id, route)) ?? [];
+      for (const r of listed) out[r.key] = sortKeys({ ...body, litellm_provider: r.litellm_provider, mode: r.mode });
       const provider = providerFor(vendor, route, providersOf);
       if (!provider) {
+        if (listed.length) continue;
         const label = route ? `route:${route.split('/')[0]}` : vendor;
         unknownProviders[label] = (unknownProviders[label] ?? 0) + 1;
         continue;
       }
       const key = keyFor(provider, route, vendor, name, mostCommon(shapes.get(provider)) as KeyShape | undefined, mostCommon(prefixes.get(provider)));
-      // An entry LiteLLM itself has under this key belongs to the model it names there.
-      if (out[key] || listedKeys.has(key)) continue;
-      out[key] = sortKeys({ ...body, litellm_provider: provider, mode: modeOf.get(m.id) ?? 'chat' });
+      if (out[key]) continue;
+      const same = byKey.get(key);
+      // A listed model gains only a key LiteLLM has for it without claims (its figures repeat another
+      // key's: deepseek/deepseek-reasoner beside deepseek-reasoner): a text entry of the same provider.
+      // Any other key LiteLLM has (an image model, another model's entry) is not ours to take.
+      if (same ? same.model !== null || same.litellm_provider !== provider || !TEXT_MODES.has(same.mode) : listed.length > 0) continue;
+      out[key] = sortKeys({ ...body, litellm_provider: provider, mode: same?.mode ?? modeOf.get(m.id) ?? 'chat' });
     }
   }
   return { entries: sortKeys(out), unknownProviders: sortKeys(unknownProviders) };

@@ -13,6 +13,7 @@
  */
 import { parseCondition } from '../schema/condition.ts';
 import type { Dataset, HistoryFile } from '../schema/dataset.ts';
+import { push } from './shape.ts';
 
 type Interval = HistoryFile['intervals'][number];
 
@@ -61,7 +62,7 @@ export function toLlmPrices(dataset: Dataset, history: HistoryFile): LlmPricesFi
   const byModel = new Map<string, Priced[]>();
   for (const h of history.intervals) {
     const priced = readInterval(h);
-    if (priced) byModel.set(h.model, [...(byModel.get(h.model) ?? []), priced]);
+    if (priced) push(byModel, h.model, priced);
   }
   const vendors = new Map<string, LlmPricesFile>();
   for (const [id, intervals] of [...byModel].sort(([a], [b]) => a.localeCompare(b))) {

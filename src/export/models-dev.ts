@@ -17,7 +17,7 @@
  */
 import { parseCondition, routeOf, withoutRoute } from '../schema/condition.ts';
 import type { Dataset, DatasetValue } from '../schema/dataset.ts';
-import { byRoute, mostCommon, pointerTokens, sortKeys, tally } from './shape.ts';
+import { byRoute, mostCommon, pointerTokens, push, sortKeys, tally } from './shape.ts';
 
 /** A provider's own fields in models.dev (everything but `models`). */
 export type ModelsDevProviderFields = Record<string, unknown> & { id: string };
@@ -83,7 +83,7 @@ export function toModelsDev(dataset: Dataset, reference: ModelsDevReference): Mo
     tally(nested, e.folder, e.id.includes('/') ? 'vendor' : 'flat');
     if (e.model === null) continue;
     const g = `${e.model}\u0000${e.route ?? ''}`;
-    listed.set(g, [...(listed.get(g) ?? []), e]);
+    push(listed, g, e);
     if (e.route === null) tally(vendorFolder, e.model.split('/')[0], e.folder);
     else tally(routeFolder, e.route, e.folder);
   }

@@ -34,7 +34,14 @@ export function byRoute<V extends { condition: string }>(values: readonly V[]): 
   const groups = new Map<string | null, V[]>();
   for (const v of values) {
     const route = routeOf(v.condition);
-    groups.set(route, [...(groups.get(route) ?? []), v]);
+    push(groups, route, v);
   }
   return groups;
+}
+
+/** Appends `value` to the list under `key`. */
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

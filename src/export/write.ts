@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { replaceDirectory } from './atomic.ts';
-import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/dataset.ts';
+import { DatasetSchema, ExportFormatSchema, HistoryFileSchema, type ExportFormat, type HistoryFile } from '../schema/dataset.ts';
 import { jsonSchemas } from '../schema/json-schemas.ts';
 import { type Ledger } from '../store/ledger.ts';
 import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
@@ -8,15 +8,16 @@ import { condition, joinConditions, routeOf } from '../schema/condition.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
 import { toCsv, toNdjson } from './formats.ts';
 import { toLlmPrices } from './llm-prices.ts';
+import { toStaticApi } from './api.ts';
 import { litellmReference, toLiteLLM } from './litellm.ts';
 import { modelsDevReference, toModelsDev } from './models-dev.ts';
 import type { Claim } from '../schema/claim.ts';
 
-import type { ExportFormat } from './format-names.ts';
-export { EXPORT_FORMATS, type ExportFormat } from './format-names.ts';
+export const EXPORT_FORMATS = ExportFormatSchema.options;
+export type { ExportFormat };
 
 /** Every top-level name an export may write in its directory; other entries there are kept. */
-const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices', 'api.json']);
+const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices', 'api.json', 'api', 'feed.atom']);
 
 export interface ExportResult {
   dir: string;
@@ -84,6 +85,7 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
     files['model_prices_and_context_window.json'] = JSON.stringify(litellm.entries, null, 2) + '\n';
     litellmUnknown = litellm.unknownProviders;
   }
+  if (formats.has('api')) Object.assign(files, toStaticApi(dataset, history));
   let modelsDevUnknown: Record<string, number> | undefined;
   if (formats.has('models-dev')) {
     const [evidence] = sourceEvidence(ledger, options.modelsDevSources ?? ['models-dev'], options.at);

@@ -49,3 +49,7 @@ export const HistoryFileSchema = z.object({
   intervals: z.array(HistoryIntervalSchema),
 });
 export type HistoryFile = z.infer<typeof HistoryFileSchema>;
+
+/** The formats `export` writes besides dataset.json and history.json (which it always writes). */
+export const ExportFormatSchema = z.enum(['json', 'ndjson', 'csv', 'litellm', 'llm-prices', 'models-dev', 'api']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;

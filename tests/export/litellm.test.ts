@@ -8,6 +8,7 @@ import { LITELLM_PROVIDERS } from '../../src/export/litellm.ts';
 import { approveChanges } from '../../src/review/decide.ts';
 import type { PublishedValue } from '../../src/schema/history.ts';
 import { ingest, SOURCES } from '../review/helpers.ts';
+import { extractLiteLLM } from '../../src/extract/litellm.ts';
 
 const CONVENTIONS = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'export', 'litellm-conventions.json'), 'utf8');
 const AT = '2026-07-20T00:00:00.000Z';
@@ -33,6 +34,7 @@ function approved(ledger: Ledger, model: string, field: PublishedValue['field'],
 describe('LiteLLM export, drop-in', () => {
   let out: Record<string, Record<string, unknown>>;
   let unknown: Record<string, number> | undefined;
+  let written: string;
 
   beforeAll(async () => {
     const ledger = new Ledger(':memory:');
@@ -50,7 +52,8 @@ describe('LiteLLM export, drop-in', () => {
     approved(ledger, 'anthropic/claude-sonnet-4-5', 'input_price', 3.3, 'route:amazon-bedrock');
     const dir = mkdtempSync(join(tmpdir(), 'ml-litellm-'));
     unknown = exportDataset(ledger, dir, { formats: ['litellm'] }).litellm_unknown_providers;
-    out = JSON.parse(readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8'));
+    written = readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8');
+    out = JSON.parse(written);
   });
 
   it('keeps every key, provider and mode LiteLLM itself uses for the models it lists', () => {
@@ -87,5 +90,17 @@ describe('LiteLLM export, drop-in', () => {
     expect(out['claude-sonnet-4-5']).toMatchObject({ cache_creation_input_token_cost_above_1hr: 0.000006, input_cost_per_token_above_200k_tokens: 0.000006 });
     expect(out['gemini/gemini-3-ultra'].max_input_tokens).toBeUndefined();
     expect(out['dashscope/qwen3.5-9b'].supports_prompt_caching).toBeUndefined();
+  });
+
+  it("reads back through LiteLLM's own conventions as the same figures LiteLLM's entries gave", () => {
+    const figures = (body: string, keys: Set<string>) =>
+      extractLiteLLM({ body, format: 'json' })
+        .claims.filter((c) => keys.has(decodeURIComponent(c.locator!.split('/')[1].replace(/~1/g, '/'))))
+        .map((c) => `${c.model} ${c.field} ${c.condition} ${c.value}`)
+        .sort();
+    const own = new Set(Object.keys(JSON.parse(CONVENTIONS)));
+    const before = figures(CONVENTIONS, own);
+    expect(before.length).toBeGreaterThan(40);
+    expect(figures(written, own)).toEqual(before);
   });
 });
