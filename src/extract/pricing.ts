@@ -12,7 +12,7 @@ import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -89,7 +89,7 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   );
   claims.push(...subjectKeyValues(input.body, page, provider, notes));
   if (input.format === 'text') {
-    for (const f of readTextCards(input.body)) {
+    for (const f of [...readTextCards(input.body), ...readFlattenedTables(input.body)]) {
       claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `text card line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractPricingPage } from '../../src/extract/pricing.ts';
-import { keyValueLines, pageSubject, readTextCards, rowSubject, valueColumn } from '../../src/extract/reading.ts';
+import { keyValueLines, pageSubject, readFlattenedTables, readTextCards, rowSubject, splitGluedId, valueColumn } from '../../src/extract/reading.ts';
 import { labelMeaning } from '../../src/extract/labels.ts';
 import { parsePage } from '../../src/extract/tables.ts';
 import { fixture, valuesOf } from './helpers.ts';
@@ -181,5 +181,25 @@ describe('rows that share one name', () => {
     expect(result.claims.some((c) => c.model === 'openai/gpt-9')).toBe(false);
     expect(valuesOf(result.claims, 'openai/gpt-9-mini', 'context_window')).toEqual([8000]);
     expect(result.notes.join('\n')).toMatch(/stand on several rows/);
+  });
+});
+
+describe('a table flattened into one run of text', () => {
+  const figures = readFlattenedTables(fixture('flattened-table.txt'));
+  const of = (model: string) => figures.filter((f) => f.model === model).map((f) => [f.field, f.value]);
+
+  it('splits each name from its glued API id and reads the USD columns only', () => {
+    expect(of('Acme 9B')).toEqual([['input_price', 0.3], ['output_price', 0.9]]);
+    expect(of('Acme Large')).toEqual([['input_price', 4.5], ['output_price', 12]]);
+    expect(figures.some((f) => f.value === 0.28 || f.value === 11)).toBe(false);
+  });
+
+  it('stops where the cells do not carry the currency their columns state', () => {
+    expect(of('Acme Embed')).toEqual([]);
+  });
+
+  it('refuses a split it cannot make one way only', () => {
+    expect(splitGluedId('Acme Smallacme-small-latest')).toEqual({ name: 'Acme Small', id: 'acme-small-latest' });
+    expect(splitGluedId('Acme Smallzeta-small')).toBeNull();
   });
 });
