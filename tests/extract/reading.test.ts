@@ -203,3 +203,30 @@ describe('a table flattened into one run of text', () => {
     expect(splitGluedId('Acme Smallzeta-small')).toBeNull();
   });
 });
+
+describe('a text table aligned with spaces or tabs', () => {
+  const body = fixture('text-aligned-pricing.txt');
+  const result = extractPricingPage({ body, format: 'text', provider: 'acme' });
+  const id = (m: string) => result.claims.find((c) => c.model.endsWith(`/${m}`))?.model ?? '';
+
+  it('reads capital headers and drops footnote markers from cells and headers', () => {
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'input_price')).toEqual([0.07]);
+    expect(valuesOf(result.claims, id('acme-chat-4x'), 'output_price')).toEqual([2.19]);
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'max_output_tokens')).toEqual([8000]);
+  });
+
+  it('reads 64K cells as token counts', () => {
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'context_window')).toEqual([64000]);
+    expect(valuesOf(result.claims, id('acme-chat-4x'), 'context_window')).toEqual([128000]);
+  });
+
+  it('reads a tab-separated table, its locator saying it was aligned text', () => {
+    expect(valuesOf(result.claims, id('acme-mini-4'), 'output_price')).toEqual([0.08]);
+    expect(result.claims.find((c) => c.model === id('acme-mini-4'))?.locator).toMatch(/text-aligned/);
+  });
+
+  it('ends a table at a line whose cells do not match the header', () => {
+    const tables = parsePage(body.replace('acme-chat-4x', 'acme-odd   $1\nacme-chat-4x'), 'text').tables;
+    expect(tables.map((t) => t.rows.map((r) => r[0]))).toEqual([['acme-chat-4'], ['acme-mini-4']]);
+  });
+});
