@@ -12,7 +12,7 @@ import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -73,10 +73,12 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   const notes: string[] = [...(page.notes ?? [])];
   const provider = input.provider ?? pageProvider(page);
   const headings = page.blocks.filter((b) => b.kind === 'heading');
+  const beta = betaCondition(input.body);
   const isModel = (text: string): boolean => defaultIsModelName(text);
   const claims = page.tables.flatMap((table) =>
     readTable(table, {
       sectionSubject: (t) => sectionSubject(t, headings, isModel),
+      betaCondition: beta,
       confidence: CONFIDENCE,
       provider,
       pageModels: [],

@@ -286,3 +286,12 @@ export function readFlattenedTables(body: string): CardFigure[] {
   }
   return out;
 }
+
+/**
+ * The condition of the page's "(beta)" figures: `beta:HEADER` when the page names exactly one beta
+ * header ("the `context-1m-2025-08-07` beta header"), else undefined (such figures are not read).
+ */
+export function betaCondition(text: string): string | undefined {
+  const headers = new Set([...text.matchAll(/`([a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2})`\s+beta header/gi)].map((m) => m[1].toLowerCase()));
+  return headers.size === 1 ? READ_CONDITIONS.beta([...headers][0]) : undefined;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extractGeneric } from '../../src/extract/aggregator.ts';
 import { extractPricingPage } from '../../src/extract/pricing.ts';
 import { keyValueLines, pageSubject, readFlattenedTables, readTextCards, rowSubject, splitGluedId, valueColumn } from '../../src/extract/reading.ts';
 import { labelMeaning } from '../../src/extract/labels.ts';
@@ -228,5 +229,22 @@ describe('a text table aligned with spaces or tabs', () => {
   it('ends a table at a line whose cells do not match the header', () => {
     const tables = parsePage(body.replace('acme-chat-4x', 'acme-odd   $1\nacme-chat-4x'), 'text').tables;
     expect(tables.map((t) => t.rows.map((r) => r[0]))).toEqual([['acme-chat-4'], ['acme-mini-4']]);
+  });
+});
+
+describe('a figure behind a beta header', () => {
+  const table = '| Feature | Claude Opus 9 | Claude Haiku 9 |\n| --- | --- | --- |\n| **Context window** | 200K / 1M (beta)1 | 200K |\n';
+  const named = `${table}\n_1 - Claude Opus 9 supports a 1M token context window when using the \`context-1m-2026-01-01\` beta header._\n`;
+
+  it('is claimed under beta:HEADER when the page names one header, never as the base figure', () => {
+    const { claims } = extractGeneric({ body: named, format: 'markdown', provider: 'acme' });
+    const opus = claims.filter((c) => c.model_name === 'Claude Opus 9' && c.field === 'context_window');
+    expect(opus.map((c) => [c.condition, c.value]).sort()).toEqual([['', 200_000], ['beta:context-1m-2026-01-01', 1_000_000]]);
+  });
+
+  it('is not read when the page names no header, and the notes say so', () => {
+    const result = extractGeneric({ body: table, format: 'markdown', provider: 'acme' });
+    expect(result.claims.some((c) => c.model_name === 'Claude Opus 9' && c.field === 'context_window')).toBe(false);
+    expect(result.notes.join('\n')).toMatch(/beta the page does not name/);
   });
 });
