@@ -168,37 +168,12 @@ function emit(
     if (slash.length > 2) return;
     parts.splice(0, 1, ...(slash.length === 2 ? [[slash[0], ''], [slash[1], opts.betaCondition]] : [[cell, opts.betaCondition]]) as Array<[string, string]>);
   }
-  for (const [text, beta] of parts) emitReadings(out, table, row, col, model, meaning, tier, opts, columnName, text, beta);
-}
-
-function emitReadings(
-  out: ExtractedClaim[],
-  table: Table,
-  row: number,
-  col: number,
-  model: string,
-  meaning: LabelMeaning,
-  tier: TableTier,
-  opts: TableReadOptions,
-  columnName: string,
-  cell: string,
-  beta: string,
-): void {
-  for (const reading of readCell(meaning.field, cell, opts)) {
-    out.push(
-      makeClaim(
-        {
-          name: model,
-          field: meaning.field,
-          value: reading.value,
-          condition: joinConditions(meaning.condition, reading.condition, tier.condition, beta),
-          locator: cellLocator(table, row, col, columnName),
-          quote: table.rowText[row] || cell,
-          confidence: opts.confidence,
-        },
-        opts.provider,
-      ),
-    );
+  const locator = cellLocator(table, row, col, columnName);
+  for (const [text, beta] of parts) {
+    for (const reading of readCell(meaning.field, text, opts)) {
+      const claim = { name: model, field: meaning.field, value: reading.value, locator, quote: table.rowText[row] || text, confidence: opts.confidence };
+      out.push(makeClaim({ ...claim, condition: joinConditions(meaning.condition, reading.condition, tier.condition, beta) }, opts.provider));
+    }
   }
 }
 
