@@ -6,6 +6,7 @@
 import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import { exactTokenFigures } from '../normalize/units.ts';
 import { finishResult } from './claims.ts';
+import { betaCondition } from './reading.ts';
 import { readSentences } from './sentences.ts';
 import { defaultIsModelName, normalizeModelName, readTable, type TableReadOptions } from './tabular.ts';
 import { parsePage, type Page } from './tables.ts';
@@ -42,6 +43,7 @@ export function readComparison(page: Page, input: ExtractInput, config: Comparis
     pageModels,
     exactTokens,
     priceBasis: 'per_1m',
+    betaCondition: betaCondition(input.body),
     notes,
   };
   const claims = page.tables.flatMap((table) => readTable(table, options));

@@ -53,6 +53,8 @@ export function normalizeLabel(label: string): string {
     .toLowerCase()
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`:]+/g, ' ')
+    // A footnote marker glued to the label: "max output tokens(3)".
+    .replace(/(?<=\w)\(\d{1,2}\)\s*$/, '')
     // "Input Tokens ($/1M)": the unit aside; the column's basis is read from the header itself (labelBasis).
     .replace(/\s*\(\s*(?:\$|usd)?\s*\/\s*(?:1\s*)?(?:m|k|mtok|million|thousand)\s*\)\s*$/, '')
     .replace(/\s*\(?(?:usd|\$|per 1m tokens|\/ ?1m|\/ ?mtok)\)?\s*$/g, '')

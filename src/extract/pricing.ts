@@ -12,7 +12,7 @@ import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -73,10 +73,12 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   const notes: string[] = [...(page.notes ?? [])];
   const provider = input.provider ?? pageProvider(page);
   const headings = page.blocks.filter((b) => b.kind === 'heading');
+  const beta = betaCondition(input.body);
   const isModel = (text: string): boolean => defaultIsModelName(text);
   const claims = page.tables.flatMap((table) =>
     readTable(table, {
       sectionSubject: (t) => sectionSubject(t, headings, isModel),
+      betaCondition: beta,
       confidence: CONFIDENCE,
       provider,
       pageModels: [],
@@ -89,7 +91,7 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   );
   claims.push(...subjectKeyValues(input.body, page, provider, notes));
   if (input.format === 'text') {
-    for (const f of readTextCards(input.body)) {
+    for (const f of [...readTextCards(input.body), ...readFlattenedTables(input.body)]) {
       claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `text card line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));
     }
   }

@@ -222,3 +222,76 @@ export function readTextCards(body: string): CardFigure[] {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- tables flattened into one run of text
+
+const FLAT_HEADER = /^Model\s*(?:Endpoint|API name|ID)\s*((?:(?:Input|Output)\s*\((?:USD|EUR)\)\s*)+)/;
+const FLAT_COLUMN = /(Input|Output)\s*\((USD|EUR)\)/g;
+const FLAT_PRICE = /(\d+(?:\.\d+)?)\s*([$€])\s*\/\s*1M\s+tokens/g;
+const API_ID = /^[a-z][a-z0-9.]*(?:-[a-z0-9.]+)+$/;
+
+/**
+ * "Mistral Smallmistral-small-latest": a display name glued to its API id. The id starts where the
+ * rest is a lower-case dashed id beginning with "open-" or with the name's first word; exactly one
+ * such split, or none is made.
+ */
+export function splitGluedId(chunk: string): { name: string; id: string } | null {
+  const found: Array<{ name: string; id: string }> = [];
+  for (let p = 1; p < chunk.length; p++) {
+    const id = chunk.slice(p);
+    const name = chunk.slice(0, p).trim();
+    if (!name || chunk[p - 1] === '-' || !API_ID.test(id)) continue;
+    const first = name.split(/\s+/)[0].toLowerCase();
+    if (id.startsWith('open-') || id.startsWith(first)) found.push({ name, id });
+  }
+  return found.length === 1 ? found[0] : null;
+}
+
+/**
+ * A table flattened into text with no separators ("ModelEndpointInput (USD)Output (USD)Mistral
+ * 7Bopen-mistral-7b0.25$ / 1M tokens0.25$ / 1M tokens"): the header names the price columns and
+ * their currency; each row is a name glued to its id, then one price per column. Only USD columns
+ * are read, and a row whose cells do not match the columns' currencies ends the reading.
+ */
+export function readFlattenedTables(body: string): CardFigure[] {
+  const lines = body.split(/\r?\n/);
+  const out: CardFigure[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const header = lines[i].match(FLAT_HEADER);
+    if (!header) continue;
+    const columns = [...header[1].matchAll(FLAT_COLUMN)].map((m) => ({ side: m[1].toLowerCase(), currency: m[2] === 'USD' ? '$' : '€' }));
+    let end = i;
+    while (end + 1 < lines.length && lines[end + 1].trim()) end++;
+    const text = lines.slice(i, end + 1).map((l) => l.trim()).join(' ').slice(header[0].length);
+    const prices = [...text.matchAll(FLAT_PRICE)];
+    let at = 0;
+    let cursor = 0;
+    while (at + columns.length <= prices.length) {
+      const label = text.slice(cursor, prices[at].index).trim();
+      const cells = prices.slice(at, at + columns.length);
+      const glued = cells.every((c, k) => k === 0 || !text.slice((cells[k - 1].index ?? 0) + cells[k - 1][0].length, c.index).trim());
+      if (!glued || cells.some((c, k) => c[2] !== columns[k].currency)) break;
+      const split = splitGluedId(label);
+      if (split) {
+        cells.forEach((c, k) => {
+          if (columns[k].currency !== '$') return;
+          out.push({ model: split.name, field: columns[k].side === 'input' ? 'input_price' : 'output_price', value: Number(c[1]), condition: '', line: i + 1, quote: `${label} ${cells.map((x) => x[0]).join(' ')}` });
+        });
+      }
+      const last = cells[cells.length - 1];
+      cursor = (last.index ?? 0) + last[0].length;
+      at += columns.length;
+    }
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * The condition of the page's "(beta)" figures: `beta:HEADER` when the page names exactly one beta
+ * header ("the `context-1m-2025-08-07` beta header"), else undefined (such figures are not read).
+ */
+export function betaCondition(text: string): string | undefined {
+  const headers = new Set([...text.matchAll(/`([a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2})`\s+beta header/gi)].map((m) => m[1].toLowerCase()));
+  return headers.size === 1 ? READ_CONDITIONS.beta([...headers][0]) : undefined;
+}

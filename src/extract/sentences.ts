@@ -23,7 +23,8 @@ export interface SentenceOptions {
   provider?: string;
 }
 
-const SKIP_SENTENCE = /\bcheapest\b|\bblend(?:ed)?\b|\bhigher\b|\blower\b|\bcheaper\b|\bgap\b|\bdifference\b|\bsav(?:e|es|ings)\b|\bmonthly\b|\bper (?:second|month|day|hour)\b|\bt\/s\b|\bdiscount/i;
+// A figure behind a beta header is not the model's own (tables read it with its condition).
+const SKIP_SENTENCE = /\bbeta\b|\bcheapest\b|\bblend(?:ed)?\b|\bhigher\b|\blower\b|\bcheaper\b|\bgap\b|\bdifference\b|\bsav(?:e|es|ings)\b|\bmonthly\b|\bper (?:second|month|day|hour)\b|\bt\/s\b|\bdiscount/i;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

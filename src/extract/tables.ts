@@ -104,6 +104,8 @@ interface LineTable {
   table: Pick<Table, 'headers' | 'rows' | 'rowText'>;
   /** Text before the header's first pipe ("Local evidence first| Signal | ..."). */
   prefix: string;
+  /** Columns aligned by tabs or spaces, not pipes. */
+  aligned?: boolean;
 }
 
 /**
@@ -148,10 +150,44 @@ function isShortLabel(text: string): boolean {
   return text.length > 0 && text.length <= 80;
 }
 
+// A footnote marker glued to a cell: "$0.07(5)", "MAX OUTPUT TOKENS(3)", "128K¹".
+const FOOTNOTE = /(?<=[\w$.%])(?:\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$/;
+
+function alignedCells(line: string): string[] {
+  const t = line.trim();
+  return t
+    .split(t.includes('\t') ? /\t+/ : /\s{2,}/)
+    .map((c) => cleanCellText(c).replace(FOOTNOTE, '').trim());
+}
+
+/**
+ * Tables whose columns are aligned with tabs or runs of spaces ("MODEL   INPUT   OUTPUT"): a header
+ * of words and at least one row, every line with the header's number of cells (three or more). A
+ * line with another count ends the table: its cells cannot be placed under the header.
+ */
+export function scanAlignedTables(lines: readonly string[], taken: ReadonlySet<number>): LineTable[] {
+  const found: LineTable[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (taken.has(i) || !/\t|\S\s{2,}\S/.test(lines[i].trim())) continue;
+    const headers = alignedCells(lines[i]);
+    if (headers.length < 3 || headers.some((h) => !h || /\$\s*\d|^\d/.test(h))) continue;
+    let j = i + 1;
+    while (j < lines.length && !taken.has(j) && lines[j].trim() && alignedCells(lines[j]).length === headers.length) j++;
+    if (j - i < 2) continue;
+    const rows = lines.slice(i + 1, j).map(alignedCells);
+    found.push({ start: i, end: j - 1, prefix: '', table: { headers, rows, rowText: lines.slice(i + 1, j).map((l) => l.trim()) }, aligned: true });
+    i = j - 1;
+  }
+  return found;
+}
+
 function parseText(body: string): Page {
   const lines = body.split(/\r?\n/);
   const refused: string[] = [];
-  const scanned = scanLineTables(lines, refused);
+  const piped = scanLineTables(lines, refused);
+  const pipedLines = new Set<number>();
+  for (const t of piped) for (let l = t.start; l <= t.end; l++) pipedLines.add(l);
+  const scanned = [...piped, ...scanAlignedTables(lines, pipedLines)].sort((a, b) => a.start - b.start);
   const inTable = new Set<number>();
   for (const t of scanned) for (let l = t.start; l <= t.end; l++) inTable.add(l);
   const blocks: TextBlock[] = [];
@@ -163,7 +199,7 @@ function parseText(body: string): Page {
     const context = lines.slice(Math.max(from, t.start - 5), t.start).map((l) => l.trim()).filter(isShortLabel);
     if (t.prefix) context.push(t.prefix);
     const caption = context[context.length - 1] ?? '';
-    return { ...t.table, index, locator: `table[${index}] line ${t.start + 1}`, heading: caption, caption, context };
+    return { ...t.table, index, locator: `table[${index}] line ${t.start + 1}${t.aligned ? ' (text-aligned)' : ''}`, heading: caption, caption, context };
   });
   const title = lines.find((l) => l.trim())?.trim() ?? '';
   return { title, frontMatter: {}, tables, blocks, notes: refused };

@@ -6,6 +6,7 @@
  *   (pricing tables: Model | Input | Cached input | Output).
  */
 import type { ExtractedClaim } from '../schema/claim.ts';
+import { FIELDS } from '../schema/fields.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
 import { isSkipped, labelBasis, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
@@ -25,6 +26,8 @@ export interface TableReadOptions extends CellContext {
   isModelName?: (text: string) => boolean;
   /** The model a figures-by-row table is about when neither its header nor its rows name one (its section's heading). */
   sectionSubject?: (table: Table) => string | undefined;
+  /** The condition of figures marked "(beta)": the one beta header the page names (beta:HEADER); unset, they are not read. */
+  betaCondition?: string;
   /** Read rows whose label sits after a group cell and whose one value spans all models. */
   spanSingleValues?: boolean;
   notes: string[];
@@ -138,6 +141,8 @@ function tableLayout(table: Table, pageModels: readonly string[], isModel: (t: s
   return null;
 }
 
+const BETA_CELL = /\(beta\)/i;
+
 function emit(
   out: ExtractedClaim[],
   table: Table,
@@ -151,21 +156,24 @@ function emit(
 ): void {
   const cell = table.rows[row]?.[col] ?? '';
   if (meaning.only && !meaning.only.test(cell.trim())) return;
-  for (const reading of readCell(meaning.field, cell, opts)) {
-    out.push(
-      makeClaim(
-        {
-          name: model,
-          field: meaning.field,
-          value: reading.value,
-          condition: joinConditions(meaning.condition, reading.condition, tier.condition),
-          locator: cellLocator(table, row, col, columnName),
-          quote: table.rowText[row] || cell,
-          confidence: opts.confidence,
-        },
-        opts.provider,
-      ),
-    );
+  // "200K / 1M (beta)": the base figure, then one that holds only behind a beta header.
+  const parts: Array<[string, string]> = [[cell, '']];
+  if (BETA_CELL.test(cell)) {
+    if (!opts.betaCondition) {
+      opts.notes.push(`${cellLocator(table, row, col, columnName)}: "${cell}" holds under a beta the page does not name: not read`);
+      return;
+    }
+    // Only token counts print "base / beta"; a price's slash is its unit ("$3 / MTok").
+    const slash = FIELDS[meaning.field].kind === 'tokens' ? cell.split('/') : [cell];
+    if (slash.length > 2) return;
+    parts.splice(0, 1, ...(slash.length === 2 ? [[slash[0], ''], [slash[1], opts.betaCondition]] : [[cell, opts.betaCondition]]) as Array<[string, string]>);
+  }
+  const locator = cellLocator(table, row, col, columnName);
+  for (const [text, beta] of parts) {
+    for (const reading of readCell(meaning.field, text, opts)) {
+      const claim = { name: model, field: meaning.field, value: reading.value, locator, quote: table.rowText[row] || text, confidence: opts.confidence };
+      out.push(makeClaim({ ...claim, condition: joinConditions(meaning.condition, reading.condition, tier.condition, beta) }, opts.provider));
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { extractGeneric } from '../../src/extract/aggregator.ts';
 import { extractPricingPage } from '../../src/extract/pricing.ts';
-import { keyValueLines, pageSubject, readTextCards, rowSubject, valueColumn } from '../../src/extract/reading.ts';
+import { keyValueLines, pageSubject, readFlattenedTables, readTextCards, rowSubject, splitGluedId, valueColumn } from '../../src/extract/reading.ts';
 import { labelMeaning } from '../../src/extract/labels.ts';
 import { parsePage } from '../../src/extract/tables.ts';
 import { fixture, valuesOf } from './helpers.ts';
@@ -181,5 +182,69 @@ describe('rows that share one name', () => {
     expect(result.claims.some((c) => c.model === 'openai/gpt-9')).toBe(false);
     expect(valuesOf(result.claims, 'openai/gpt-9-mini', 'context_window')).toEqual([8000]);
     expect(result.notes.join('\n')).toMatch(/stand on several rows/);
+  });
+});
+
+describe('a table flattened into one run of text', () => {
+  const figures = readFlattenedTables(fixture('flattened-table.txt'));
+  const of = (model: string) => figures.filter((f) => f.model === model).map((f) => [f.field, f.value]);
+
+  it('splits each name from its glued API id and reads the USD columns only', () => {
+    expect(of('Acme 9B')).toEqual([['input_price', 0.3], ['output_price', 0.9]]);
+    expect(of('Acme Large')).toEqual([['input_price', 4.5], ['output_price', 12]]);
+    expect(figures.some((f) => f.value === 0.28 || f.value === 11)).toBe(false);
+  });
+
+  it('stops where the cells do not carry the currency their columns state', () => {
+    expect(of('Acme Embed')).toEqual([]);
+  });
+
+  it('refuses a split it cannot make one way only', () => {
+    expect(splitGluedId('Acme Smallacme-small-latest')).toEqual({ name: 'Acme Small', id: 'acme-small-latest' });
+    expect(splitGluedId('Acme Smallzeta-small')).toBeNull();
+  });
+});
+
+describe('a text table aligned with spaces or tabs', () => {
+  const body = fixture('text-aligned-pricing.txt');
+  const result = extractPricingPage({ body, format: 'text', provider: 'acme' });
+  const id = (m: string) => result.claims.find((c) => c.model.endsWith(`/${m}`))?.model ?? '';
+
+  it('reads capital headers and drops footnote markers from cells and headers', () => {
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'input_price')).toEqual([0.07]);
+    expect(valuesOf(result.claims, id('acme-chat-4x'), 'output_price')).toEqual([2.19]);
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'max_output_tokens')).toEqual([8000]);
+  });
+
+  it('reads 64K cells as token counts', () => {
+    expect(valuesOf(result.claims, id('acme-chat-4'), 'context_window')).toEqual([64000]);
+    expect(valuesOf(result.claims, id('acme-chat-4x'), 'context_window')).toEqual([128000]);
+  });
+
+  it('reads a tab-separated table, its locator saying it was aligned text', () => {
+    expect(valuesOf(result.claims, id('acme-mini-4'), 'output_price')).toEqual([0.08]);
+    expect(result.claims.find((c) => c.model === id('acme-mini-4'))?.locator).toMatch(/text-aligned/);
+  });
+
+  it('ends a table at a line whose cells do not match the header', () => {
+    const tables = parsePage(body.replace('acme-chat-4x', 'acme-odd   $1\nacme-chat-4x'), 'text').tables;
+    expect(tables.map((t) => t.rows.map((r) => r[0]))).toEqual([['acme-chat-4'], ['acme-mini-4']]);
+  });
+});
+
+describe('a figure behind a beta header', () => {
+  const table = '| Feature | Claude Opus 9 | Claude Haiku 9 |\n| --- | --- | --- |\n| **Context window** | 200K / 1M (beta)1 | 200K |\n';
+  const named = `${table}\n_1 - Claude Opus 9 supports a 1M token context window when using the \`context-1m-2026-01-01\` beta header._\n`;
+
+  it('is claimed under beta:HEADER when the page names one header, never as the base figure', () => {
+    const { claims } = extractGeneric({ body: named, format: 'markdown', provider: 'acme' });
+    const opus = claims.filter((c) => c.model_name === 'Claude Opus 9' && c.field === 'context_window');
+    expect(opus.map((c) => [c.condition, c.value]).sort()).toEqual([['', 200_000], ['beta:context-1m-2026-01-01', 1_000_000]]);
+  });
+
+  it('is not read when the page names no header, and the notes say so', () => {
+    const result = extractGeneric({ body: table, format: 'markdown', provider: 'acme' });
+    expect(result.claims.some((c) => c.model_name === 'Claude Opus 9' && c.field === 'context_window')).toBe(false);
+    expect(result.notes.join('\n')).toMatch(/beta the page does not name/);
   });
 });
