@@ -259,7 +259,7 @@ function pageTitle(body: string): string | null {
   const title =
     body.match(/<title[^>]*>([^<]{3,120})<\/title>/i)?.[1] ??
     body.slice(0, 5000).match(/^\s*(?:Title|title)\s*:\s*(.{3,120})$/m)?.[1] ??
-    body.slice(0, 20_000).match(/^#{1,2}\s+(.{3,120})$/m)?.[1];
+    body.slice(0, 20_000).match(/^#\s+(.{3,120})$/m)?.[1];
   return title ? title.replace(/[[\]*_`]/g, '').trim() : null;
 }
 
