@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractDocument } from '../src/extract/registry.ts';
 import type { ClaimValue, ExtractedClaim } from '../src/schema/claim.ts';
+import { scorePages, type PagesScore } from './eval-pages.ts';
 
 const TARGETS = { precision: 0.98, recall: 0.95 };
 
@@ -129,9 +130,11 @@ function main(): void {
     correct: 0,
   });
   const overall = { ...totals, precision: ratio(totals.correct, totals.claims), recall: ratio(totals.correct, totals.expected) };
+  const pagesDir = path.join(shared, 'corpus/eval-pages');
+  const pages: PagesScore | null = existsSync(path.join(pagesDir, 'expected.tsv')) ? scorePages(pagesDir) : null;
   const pass = overall.precision >= TARGETS.precision && overall.recall >= TARGETS.recall;
   if (json) {
-    console.log(JSON.stringify({ overall, targets: TARGETS, pass, files: scores }));
+    console.log(JSON.stringify({ overall, targets: TARGETS, pass, files: scores, eval_pages: pages }));
   } else {
     const pct = (x: number): string => x.toFixed(3);
     const rows = scores.map((s) => [s.file, String(s.claims), String(s.expected), String(s.correct), pct(s.precision), pct(s.recall)]);
@@ -148,8 +151,29 @@ function main(): void {
       for (const f of s.false_claims) console.log(`  false  ${f}`);
     }
     console.log(`\ntargets: precision >= ${TARGETS.precision}, recall >= ${TARGETS.recall}: ${pass ? 'met' : 'NOT met'}`);
+    if (pages) printPages(pages);
   }
   process.exit(pass ? 0 : 1);
+}
+
+/** The independent pages are reported, not gated: their target is tracked in issue 16. */
+function printPages(pages: PagesScore): void {
+  const pct = (x: number): string => x.toFixed(3);
+  console.log('\neval-pages (expected facts written independently of this code)');
+  const head = ['file', 'expected', 'found', 'recall', 'wrong', 'neg. prices', 'other claims'];
+  const rows = pages.files.map((f) => [f.file, String(f.expected), String(f.found), pct(f.recall), String(f.wrong.length), String(f.negative_prices.length), String(f.other_claims)]);
+  rows.push(['OVERALL', String(pages.expected), String(pages.found), pct(pages.recall), String(pages.wrong), String(pages.negative_prices), '']);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  for (const f of pages.files) {
+    if (!f.misses.length && !f.wrong.length && !f.negative_prices.length) continue;
+    console.log(`\n${f.file}`);
+    for (const w of f.wrong) console.log(`  WRONG  ${w}`);
+    for (const n of f.negative_prices) console.log(`  NEG    ${n}`);
+    for (const m of f.misses) console.log(`  miss   ${m}`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -5,26 +5,32 @@
  * else as an internal error with its stack.
  */
 import { Command, CommanderError, Option } from 'commander';
-import * as app from './app/index.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT, LedgerError, usageError } from './errors.ts';
-import { EXPORT_FORMATS } from './export/write.ts';
+import { EXPORT_FORMATS } from './export/format-names.ts';
 import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
-import { print, workspaceOf, type Json } from './cli/io.ts';
+import { loadApp, loadFormat, print, printChunks, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
 import { registerSourcesCommands } from './cli/sources.ts';
-import { createProgressReporter } from './fetch/index.ts';
-import * as format from './review/format.ts';
+import { createProgressReporter } from './fetch/progress.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
-import { DEFAULT_ALIAS_FILE, DEFAULT_DB_PATH, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from './paths.ts';
+import { DEFAULT_ALIAS_FILE, DEFAULT_DB_PATH, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR, PACKAGE_ROOT } from './paths.ts';
 
-function printSummary(o: Json & { quiet?: boolean }, summary: SyncSummary): void {
+async function printSummary(o: Json & { quiet?: boolean }, summary: SyncSummary): Promise<void> {
+  const format = await loadFormat();
   if (!o.quiet || o.json) print(o, summary, () => format.formatSummary(summary));
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function buildProgram(): Command {
   const program = new Command('model-ledger')
     .description('A reviewed, versioned dataset of AI model specs and prices.')
+    .version(packageVersion(), '--version', 'print the version')
     .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH)
     .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR)
     .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR)
@@ -41,8 +47,10 @@ export function buildProgram(): Command {
       .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
       .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
       .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
+      .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
+    const app = await loadApp();
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(o.quiet || o.json) });
     const fetch = {
       ...(o.userAgent ? { userAgent: o.userAgent } : {}),
@@ -51,8 +59,8 @@ export function buildProgram(): Command {
       onProgress: progress.onProgress,
     };
     const policy = app.loadPolicy(o.policy);
-    const summary = await app.syncLedger(workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, report: syncReport(o), policy }).finally(() => progress.done());
-    printSummary(o, summary);
+    const summary = await app.syncLedger(await workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, full: Boolean(o.full), report: syncReport(o), policy }).finally(() => progress.done());
+    await printSummary(o, summary);
     process.exitCode = syncExitCode(summary);
   });
 
@@ -65,8 +73,9 @@ export function buildProgram(): Command {
       .option('--observed-at <date>', 'when the capture was taken (default: now)')
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (file: string, o, cmd) => {
-    const summary = await app.ingestFile(workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o), policy: app.loadPolicy(o.policy) });
-    printSummary(o, summary);
+    const app = await loadApp();
+    const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o), policy: app.loadPolicy(o.policy) });
+    await printSummary(o, summary);
     const outcome = summary.sources.find((s) => s.source_id === o.source)?.outcome;
     process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;
   });
@@ -79,7 +88,8 @@ export function buildProgram(): Command {
     .option('--extractor <name>', 'force an extractor instead of detecting one')
     .option('--provider <slug>', 'provider for bare model names')
     .option('--json', 'print the claims as JSON')
-    .action((file: string, o) => {
+    .action(async (file: string, o) => {
+      const app = await loadApp();
       const result = app.extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
       const claims = result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) }));
       print(o, claims, () => claims.map((c) => `${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}`).join('\n'));
@@ -94,8 +104,9 @@ export function buildProgram(): Command {
     .argument('<model>', 'canonical id or any alias')
     .argument('[field]')
     .option('--json', 'print as JSON')
-    .action((model: string, field: string | undefined, o, cmd) => {
-      const facts = app.explainModel(workspaceOf(cmd), model, field);
+    .action(async (model: string, field: string | undefined, o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const facts = app.explainModel(await workspaceOf(cmd), model, field);
       print(o, field && facts.length === 1 ? facts[0] : facts, () => facts.map(format.formatFact).join('\n\n'));
     });
 
@@ -108,8 +119,9 @@ export function buildProgram(): Command {
     .argument('[field]')
     .option('--at <date>', 'only the values in force on this date')
     .option('--json', 'print as JSON')
-    .action((model: string, field: string | undefined, o, cmd) => {
-      const { id, intervals } = app.modelHistory(workspaceOf(cmd), model, { field, at: o.at });
+    .action(async (model: string, field: string | undefined, o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const { id, intervals } = app.modelHistory(await workspaceOf(cmd), model, { field, at: o.at });
       print(o, intervals, () => (intervals.length ? intervals.map(format.formatInterval).join('\n') : `no approved values for ${id}`));
     });
 
@@ -120,8 +132,9 @@ export function buildProgram(): Command {
     .option('--at <date>', 'the dataset as approved and in force on this date')
     .option('--format <formats>', `comma-separated: ${EXPORT_FORMATS.join(', ')}, or all (dataset.json and history.json are always written)`, exportFormats, ['json'])
     .option('--json', 'print what was written as JSON')
-    .action((o, cmd) => {
-      const result = app.exportLedger(workspaceOf(cmd), o.out, { at: o.at, formats: o.format });
+    .action(async (o, cmd) => {
+      const app = await loadApp();
+      const result = app.exportLedger(await workspaceOf(cmd), o.out, { at: o.at, formats: o.format });
       print(o, result, () => {
         const line = `wrote ${result.files.join(', ')} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
         return result.values === 0 ? `${line}\nnothing is approved yet: the dataset fills as changes are approved (model-ledger approve)` : line;
@@ -139,9 +152,10 @@ export function buildProgram(): Command {
     .option('--lift', 'lift the pinned value instead')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .option('--json', 'print as JSON')
-    .action((model: string, field: string, value: string | undefined, o, cmd) => {
+    .action(async (model: string, field: string, value: string | undefined, o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       const request = { model, field, condition: o.condition, reviewer: o.reviewer };
-      const result = o.lift ? app.liftValue(workspaceOf(cmd), request) : app.pinValue(workspaceOf(cmd), { ...request, value, reason: o.reason });
+      const result = o.lift ? app.liftValue(await workspaceOf(cmd), request) : app.pinValue(await workspaceOf(cmd), { ...request, value, reason: o.reason });
       print(o, result, () => (result.fact ? format.formatFact(result.fact) : 'no fact') + `\n${result.pending} change(s) pending review`);
     });
 
@@ -151,9 +165,9 @@ export function buildProgram(): Command {
     .requiredOption('--claims <file>', 'the claims file (comma- or tab-separated, with a header row)')
     .option('--values-only', 'print only entity,field,value as CSV')
     .option('--json', 'print as JSON')
-    .action((o) => {
-      const text = format.formatReconciled(app.reconcileClaimsFile(o.claims), { json: o.json, valuesOnly: o.valuesOnly });
-      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    .action(async (o) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      await printChunks(format.reconciledChunks(app.reconcileClaimsFile(o.claims), { json: o.json, valuesOnly: o.valuesOnly }));
     });
 
   program
@@ -161,12 +175,13 @@ export function buildProgram(): Command {
     .description('the models the ledger knows, or (--new) those first named by a source and not yet confirmed')
     .option('--new', 'only new-model candidates awaiting review, with the known models each may be an alias of')
     .option('--json', 'print as JSON')
-    .action((o, cmd) => {
+    .action(async (o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       if (o.new) {
-        const rows = app.pendingCandidates(workspaceOf(cmd));
+        const rows = app.pendingCandidates(await workspaceOf(cmd));
         print(o, rows, () => format.formatCandidates(rows));
       } else {
-        const rows = app.listModels(workspaceOf(cmd));
+        const rows = app.listModels(await workspaceOf(cmd));
         print(o, rows, () => rows.map((m) => `${m.id}  ${m.aliases.join(', ')}`).join('\n'));
       }
     });
@@ -182,8 +197,9 @@ export function buildProgram(): Command {
     .option('--evidence <text>', 'with --all: only candidates whose best proposal\'s evidence says this ("same model name")')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .option('--json', 'print as JSON')
-    .action((name: string | undefined, id: string | undefined, o, cmd) => {
-      const ws = workspaceOf(cmd);
+    .action(async (name: string | undefined, id: string | undefined, o, cmd) => {
+      const app = await loadApp();
+      const ws = await workspaceOf(cmd);
       if (o.all) {
         if (name !== undefined) throw usageError('alias --all takes no NAME or ID');
         const r = app.settleCandidates(ws, { provider: o.provider, evidence: o.evidence, distinct: o.not, reviewer: o.reviewer });
@@ -224,7 +240,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
+if (process.argv[1] && /cli\.[jt]s$/.test(process.argv[1])) {
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -33,12 +33,14 @@ export interface SyncOptions {
   fetch?: Partial<FetcherOptionsInput>;
   /** Worker threads for extraction; 0 parses on the main thread (default: one per core but one, from 100 sources up). */
   extractWorkers?: number;
+  /** Reconcile and diff everything even when nothing they read changed since the last sync. */
+  full?: boolean;
 }
 
 /** One sync of the ledger at `db`: read sources, extract, reconcile, queue changes. */
 export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
   const ws = workspace({ db: options.db, sourcesDir: options.sourcesDir, snapshotsDir: options.snapshotsDir, aliasesFile: options.aliasesFile });
-  return syncLedger(ws, { offline: options.offline, sources: options.sources, fetch: options.fetch, extractWorkers: options.extractWorkers });
+  return syncLedger(ws, { offline: options.offline, sources: options.sources, fetch: options.fetch, extractWorkers: options.extractWorkers, full: options.full });
 }
 
 /** Writes the approved dataset of the ledger at `db` to `dir`. */

@@ -1,9 +1,11 @@
 import { exportDataset, type ExportFormat, type ExportResult } from '../export/write.ts';
 import { pointInTime } from './sync.ts';
-import { withLedger, type Workspace } from './workspace.ts';
+import { sourcesOf, withLedger, type Workspace } from './workspace.ts';
 
 /** Writes the approved dataset (as it stood on `at`, if given) to `dir` in each format. */
 export function exportLedger(ws: Workspace, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
   const at = options.at === undefined ? undefined : pointInTime(options.at);
-  return withLedger(ws, (ledger) => exportDataset(ledger, dir, { at, formats: options.formats }));
+  // The LiteLLM and models.dev exports speak those sources' language, read from their captures.
+  const readBy = (extractor: string) => (options.formats?.includes(extractor as ExportFormat) ? sourcesOf(ws).filter((s) => s.extractor === extractor).map((s) => s.id) : undefined);
+  return withLedger(ws, (ledger) => exportDataset(ledger, dir, { at, formats: options.formats, litellmSources: readBy('litellm'), modelsDevSources: readBy('models-dev') }));
 }

@@ -36,6 +36,8 @@ export interface SyncRequest {
   /** How much one capture may yield before its source fails (claims, new models). */
   limits?: Partial<CaptureLimits>;
   report?: SyncReport;
+  /** Reconcile and diff everything even when nothing they read changed since the last sync. */
+  full?: boolean;
   /** Approve what this policy's rules approve once the changes are queued (default: none, all manual). */
   policy?: Policy;
 }
@@ -52,7 +54,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const all = sourcesOf(ws);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits }, targets, reading);
+      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full }, targets, reading);
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;

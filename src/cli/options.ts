@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { SyncReport } from '../app/index.ts';
 import { EXIT } from '../errors.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../export/write.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/format-names.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 
 /** A whole number of at least `min`, or a usage error naming the option. */

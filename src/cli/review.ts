@@ -1,13 +1,10 @@
 /** The review commands: the queue (changes), decisions (approve, reject) and the desk (review --web). */
 import { Command, Option } from 'commander';
-import * as app from '../app/index.ts';
 import { usageError } from '../errors.ts';
-import { DEFAULT_DESK_PORT, startDesk } from '../review/web/server.ts';
-import { resolveReviewer } from '../review/decide.ts';
-import * as format from '../review/format.ts';
+import type { formatChange } from '../review/format.ts';
 import { DEFAULT_LARGE_MOVE_PCT } from '../review/triage.ts';
 import type { ChangeStatus } from '../schema/change.ts';
-import { print, workspaceOf } from './io.ts';
+import { loadApp, loadFormat, print, workspaceOf } from './io.ts';
 import { integer, withSelectionOptions } from './options.ts';
 
 export function registerReviewCommands(program: Command): void {
@@ -19,8 +16,9 @@ export function registerReviewCommands(program: Command): void {
     .option('--group <group>', 'only this triage group: disputed, large-move, removal, new-model, routine')
     .option('--large-move <pct>', 'a price move beyond this many percent is a large move', Number, DEFAULT_LARGE_MOVE_PCT)
     .option('--json', 'print as JSON (each pending change carries its triage group)')
-    .action((o, cmd) => {
-      const ws = workspaceOf(cmd);
+    .action(async (o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const ws = await workspaceOf(cmd);
       if (o.status !== 'pending') {
         if (o.group || o.triage) throw usageError('--triage and --group apply to pending changes');
         const changes = app.listChanges(ws, o.status as ChangeStatus);
@@ -36,17 +34,19 @@ export function registerReviewCommands(program: Command): void {
 
   withSelectionOptions(program.command('approve').description('approve pending changes: they enter the dataset and its history'))
     .option('--note <text>', 'why')
-    .action((ids: string[], o, cmd) => {
-      const done = app.approve(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note, dryRun: o.dryRun });
-      if (o.dryRun) return print(o, done, () => dryRunText('approve', done));
+    .action(async (ids: string[], o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const done = app.approve(await workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, note: o.note, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('approve', done, format));
       print(o, done, () => (done.length || !o.all ? `approved ${done.length} change(s)` : 'no pending changes'));
     });
 
   withSelectionOptions(program.command('reject').description('reject pending changes; they are not proposed again unless the evidence changes'))
     .requiredOption('--reason <text>', 'why')
-    .action((ids: string[], o, cmd) => {
-      const done = app.reject(workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason, dryRun: o.dryRun });
-      if (o.dryRun) return print(o, done, () => dryRunText('reject', done));
+    .action(async (ids: string[], o, cmd) => {
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const done = app.reject(await workspaceOf(cmd), { ...o, ids }, { reviewer: o.reviewer, reason: o.reason, dryRun: o.dryRun });
+      if (o.dryRun) return print(o, done, () => dryRunText('reject', done, format));
       print(o, done, () => `rejected ${done.length} change(s)`);
     });
 
@@ -55,9 +55,10 @@ export function registerReviewCommands(program: Command): void {
     .description('recreate the ledger (--db, which must not hold one yet) from the snapshots and the decisions journal named by --journal FILE')
     .option('--json', 'print as JSON')
     .action(async (o, cmd) => {
+      const app = await loadApp();
       const journal = (cmd.optsWithGlobals() as { journal?: string }).journal ?? process.env.MODEL_LEDGER_JOURNAL;
       if (!journal) throw usageError('name the journal to replay: rebuild --journal FILE');
-      const r = await app.rebuildLedger({ ...workspaceOf(cmd), journal: null }, journal);
+      const r = await app.rebuildLedger({ ...await workspaceOf(cmd), journal: null }, journal);
       print(o, r, () => [`rebuilt ${r.db} from ${r.journal}: ${r.syncs} sync(s), ${r.decisions} decision(s) replayed`, ...r.skipped.map((s) => `skipped line ${s.line} (${s.action}): ${s.reason}`)].join('\n'));
     });
 
@@ -65,12 +66,13 @@ export function registerReviewCommands(program: Command): void {
     .command('review')
     .description('review pending changes: --web serves the review desk in the browser')
     .option('--web', 'serve the review desk (http, 127.0.0.1 by default)')
-    .option('--port <n>', 'desk port (0 picks a free one)', integer(0), DEFAULT_DESK_PORT)
+    .option('--port <n>', 'desk port (default 4178; 0 picks a free one)', integer(0))
     .option('--host <host>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
     .option('--token <secret>', 'secret the desk asks for (default: $MODEL_LEDGER_DESK_TOKEN)')
     .option('--reviewer <name>', 'who (default: $MODEL_LEDGER_REVIEWER or the OS user)')
     .action(async (o, cmd) => {
-      const ws = workspaceOf(cmd);
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
+      const ws = await workspaceOf(cmd);
       if (o.port > 65535) throw usageError(`not a port: "${o.port}"`);
       if (!o.web) {
         const pending = app.listChanges(ws);
@@ -78,6 +80,7 @@ export function registerReviewCommands(program: Command): void {
         return;
       }
       const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
+      const [{ startDesk }, { resolveReviewer }] = await Promise.all([import('../review/web/server.ts'), import('../review/decide.ts')]);
       await app.withLedger(ws, async (ledger) => {
         const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token, journal: app.journalOf(ws) });
         process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
@@ -91,7 +94,7 @@ export function registerReviewCommands(program: Command): void {
 
 }
 
-function dryRunText(action: 'approve' | 'reject', changes: Parameters<typeof format.formatChange>[0][]): string {
+function dryRunText(action: 'approve' | 'reject', changes: Parameters<typeof formatChange>[0][], format: { formatChange: typeof formatChange }): string {
   return [`would ${action} ${changes.length} change(s) (dry run: nothing written):`, ...changes.map(format.formatChange)].join('\n');
 }
 

@@ -1,8 +1,8 @@
 /** `sources` (what each source is and has yielded) and `sources add` (propose a new one). */
 import { Option, type Command } from 'commander';
-import * as app from '../app/index.ts';
+import type * as app from '../app/index.ts';
 import { EXIT } from '../errors.ts';
-import { print, workspaceOf } from './io.ts';
+import { loadApp, print, workspaceOf } from './io.ts';
 
 const day = (at: string | null) => (at ? at.slice(0, 16).replace('T', ' ') : 'never');
 
@@ -19,11 +19,11 @@ export function formatSourceRows(rows: app.SourceStatus[]): string {
   return lines.join('\n');
 }
 
-function formatProposal(p: app.SourceProposal): string {
+function formatProposal(p: app.SourceProposal, claimLine: typeof app.claimLine): string {
   const lines = [`format: ${p.format} (from the ${p.format_from}${p.content_type ? `: ${p.content_type}` : ''})`];
   for (const t of p.trials) {
     lines.push('', `== extractor ${t.extractor}: ${t.figures} figures of ${t.models} model(s)${t.extractor === p.chosen ? '  <- proposed' : ''}`);
-    lines.push(...t.claims.map((c) => `  ${app.claimLine(c)}`));
+    lines.push(...t.claims.map((c) => `  ${claimLine(c)}`));
     lines.push(...t.drift.map((d) => `  drift: ${d}`));
   }
   lines.push('', ...p.notes);
@@ -40,8 +40,9 @@ export function registerSourcesCommands(program: Command): void {
     .command('sources')
     .description('each source: kind, last success, what it yielded (models, figures), drift, live only; `sources add` proposes a new one')
     .option('--json', 'print as JSON')
-    .action((o, cmd) => {
-      const rows = app.sourceStatuses(workspaceOf(cmd));
+    .action(async (o, cmd) => {
+      const app = await loadApp();
+      const rows = app.sourceStatuses(await workspaceOf(cmd));
       print(o, rows, () => formatSourceRows(rows));
     });
 
@@ -58,9 +59,10 @@ export function registerSourcesCommands(program: Command): void {
     .option('--json', 'print the proposal as JSON')
     .action(async (url: string | undefined, o, cmd) => {
       const fetch = { ...(o.userAgent ? { userAgent: o.userAgent } : {}), allowPrivateNetwork: Boolean(o.allowPrivateNetwork) };
-      const proposal = await app.proposeSource(workspaceOf(cmd), { url, file: o.file, id: o.id, write: o.write, render: o.render, fetch });
+      const app = await loadApp();
+      const proposal = await app.proposeSource(await workspaceOf(cmd), { url, file: o.file, id: o.id, write: o.write, render: o.render, fetch });
       // `sources --json` and `sources add --json` are one flag to commander: read it from either.
-      print({ json: Boolean(cmd.optsWithGlobals().json) }, proposal, () => formatProposal(proposal));
+      print({ json: Boolean(cmd.optsWithGlobals().json) }, proposal, () => formatProposal(proposal, app.claimLine));
       // A page without figures is bad input for a source: said, nothing proposed.
       if (!proposal.source) process.exitCode = EXIT.badInput;
     });

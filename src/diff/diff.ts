@@ -114,8 +114,9 @@ export interface QueuePlan {
 
 /**
  * Decides how new proposals meet the queue: the same proposal already pending is refreshed
- * in place (reviewers keep their place), a different one supersedes it, and a proposal a
- * reviewer already rejected comes back only when its evidence changed.
+ * in place when its evidence moved (reviewers keep their place) and left alone when nothing did,
+ * a different one supersedes it, and a proposal a reviewer already rejected comes back only when
+ * its evidence changed.
  */
 export function planQueue(proposals: ProposedChange[], existing: Change[]): QueuePlan {
   const pending = new Map<string, Change>();
@@ -131,7 +132,7 @@ export function planQueue(proposals: ProposedChange[], existing: Change[]): Queu
     proposed.add(key);
     const current = pending.get(key);
     if (current && current.kind === p.kind && sameValue(current.new_value, p.new_value)) {
-      plan.refresh.push({ id: current.id, proposal: p });
+      if (!samePending(current, p)) plan.refresh.push({ id: current.id, proposal: p });
       continue;
     }
     if (current) plan.supersede.push(current.id);
@@ -140,6 +141,21 @@ export function planQueue(proposals: ProposedChange[], existing: Change[]): Queu
   }
   for (const [key, c] of pending) if (!proposed.has(key)) plan.supersede.push(c.id);
   return plan;
+}
+
+/**
+ * Whether a pending change already says all a proposal for it says. A removal's date and a pin's
+ * are the moment they were first proposed (the diff stamps them with its own clock), so a later
+ * sync that proposes them again keeps that date instead of moving it forward.
+ */
+function samePending(current: Change, p: ProposedChange): boolean {
+  const stampedNow = p.kind === 'removed' || p.fact?.status === 'overridden';
+  return (
+    current.evidence_key === p.evidence_key &&
+    (stampedNow || current.observed_at === p.observed_at) &&
+    JSON.stringify(current.old_value) === JSON.stringify(p.old_value) &&
+    JSON.stringify(current.fact) === JSON.stringify(p.fact)
+  );
 }
 
 /**

@@ -4,14 +4,19 @@ import { DatasetSchema, HistoryFileSchema, type HistoryFile } from '../schema/da
 import { jsonSchemas } from '../schema/json-schemas.ts';
 import { type Ledger } from '../store/ledger.ts';
 import { endOfDay, parsePointInTime } from '../normalize/dates.ts';
+import { condition, joinConditions, routeOf } from '../schema/condition.ts';
 import { buildDataset, buildHistory } from './dataset.ts';
-import { toCsv, toLiteLLM, toLlmPrices, toNdjson } from './formats.ts';
+import { toCsv, toNdjson } from './formats.ts';
+import { toLlmPrices } from './llm-prices.ts';
+import { litellmReference, toLiteLLM } from './litellm.ts';
+import { modelsDevReference, toModelsDev } from './models-dev.ts';
+import type { Claim } from '../schema/claim.ts';
 
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'litellm', 'llm-prices'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat } from './format-names.ts';
+export { EXPORT_FORMATS, type ExportFormat } from './format-names.ts';
 
 /** Every top-level name an export may write in its directory; other entries there are kept. */
-const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices']);
+const OWNED_OUTPUTS = new Set(['dataset.json', 'history.json', 'dataset.schema.json', 'history.schema.json', 'dataset.ndjson', 'dataset.csv', 'model_prices_and_context_window.json', 'llm-prices', 'api.json']);
 
 export interface ExportResult {
   dir: string;
@@ -19,6 +24,10 @@ export interface ExportResult {
   models: number;
   values: number;
   intervals: number;
+  /** LiteLLM export: models left out because LiteLLM knows no provider for them, per provider (or route). */
+  litellm_unknown_providers?: Record<string, number>;
+  /** models.dev export: models left out because models.dev has no provider folder for them, per vendor (or route). */
+  models_dev_unknown_providers?: Record<string, number>;
 }
 
 /** The dataset as approved and in force at `at` (default: now), from the ledger's history. */
@@ -45,7 +54,16 @@ export function historyFromLedger(ledger: Ledger, at?: string): HistoryFile {
  * other requested formats. Everything is validated before the first byte is written, and the
  * directory is replaced as a whole (src/export/atomic.ts).
  */
-export function exportDataset(ledger: Ledger, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
+export interface ExportOptions {
+  at?: string;
+  formats?: ExportFormat[];
+  /** The sources read by the LiteLLM extractor: their captures give LiteLLM's own keys (default: `litellm`). */
+  litellmSources?: string[];
+  /** The sources read by the models.dev extractor: the first one's capture gives models.dev's folders, ids and provider fields (default: `models-dev`). */
+  modelsDevSources?: string[];
+}
+
+export function exportDataset(ledger: Ledger, dir: string, options: ExportOptions = {}): ExportResult {
   if (options.at !== undefined) options = { ...options, at: parsePointInTime(options.at) };
   const dataset = DatasetSchema.parse(datasetFromLedger(ledger, options.at));
   const history = HistoryFileSchema.parse(historyFromLedger(ledger, options.at));
@@ -59,7 +77,20 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
   };
   if (formats.has('ndjson')) files['dataset.ndjson'] = toNdjson(dataset);
   if (formats.has('csv')) files['dataset.csv'] = toCsv(dataset);
-  if (formats.has('litellm')) files['model_prices_and_context_window.json'] = JSON.stringify(toLiteLLM(dataset), null, 2) + '\n';
+  let litellmUnknown: Record<string, number> | undefined;
+  if (formats.has('litellm')) {
+    const reference = sourceEvidence(ledger, options.litellmSources ?? ['litellm'], options.at).flatMap((e) => litellmReference(e.body, e.claims));
+    const litellm = toLiteLLM(dataset, reference);
+    files['model_prices_and_context_window.json'] = JSON.stringify(litellm.entries, null, 2) + '\n';
+    litellmUnknown = litellm.unknownProviders;
+  }
+  let modelsDevUnknown: Record<string, number> | undefined;
+  if (formats.has('models-dev')) {
+    const [evidence] = sourceEvidence(ledger, options.modelsDevSources ?? ['models-dev'], options.at);
+    const modelsDev = toModelsDev(dataset, evidence ? modelsDevReference(evidence.body, evidence.claims) : { providers: {}, entries: [] });
+    files['api.json'] = JSON.stringify(modelsDev.api) + '\n';
+    modelsDevUnknown = modelsDev.unknownProviders;
+  }
   if (formats.has('llm-prices')) {
     for (const vendor of toLlmPrices(dataset, history)) files[join('llm-prices', `${vendor.vendor}.json`)] = JSON.stringify(vendor, null, 2) + '\n';
   }
@@ -73,5 +104,30 @@ export function exportDataset(ledger: Ledger, dir: string, options: { at?: strin
     models: dataset.models.length,
     values: dataset.models.reduce((n, m) => n + m.values.length, 0),
     intervals: history.intervals.length,
+    ...(litellmUnknown ? { litellm_unknown_providers: litellmUnknown } : {}),
+    ...(modelsDevUnknown ? { models_dev_unknown_providers: modelsDevUnknown } : {}),
   };
+}
+
+/**
+ * What a structured source said, as the export needs it to speak that source's language: the body
+ * of its capture the ledger holds (as of `at`), and that capture's claims under the model and route
+ * they were reconciled under (identity links applied as the sync applies them).
+ */
+function sourceEvidence(ledger: Ledger, sourceIds: readonly string[], at?: string): Array<{ body: string; claims: Claim[] }> {
+  const links = ledger.models.links();
+  const bound = at ? endOfDay(at) : undefined;
+  return sourceIds.flatMap((sourceId) => {
+    const capture = bound
+      ? ledger.captures.of(sourceId).filter((c) => c.outcome === 'extracted' && c.observed_at <= bound).at(-1)
+      : ledger.captures.current(sourceId);
+    const body = capture ? ledger.captures.snapshotBody(capture.sha256) : null;
+    if (!capture || body === null) return [];
+    const claims = ledger.claims.ofCapture(capture.id).map((c) => {
+      const link = links.get(c.model);
+      if (!link) return c;
+      return { ...c, model: link.model, condition: routeOf(c.condition) || !link.route ? c.condition : joinConditions(c.condition, condition.route(link.route)) };
+    });
+    return [{ body, claims }];
+  });
 }

@@ -63,7 +63,7 @@ export function readComparison(page: Page, input: ExtractInput, config: Comparis
 
 export function extractAggregator(input: ExtractInput): ExtractResult {
   const page = parsePage(input.body, input.format);
-  const notes: string[] = [];
+  const notes: string[] = [...(page.notes ?? [])];
   if (!titleModels(page.title).length) notes.push(`title "${page.title.slice(0, 80)}" names no "A vs B" pair; model columns come from table headers`);
   const claims = readComparison(page, input, { tableConfidence: TABLE_CONFIDENCE, sentenceConfidence: SENTENCE_CONFIDENCE }, notes);
   return finishResult(claims, notes, { min_models: 2, fields: [] }, input.source);
@@ -72,7 +72,7 @@ export function extractAggregator(input: ExtractInput): ExtractResult {
 /** Unseen pages: tables that name models, and the same sentence patterns, all at low confidence. */
 export function extractGeneric(input: ExtractInput): ExtractResult {
   const page = parsePage(input.body, input.format);
-  const notes = ['generic extractor: every claim carries a low confidence'];
+  const notes = ['generic extractor: every claim carries a low confidence', ...(page.notes ?? [])];
   const claims = readComparison(page, input, { tableConfidence: GENERIC_CONFIDENCE, sentenceConfidence: GENERIC_CONFIDENCE - 0.1 }, notes);
   return finishResult(claims, notes, { min_models: 1, fields: [] }, input.source);
 }

@@ -10,12 +10,15 @@ import { canonicalModelId, inferProvider, providerSlug, slugifyModelName } from 
 import { exactTokenFigures, parseCount, parseLicense } from '../normalize/units.ts';
 import { finishResult, makeClaim } from './claims.ts';
 import { readTable } from './tabular.ts';
-import { parsePage, splitFrontMatter, type Page, type TextBlock } from './tables.ts';
+import { isSkipped, labelMeaning, readCell } from './labels.ts';
+import { keyValueLines } from './reading.ts';
+import { parseDate } from '../normalize/dates.ts';
+import { cellLocator, parsePage, splitFrontMatter, type Page, type Table, type TextBlock } from './tables.ts';
 import { isObject, type Json } from './json.ts';
 import type { ExtractInput } from './types.ts';
 
 const CONFIDENCE = 0.9;
-const CONTEXT_KEYS = ['max_position_embeddings', 'max_sequence_length', 'n_positions', 'seq_length', 'max_seq_len'];
+const CONTEXT_KEYS = ['max_position_embeddings', 'max_sequence_length', 'n_positions', 'seq_length', 'max_seq_len', 'model_max_length'];
 
 
 interface CardParts {
@@ -51,10 +54,58 @@ function cardParts(body: string): CardParts {
   const page = parsePage(body, 'markdown');
   const embedded = embeddedReadme(page);
   const readmeBody = embedded ? embedded.text : body;
-  const { frontMatter } = splitFrontMatter(readmeBody);
+  const { frontMatter } = cardFrontMatter(readmeBody);
   const frontMatterText = readmeBody.match(/^---\r?\n([\s\S]*?)\r?\n---/)?.[1] ?? '';
   const readme = embedded ? parsePage(readmeBody, 'markdown') : page;
   return { frontMatter, frontMatterText, readme, readmeLocator: embedded ? `readme (${embedded.block.locator})` : 'readme', config: findConfig(page) };
+}
+
+const CARD_KEYS = ['license', 'pipeline_tag', 'base_model', 'library_name', 'tags'];
+
+/**
+ * The card's YAML front matter: at the top, or (a mirrored card under its own title) the first
+ * `---` block further down whose YAML has a card's keys.
+ */
+function cardFrontMatter(body: string): { frontMatter: Record<string, unknown> } {
+  const top = splitFrontMatter(body);
+  if (Object.keys(top.frontMatter).length) return top;
+  for (const m of body.matchAll(/^---\r?\n/gm)) {
+    const found = splitFrontMatter(body.slice(m.index ?? 0));
+    if (CARD_KEYS.some((k) => k in found.frontMatter)) return found;
+  }
+  return top;
+}
+
+/**
+ * A spec table of a family's sizes ("| Llama 3.1 | 8B | 128k |" then 70B, 405B, the family cell
+ * spanning them): the one row whose parameter count is the size the card's name states is the
+ * card's model. No size in the name, or not exactly one such row: nothing is read.
+ */
+function sizeRowClaims(tables: readonly Table[], name: string, exactTokens: readonly number[]): Array<{ field: FieldName; value: number | string | boolean; locator: string; quote: string }> {
+  const size = name.match(/(?:^|[-_ ])(\d+(?:\.\d+)?)[bB](?=$|[-_ ])/)?.[1];
+  if (!size) return [];
+  const want = parseCount(`${size}B`);
+  const out: Array<{ field: FieldName; value: number | string | boolean; locator: string; quote: string }> = [];
+  for (const table of tables) {
+    const paramsCol = table.headers.findIndex((h) => fieldOf(h) === 'parameters');
+    if (paramsCol < 0) continue;
+    const rows = table.rows.flatMap((cells, r) => (parseCount(cells[paramsCol] ?? '') === want ? [r] : []));
+    if (rows.length !== 1) continue;
+    const r = rows[0];
+    table.headers.forEach((h, c) => {
+      const field = fieldOf(h);
+      if (!field) return;
+      for (const reading of readCell(field, table.rows[r][c] ?? '', { exactTokens, priceBasis: 'per_1m' })) {
+        if (!reading.condition) out.push({ field, value: reading.value, locator: `${cellLocator(table, r, c)} (row of the card's size ${size}B)`, quote: table.rowText[r] ?? '' });
+      }
+    });
+  }
+  return out;
+}
+
+function fieldOf(label: string): FieldName | undefined {
+  const meaning = labelMeaning(label);
+  return meaning && !isSkipped(meaning) && !meaning.only && !meaning.condition ? meaning.field : undefined;
 }
 
 function looksLikeModel(name: string): boolean {
@@ -129,7 +180,23 @@ export function extractModelCard(input: ExtractInput): ExtractResult {
   const published = parts.config ?? (parts.frontMatter.library_name ? { text: `library_name: ${String(parts.frontMatter.library_name)}`, locator: `${parts.readmeLocator} front matter /library_name` } : undefined);
   if (published) add('open_weights', true, published.locator, published.text.length > 200 ? published.text.slice(0, 200) : published.text, 0.8);
 
-  if (parts.config) {
+  const exactTokens = exactTokenFigures(parts.readme.blocks.filter((b) => b.kind !== 'code').map((b) => b.text).join('\n'));
+  for (const row of sizeRowClaims(parts.readme.tables, model.name, exactTokens)) add(row.field, row.value, row.locator, row.quote, 0.7);
+  for (const line of keyValueLines(parts.readme.blocks.filter((b) => b.kind !== 'code').map((b) => b.text).join('\n'))) {
+    const field = fieldOf(line.key);
+    if (field !== 'release_date' && field !== 'knowledge_cutoff') continue;
+    const value = parseDate(line.value.replace(/\.$/, ''));
+    if (value) add(field, value, `${parts.readmeLocator} key-value "${line.key}" (page subject)`, `${line.key}: ${line.value}`, 0.7);
+  }
+  const family = slugifyModelName(model.name).replace(/-?\d[\w.]*$/, '');
+  claims.push(...parameterClaims(parts.readme.blocks, family || slugifyModelName(model.name), parts.readmeLocator, vendor));
+  for (const table of parts.readme.tables) {
+    claims.push(...readTable(table, { confidence: 0.7, provider: vendor, pageModels: [model.name], exactTokens, priceBasis: 'per_1m', notes }));
+  }
+  // config.json's length is what the weights allow; a context window the card states is what the vendor serves.
+  const statedContext = claims.some((c) => c.model === id && c.field === 'context_window');
+  if (parts.config && statedContext) notes.push('config.json context length not claimed: the card states a context window of its own');
+  else if (parts.config) {
     const key = CONTEXT_KEYS.find((k) => typeof parts.config?.json[k] === 'number');
     if (key) {
       const value = parts.config.json[key] as number;
@@ -142,11 +209,5 @@ export function extractModelCard(input: ExtractInput): ExtractResult {
     } else notes.push('config.json has no context length key');
   }
 
-  const family = slugifyModelName(model.name).replace(/-?\d[\w.]*$/, '');
-  claims.push(...parameterClaims(parts.readme.blocks, family || slugifyModelName(model.name), parts.readmeLocator, vendor));
-  const exactTokens = exactTokenFigures(parts.readme.blocks.filter((b) => b.kind !== 'code').map((b) => b.text).join('\n'));
-  for (const table of parts.readme.tables) {
-    claims.push(...readTable(table, { confidence: 0.7, provider: vendor, pageModels: [model.name], exactTokens, priceBasis: 'per_1m', notes }));
-  }
   return finishResult(claims, notes, { min_models: 1, fields: [] }, input.source);
 }

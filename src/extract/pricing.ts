@@ -7,16 +7,19 @@
  * audio or video tokens are not text-token prices and are skipped. Prose is not read: docs pages
  * carry navigation and worked examples ("Total cost: ~$22.20") whose figures are not list prices.
  */
-import type { ExtractResult } from '../schema/claim.ts';
+import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
-import { finishResult, type Expectations } from './claims.ts';
-import { readTable, type TableTier } from './tabular.ts';
+import { finishResult, makeClaim, type Expectations } from './claims.ts';
+import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
+import { readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
 
 const CONFIDENCE = 0.95;
+/** Figures tied to a model only because the page is about it: a generic reading. */
+const SUBJECT_CONFIDENCE = 0.7;
 
 // Section labels of prices that are not per-text-token ("Image tokens", "Audio", "Fine-tuning").
 const NOT_TEXT_TOKENS = /^(?:image|audio|video|speech|transcription|embedding|fine[- ]?tuning|training|realtime audio)s?\b/i;
@@ -51,23 +54,46 @@ export function pageProvider(page: Page): string | undefined {
   return vendor ? HOST_PROVIDERS.find(([, p]) => p.startsWith(vendor[1]))?.[1] : undefined;
 }
 
+/** A single-model page's key-value lines ("Context length: 160k tokens"), for the page's subject. */
+function subjectKeyValues(body: string, page: Page, provider: string | undefined, notes: string[]): ExtractedClaim[] {
+  const subject = pageSubject(body, page, (t) => defaultIsModelName(t) || /\d/.test(t) && /^[a-z][\w.-]*$/i.test(t));
+  if (!subject) return [];
+  const figures = keyValueFigures(keyValueLines(body), exactTokenFigures(body));
+  if (figures.length) notes.push(`key-value lines read for the page's subject "${subject}"`);
+  return figures.map((f) =>
+    makeClaim(
+      { name: subject, field: f.field, value: f.value, condition: f.condition, locator: `key-value line ${f.line.line} (page subject)`, quote: `${f.line.key}: ${f.line.value}`, confidence: SUBJECT_CONFIDENCE },
+      provider,
+    ),
+  );
+}
+
 function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): ExtractResult {
   const page = parsePage(input.body, input.format);
-  const notes: string[] = [];
+  const notes: string[] = [...(page.notes ?? [])];
   const provider = input.provider ?? pageProvider(page);
+  const headings = page.blocks.filter((b) => b.kind === 'heading');
+  const isModel = (text: string): boolean => defaultIsModelName(text);
   const claims = page.tables.flatMap((table) =>
     readTable(table, {
+      sectionSubject: (t) => sectionSubject(t, headings, isModel),
       confidence: CONFIDENCE,
       provider,
       pageModels: [],
       exactTokens: exactTokenFigures(pageText(page)),
-      priceBasis: 'per_1m',
+      priceBasis: statedBasis([...table.context, table.caption, table.heading]) ?? 'per_1m',
       tableCondition: pricingTier,
       spanSingleValues: true,
       notes,
     }),
   );
-  if (!page.tables.length) notes.push('the page has no tables');
+  claims.push(...subjectKeyValues(input.body, page, provider, notes));
+  if (input.format === 'text') {
+    for (const f of readTextCards(input.body)) {
+      claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `text card line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));
+    }
+  }
+  if (!page.tables.length && !claims.length) notes.push('the page has no tables');
   return finishResult(claims, notes, expect, input.source);
 }
 

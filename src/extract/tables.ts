@@ -41,6 +41,8 @@ export interface TextBlock {
 }
 
 export interface Page {
+  /** What the reading refused and why (a malformed table), for the extractor's notes. */
+  notes?: string[];
   title: string;
   frontMatter: Record<string, unknown>;
   tables: Table[];
@@ -108,7 +110,7 @@ interface LineTable {
  * Pipe tables in text lines. The header may start mid-line after prose glued to it; the separator's
  * column count says how many header cells are real, so glued prose is cut off.
  */
-export function scanLineTables(lines: readonly string[]): LineTable[] {
+export function scanLineTables(lines: readonly string[], refused: string[] = []): LineTable[] {
   const found: LineTable[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (!SEPARATOR.test(lines[i]) || !lines[i].includes('-') || !lines[i - 1].includes('|')) continue;
@@ -116,6 +118,12 @@ export function scanLineTables(lines: readonly string[]): LineTable[] {
     let headerLine = lines[i - 1];
     let prefix = '';
     let headers = splitPipeRow(headerLine);
+    // A header that opens with a pipe has no glued prose to cut: when its cells and the delimiter's
+    // disagree, which column is which cannot be known, and the table is not read at all.
+    if (headers.length !== width && headerLine.trimStart().startsWith('|')) {
+      refused.push(`line ${i}: a table whose header has ${headers.length} cells and whose delimiter row has ${width}: columns cannot be aligned, not read`);
+      continue;
+    }
     if (headers.length > width && headerLine.includes('|')) {
       const cut = headers.length - width;
       const pieces = headerLine.split('|');
@@ -142,7 +150,8 @@ function isShortLabel(text: string): boolean {
 
 function parseText(body: string): Page {
   const lines = body.split(/\r?\n/);
-  const scanned = scanLineTables(lines);
+  const refused: string[] = [];
+  const scanned = scanLineTables(lines, refused);
   const inTable = new Set<number>();
   for (const t of scanned) for (let l = t.start; l <= t.end; l++) inTable.add(l);
   const blocks: TextBlock[] = [];
@@ -157,7 +166,7 @@ function parseText(body: string): Page {
     return { ...t.table, index, locator: `table[${index}] line ${t.start + 1}`, heading: caption, caption, context };
   });
   const title = lines.find((l) => l.trim())?.trim() ?? '';
-  return { title, frontMatter: {}, tables, blocks };
+  return { title, frontMatter: {}, tables, blocks, notes: refused };
 }
 
 // ---------------------------------------------------------------- markdown
@@ -285,6 +294,13 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
       }
     } else if (node.type === 'code') {
       blocks.push({ text: node.value, locator: `line ${lineOf(node)}`, kind: 'code', lang: node.lang ?? undefined });
+    } else if (node.type === 'html' && /<table[\s>]/i.test(node.value)) {
+      // An HTML table in a markdown card (model cards keep their spec tables as HTML).
+      for (const t of parseHtml(node.value).tables) {
+        tables.push({ ...t, locator: `table[0] line ${lineOf(node)} (html)`, heading, caption: context[context.length - 1] ?? '', context: context.slice(-6) });
+      }
+      covered.push([node.position?.start.line ?? 0, node.position?.end.line ?? 0]);
+      context = [];
     } else if (node.type === 'html' && text) {
       blocks.push({ text, locator: `line ${lineOf(node)}`, kind: 'paragraph' });
     }
@@ -293,7 +309,8 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
 
   // Pipe tables GFM rejects (glued prose before the header) are still tables to a reader.
   const lines = rest.split(/\r?\n/);
-  for (const t of scanLineTables(lines)) {
+  const refused: string[] = [];
+  for (const t of scanLineTables(lines, refused)) {
     const line = t.start + 1;
     if (covered.some(([a, b]) => line >= a && line <= b)) continue;
     const context = lines.slice(Math.max(0, t.start - 3), t.start).map((l) => l.trim()).filter(isShortLabel);
@@ -308,7 +325,8 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
   });
   const firstLine = rest.split(/\r?\n/).find((l) => l.trim())?.replace(/^#+\s*/, '').trim() ?? '';
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : firstLine;
-  return { title, frontMatter, tables, blocks };
+  const notes = refused.map((n) => n.replace(/^line (\d+)/, (_, l: string) => `line ${Number(l) + offsetLines}`));
+  return { title, frontMatter, tables, blocks, notes };
 }
 
 function lineNumber(locator: string): number {
@@ -496,6 +514,34 @@ function gatherHtmlParts(root: AnyNode & { children: AnyNode[] }): HtmlParts {
   return parts;
 }
 
+/**
+ * Body rows with row and column spans laid out: a cell spanning three rows stands in each of them
+ * ("December 2023" beside 8B, 70B and 405B), a cell spanning two columns fills the second with ''.
+ * Without this every cell after a spanned one would sit one column to the left.
+ */
+function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]): string[][] {
+  const carried = new Map<number, { text: string; rows: number }>();
+  return trs.map((tr) => {
+    const cells: string[] = [];
+    const take = () => {
+      for (let c = carried.get(cells.length); c; c = carried.get(cells.length)) {
+        cells.push(c.text);
+        if (--c.rows === 0) carried.delete(cells.length - 1);
+      }
+    };
+    const texts = cellsOf(tr);
+    childElements(tr, CELLS).forEach((td, i) => {
+      take();
+      const rowspan = Math.min(Number(td.attribs.rowspan) || 1, 1000);
+      const colspan = Math.min(Number(td.attribs.colspan) || 1, 100);
+      if (rowspan > 1) carried.set(cells.length, { text: texts[i], rows: rowspan - 1 });
+      cells.push(texts[i], ...Array<string>(colspan - 1).fill(''));
+    });
+    take();
+    return cells;
+  });
+}
+
 function parseHtml(body: string): Page {
   // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
   // scraped pages are read for their tables, not rendered, so its leniency is what we want.
@@ -512,7 +558,7 @@ function parseHtml(body: string): Page {
     const headerEl = headRow.length ? headRow[0] : trs[0];
     const headers = headerEl ? cellsOf(headerEl) : [];
     const body = trs.filter((tr) => tr !== headerEl && !within(tr, 'thead', el));
-    const rows = body.map(cellsOf);
+    const rows = spannedRows(body, cellsOf);
     tables.push({
       index,
       headers,

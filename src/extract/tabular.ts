@@ -8,9 +8,10 @@
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
-import { isSkipped, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
+import { isSkipped, labelBasis, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
 import { memoize } from './memo.ts';
 import { cellLocator, type Table } from './tables.ts';
+import { rowSubject, valueColumn } from './reading.ts';
 
 export interface TableReadOptions extends CellContext {
   confidence: number;
@@ -22,6 +23,8 @@ export interface TableReadOptions extends CellContext {
   tableCondition?: (table: Table) => TableTier;
   /** Whether a header or first-column text names a model. */
   isModelName?: (text: string) => boolean;
+  /** The model a figures-by-row table is about when neither its header nor its rows name one (its section's heading). */
+  sectionSubject?: (table: Table) => string | undefined;
   /** Read rows whose label sits after a group cell and whose one value spans all models. */
   spanSingleValues?: boolean;
   notes: string[];
@@ -74,7 +77,34 @@ export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[
   const layout = tableLayout(table, opts.pageModels, isModel);
   if (layout === 'model-rows') return readModelRows(table, tier, opts);
   if (layout instanceof Map) return readModelColumns(table, layout, tier, opts);
-  return [];
+  const subject = opts.sectionSubject?.(table);
+  return subject ? readSubjectRows(table, subject, tier, opts) : [];
+}
+
+/**
+ * "| Input price | Free of charge | $1.25 |" under "## Gemini 2.5 Pro": each row a figure of the section's
+ * model, read from the one column of list prices; a generic reading, so a lower confidence.
+ */
+function readSubjectRows(table: Table, subject: string, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
+  const labelled = table.rows.filter((r) => isFieldLabel(r[0] ?? '')).length;
+  if (labelled === 0) return [];
+  if (table.rows.some((r) => /^total\b/i.test((r[0] ?? '').trim()))) {
+    opts.notes.push(`${table.locator}: a table with a Total row is a worked example or a bill, not list prices: not read`);
+    return [];
+  }
+  const col = valueColumn(table.headers);
+  if (col === null) {
+    opts.notes.push(`${table.locator}: rows of figures for "${subject}" but no single column of list prices (${table.headers.slice(1).join(' / ')}): not read`);
+    return [];
+  }
+  const basis = labelBasis(table.headers[col] ?? '');
+  const ctx = { ...opts, confidence: opts.confidence - 0.1, priceBasis: basis ?? opts.priceBasis };
+  const out: ExtractedClaim[] = [];
+  table.rows.forEach((cells, r) => {
+    const meaning = resolveMeaning(cells[0] ?? '', tier, table.locator, opts.notes);
+    if (meaning) emit(out, table, r, col, subject, meaning, tier, ctx, `${table.headers[col] ?? ''}, section subject`);
+  });
+  return out;
 }
 
 function isFieldLabel(text: string): boolean {
@@ -98,7 +128,8 @@ function tableLayout(table: Table, pageModels: readonly string[], isModel: (t: s
     else if (h.trim() && isModel(h)) columns.set(i, h.trim());
   });
   if (fieldHeaders > 0 && fieldHeaders >= columns.size) {
-    const firstIsModel = /^models?(?: name)?$/.test(normalizeLabel(headers[0]));
+    // "Model", "Model name", and a vendor's "AI21 Labs models".
+    const firstIsModel = /(?:^|\s)models?(?: name)?$/.test(normalizeLabel(headers[0]));
     const named = table.rows.filter((r) => isModel(r[0] ?? '')).length;
     return firstIsModel || (named > 0 && named >= table.rows.length / 2) ? 'model-rows' : null;
   }
@@ -180,17 +211,66 @@ function readModelColumns(table: Table, columns: Map<number, string>, tier: Tabl
 }
 
 function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
-  const meanings = new Map<number, LabelMeaning>();
+  const meanings = new Map<number, { meaning: LabelMeaning; ctx: TableReadOptions }>();
   table.headers.forEach((h, c) => {
     if (c === 0) return;
     const meaning = resolveMeaning(h, tier, table.locator, opts.notes);
-    if (meaning) meanings.set(c, meaning);
+    // A header that states its own unit ("Price per 1,000 input tokens") overrides the table's.
+    const basis = labelBasis(h);
+    if (meaning) meanings.set(c, { meaning, ctx: basis && basis !== opts.priceBasis ? { ...opts, priceBasis: basis } : opts });
   });
+  // Rows sharing a name (a spanned family cell over its sizes) cannot be told apart by it: not read.
+  const seen = new Map<string, number>();
+  for (const cells of table.rows) {
+    const name = (cells[0] ?? '').trim();
+    if (name) seen.set(name, (seen.get(name) ?? 0) + 1);
+  }
+  const shared = new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+  if (shared.size) opts.notes.push(`${table.locator}: ${shared.size} row name(s) stand on several rows ("${[...shared][0]}"): those rows are not read`);
+  const pairColumn = table.headers.findIndex((h, c) => c > 0 && PAIR_HEADER.test(normalizeLabel(h)));
+  let groupBasis = labelBasis(table.headers[pairColumn] ?? '');
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
-    const model = (cells[0] ?? '').trim();
-    if (!model) return;
-    for (const [col, meaning] of meanings) emit(out, table, r, col, model, meaning, tier, opts, table.headers[col] ?? '');
+    const group = cells.slice(1).find((c) => GROUP_UNIT.test(c.trim()));
+    if (group) groupBasis = /million|1m\b/i.test(group) ? 'per_1m' : null;
+    const row = rowSubject(cells[0] ?? '');
+    if (!row.name || shared.has((cells[0] ?? '').trim())) return;
+    const rowTier = row.condition ? { ...tier, condition: joinConditions(tier.condition, row.condition) } : tier;
+    for (const [col, { meaning, ctx }] of meanings) emit(out, table, r, col, row.name, meaning, rowTier, ctx, table.headers[col] ?? '');
+    if (pairColumn > 0 && groupBasis && !tier.batch) out.push(...pricePair(table, r, pairColumn, row.name, rowTier, { ...opts, priceBasis: groupBasis }));
   });
+  return out;
+}
+
+// A "Pricing" column whose cells hold two prices glued ("$0.20$0.50") under a group row stating "Per
+// million tokens": input then output, the order such columns print. Any other shape is not read.
+const PAIR_HEADER = /^(?:pricing|prices?)$/;
+const GROUP_UNIT = /^per\s+(?:million|1m|image|request|second|minute|hour)\b[\w\s]*$/i;
+const PAIR_CELL = /^\s*(\$\s*\d[\d,]*(?:\.\d+)?)\s*\/?\s*(\$\s*\d[\d,]*(?:\.\d+)?)\s*$/;
+
+function pricePair(table: Table, row: number, col: number, model: string, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
+  const m = (table.rows[row]?.[col] ?? '').match(PAIR_CELL);
+  if (!m) return [];
+  const out: ExtractedClaim[] = [];
+  const pairOpts = { ...opts, confidence: opts.confidence - 0.1 };
+  const sides: Array<[string, LabelMeaning]> = [[m[1], { field: 'input_price' }], [m[2], { field: 'output_price' }]];
+  for (const [text, meaning] of sides) {
+    const value = readCell(meaning.field, text, pairOpts)[0];
+    if (!value) return [];
+    out.push(
+      makeClaim(
+        {
+          name: model,
+          field: meaning.field,
+          value: value.value,
+          condition: tier.condition,
+          locator: `${cellLocator(table, row, col, `${table.headers[col]}, ${meaning.field === 'input_price' ? 'first' : 'second'} of two prices`)}`,
+          quote: table.rowText[row] || text,
+          confidence: pairOpts.confidence,
+        },
+        opts.provider,
+      ),
+    );
+  }
   return out;
 }

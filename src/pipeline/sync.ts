@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   extractWorkers?: number;
   /** How much one capture may yield before its source fails (default: DEFAULT_CAPTURE_LIMITS). */
   limits?: Partial<CaptureLimits>;
+  /** Reconcile and diff even when nothing they read changed since the last sync. */
+  full?: boolean;
 }
 
 /**
@@ -198,14 +201,52 @@ function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry
   });
 }
 
+/** Meta keys: the fingerprint of what the last reconciliation read, and the figures it reported. */
+const RECONCILED_INPUTS = 'reconciled_inputs';
+const RECONCILED_COUNTS = 'reconciled_counts';
+
+type ReconciledCounts = Pick<SyncSummary, 'claims' | 'facts' | 'conflicts' | 'anomalies'>;
+
+/**
+ * A fingerprint of everything reconciling and diffing read: the ledger's side (basis captures,
+ * pins, decisions; see Ledger.reconcileState) and the run's options (source priors, the alias
+ * registry, the removal threshold). Claims belong to their capture and are never rewritten, so
+ * the basis captures stand for the claims' content.
+ */
+function reconcileInputs(ledger: Ledger, options: PipelineOptions): string {
+  const registry = options.aliases ?? emptyRegistry();
+  return createHash('sha256')
+    .update(ledger.reconcileState())
+    .update(JSON.stringify(options.sources.map(({ id, kind, trust }) => [id, kind, trust]).sort()))
+    .update(JSON.stringify([[...registry.byAlias].sort(), [...registry.ids].sort(), [...registry.distinct].sort()]))
+    .update(String(options.removalAfterSyncs ?? 2))
+    .digest('hex');
+}
+
 /**
  * Reconciles every source's current claims, compares the facts with the approved dataset
- * and brings the review queue up to date, all in one transaction.
+ * and brings the review queue up to date, all in one transaction. When nothing it reads changed
+ * since it last ran (a re-sync where every page was a 304) it would only reproduce the facts and
+ * queue the ledger holds, so it stops there, unless `options.full` asks for the whole run.
  */
 export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], readMs = 0): SyncSummary {
   const at = (options.now ?? nowIso)();
   const started = performance.now();
+  const timings = () => ({ read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) });
   return ledger.transaction(() => {
+    // A backfilled capture is not a basis, so the fingerprint does not see it; its changes still need queueing.
+    const unchanged = !options.full && !reports.some((r) => r.outcome === 'backfilled') && ledger.runs.meta(RECONCILED_INPUTS) === reconcileInputs(ledger, options);
+    const last = unchanged ? ledger.runs.meta(RECONCILED_COUNTS) : null;
+    if (last) {
+      return {
+        sources: reports,
+        ...(JSON.parse(last) as ReconciledCounts),
+        changes: { queued: 0, refreshed: 0, superseded: 0, pending: ledger.changes.count('pending') },
+        new_models: ledger.models.candidates('pending').length,
+        reconciled: 'skipped',
+        timings: timings(),
+      };
+    }
     const claims = linkIdentities(ledger, ledger.claims.current(), options.aliases ?? emptyRegistry(), at);
     const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.overrides.active() });
     ledger.facts.replace(facts);
@@ -227,8 +268,7 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
     const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open().filter((c) => !backfills.has(c.id))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
-    return {
-      sources: reports,
+    const counts: ReconciledCounts = {
       claims: claims.length,
       facts: facts.length,
       conflicts: {
@@ -236,6 +276,12 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         disputed: facts.filter((f) => f.status === 'disputed').length,
       },
       anomalies: claims.filter((c) => c.anomaly).length,
+    };
+    ledger.runs.setMeta(RECONCILED_INPUTS, reconcileInputs(ledger, options));
+    ledger.runs.setMeta(RECONCILED_COUNTS, JSON.stringify(counts));
+    return {
+      sources: reports,
+      ...counts,
       changes: {
         queued: queue.queued + backfilled.queued,
         refreshed: queue.refreshed + backfilled.refreshed,
@@ -243,7 +289,8 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         pending: ledger.changes.count('pending'),
       },
       new_models: ledger.models.candidates('pending').length,
-      timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) },
+      reconciled: 'full',
+      timings: timings(),
     };
   });
 }

@@ -141,44 +141,78 @@ export interface ReconcileOutputOptions {
 }
 
 export function formatReconciled(result: RecordsResult, opts: ReconcileOutputOptions = {}): string {
-  if (opts.valuesOnly) return formatValuesCsv(result.chosen);
-  if (opts.json) return JSON.stringify({ chosen: result.chosen, sources: result.reliability }, null, 2);
-  return formatTable(result);
+  return [...reconciledChunks(result, opts)].join('');
+}
+
+/**
+ * The reconciler's output in chunks of a few thousand lines, so a million chosen values are
+ * written as they are formatted instead of as one string (which would not fit in V8's limit).
+ */
+export function* reconciledChunks(result: RecordsResult, opts: ReconcileOutputOptions = {}): Generator<string> {
+  const lines = opts.valuesOnly ? valuesCsvLines(result.chosen) : opts.json ? jsonLines(result) : tableLines(result);
+  let chunk: string[] = [];
+  for (const line of lines) {
+    chunk.push(line);
+    if (chunk.length === 4096) {
+      yield chunk.join('\n') + '\n';
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk.join('\n') + '\n';
 }
 
 /** `entity,field,value` CSV (with a condition column only when some value holds under one). */
-export function formatValuesCsv(chosen: ChosenValue[]): string {
+function* valuesCsvLines(chosen: ChosenValue[]): Generator<string> {
   const withCondition = chosen.some((c) => c.condition !== '');
-  const header = withCondition ? ['entity', 'field', 'condition', 'value'] : ['entity', 'field', 'value'];
-  const lines = [header.join(',')];
+  yield withCondition ? 'entity,field,condition,value' : 'entity,field,value';
   for (const c of chosen) {
     const cells = withCondition ? [c.entity, c.field, c.condition, String(c.value)] : [c.entity, c.field, String(c.value)];
-    lines.push(cells.map(csvCell).join(','));
+    yield cells.map(csvCell).join(',');
   }
-  return lines.join('\n') + '\n';
 }
 
 function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function formatTable(result: RecordsResult): string {
-  const rows = [['entity', 'field', 'value', 'status', 'confidence', 'sources', 'against']];
-  for (const c of result.chosen) {
-    rows.push([
-      c.entity,
-      c.condition ? `${c.field} [${c.condition}]` : c.field,
-      String(c.value),
-      c.status,
-      c.confidence.toFixed(2),
-      c.sources.join(' '),
-      c.dissent.map((d) => `${d.source}=${String(d.value)}`).join(' '),
-    ]);
+/** Line for line what JSON.stringify({ chosen, sources }, null, 2) prints, one chosen value at a time. */
+function* jsonLines(result: RecordsResult): Generator<string> {
+  const indent = (text: string, by: string) => text.replaceAll('\n', '\n' + by);
+  yield '{';
+  if (!result.chosen.length) yield '  "chosen": [],';
+  else {
+    yield '  "chosen": [';
+    const last = result.chosen.length - 1;
+    for (let i = 0; i <= last; i++) yield '    ' + indent(JSON.stringify(result.chosen[i], null, 2), '    ') + (i < last ? ',' : '');
+    yield '  ],';
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-  const sources = result.reliability.map((s) => `  ${s.source_id}: learned ${s.learned.toFixed(2)} (${s.agreements} agree, ${s.disagreements} disagree)`);
-  return [...table, '', 'Source reliability:', ...sources].join('\n') + '\n';
+  yield '  "sources": ' + indent(JSON.stringify(result.reliability, null, 2), '  ');
+  yield '}';
+}
+
+function tableRow(c: ChosenValue): string[] {
+  return [
+    c.entity,
+    c.condition ? `${c.field} [${c.condition}]` : c.field,
+    String(c.value),
+    c.status,
+    c.confidence.toFixed(2),
+    c.sources.join(' '),
+    c.dissent.map((d) => `${d.source}=${String(d.value)}`).join(' '),
+  ];
+}
+
+/** Two passes over the chosen values, the first for the column widths, so no table of rows is held. */
+function* tableLines(result: RecordsResult): Generator<string> {
+  const header = ['entity', 'field', 'value', 'status', 'confidence', 'sources', 'against'];
+  const widths = header.map((h) => h.length);
+  for (const c of result.chosen) tableRow(c).forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  yield line(header);
+  for (const c of result.chosen) yield line(tableRow(c));
+  yield '';
+  yield 'Source reliability:';
+  for (const s of result.reliability) yield `  ${s.source_id}: learned ${s.learned.toFixed(2)} (${s.agreements} agree, ${s.disagreements} disagree)`;
 }
 
 export function formatCandidates(rows: ModelCandidate[]): string {

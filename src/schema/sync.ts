@@ -31,6 +31,9 @@ export const SyncSummarySchema = z.object({
     .array(z.object({ rule: z.string(), count: z.number().int() }))
     .optional()
     .describe('Changes a review policy approved after this sync, per rule'),
+  reconciled: z
+    .enum(['full', 'skipped'])
+    .describe("'skipped' when nothing reconcile and diff read had changed since the last sync (no new basis capture, pin, alias, source prior or decision), so the facts and queue stood as they were"),
   timings: z
     .object({ read_ms: z.number(), reconcile_ms: z.number() })
     .describe("Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue"),

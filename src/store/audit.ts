@@ -10,6 +10,11 @@ export class AuditStore {
     this.db.sql('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)').run(at, actor, action, subject, json(detail));
   }
 
+  /** The newest entry's id (0 when empty): moves with every decision recorded. */
+  lastId(): number {
+    return ((this.db.sql('SELECT MAX(id) AS last FROM audit_log').get() as Row).last as number | null) ?? 0;
+  }
+
   log(): AuditEntry[] {
     return (this.db.sql('SELECT * FROM audit_log ORDER BY id').all() as Row[]).map(toAuditEntry);
   }

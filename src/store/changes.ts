@@ -23,6 +23,11 @@ export class ChangeStore {
     return (this.db.sql("SELECT * FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Row[]).map(toChange);
   }
 
+  /** Per status, how many changes and the newest id: moves with every change queued or decided. */
+  tally(): Row[] {
+    return this.db.sql('SELECT status, COUNT(*) AS n, MAX(id) AS last, COUNT(reviewed_at) AS reviewed FROM changes GROUP BY status ORDER BY status').all() as Row[];
+  }
+
   get(id: number): Change | null {
     const row = this.db.sql('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
     return row ? toChange(row) : null;

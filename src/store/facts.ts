@@ -1,5 +1,5 @@
 import type { Fact } from '../schema/fact.ts';
-import { keyOf, parseKey } from '../schema/key.ts';
+import { keyOf, parseKey, type FieldKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import type { LedgerDb } from './db.ts';
 import { column, json, toFact, type Row } from './rows.ts';
@@ -8,15 +8,38 @@ import { column, json, toFact, type Row } from './rows.ts';
 export class FactStore {
   constructor(private readonly db: LedgerDb) {}
 
-  replace(facts: readonly Fact[]): void {
-    this.db.sql('DELETE FROM facts').run();
-    const insert = this.db.sql(
+  /**
+   * Makes the table hold exactly `facts`, writing only the rows that differ: a re-sync where
+   * little moved rewrites little, instead of every fact and its evidence. Returns the rows
+   * written or deleted.
+   */
+  replace(facts: readonly Fact[]): number {
+    const stored = new Map<string, Row>();
+    for (const r of this.db.sql('SELECT * FROM facts').all() as Row[]) stored.set(keyOf(r as unknown as FieldKey), r);
+    const upsert = this.db.sql(
       `INSERT INTO facts (model, field, condition, value, status, confidence, rule, explanation, claims)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, field, condition) DO UPDATE SET value = excluded.value, status = excluded.status,
+         confidence = excluded.confidence, rule = excluded.rule, explanation = excluded.explanation, claims = excluded.claims`,
     );
+    let written = 0;
     for (const f of facts) {
-      insert.run(f.model, f.field, f.condition, json(f.value), f.status, f.confidence, f.rule, f.explanation, json(f.claims));
+      const key = keyOf(f);
+      const value = json(f.value);
+      const claims = json(f.claims);
+      const before = stored.get(key);
+      stored.delete(key);
+      if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && before.claims === claims) continue;
+      upsert.run(f.model, f.field, f.condition, value, f.status, f.confidence, f.rule, f.explanation, claims);
+      written++;
     }
+    const remove = this.db.sql('DELETE FROM facts WHERE model = ? AND field = ? AND condition = ?');
+    for (const key of stored.keys()) {
+      const { model, field, condition } = parseKey(key);
+      remove.run(model, field, condition);
+      written++;
+    }
+    return written;
   }
 
   list(filter: { model?: string; field?: string } = {}): Fact[] {
@@ -60,3 +83,4 @@ export class FactStore {
     }
   }
 }
+

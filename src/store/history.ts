@@ -18,6 +18,11 @@ export class HistoryStore {
     return (this.db.sql('SELECT * FROM history WHERE valid_to IS NULL ORDER BY model, field, condition').all() as Row[]).map(toPublished);
   }
 
+  /** How many intervals, how many closed, and the newest id: moves with every approval. */
+  tally(): Row {
+    return this.db.sql('SELECT COUNT(*) AS n, COUNT(valid_to) AS closed, MAX(id) AS last FROM history').get() as Row;
+  }
+
   /** The approved values in force at the end of `at` (a date or timestamp). */
   publishedAt(at: string): PublishedValue[] {
     const bound = endOfDay(at);

@@ -47,6 +47,23 @@ export class Ledger {
     this.runs = new RunStore(db);
   }
 
+  /**
+   * What reconciling and diffing read from the ledger besides the claims' content, as one string:
+   * each source's basis capture, the active pins, and tallies of the queue, the approved history,
+   * identity decisions and the audit log. It changes whenever a capture becomes a basis or anyone
+   * decides anything, and stays the same while nothing does.
+   */
+  reconcileState(): string {
+    return JSON.stringify([
+      this.sources.basisFingerprint(),
+      this.overrides.active(),
+      this.changes.tally(),
+      this.history.tally(),
+      this.models.candidateTally(),
+      this.audit.lastId(),
+    ]);
+  }
+
   /** The raw connection, for tests that probe the schema's own guards. */
   get db(): Database.Database {
     return this.connection.db;

@@ -226,4 +226,8 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE model_links ADD COLUMN route TEXT;
   `,
+  // Snapshot bodies stored compressed ('gzip', a BLOB); rows written before stay plain text ('identity').
+  `
+  ALTER TABLE snapshots ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity';
+  `,
 ];

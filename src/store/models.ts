@@ -70,6 +70,12 @@ export class ModelStore {
     for (const l of links) insert.run(l.alias, l.model, l.evidence, l.detail, l.route ?? null);
   }
 
+  /** Every identity link of the last reconciliation: the id a claim carried -> the model (and route) it was reconciled under. */
+  links(): Map<string, { model: string; route?: string }> {
+    const rows = this.db.sql('SELECT alias, model_id, route FROM model_links').all() as Row[];
+    return new Map(rows.map((r) => [r.alias as string, { model: r.model_id as string, ...(r.route ? { route: r.route as string } : {}) }]));
+  }
+
   /** The other ids a model's claims were named by, each with the evidence for the link. */
   linksOf(modelId: string): Array<{ id: string; evidence: string; detail: string; route?: string }> {
     return (this.db.sql('SELECT alias, evidence, detail, route FROM model_links WHERE model_id = ? ORDER BY alias').all(modelId) as Row[]).map((r) => ({
@@ -84,6 +90,11 @@ export class ModelStore {
     this.db
       .sql('INSERT OR IGNORE INTO model_candidates (model_id, name, source_id, first_seen, proposals) VALUES (?, ?, ?, ?, ?)')
       .run(c.model_id, c.name, c.source_id, c.first_seen, json(c.proposals));
+  }
+
+  /** How many new-model candidates are in each status: moves with every identity decision. */
+  candidateTally(): Row[] {
+    return this.db.sql('SELECT status, COUNT(*) AS n FROM model_candidates GROUP BY status ORDER BY status').all() as Row[];
   }
 
   candidates(status?: ModelCandidate['status']): ModelCandidate[] {

@@ -95,9 +95,20 @@ describe('planQueue', () => {
   };
   const stored = (p: ProposedChange, id: number, status: Change['status']): Change => ({ ...p, id, status, created_at: NOW, reviewer: null, reviewed_at: null, note: null });
 
-  it('refreshes an identical pending change instead of queueing it twice', () => {
+  it('leaves an identical pending change as it is instead of queueing or rewriting it', () => {
     const p = proposal(2);
-    expect(planQueue([p], [stored(p, 7, 'pending')])).toEqual({ insert: [], refresh: [{ id: 7, proposal: p }], supersede: [] });
+    expect(planQueue([p], [stored(p, 7, 'pending')])).toEqual({ insert: [], refresh: [], supersede: [] });
+  });
+
+  it('refreshes a pending change in place when the same value comes with new evidence', () => {
+    const fresh = proposal(2, 's2');
+    expect(planQueue([fresh], [stored(proposal(2, 's1'), 7, 'pending')])).toEqual({ insert: [], refresh: [{ id: 7, proposal: fresh }], supersede: [] });
+  });
+
+  it('keeps a pending removal at the date it was first proposed', () => {
+    const removal = (now: string): ProposedChange => ({ model: 'm/x', field: 'input_price', condition: '', kind: 'removed', old_value: 1, new_value: null, observed_at: now, evidence_key: evidenceKey(null, null), fact: null });
+    const plan = planQueue([removal('2026-07-29T00:00:00.000Z')], [stored(removal(NOW), 7, 'pending')]);
+    expect(plan).toEqual({ insert: [], refresh: [], supersede: [] });
   });
 
   it('supersedes a pending change when the value moved again', () => {

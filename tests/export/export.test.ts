@@ -5,12 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { Ledger } from '../../src/store/ledger.ts';
 import { exportDataset, EXPORT_FORMATS } from '../../src/export/write.ts';
-import { toCsv, toLiteLLM, toLlmPrices, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { toCsv, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
+import { toLlmPrices } from '../../src/export/llm-prices.ts';
 import { buildDataset } from '../../src/export/dataset.ts';
-import { extractDocument } from '../../src/extract/registry.ts';
-import { reconcile } from '../../src/reconcile/index.ts';
 import type { PublishedValue } from '../../src/schema/history.ts';
-import type { Claim } from '../../src/schema/claim.ts';
 
 const value = (model: string, field: any, v: any, from: string, condition = ''): Omit<PublishedValue, 'valid_to'> & { model: string } => ({
   model,
@@ -107,53 +105,37 @@ describe('export', () => {
     expect(formatNumber(1047576)).toBe('1047576');
   });
 
-  it('writes LiteLLM entries per route and tier in per-token units', () => {
-    const out = toLiteLLM(buildDataset(ledger.history.published(), [], 'x'));
-    expect(out['gpt-5.2-codex']).toMatchObject({ litellm_provider: 'openai', input_cost_per_token: 0.00000175, output_cost_per_token: 0.000014, cache_read_input_token_cost: 1.75e-7, max_input_tokens: 400000, max_output_tokens: 128000, supports_vision: true });
-    expect(out['azure/gpt-5.2-codex']).toMatchObject({ litellm_provider: 'azure', input_cost_per_token: 0.00000175 });
-    expect(out['gemini-2.5-pro']).toMatchObject({ input_cost_per_token_above_200k_tokens: 0.0000025, output_cost_per_token_above_200k_tokens: 0.000015 });
-  });
-
-  it('writes LiteLLM max_input_tokens from the input limit, and from the context window only when a model has none', () => {
-    const dataset = buildDataset(ledger.history.published(), [], 'x');
-    const codex = dataset.models.find((m) => m.id === 'openai/gpt-5.2-codex')!;
-    const limit = { ...codex.values.find((v) => v.field === 'context_window')!, field: 'max_input_tokens' as const, value: 272000 };
-    const withLimit = { ...dataset, models: dataset.models.map((m) => (m === codex ? { ...m, values: [...m.values, limit] } : m)) };
-    const out = toLiteLLM(withLimit);
-    expect(out['gpt-5.2-codex'].max_input_tokens).toBe(272000);
-    expect(out['gemini-2.5-pro'].max_input_tokens).toBe(1048576);
-  });
-
-  it('round-trips: our LiteLLM export read back through our LiteLLM extractor gives the same facts', () => {
-    const dataset = buildDataset(ledger.history.published(), [], 'x');
-    const body = JSON.stringify(toLiteLLM(dataset), null, 2);
-    const result = extractDocument(body, { format: 'json', extractor: 'litellm' });
-    expect(result.drift).toEqual([]);
-    const claims: Claim[] = result.claims.map((c) => ({ ...c, source_id: 'litellm', snapshot_hash: 'h', observed_at: '2026-07-22T00:00:00.000Z' }));
-    const facts = reconcile(claims, { sources: [{ id: 'litellm', kind: 'api', trust: 0.8 }] }).facts;
-    const got = facts.map((f) => [f.model, f.field, f.condition, f.value]).sort();
-    // Every exported value comes back; flags LiteLLM cannot say (tool_use) are derived, not lost.
-    // LiteLLM has no context-window key: a model without an input limit exports its context window
-    // as max_input_tokens, which reads back as that.
-    const expected = dataset.models
-      .flatMap((m) => m.values.map((v) => [m.id, v.field === 'context_window' ? 'max_input_tokens' : v.field, v.condition, v.value]))
-      .sort();
-    for (const e of expected) expect(got).toContainEqual(e);
-    const extra = got.filter((g) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(g)));
-    expect(extra.every((g) => ['function_calling', 'tool_use'].includes(g[1] as string))).toBe(true);
-  });
-
-  it('writes llm-prices price_history periods, newest first, with dates', () => {
+  it('writes llm-prices price_history periods, newest first, dated by the approved history, tiers as models of their own', () => {
     const dataset = buildDataset(ledger.history.published(), ledger.models.list().map((m) => ({ ...m, aliases: [] })), 'x');
     const history = { $schema: '', schema_version: '1.0.0' as const, intervals: ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id })) };
-    const openai = toLlmPrices(dataset, history).find((v) => v.vendor === 'openai')!;
-    expect(openai.models[0]).toEqual({
+    const files = toLlmPrices(dataset, history);
+    const openai = files.find((v) => v.vendor === 'openai')!;
+    // The first price's start is unknown (the ledger first saw it on 07-17); the move took effect on 07-21.
+    expect(openai.models).toEqual([{
       id: 'gpt-5.2-codex',
       name: 'GPT-5.2 Codex',
       price_history: [
-        { input: 1.75, output: 14, input_cached: 0.175, from_date: '2026-07-21', to_date: null },
-        { input: 3, output: 14, input_cached: 0.175, from_date: '2026-07-17', to_date: '2026-07-21' },
+        { input: 1.75, output: 14, from_date: '2026-07-21', to_date: null, input_cached: 0.175 },
+        { input: 3, output: 14, from_date: null, to_date: '2026-07-21', input_cached: 0.175 },
       ],
-    });
+    }]);
+    expect(Object.keys(openai.models[0].price_history[0])).toEqual(['input', 'output', 'from_date', 'to_date', 'input_cached']);
+    const google = files.find((v) => v.vendor === 'google')!;
+    expect(google.models.map((m) => [m.id, m.name, m.price_history.map((p) => [p.input, p.output])])).toEqual([
+      ['gemini-2.5-pro', 'Gemini 2.5 Pro, "the big one" ≤200k', [[1.25, 10]]],
+      ['gemini-2.5-pro-200k', 'Gemini 2.5 Pro, "the big one" >200k', [[2.5, 15]]],
+    ]);
+  });
+
+  it('starts a dated price (from:DAY) on its day in llm-prices, ending the period before it', () => {
+    const dated = { model: 'openai/gpt-5.2-codex', field: 'input_price' as const, condition: 'from:2026-09-01', value: 1.5, valid_from: '2026-07-22T00:00:00.000Z', valid_to: null, change_id: 9 };
+    const base = ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id }));
+    const history = { $schema: '', schema_version: '1.0.0' as const, intervals: [...base, dated] };
+    const codex = toLlmPrices(buildDataset(ledger.history.published(), [], 'x'), history).find((v) => v.vendor === 'openai')!.models[0];
+    expect(codex.price_history.map((p) => [p.input, p.from_date, p.to_date])).toEqual([
+      [1.5, '2026-09-01', null],
+      [1.75, '2026-07-21', '2026-09-01'],
+      [3, null, '2026-07-21'],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseClaimsFile, parseDelimited } from '../../src/reconcile/claims-file.ts';
 import { reconcileClaimsFile } from '../../src/app/files.ts';
-import { formatReconciled, type ReconcileOutputOptions } from '../../src/review/format.ts';
+import { formatReconciled, reconciledChunks, type ReconcileOutputOptions } from '../../src/review/format.ts';
 
 /** What `model-ledger reconcile --claims FILE` prints. */
 const runReconcileCommand = (file: string, opts: ReconcileOutputOptions = {}): string => formatReconciled(reconcileClaimsFile(file), opts);
@@ -98,6 +98,23 @@ describe('runReconcileCommand', () => {
   it('compares generic text values trimmed and case-folded (TSV input)', () => {
     const out = runReconcileCommand(path.join(fixtures, 'colors.tsv'), { valuesOnly: true });
     expect(out).toBe('entity,field,value\nm1,color,Red\n');
+  });
+
+  it('streams JSON identical to one JSON.stringify of the whole result, empty or of several chunks', () => {
+    const many = reconcileRecords(parseClaimsFile('source,entity,field,value\n' + Array.from({ length: 9000 }, (_, i) => `s${i % 3},e${i},f,${i % 7}`).join('\n')));
+    for (const result of [reconcileClaimsFile(sample), many, { ...many, chosen: [] }]) {
+      const chunks = [...reconciledChunks(result, { json: true })];
+      expect(chunks.join('')).toBe(JSON.stringify({ chosen: result.chosen, sources: result.reliability }, null, 2) + '\n');
+    }
+    expect([...reconciledChunks(many, { json: true })].length).toBeGreaterThan(1);
+  });
+
+  it('pads the table to its widest cell across chunks', () => {
+    const records = parseClaimsFile('source,entity,field,value\n' + Array.from({ length: 5000 }, (_, i) => `s,e${i},f,1`).join('\n') + '\ns,a-much-longer-entity-name,f,1\n');
+    const rows = formatReconciled(reconcileRecords(records)).split('\n').filter((l) => /^e\d/.test(l));
+    expect(rows).toHaveLength(5000);
+    const fieldColumn = 'a-much-longer-entity-name'.length + 2;
+    expect(rows.every((l) => l.indexOf(' f ') + 1 === fieldColumn)).toBe(true);
   });
 
   it('says clearly when the file is missing', () => {

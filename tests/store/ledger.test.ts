@@ -1,5 +1,10 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/store/ledger.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 
 const key = { model: 'openai/gpt-5.2-codex', field: 'input_price', condition: '' };
 const value = (v: number, from: string, change_id: number | null = null) => ({
@@ -63,5 +68,36 @@ describe('Ledger history intervals', () => {
     expect(() => ledger.db.prepare('UPDATE audit_log SET actor = ?').run('mallory')).toThrow(/append-only/);
     expect(() => ledger.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(ledger.audit.log()).toHaveLength(1);
+  });
+});
+
+describe('Ledger snapshots at rest', () => {
+  const body = JSON.stringify({ data: Array.from({ length: 200 }, (_, i) => ({ id: `m/model-${i}`, pricing: { prompt: '0.000001', completion: '0.000004' } })) });
+  const sha256 = 'a'.repeat(64);
+
+  it('stores a body gzipped and reads it back as it was', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.captures.putSnapshot({ sha256, body, content_type: 'application/json' });
+    const row = ledger.db.prepare('SELECT body, encoding, bytes FROM snapshots').get() as { body: Buffer; encoding: string; bytes: number };
+    expect(row.encoding).toBe('gzip');
+    expect(row.bytes).toBe(Buffer.byteLength(body));
+    expect(row.body.length).toBeLessThan(body.length / 5);
+    expect(ledger.captures.snapshotBody(sha256)).toBe(body);
+  });
+
+  it('still reads the plain bodies a ledger stored before snapshots were compressed', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ml-snapshots-')), 'old.sqlite');
+    const before = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN encoding'));
+    const old = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, before)) old.exec(migration);
+    old.pragma(`user_version = ${before}`);
+    old.prepare('INSERT INTO snapshots (sha256, body, content_type, bytes) VALUES (?, ?, ?, ?)').run(sha256, body, null, body.length);
+    old.close();
+
+    const ledger = new Ledger(path);
+    expect(ledger.captures.snapshotBody(sha256)).toBe(body);
+    ledger.captures.putSnapshot({ sha256: 'b'.repeat(64), body: 'new', content_type: null });
+    expect(ledger.captures.snapshotBody('b'.repeat(64))).toBe('new');
+    ledger.close();
   });
 });

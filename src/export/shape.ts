@@ -1,0 +1,40 @@
+/** Small helpers the exporters of other tools' shapes share. */
+import { routeOf } from '../schema/condition.ts';
+
+/** Keys in sorted order, so two exports of one ledger are byte-identical. */
+export function sortKeys<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as T;
+}
+
+/** Counts `value` under `at`. */
+export function tally(map: Map<string, Map<string, number>>, at: string, value: string): void {
+  const counts = map.get(at) ?? new Map<string, number>();
+  counts.set(value, (counts.get(value) ?? 0) + 1);
+  map.set(at, counts);
+}
+
+/** The value counted most often (ties: the first in sort order). */
+export function mostCommon(counts: Map<string, number> | undefined): string | undefined {
+  if (!counts) return undefined;
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+}
+
+/** The first `n` reference tokens of a JSON pointer, unescaped: `/a~1b/models/c` -> ['a/b', 'models', 'c']. */
+export function pointerTokens(locator: string | null, n: number): string[] {
+  if (!locator?.startsWith('/')) return [];
+  return locator
+    .slice(1)
+    .split('/')
+    .slice(0, n)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A model's values per route (null: the vendor's own offering): each route is an entry of its own in other tools' files. */
+export function byRoute<V extends { condition: string }>(values: readonly V[]): Map<string | null, V[]> {
+  const groups = new Map<string | null, V[]>();
+  for (const v of values) {
+    const route = routeOf(v.condition);
+    groups.set(route, [...(groups.get(route) ?? []), v]);
+  }
+  return groups;
+}

@@ -1,0 +1,224 @@
+/**
+ * The generic reading layer the page extractors share, for pages nobody wrote an extractor for:
+ * what a row or a page is about (its subject), the conditions a model name or a cell states, the
+ * unit a page states once above a table, key-value lines and single-model pages. Every reading
+ * refuses to guess: a figure it cannot tie to one model, one field and one condition is not claimed.
+ */
+import { condition as conditions } from '../schema/condition.ts';
+import { parsePrice, parseTokenCount, priceBasisOf, type PriceBasis } from '../normalize/units.ts';
+import { FIELDS, type FieldName } from '../schema/fields.ts';
+import { isSkipped, labelMeaning } from './labels.ts';
+import type { Table, TextBlock } from './tables.ts';
+
+/** Conditions the generic readings state (free-form parts of the condition grammar). */
+export const READ_CONDITIONS = {
+  latencyOptimized: 'latency_optimized',
+  fineTuned: 'fine_tuned',
+  batch: 'batch',
+  modality: (kind: 'audio' | 'image'): string => `modality:${kind}`,
+  beta: (header: string): string => `beta:${header}`,
+  context: conditions.context,
+};
+
+const STATUS_SUFFIX = /\s*\((?:deprecated|legacy|retired|new|preview)\)\s*$/i;
+const LATENCY_OPTIMIZED = /\s*\((?:w\/|with)\s*latency[- ]optimi[sz]ed(?: inference)?\)\s*/i;
+
+/** A model cell's name and the condition it states: "Nova Pro (w/ latency optimized inference)". */
+export function rowSubject(cell: string): { name: string; condition: string } {
+  let name = cell.trim();
+  let condition = '';
+  if (LATENCY_OPTIMIZED.test(name)) {
+    name = name.replace(LATENCY_OPTIMIZED, ' ').trim();
+    condition = READ_CONDITIONS.latencyOptimized;
+  }
+  return { name: name.replace(STATUS_SUFFIX, '').trim(), condition };
+}
+
+/** The unit the short texts above a table state ("Cost per 1,000 tokens"), if they state one. */
+export function statedBasis(texts: readonly string[]): PriceBasis | null {
+  for (const text of [...texts].reverse()) {
+    if (!/\b(?:price|cost|pricing)s?\b/i.test(text)) continue;
+    const basis = priceBasisOf(text);
+    if (basis) return basis;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- tables about the section's model
+
+const TAB_HEADING = /^(?:standard|batch|flex|priority|scale)(?:\s+(?:tier|processing|api|pricing))?$/i;
+
+const WORKED_EXAMPLE = /\b(?:example|calculation|breakdown|estimate)s?\b/i;
+
+function lineOf(locator: string): number {
+  return Number(locator.match(/line (\d+)/)?.[1] ?? -1);
+}
+
+/** A heading with the decoration pages add after a name (emoji, mojibake) taken off. */
+export function cleanHeading(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The model a table is about when its rows are figures and its columns are not models ("| Input
+ * price | Free | $1.25 |" under "## Gemini 2.5 Pro"): the nearest heading above it that is not a
+ * tab label, if that heading names a model. Any other heading in between ends the section.
+ */
+export function sectionSubject(table: Table, headings: readonly TextBlock[], isModelName: (text: string) => boolean): string | undefined {
+  const at = lineOf(table.locator);
+  if (at < 0) return undefined;
+  for (let i = headings.length - 1; i >= 0; i--) {
+    const line = lineOf(headings[i].locator);
+    if (line < 0 || line >= at) continue;
+    const text = cleanHeading(headings[i].text);
+    if (TAB_HEADING.test(text)) continue;
+    return isModelName(text) && !WORKED_EXAMPLE.test(text) ? text : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The one column of a figures-by-row table that holds the model's list prices: the only valued
+ * column, or the one headed "Paid" beside a "Free" one. Several candidates: null (never a guess).
+ */
+export function valueColumn(headers: readonly string[]): number | null {
+  const candidates = headers.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => i > 0 && !/^free\b/i.test(h));
+  if (candidates.length === 1) return candidates[0].i;
+  const paid = candidates.filter(({ h }) => /\bpaid\b/i.test(h));
+  return paid.length === 1 ? paid[0].i : null;
+}
+
+// ---------------------------------------------------------------- the page's subject, key-value lines
+
+const KEY_VALUE = /^\s*(?:[-*•]\s+)?(?:\*\*)?(\p{L}[^:：]{1,40}?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*$/u;
+const MODEL_KEY = /^(?:model(?: id| name)?|model_name)$/i;
+const URL_LINE = /^\s*(?:source|url(?: source)?)\s*[:：]\s*(https?:\/\/\S+)/im;
+// A figure the page itself does not vouch for.
+const HEDGED = /\b(?:not listed|not stated|not published|estimate[sd]?|unverified|approx(?:imately)?|about|roughly|~)\b/i;
+
+export interface KeyValueLine {
+  key: string;
+  value: string;
+  line: number;
+}
+
+/** "Context length: 160k tokens", "上下文长度：128K", "- **License:** MIT": one per line. */
+export function keyValueLines(body: string): KeyValueLine[] {
+  const out: KeyValueLine[] = [];
+  body.split(/\r?\n/).forEach((text, i) => {
+    if (text.length > 400 || text.includes('|')) return;
+    const m = text.match(KEY_VALUE);
+    if (m && !/^https?$/i.test(m[1].trim())) out.push({ key: m[1].trim(), value: m[2].replace(/\*\*$/, '').trim(), line: i + 1 });
+  });
+  return out;
+}
+
+/**
+ * The one model a page is about, when it says so: a "Model ID:" line, the front matter's model
+ * name or title, the first heading, or the last segment of the page's URL, whichever first names a
+ * model. Undefined when none does: figures of a page about nothing in particular are not claimed.
+ */
+export function pageSubject(body: string, page: { title: string; frontMatter: Record<string, unknown>; blocks: readonly TextBlock[] }, isModelName: (text: string) => boolean): string | undefined {
+  const lines = keyValueLines(body.slice(0, 5000));
+  const declared = lines.find((l) => MODEL_KEY.test(l.key))?.value.replace(/`/g, '').split('/').pop();
+  const heading = page.blocks.find((b) => b.kind === 'heading')?.text;
+  const url = body.slice(0, 2000).match(URL_LINE)?.[1] ?? (typeof page.frontMatter.url === 'string' ? page.frontMatter.url : undefined);
+  const slug = url?.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop();
+  const candidates = [declared, page.frontMatter.model_name, page.frontMatter.title, heading, slug];
+  for (const c of candidates) {
+    if (typeof c !== 'string') continue;
+    const name = cleanHeading(c);
+    if (name && name.length <= 60 && isModelName(name)) return name;
+  }
+  return undefined;
+}
+
+export interface KeyValueFigure {
+  field: FieldName;
+  value: number;
+  condition: string;
+  line: KeyValueLine;
+}
+
+const SIDE_PRICE = /\b(cached input|input|output)\s+(\$\s*\d[\d,]*(?:\.\d+)?\s*(?:\/\s*1?\s*M(?:Tok)?\b|per\s+(?:1\s*M|million)\b)[^,;]*)/gi;
+
+/**
+ * Figures in key-value lines: a key that names a field ("Context length", "Max output tokens"), or a
+ * pricing key whose value lists "input $0.56 / 1M tokens, output $1.68 / 1M tokens". A hedged value
+ * ("not listed", "estimate", "unverified") is no figure.
+ */
+export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: readonly number[]): KeyValueFigure[] {
+  const out: KeyValueFigure[] = [];
+  for (const line of lines) {
+    if (HEDGED.test(line.value)) continue;
+    const meaning = labelMeaning(line.key);
+    if (meaning && !isSkipped(meaning) && !meaning.only && FIELDS[meaning.field].kind === 'tokens') {
+      const value = parseTokenCount(line.value.match(/^[\d.,]+\s*[kKmM]?(?![a-z])/)?.[0] ?? '', exactTokens);
+      if (value !== null) out.push({ field: meaning.field, value, condition: meaning.condition ?? '', line });
+      continue;
+    }
+    if (!/\bpric(?:e|es|ing)\b/i.test(line.key)) continue;
+    for (const m of line.value.matchAll(SIDE_PRICE)) {
+      const value = parsePrice(m[2], 'per_1m');
+      if (value === null || !priceBasisOf(m[2])) continue;
+      const side = m[1].toLowerCase();
+      out.push({ field: side === 'input' ? 'input_price' : side === 'output' ? 'output_price' : 'cached_input_price', value, condition: '', line });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- flattened per-model cards
+
+export interface CardFigure {
+  model: string;
+  field: FieldName;
+  value: number;
+  condition: string;
+  line: number;
+  quote: string;
+}
+
+const CARD_HEAD = /^[A-Z][A-Z0-9.\- ]{1,40}$/;
+const CARD_PRICE = /^\$\s*\d[\d,]*(?:\.\d+)?\s*\/\s*1M\s+tokens$/;
+const CARD_LABELS: Record<string, FieldName | 'skip'> = { input: 'input_price', output: 'output_price', 'input usage': 'input_price', 'output usage': 'output_price', usage: 'input_price', training: 'skip' };
+// Section headings of the models listed below them ("IMAGE MODELS"), not widgets ("VISION PRICING CALCULATOR").
+const SECTION_HEAD = /\bmodels$|^fine[- ]?tuning\b/i;
+const NOT_TOKEN_SECTION = /^(?:image|audio|video|speech|vision)\b/i;
+
+/**
+ * Pricing pages flattened to text print each model as a card: its name in capitals, then label and
+ * price lines ("Input" / "$10.00 / 1M tokens"). A card is read only when every label it holds is
+ * known and each is followed by a price per 1M tokens; a card under a fine-tuning heading is the
+ * fine-tuned model's price, under an image or audio heading it is not a token price at all.
+ */
+export function readTextCards(body: string): CardFigure[] {
+  const lines = body.split(/\r?\n/).map((l) => l.replace(/\u00a0/g, ' ').trim());
+  const out: CardFigure[] = [];
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    if (!CARD_HEAD.test(lines[i])) continue;
+    const pairs: Array<{ field: FieldName | 'skip'; price: string; line: number }> = [];
+    let j = i + 1;
+    while (j < lines.length && !lines[j]) j++;
+    for (; j + 1 < lines.length; j += 2) {
+      const field = CARD_LABELS[lines[j].toLowerCase()];
+      if (!field || !CARD_PRICE.test(lines[j + 1])) break;
+      pairs.push({ field, price: lines[j + 1], line: j + 2 });
+    }
+    if (pairs.length === 0 || lines[j]) {
+      if (pairs.length === 0 && SECTION_HEAD.test(lines[i])) section = lines[i];
+      continue;
+    }
+    if (NOT_TOKEN_SECTION.test(section)) continue;
+    const condition = /fine[- ]?tun/i.test(section) ? READ_CONDITIONS.fineTuned : '';
+    const model = lines[i].toLowerCase();
+    for (const p of pairs) {
+      if (p.field === 'skip') continue;
+      const value = parsePrice(p.price, 'per_1m');
+      if (value !== null) out.push({ model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
+    }
+    i = j - 1;
+  }
+  return out;
+}

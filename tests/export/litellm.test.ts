@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/store/ledger.ts';
+import { exportDataset } from '../../src/export/write.ts';
+import { LITELLM_PROVIDERS } from '../../src/export/litellm.ts';
+import { approveChanges } from '../../src/review/decide.ts';
+import type { PublishedValue } from '../../src/schema/history.ts';
+import { ingest, SOURCES } from '../review/helpers.ts';
+
+const CONVENTIONS = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'export', 'litellm-conventions.json'), 'utf8');
+const AT = '2026-07-20T00:00:00.000Z';
+
+// Property names LiteLLM's own file uses for what the ledger knows (from its 2026-03 file).
+const LITELLM_PROPERTIES = new Set([
+  'litellm_provider', 'mode', 'max_input_tokens', 'max_output_tokens', 'max_tokens', 'input_cost_per_token', 'output_cost_per_token',
+  'cache_read_input_token_cost', 'cache_creation_input_token_cost', 'cache_creation_input_token_cost_above_1hr',
+  'input_cost_per_token_above_200k_tokens', 'output_cost_per_token_above_200k_tokens', 'cache_read_input_token_cost_above_200k_tokens',
+  'input_cost_per_token_priority', 'output_cost_per_token_priority', 'input_cost_per_token_flex', 'output_cost_per_token_flex',
+  'input_cost_per_token_batches', 'output_cost_per_token_batches', 'supports_function_calling', 'supports_vision', 'supports_reasoning',
+  'supports_response_schema', 'supports_audio_input', 'supports_audio_output', 'supports_prompt_caching', 'supports_code_execution',
+]);
+
+/** A figure approved outside LiteLLM (another source said it), straight into the history. */
+function approved(ledger: Ledger, model: string, field: PublishedValue['field'], value: number | boolean, condition = ''): void {
+  ledger.history.insertInterval({ model, field, condition }, {
+    value, unit: null, status: 'agreed', confidence: 0.9,
+    sources: [{ source_id: 'openrouter', url: 'https://example.test', observed_at: AT }], valid_from: AT, change_id: null,
+  });
+}
+
+describe('LiteLLM export, drop-in', () => {
+  let out: Record<string, Record<string, unknown>>;
+  let unknown: Record<string, number> | undefined;
+
+  beforeAll(async () => {
+    const ledger = new Ledger(':memory:');
+    await ingest(ledger, 'litellm', CONVENTIONS, AT);
+    approveChanges(ledger, ledger.changes.list({ status: 'pending' }).map((c) => c.id), { reviewer: 'test', at: AT }, SOURCES);
+    // Figures of models LiteLLM lacks, and a context window LiteLLM's input limit must not yield to.
+    approved(ledger, 'openai/gpt-5.2', 'context_window', 400000);
+    approved(ledger, 'google/gemini-3-ultra', 'input_price', 4);
+    approved(ledger, 'google/gemini-3-ultra', 'context_window', 1048576);
+    approved(ledger, 'google/gemini-3-ultra-image', 'input_price', 2);
+    approved(ledger, 'qwen/qwen3.5-9b', 'input_price', 0.1);
+    approved(ledger, 'qwen/qwen3.5-9b', 'output_price', 0.4);
+    approved(ledger, 'nousresearch/hermes-4', 'input_price', 0.2);
+    approved(ledger, 'openai/gpt-5.2', 'input_price', 2, 'route:top_provider');
+    approved(ledger, 'anthropic/claude-sonnet-4-5', 'input_price', 3.3, 'route:amazon-bedrock');
+    const dir = mkdtempSync(join(tmpdir(), 'ml-litellm-'));
+    unknown = exportDataset(ledger, dir, { formats: ['litellm'] }).litellm_unknown_providers;
+    out = JSON.parse(readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8'));
+  });
+
+  it('keeps every key, provider and mode LiteLLM itself uses for the models it lists', () => {
+    const reference = JSON.parse(CONVENTIONS);
+    const own = Object.keys(reference).filter((k) => k !== 'sample_spec');
+    for (const key of own.filter((k) => reference[k].mode !== 'image_generation')) expect(Object.keys(out), key).toContain(key);
+    // A key LiteLLM uses for something else (an image model) is never taken by another entry.
+    expect(out['gemini/gemini-3-ultra-image']).toBeUndefined();
+    for (const key of Object.keys(out).filter((k) => reference[k])) expect([out[key].litellm_provider, out[key].mode], key).toEqual([reference[key].litellm_provider, reference[key].mode]);
+    expect(out['gpt-5.2-codex'].mode).toBe('responses');
+    expect(out['vertex_ai/claude-sonnet-4-5'].litellm_provider).toBe('vertex_ai-anthropic_models');
+  });
+
+  it('names models LiteLLM lacks as LiteLLM would, and leaves out providers it does not know', () => {
+    expect(out['gemini/gemini-3-ultra']).toMatchObject({ litellm_provider: 'gemini', input_cost_per_token: 0.000004 });
+    expect(out['dashscope/qwen3.5-9b']).toMatchObject({ litellm_provider: 'dashscope', output_cost_per_token: 4e-7 });
+    // The Bedrock route of the model LiteLLM calls claude-sonnet-4-5 is keyed with LiteLLM's spelling.
+    expect(Object.keys(out).filter((k) => k.includes('claude-sonnet-4.5'))).toEqual(['openrouter/anthropic/claude-sonnet-4.5']);
+    expect(out['bedrock/claude-sonnet-4-5']).toMatchObject({ litellm_provider: 'bedrock', input_cost_per_token: 0.0000033 });
+    expect(Object.keys(out).some((k) => k.includes('hermes-4') || k.includes('qwen3.5-9b') && !k.startsWith('dashscope/'))).toBe(false);
+    expect(unknown).toEqual({ nousresearch: 1, 'route:top_provider': 1 });
+    for (const [key, entry] of Object.entries(out)) expect(LITELLM_PROVIDERS.has(entry.litellm_provider as string), key).toBe(true);
+  });
+
+  it('writes only property names LiteLLM uses, costs per token, and max_input_tokens only from an input limit', () => {
+    for (const [key, entry] of Object.entries(out)) {
+      for (const prop of Object.keys(entry)) expect(LITELLM_PROPERTIES.has(prop), `${key}.${prop}`).toBe(true);
+      for (const [prop, v] of Object.entries(entry)) if (prop.includes('cost')) expect(v as number, `${key}.${prop}`).toBeLessThan(0.001);
+    }
+    expect(out['gpt-5.2']).toMatchObject({
+      max_input_tokens: 272000, input_cost_per_token: 0.00000175, input_cost_per_token_priority: 0.0000035, output_cost_per_token_batches: 0.000007,
+      cache_read_input_token_cost: 1.75e-7, supports_prompt_caching: true,
+    });
+    expect(out['claude-sonnet-4-5']).toMatchObject({ cache_creation_input_token_cost_above_1hr: 0.000006, input_cost_per_token_above_200k_tokens: 0.000006 });
+    expect(out['gemini/gemini-3-ultra'].max_input_tokens).toBeUndefined();
+    expect(out['dashscope/qwen3.5-9b'].supports_prompt_caching).toBeUndefined();
+  });
+});
