@@ -77,7 +77,14 @@ describe('live-only sources', () => {
     const after = Object.fromEntries((await run('sync', '--offline', '--json')).json().sources.map((s: any) => [s.source_id, s.outcome]));
     expect(after['vendor-pricing']).toBe('unchanged');
     const row = (await run('sources', '--json')).json().find((r: any) => r.id === 'vendor-pricing');
-    expect(row).toMatchObject({ live_only: true, yielded: { models: 2, figures: 4 } });
+    expect(row).toMatchObject({ live_only: true, yielded: { models: 2, figures: 4 }, drift: null });
+
+    // A redesigned page drifts: said per source, while the last good capture still stands.
+    writeFileSync(capture, '# Pricing\n\nContact sales for a quote.\n');
+    expect((await run('ingest', capture, '--source', 'vendor-pricing')).code).toBe(1);
+    const drifted = (await run('sources', '--json')).json().find((r: any) => r.id === 'vendor-pricing');
+    expect(drifted).toMatchObject({ yielded: { models: 2, figures: 4 }, drift: expect.stringMatching(/no figures found/) });
+    expect((await run('sources')).stdout).toMatch(/vendor-pricing .*drift: .*no figures found/);
 
     // A structured dump whose capture is missing is a broken install, not a live-only page.
     writeFileSync(join(sources, 'dump.json'), JSON.stringify({ ...page, id: 'dump', kind: 'api', format: 'json', extractor: 'litellm', provider: undefined }));
