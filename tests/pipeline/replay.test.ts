@@ -55,8 +55,13 @@ describe('live-only sources', () => {
     writeFileSync(join(sources, 'vendor-card.json'), JSON.stringify({ ...page, id: 'vendor-card', kind: 'model-card', extractor: 'model-card' }));
     const run = (...args: string[]) => cli(['--db', join(sources, '..', 'l.sqlite'), '--sources', sources, '--snapshots', snapshots, ...args]);
 
-    const first = await run('sync', '--offline', '--json');
+    const summaryFile = join(sources, '..', 'summary.md');
+    const first = await run('sync', '--offline', '--json', '--summary', summaryFile);
     expect(first.code).toBe(0);
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toMatch(/^1\/1 sources read/m);
+    expect(summary).toMatch(/Live only \(no shipped snapshot; a live sync reads them\): vendor-card, vendor-pricing/);
+    expect(summary).not.toMatch(/\| vendor-pricing \|/);
     const outcomes = Object.fromEntries(first.json().sources.map((s: any) => [s.source_id, s.outcome]));
     expect(outcomes).toEqual({ 'openai-pricing': 'updated', 'vendor-card': 'live-only', 'vendor-pricing': 'live-only' });
     const text = await run('sync', '--offline', '--source', 'vendor-pricing');
