@@ -168,6 +168,23 @@ describe('sources add on the command line', () => {
     expect(r.stderr).toMatch(/cannot read http:\/\/127\.0\.0\.1/);
   });
 
+  it('fetches politely: robots.txt read first and obeyed, a User-Agent that names the tool', async () => {
+    const polite = await startServer({
+      '/robots.txt': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\n'),
+      '/pricing': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(fixtureText('pricing.html')),
+    });
+    try {
+      const ws = emptyWorkspace();
+      await proposeSource(ws, { url: `${polite.origin}/pricing`, fetch: FETCH });
+      expect(polite.requests.map((r) => r.path)).toEqual(['/robots.txt', '/pricing']);
+      expect(polite.hits('/pricing')[0].headers['user-agent']).toMatch(/^model-ledger\//);
+      await expect(proposeSource(ws, { url: `${polite.origin}/private/pricing`, fetch: FETCH })).rejects.toThrow(/robots/);
+      expect(polite.hits('/private/pricing')).toEqual([]);
+    } finally {
+      await polite.close();
+    }
+  });
+
   it('a private address is refused unless allowed', async () => {
     const r = await cli(['sources', 'add', `${server.origin}/pricing`]);
     expect(r.code).toBe(65);
