@@ -132,6 +132,15 @@ describe('sources add: the proposal', () => {
     expect(validator()(p.source)).toBe(true);
   });
 
+  it("a page of several vendors' models is bound to none of them, and the proposal says when a route is due", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ml-add-host-')), 'host.md');
+    writeFileSync(file, '# On-demand pricing\n\n| Model | Input | Output |\n|---|---|---|\n| gpt-4.1-mini | $0.40 | $1.60 |\n| claude-sonnet-4-5 | $3.00 | $15.00 |\n');
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://host.example/pricing', file });
+    expect(p.source).toMatchObject({ kind: 'first-party', id: 'host-pricing' });
+    expect(p.source).not.toHaveProperty('provider');
+    expect(p.notes.join(' ')).toMatch(/"route": "<host>"/);
+  });
+
   it('a page without figures says so and proposes nothing', async () => {
     const ws = emptyWorkspace();
     const p = await proposeSource(ws, { url: `${server.origin}/welcome`, write: true, fetch: FETCH });
