@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { inputError, usageError } from '../errors.ts';
 import { mediaType } from '../fetch/content-type.ts';
 import { createFetcher, type FetcherOptionsInput } from '../fetch/index.ts';
-import { detectExtractor, detectFormat, extractDocument, extractSnapshot, onRoute } from '../extract/registry.ts';
+import { detectExtractor, detectFormat, extractDocument, extractSnapshot } from '../extract/registry.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { SourceSchema, type Source, type SourceFormat, type SourceKind } from '../schema/source.ts';
 import { readInputFile } from './input-file.ts';
@@ -103,8 +103,10 @@ export async function proposeSource(ws: Workspace, request: ProposeSourceRequest
   const parsed = SourceSchema.safeParse(stripSchema(source));
   if (!parsed.success) throw inputError('the proposed source does not validate', parsed.error.issues.map((i) => ({ path: i.path, message: i.message })));
   proposal.source = source;
-  const checked = onRoute(extractSnapshot({ body: page.body, format: page.format, source: parsed.data }), parsed.data.route);
-  proposal.drift = checked.drift;
+  proposal.drift = extractSnapshot({ body: page.body, format: page.format, source: parsed.data }).drift;
+  if (parsed.data.kind === 'first-party' && !parsed.data.provider) {
+    notes.push('the page names several vendors\' models: if these are a host\'s own prices (Bedrock, Groq, …), add "route": "<host>" so they are claimed as its route, not as the models\' base prices');
+  }
   proposal.path = join(ws.sourcesDir, `${id}.json`);
   if (request.write) writeProposal(ws, proposal.path, parsed.data, source, url);
   proposal.written = Boolean(request.write);
@@ -259,7 +261,7 @@ function pageTitle(body: string): string | null {
   const title =
     body.match(/<title[^>]*>([^<]{3,120})<\/title>/i)?.[1] ??
     body.slice(0, 5000).match(/^\s*(?:Title|title)\s*:\s*(.{3,120})$/m)?.[1] ??
-    body.slice(0, 20_000).match(/^#{1,2}\s+(.{3,120})$/m)?.[1];
+    body.slice(0, 20_000).match(/^#\s+(.{3,120})$/m)?.[1];
   return title ? title.replace(/[[\]*_`]/g, '').trim() : null;
 }
 

@@ -91,16 +91,19 @@ export function formatInterval(h: PublishedValue): string {
 /** The sync's report in Markdown (a CI step summary, a PR body): the pending queue grouped by triage, what needs a human first. */
 export function formatSummaryMarkdown(s: SyncSummary, pending: Array<Change & { group?: TriageGroup }>): string {
   const failed = s.sources.filter((r) => r.outcome === 'failed' || r.outcome === 'drift');
+  const liveOnly = s.sources.filter((r) => r.outcome === 'live-only').map((r) => r.source_id);
+  const read = s.sources.length - liveOnly.length;
   const lines = [
     '# model-ledger sync',
     '',
-    `${s.sources.length - failed.length}/${s.sources.length} sources read · ${s.claims} claims · ${s.facts} facts · ${s.conflicts.disputed} disputed · ${s.changes.pending} changes pending review`,
+    `${read - failed.length}/${read} sources read · ${s.claims} claims · ${s.facts} facts · ${s.conflicts.disputed} disputed · ${s.changes.pending} changes pending review`,
     '',
     '## Sources',
     '',
     '| source | outcome | claims | problems |',
     '|---|---|---|---|',
-    ...s.sources.map((r) => `| ${r.source_id} | ${r.outcome} | ${r.claims} | ${escapeCell(r.problems.join('; '))} |`),
+    ...s.sources.filter((r) => r.outcome !== 'live-only').map((r) => `| ${r.source_id} | ${r.outcome} | ${r.claims} | ${escapeCell(r.problems.join('; '))} |`),
+    ...(liveOnly.length ? ['', `Live only (no shipped snapshot; a live sync reads them): ${liveOnly.join(', ')}`] : []),
   ];
   if (s.auto_approved?.length) {
     lines.push('', '## Approved by policy', '', '| rule | changes |', '|---|---|', ...s.auto_approved.map((a) => `| ${a.rule} | ${a.count} |`));

@@ -132,6 +132,15 @@ describe('sources add: the proposal', () => {
     expect(validator()(p.source)).toBe(true);
   });
 
+  it("a page of several vendors' models is bound to none of them, and the proposal says when a route is due", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ml-add-host-')), 'host.md');
+    writeFileSync(file, '# On-demand pricing\n\n| Model | Input | Output |\n|---|---|---|\n| gpt-4.1-mini | $0.40 | $1.60 |\n| claude-sonnet-4-5 | $3.00 | $15.00 |\n');
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://host.example/pricing', file });
+    expect(p.source).toMatchObject({ kind: 'first-party', id: 'host-pricing' });
+    expect(p.source).not.toHaveProperty('provider');
+    expect(p.notes.join(' ')).toMatch(/"route": "<host>"/);
+  });
+
   it('a page without figures says so and proposes nothing', async () => {
     const ws = emptyWorkspace();
     const p = await proposeSource(ws, { url: `${server.origin}/welcome`, write: true, fetch: FETCH });
@@ -166,6 +175,23 @@ describe('sources add on the command line', () => {
     const r = await cli(['--sources', ws.sourcesDir, 'sources', 'add', `http://127.0.0.1:${port}/pricing`, '--allow-private-network']);
     expect(r.code).toBe(65);
     expect(r.stderr).toMatch(/cannot read http:\/\/127\.0\.0\.1/);
+  });
+
+  it('fetches politely: robots.txt read first and obeyed, a User-Agent that names the tool', async () => {
+    const polite = await startServer({
+      '/robots.txt': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\n'),
+      '/pricing': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(fixtureText('pricing.html')),
+    });
+    try {
+      const ws = emptyWorkspace();
+      await proposeSource(ws, { url: `${polite.origin}/pricing`, fetch: FETCH });
+      expect(polite.requests.map((r) => r.path)).toEqual(['/robots.txt', '/pricing']);
+      expect(polite.hits('/pricing')[0].headers['user-agent']).toMatch(/^model-ledger\//);
+      await expect(proposeSource(ws, { url: `${polite.origin}/private/pricing`, fetch: FETCH })).rejects.toThrow(/robots/);
+      expect(polite.hits('/private/pricing')).toEqual([]);
+    } finally {
+      await polite.close();
+    }
   });
 
   it('a private address is refused unless allowed', async () => {

@@ -55,8 +55,13 @@ describe('live-only sources', () => {
     writeFileSync(join(sources, 'vendor-card.json'), JSON.stringify({ ...page, id: 'vendor-card', kind: 'model-card', extractor: 'model-card' }));
     const run = (...args: string[]) => cli(['--db', join(sources, '..', 'l.sqlite'), '--sources', sources, '--snapshots', snapshots, ...args]);
 
-    const first = await run('sync', '--offline', '--json');
+    const summaryFile = join(sources, '..', 'summary.md');
+    const first = await run('sync', '--offline', '--json', '--summary', summaryFile);
     expect(first.code).toBe(0);
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toMatch(/^1\/1 sources read/m);
+    expect(summary).toMatch(/Live only \(no shipped snapshot; a live sync reads them\): vendor-card, vendor-pricing/);
+    expect(summary).not.toMatch(/\| vendor-pricing \|/);
     const outcomes = Object.fromEntries(first.json().sources.map((s: any) => [s.source_id, s.outcome]));
     expect(outcomes).toEqual({ 'openai-pricing': 'updated', 'vendor-card': 'live-only', 'vendor-pricing': 'live-only' });
     const text = await run('sync', '--offline', '--source', 'vendor-pricing');
@@ -77,7 +82,14 @@ describe('live-only sources', () => {
     const after = Object.fromEntries((await run('sync', '--offline', '--json')).json().sources.map((s: any) => [s.source_id, s.outcome]));
     expect(after['vendor-pricing']).toBe('unchanged');
     const row = (await run('sources', '--json')).json().find((r: any) => r.id === 'vendor-pricing');
-    expect(row).toMatchObject({ live_only: true, yielded: { models: 2, figures: 4 } });
+    expect(row).toMatchObject({ live_only: true, yielded: { models: 2, figures: 4 }, drift: null });
+
+    // A redesigned page drifts: said per source, while the last good capture still stands.
+    writeFileSync(capture, '# Pricing\n\nContact sales for a quote.\n');
+    expect((await run('ingest', capture, '--source', 'vendor-pricing')).code).toBe(1);
+    const drifted = (await run('sources', '--json')).json().find((r: any) => r.id === 'vendor-pricing');
+    expect(drifted).toMatchObject({ yielded: { models: 2, figures: 4 }, drift: expect.stringMatching(/no figures found/) });
+    expect((await run('sources')).stdout).toMatch(/vendor-pricing .*drift: .*no figures found/);
 
     // A structured dump whose capture is missing is a broken install, not a live-only page.
     writeFileSync(join(sources, 'dump.json'), JSON.stringify({ ...page, id: 'dump', kind: 'api', format: 'json', extractor: 'litellm', provider: undefined }));
