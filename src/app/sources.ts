@@ -41,7 +41,6 @@ export function sourceStatuses(ws: Workspace): SourceStatus[] {
       const state = ledger.sources.state(s.id);
       const capture = ledger.captures.current(s.id);
       const last = ledger.sources.fetchLog(s.id, 1)[0];
-      const claims = capture ? ledger.claims.ofCapture(capture.id) : [];
       return {
         id: s.id,
         kind: s.kind,
@@ -50,7 +49,7 @@ export function sourceStatuses(ws: Workspace): SourceStatus[] {
         robots: s.robots,
         trust_prior: s.trust,
         live_only: isLiveOnly(s, manifest),
-        yielded: capture ? { models: new Set(claims.map((c) => c.model)).size, figures: claims.length } : null,
+        yielded: capture ? ledger.claims.yieldOf(capture.id) : null,
         drift: last?.status === 'drift' ? (last.message ?? 'extraction drift') : null,
         basis: capture ? { snapshot: capture.sha256, observed_at: capture.observed_at, claims: capture.claim_count } : null,
         last_status: last?.status ?? null,

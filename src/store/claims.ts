@@ -36,6 +36,13 @@ export class ClaimStore {
     return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} WHERE k.id = ? ORDER BY c.rowid`).all(captureId) as Row[]).map(toClaim);
   }
 
+  /** How many models and figures a capture yielded, counted in SQL rather than by reading its claims. */
+  yieldOf(captureId: number): { models: number; figures: number } {
+    return this.db
+      .sql(`SELECT COUNT(DISTINCT c.model) AS models, COUNT(*) AS figures FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} WHERE k.id = ?`)
+      .get(captureId) as { models: number; figures: number };
+  }
+
   /** One model's claims in one capture, without reading a large capture whole. */
   ofCaptureForModel(captureId: number, model: string): Claim[] {
     return (
