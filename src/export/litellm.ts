@@ -104,7 +104,7 @@ type KeyShape = 'bare' | 'prefix' | 'vendor';
 
 export interface LiteLLMExport {
   entries: Record<string, Record<string, unknown>>;
-  /** `provider` (or `provider route:r`) of each model left out because LiteLLM knows no provider for it, with the count. */
+  /** Vendors (or `route:r`) whose models are left out because LiteLLM knows no provider for them, with the count of entries. */
   unknownProviders: Record<string, number>;
 }
 

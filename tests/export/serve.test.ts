@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDirectory, type ExportServer } from '../../src/export/serve.ts';
+import { serveExport } from '../../src/app/export.ts';
 
 /** A raw GET: fetch() would fold `..` and percent-encoded dots before sending. */
 function get(server: ExportServer, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -67,5 +68,9 @@ describe('serve an export directory', () => {
     }
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/api/%2E%2E/%2e%2e/secret.txt', '/..%5csecret.txt', '/escape.json']) expect((await get(server, path)).status, path).toBe(403);
     expect((await get(server, '/api/models.json', {}, 'POST')).status).toBe(405);
+  });
+
+  it('refuses a directory that is not there with an input error, before listening', async () => {
+    await expect(serveExport(join(tmpdir(), 'ml-serve-missing', 'nowhere'))).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('not a directory') });
   });
 });
