@@ -12,7 +12,7 @@ import { exactTokenFigures } from '../normalize/units.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { betaCondition, readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -90,6 +90,9 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
     }),
   );
   claims.push(...subjectKeyValues(input.body, page, provider, notes));
+  for (const f of sectionContextWindows(page.blocks, isModel)) {
+    claims.push(makeClaim({ name: f.model, field: 'context_window', value: f.value, locator: `${f.block.locator} sentence (section subject)`, quote: f.block.text, confidence: SUBJECT_CONFIDENCE }, provider));
+  }
   if (input.format === 'text') {
     for (const f of [...readTextCards(input.body), ...readFlattenedTables(input.body)]) {
       claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `text card line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));

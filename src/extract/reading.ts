@@ -64,7 +64,7 @@ export function cleanHeading(text: string): string {
  * price | Free | $1.25 |" under "## Gemini 2.5 Pro"): the nearest heading above it that is not a
  * tab label, if that heading names a model. Any other heading in between ends the section.
  */
-export function sectionSubject(table: Table, headings: readonly TextBlock[], isModelName: (text: string) => boolean): string | undefined {
+export function sectionSubject(table: Table | TextBlock, headings: readonly TextBlock[], isModelName: (text: string) => boolean): string | undefined {
   const at = lineOf(table.locator);
   if (at < 0) return undefined;
   for (let i = headings.length - 1; i >= 0; i--) {
@@ -294,4 +294,34 @@ export function readFlattenedTables(body: string): CardFigure[] {
 export function betaCondition(text: string): string | undefined {
   const headers = new Set([...text.matchAll(/`([a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2})`\s+beta header/gi)].map((m) => m[1].toLowerCase()));
   return headers.size === 1 ? READ_CONDITIONS.beta([...headers][0]) : undefined;
+}
+
+// "supports a 1M token context window", "with a 1 million token context window".
+const SUBJECT_CONTEXT = /\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?[\s-]+tokens?[\s-]+context[\s-]+window\b/gi;
+
+export interface SectionFigure {
+  model: string;
+  value: number;
+  block: TextBlock;
+}
+
+/**
+ * A context window a paragraph states under a model's heading, naming no model itself: the section's
+ * model's. One figure per paragraph, else none (two figures in one paragraph are not told apart).
+ */
+export function sectionContextWindows(blocks: readonly TextBlock[], isModelName: (text: string) => boolean): SectionFigure[] {
+  const headings = blocks.filter((b) => b.kind === 'heading');
+  const out: SectionFigure[] = [];
+  for (const block of blocks) {
+    if (block.kind !== 'paragraph' || /\bbeta\b/i.test(block.text)) continue;
+    const found = [...block.text.matchAll(SUBJECT_CONTEXT)];
+    if (found.length !== 1) continue;
+    const model = sectionSubject(block, headings, isModelName);
+    if (!model) continue;
+    const [, digits, scale] = found[0];
+    const factor = !scale ? 1 : /^(?:k|thousand)$/i.test(scale) ? 1e3 : 1e6;
+    const value = Math.round(Number(digits) * factor);
+    if (value >= 1024) out.push({ model, value, block });
+  }
+  return out;
 }
