@@ -171,6 +171,8 @@ export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: rea
 // ---------------------------------------------------------------- flattened per-model cards
 
 export interface CardFigure {
+  /** Which reading found it, for the claim's locator. */
+  reading: 'text card' | 'flattened table';
   model: string;
   field: FieldName;
   value: number;
@@ -216,7 +218,7 @@ export function readTextCards(body: string): CardFigure[] {
     for (const p of pairs) {
       if (p.field === 'skip') continue;
       const value = parsePrice(p.price, 'per_1m');
-      if (value !== null) out.push({ model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
+      if (value !== null) out.push({ reading: 'text card', model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
     }
     i = j - 1;
   }
@@ -275,7 +277,7 @@ export function readFlattenedTables(body: string): CardFigure[] {
       if (split) {
         cells.forEach((c, k) => {
           if (columns[k].currency !== '$') return;
-          out.push({ model: split.name, field: columns[k].side === 'input' ? 'input_price' : 'output_price', value: Number(c[1]), condition: '', line: i + 1, quote: `${label} ${cells.map((x) => x[0]).join(' ')}` });
+          out.push({ reading: 'flattened table', model: split.name, field: columns[k].side === 'input' ? 'input_price' : 'output_price', value: Number(c[1]), condition: '', line: i + 1, quote: `${label} ${cells.map((x) => x[0]).join(' ')}` });
         });
       }
       const last = cells[cells.length - 1];

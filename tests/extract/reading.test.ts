@@ -263,3 +263,13 @@ describe('a context window stated under a model heading', () => {
     expect(context).toHaveLength(1);
   });
 });
+
+describe('key-value lines on a page about several models', () => {
+  const body = `${fixture('single-model-notes.txt')}\n| Model | Input | Output |\n| --- | --- | --- |\n| gpt-9 | $1.00 | $4.00 |\n`;
+  const result = extractPricingPage({ body, format: 'markdown' });
+
+  it('are nobody\'s: the subject does not get them when the tables name other models', () => {
+    expect(result.claims.some((c) => c.locator.includes('page subject'))).toBe(false);
+    expect(result.notes.join('\n')).toMatch(/tables name other models/);
+  });
+});
