@@ -9,10 +9,11 @@
  */
 import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import { exactTokenFigures } from '../normalize/units.ts';
+import { canonicalModelId } from '../normalize/identity.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { betaCondition, readFlattenedTables, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -55,9 +56,15 @@ export function pageProvider(page: Page): string | undefined {
 }
 
 /** A single-model page's key-value lines ("Context length: 160k tokens"), for the page's subject. */
-function subjectKeyValues(body: string, page: Page, provider: string | undefined, notes: string[]): ExtractedClaim[] {
+function subjectKeyValues(body: string, page: Page, provider: string | undefined, notes: string[], tableModels: ReadonlySet<string>): ExtractedClaim[] {
   const subject = pageSubject(body, page, (t) => defaultIsModelName(t) || /\d/.test(t) && /^[a-z][\w.-]*$/i.test(t));
   if (!subject) return [];
+  // A page whose tables name other models is not about one model: its loose lines are no one's.
+  const others = [...tableModels].filter((m) => m !== canonicalModelId(subject, provider));
+  if (others.length) {
+    notes.push(`key-value lines not read for "${subject}": the page's tables name other models too`);
+    return [];
+  }
   const figures = keyValueFigures(keyValueLines(body), exactTokenFigures(body));
   if (figures.length) notes.push(`key-value lines read for the page's subject "${subject}"`);
   return figures.map((f) =>
@@ -89,10 +96,13 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
       notes,
     }),
   );
-  claims.push(...subjectKeyValues(input.body, page, provider, notes));
+  claims.push(...subjectKeyValues(input.body, page, provider, notes, new Set(claims.map((c) => c.model))));
+  for (const f of sectionContextWindows(page.blocks, isModel)) {
+    claims.push(makeClaim({ name: f.model, field: 'context_window', value: f.value, locator: `${f.block.locator} sentence (section subject)`, quote: f.block.text, confidence: SUBJECT_CONFIDENCE }, provider));
+  }
   if (input.format === 'text') {
     for (const f of [...readTextCards(input.body), ...readFlattenedTables(input.body)]) {
-      claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `text card line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));
+      claims.push(makeClaim({ name: f.model, field: f.field, value: f.value, condition: f.condition, locator: `${f.reading} line ${f.line}`, quote: f.quote, confidence: SUBJECT_CONFIDENCE }, provider));
     }
   }
   if (!page.tables.length && !claims.length) notes.push('the page has no tables');

@@ -64,7 +64,7 @@ export function cleanHeading(text: string): string {
  * price | Free | $1.25 |" under "## Gemini 2.5 Pro"): the nearest heading above it that is not a
  * tab label, if that heading names a model. Any other heading in between ends the section.
  */
-export function sectionSubject(table: Table, headings: readonly TextBlock[], isModelName: (text: string) => boolean): string | undefined {
+export function sectionSubject(table: Table | TextBlock, headings: readonly TextBlock[], isModelName: (text: string) => boolean): string | undefined {
   const at = lineOf(table.locator);
   if (at < 0) return undefined;
   for (let i = headings.length - 1; i >= 0; i--) {
@@ -171,6 +171,8 @@ export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: rea
 // ---------------------------------------------------------------- flattened per-model cards
 
 export interface CardFigure {
+  /** Which reading found it, for the claim's locator. */
+  reading: 'text card' | 'flattened table';
   model: string;
   field: FieldName;
   value: number;
@@ -216,7 +218,7 @@ export function readTextCards(body: string): CardFigure[] {
     for (const p of pairs) {
       if (p.field === 'skip') continue;
       const value = parsePrice(p.price, 'per_1m');
-      if (value !== null) out.push({ model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
+      if (value !== null) out.push({ reading: 'text card', model, field: p.field, value, condition, line: p.line, quote: `${lines[i]} ${p.price}` });
     }
     i = j - 1;
   }
@@ -275,7 +277,7 @@ export function readFlattenedTables(body: string): CardFigure[] {
       if (split) {
         cells.forEach((c, k) => {
           if (columns[k].currency !== '$') return;
-          out.push({ model: split.name, field: columns[k].side === 'input' ? 'input_price' : 'output_price', value: Number(c[1]), condition: '', line: i + 1, quote: `${label} ${cells.map((x) => x[0]).join(' ')}` });
+          out.push({ reading: 'flattened table', model: split.name, field: columns[k].side === 'input' ? 'input_price' : 'output_price', value: Number(c[1]), condition: '', line: i + 1, quote: `${label} ${cells.map((x) => x[0]).join(' ')}` });
         });
       }
       const last = cells[cells.length - 1];
@@ -294,4 +296,34 @@ export function readFlattenedTables(body: string): CardFigure[] {
 export function betaCondition(text: string): string | undefined {
   const headers = new Set([...text.matchAll(/`([a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2})`\s+beta header/gi)].map((m) => m[1].toLowerCase()));
   return headers.size === 1 ? READ_CONDITIONS.beta([...headers][0]) : undefined;
+}
+
+// "supports a 1M token context window", "with a 1 million token context window".
+const SUBJECT_CONTEXT = /\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?[\s-]+tokens?[\s-]+context[\s-]+window\b/gi;
+
+export interface SectionFigure {
+  model: string;
+  value: number;
+  block: TextBlock;
+}
+
+/**
+ * A context window a paragraph states under a model's heading, naming no model itself: the section's
+ * model's. One figure per paragraph, else none (two figures in one paragraph are not told apart).
+ */
+export function sectionContextWindows(blocks: readonly TextBlock[], isModelName: (text: string) => boolean): SectionFigure[] {
+  const headings = blocks.filter((b) => b.kind === 'heading');
+  const out: SectionFigure[] = [];
+  for (const block of blocks) {
+    if (block.kind !== 'paragraph' || /\bbeta\b/i.test(block.text)) continue;
+    const found = [...block.text.matchAll(SUBJECT_CONTEXT)];
+    if (found.length !== 1) continue;
+    const model = sectionSubject(block, headings, isModelName);
+    if (!model) continue;
+    const [, digits, scale] = found[0];
+    const factor = !scale ? 1 : /^(?:k|thousand)$/i.test(scale) ? 1e3 : 1e6;
+    const value = Math.round(Number(digits) * factor);
+    if (value >= 1024) out.push({ model, value, block });
+  }
+  return out;
 }

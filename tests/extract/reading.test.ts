@@ -248,3 +248,28 @@ describe('a figure behind a beta header', () => {
     expect(result.notes.join('\n')).toMatch(/beta the page does not name/);
   });
 });
+
+describe('a context window stated under a model heading', () => {
+  const body = '# Pricing\n\n## Gemini 9 Pro\n\nOur model with a 2 million token context window.\n\n## Gemini 9 Lite\n\nSupports a 128K token context window, or a 1M token context window in preview.\n\n## Tools\n\nAny call has a 32K token context window.\n';
+  const { claims } = extractPricingPage({ body, format: 'markdown', provider: 'google' });
+  const context = claims.filter((c) => c.field === 'context_window').map((c) => [c.model, c.value]);
+
+  it('is the section model\'s, "million" spelled out included', () => {
+    expect(context).toContainEqual(['google/gemini-9-pro', 2_000_000]);
+  });
+
+  it('is not read when the paragraph states two figures, or the heading names no model', () => {
+    expect(context.some(([m]) => m === 'google/gemini-9-lite')).toBe(false);
+    expect(context).toHaveLength(1);
+  });
+});
+
+describe('key-value lines on a page about several models', () => {
+  const body = `${fixture('single-model-notes.txt')}\n| Model | Input | Output |\n| --- | --- | --- |\n| gpt-9 | $1.00 | $4.00 |\n`;
+  const result = extractPricingPage({ body, format: 'markdown' });
+
+  it('are nobody\'s: the subject does not get them when the tables name other models', () => {
+    expect(result.claims.some((c) => c.locator.includes('page subject'))).toBe(false);
+    expect(result.notes.join('\n')).toMatch(/tables name other models/);
+  });
+});
