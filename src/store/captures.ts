@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Capture } from '../schema/capture.ts';
-import type { ExtractResult, ExtractedClaim } from '../schema/claim.ts';
+import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
-import { sameClaim, type ClaimStore } from './claims.ts';
+import type { ClaimStore } from './claims.ts';
 import type { LedgerDb } from './db.ts';
 import { json, toCapture, type Row } from './rows.ts';
 
@@ -35,16 +35,15 @@ export class CaptureStore {
 
   /**
    * Records a capture and its claims; claims are stored even for a drifting capture, for the record.
-   * Claims that repeat the source's previous capture's, one for one (a page whose markup moved and
-   * figures did not), are not stored again: the capture points at the rows that hold them.
+   * Claims that repeat the source's previous capture's are not stored again (see ClaimStore).
    */
   add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null): Capture {
     this.putSnapshot(snapshot);
-    const repeats = result && result.claims.length > 0 ? this.repeatedClaims(snapshot.source_id, result.claims) : null;
+    const previous = (this.db.sql('SELECT MAX(id) AS id FROM captures WHERE source_id = ?').get(snapshot.source_id) as Row).id as number | null;
     const info = this.db
       .sql(
-        `INSERT INTO captures (source_id, sha256, url, format, observed_at, origin, outcome, claim_count, notes, drift, claims_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO captures (source_id, sha256, url, format, observed_at, origin, outcome, claim_count, notes, drift)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         snapshot.source_id,
@@ -57,20 +56,10 @@ export class CaptureStore {
         result?.claims.length ?? 0,
         json(result?.notes ?? []),
         json(result?.drift ?? []),
-        repeats,
       );
     const captureId = Number(info.lastInsertRowid);
-    if (result && result.claims.length > 0 && repeats === null) this.claims.insert(captureId, snapshot, result.claims);
+    if (result && result.claims.length > 0) this.claims.insert(captureId, snapshot, result.claims, previous);
     return this.get(captureId)!;
-  }
-
-  /** The capture whose stored rows hold exactly `claims`, if the source's previous capture said just that. */
-  private repeatedClaims(sourceId: string, claims: readonly ExtractedClaim[]): number | null {
-    const previous = this.db.sql('SELECT id, claims_of, claim_count FROM captures WHERE source_id = ? ORDER BY id DESC LIMIT 1').get(sourceId) as Row | undefined;
-    if (!previous || previous.claim_count !== claims.length) return null;
-    const stored = this.claims.ofCapture(previous.id as number);
-    if (stored.length !== claims.length || !stored.every((c, i) => sameClaim(c, claims[i]))) return null;
-    return (previous.claims_of as number | null) ?? (previous.id as number);
   }
 
   get(id: number): Capture | null {

@@ -3,37 +3,48 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { LedgerDb } from './db.ts';
 import { json, toClaim, type Row } from './rows.ts';
 
-/** Every extracted figure, kept per capture with its locator and quote. */
+/**
+ * Every extracted figure, stored once per run of captures that repeat it: a row holds a claim from
+ * the capture that first said it (capture_id) through the last of its source's captures in a row
+ * that said it again (last_capture_id). A weekly capture of a 2,900-model dump where three prices
+ * moved stores three rows, not twenty thousand. A capture's claims are the rows of its source whose
+ * run spans it, read with the capture's own snapshot hash and time.
+ */
 export class ClaimStore {
   constructor(private readonly db: LedgerDb) {}
 
-  insert(captureId: number, snapshot: Pick<Snapshot, 'source_id' | 'sha256' | 'observed_at'>, claims: readonly ExtractedClaim[]): void {
+  /**
+   * Records the claims of capture `captureId`; those that repeat one of the source's previous
+   * capture's (`previousId`, its capture just before this one) extend that claim's row instead.
+   */
+  insert(captureId: number, snapshot: Pick<Snapshot, 'source_id' | 'sha256' | 'observed_at'>, claims: readonly ExtractedClaim[], previousId: number | null = null): void {
+    const alive = new Map<string, number[]>();
+    if (previousId !== null) {
+      for (const r of this.db.sql('SELECT rowid AS id, * FROM claims WHERE source_id = ? AND last_capture_id = ?').all(snapshot.source_id, previousId) as Row[]) {
+        const key = contentKey(r.model as string, r.model_name as string, r.field as string, r.condition as string, r.value as string, r.unit as string | null, r.locator as string, r.quote as string, r.confidence as number, r.anomaly as string | null);
+        const ids = alive.get(key);
+        if (ids) ids.push(r.id as number);
+        else alive.set(key, [r.id as number]);
+      }
+    }
+    const extend = this.db.sql('UPDATE claims SET last_capture_id = ? WHERE rowid = ?');
     const insert = this.db.sql(
-      `INSERT INTO claims (capture_id, source_id, snapshot_hash, observed_at, model, model_name, field, condition,
-         value, unit, locator, quote, confidence, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO claims (capture_id, last_capture_id, source_id, snapshot_hash, observed_at, model, model_name, field, condition,
+         value, unit, locator, quote, confidence, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const c of claims) {
-      insert.run(
-        captureId,
-        snapshot.source_id,
-        snapshot.sha256,
-        snapshot.observed_at,
-        c.model,
-        c.model_name,
-        c.field,
-        c.condition,
-        json(c.value),
-        c.unit,
-        c.locator,
-        c.quote,
-        c.confidence,
-        c.anomaly ?? null,
-      );
+      const value = json(c.value);
+      const repeated = alive.get(contentKey(c.model, c.model_name, c.field, c.condition, value, c.unit ?? null, c.locator, c.quote, c.confidence, c.anomaly ?? null))?.pop();
+      if (repeated !== undefined) {
+        extend.run(captureId, repeated);
+        continue;
+      }
+      insert.run(captureId, captureId, snapshot.source_id, snapshot.sha256, snapshot.observed_at, c.model, c.model_name, c.field, c.condition, value, c.unit, c.locator, c.quote, c.confidence, c.anomaly ?? null);
     }
   }
 
   ofCapture(captureId: number): Claim[] {
-    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} WHERE k.id = ? ORDER BY c.rowid`).all(captureId) as Row[]).map(toClaim);
+    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} WHERE k.id = ? ORDER BY c.rowid`).all(captureId) as Row[]).map(toClaim);
   }
 
   /** How many models and figures a capture yielded, counted in SQL rather than by reading its claims. */
@@ -45,9 +56,7 @@ export class ClaimStore {
 
   /** One model's claims in one capture, without reading a large capture whole. */
   ofCaptureForModel(captureId: number, model: string): Claim[] {
-    return (
-      this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} AND c.model = ? WHERE k.id = ? ORDER BY c.rowid`).all(model, captureId) as Row[]
-    ).map(toClaim);
+    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} AND c.model = ? WHERE k.id = ? ORDER BY c.rowid`).all(model, captureId) as Row[]).map(toClaim);
   }
 
   /** The claims the world stood behind at `at`: each source's newest good capture observed by then. */
@@ -59,7 +68,7 @@ export class ClaimStore {
              SELECT (SELECT id FROM captures b WHERE b.source_id = s.source_id AND b.outcome = 'extracted'
                AND b.observed_at <= ? ORDER BY b.observed_at DESC, b.id DESC LIMIT 1) AS capture_id
              FROM (SELECT DISTINCT source_id FROM captures) s
-           ) basis CROSS JOIN captures k ON k.id = basis.capture_id CROSS JOIN claims c ON c.capture_id = ${STORED} ORDER BY c.rowid`,
+           ) basis CROSS JOIN captures k ON k.id = basis.capture_id CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
         )
         .all(at) as Row[]
     ).map(toClaim);
@@ -73,32 +82,21 @@ export class ClaimStore {
           // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
           // of a scan of every claim ever stored, which grows with each sync.
           `SELECT ${COLUMNS} FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
-           CROSS JOIN claims c ON c.capture_id = ${STORED} ORDER BY c.rowid`,
+           CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
         )
         .all() as Row[]
     ).map(toClaim);
   }
 }
 
-/** Where capture k's claims are stored: its own rows, or those of the earlier capture it repeats. */
-const STORED = 'COALESCE(k.claims_of, k.id)';
+/** The rows of capture k's source whose run of captures spans k. */
+const SPANS = 'c.source_id = k.source_id AND c.last_capture_id >= k.id AND c.capture_id <= k.id';
 
 /** A claim as read through capture k: the stored figure, with k's snapshot and time. */
 const COLUMNS = `c.source_id, c.model, c.model_name, c.field, c.condition, c.value, c.unit, c.locator, c.quote, c.confidence, c.anomaly,
   k.sha256 AS snapshot_hash, k.observed_at`;
 
-/** Whether a stored claim says exactly what an extracted one says (its figure, where and how it was read). */
-export function sameClaim(stored: Claim, extracted: ExtractedClaim): boolean {
-  return (
-    stored.model === extracted.model &&
-    stored.model_name === extracted.model_name &&
-    stored.field === extracted.field &&
-    stored.condition === extracted.condition &&
-    json(stored.value) === json(extracted.value) &&
-    (stored.unit ?? null) === (extracted.unit ?? null) &&
-    stored.locator === extracted.locator &&
-    stored.quote === extracted.quote &&
-    stored.confidence === extracted.confidence &&
-    (stored.anomaly ?? null) === (extracted.anomaly ?? null)
-  );
+/** What a claim says, where and how it was read: two claims with the same key are one figure. */
+function contentKey(model: string, modelName: string, field: string, condition: string, value: string, unit: string | null, locator: string, quote: string, confidence: number, anomaly: string | null): string {
+  return JSON.stringify([model, modelName, field, condition, value, unit, locator, quote, confidence, anomaly]);
 }

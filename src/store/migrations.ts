@@ -230,9 +230,13 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity';
   `,
-  // A capture whose claims repeat its source's previous capture's stores none of its own: claims_of
-  // names the capture that holds them (NULL: its own rows).
+  // A claim row runs from the capture that first said it to the last of its source's captures in a
+  // row that repeated it, so a capture that repeats most of the previous one stores only what moved.
+  // A capture's claims are found by source and run, no longer by capture id.
   `
-  ALTER TABLE captures ADD COLUMN claims_of INTEGER REFERENCES captures(id);
+  ALTER TABLE claims ADD COLUMN last_capture_id INTEGER;
+  UPDATE claims SET last_capture_id = capture_id;
+  DROP INDEX claims_capture_model;
+  CREATE INDEX claims_source_run ON claims(source_id, last_capture_id);
   `,
 ];

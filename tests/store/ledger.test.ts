@@ -85,17 +85,22 @@ describe('Ledger snapshots at rest', () => {
     expect(ledger.captures.snapshotBody(sha256)).toBe(body);
   });
 
-  it('still reads the plain bodies a ledger stored before snapshots were compressed', () => {
+  it('still reads the plain bodies and the claims a ledger stored before bodies were compressed and claims stored once', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ml-snapshots-')), 'old.sqlite');
     const before = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN encoding'));
     const old = new Database(path);
     for (const migration of MIGRATIONS.slice(0, before)) old.exec(migration);
     old.pragma(`user_version = ${before}`);
     old.prepare('INSERT INTO snapshots (sha256, body, content_type, bytes) VALUES (?, ?, ?, ?)').run(sha256, body, null, body.length);
+    old.prepare("INSERT INTO captures (id, source_id, sha256, url, format, observed_at, origin, outcome) VALUES (1, 's', ?, 'https://s.example/', 'json', '2026-08-01', 'fetch', 'extracted')").run(sha256);
+    old.prepare(
+      "INSERT INTO claims (capture_id, source_id, snapshot_hash, observed_at, model, model_name, field, condition, value, locator, quote, confidence) VALUES (1, 's', ?, '2026-08-01', 'm/x', 'X', 'input_price', '', '1.5', 'l', 'q', 0.9)",
+    ).run(sha256);
     old.close();
 
     const ledger = new Ledger(path);
     expect(ledger.captures.snapshotBody(sha256)).toBe(body);
+    expect(ledger.claims.ofCapture(1).map((c) => [c.model, c.value, c.snapshot_hash])).toEqual([['m/x', 1.5, sha256]]);
     ledger.captures.putSnapshot({ sha256: 'b'.repeat(64), body: 'new', content_type: null });
     expect(ledger.captures.snapshotBody('b'.repeat(64))).toBe('new');
     ledger.close();
@@ -121,12 +126,23 @@ describe('Ledger claims stored once', () => {
     expect(ledger.claims.ofCapture(first.id).map((c) => c.snapshot_hash)).toEqual(['1'.repeat(64), '1'.repeat(64)]);
     expect(ledger.claims.asOf('2026-08-02T00:00:00.000Z').map((c) => c.snapshot_hash)).toEqual(['1'.repeat(64), '1'.repeat(64)]);
 
-    // A third capture that repeats the second points at the rows the first stored; one that moves a price stores its own.
+    // A third capture that repeats the second extends the same rows; one that moves a price stores only that claim.
     const third = ledger.captures.add(capture('3', '2026-08-15T00:00:00.000Z'), 'fetch', 'extracted', { claims, notes: [], drift: [] });
     expect(claimRows(ledger)).toBe(2);
     expect(ledger.claims.ofCapture(third.id)).toHaveLength(2);
     const moved = ledger.captures.add(capture('4', '2026-08-22T00:00:00.000Z'), 'fetch', 'extracted', { claims: [claim('a/one', 1), claim('a/two', 2.5)], notes: [], drift: [] });
-    expect(claimRows(ledger)).toBe(4);
+    expect(claimRows(ledger)).toBe(3);
     expect(ledger.claims.ofCapture(moved.id).map((c) => c.value)).toEqual([1, 2.5]);
+    expect(ledger.claims.ofCapture(third.id).map((c) => c.value)).toEqual([1, 2]);
+    expect(ledger.claims.ofCaptureForModel(moved.id, 'a/two').map((c) => [c.value, c.snapshot_hash])).toEqual([[2.5, '4'.repeat(64)]]);
+
+    // Another source's capture never extends these rows, and a capture without claims ends their run.
+    ledger.captures.add({ ...capture('5', '2026-08-23T00:00:00.000Z'), source_id: 'other' }, 'fetch', 'extracted', { claims, notes: [], drift: [] });
+    expect(claimRows(ledger)).toBe(5);
+    const empty = ledger.captures.add(capture('6', '2026-08-29T00:00:00.000Z'), 'fetch', 'drift', { claims: [], notes: [], drift: ['too large'] });
+    expect(ledger.claims.ofCapture(empty.id)).toEqual([]);
+    const after = ledger.captures.add(capture('7', '2026-09-05T00:00:00.000Z'), 'fetch', 'extracted', { claims, notes: [], drift: [] });
+    expect(claimRows(ledger)).toBe(7);
+    expect(ledger.claims.ofCapture(after.id).map((c) => c.value)).toEqual([1, 2]);
   });
 });
