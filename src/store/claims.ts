@@ -50,7 +50,7 @@ export class ClaimStore {
   /** How many models and figures a capture yielded, counted in SQL rather than by reading its claims. */
   yieldOf(captureId: number): { models: number; figures: number } {
     return this.db
-      .sql(`SELECT COUNT(DISTINCT c.model) AS models, COUNT(*) AS figures FROM captures k CROSS JOIN claims c ON c.capture_id = ${STORED} WHERE k.id = ?`)
+      .sql(`SELECT COUNT(DISTINCT c.model) AS models, COUNT(*) AS figures FROM captures k CROSS JOIN claims c ON ${SPANS} WHERE k.id = ?`)
       .get(captureId) as { models: number; figures: number };
   }
 
