@@ -99,38 +99,30 @@ export async function run(): Promise<Record<string, number | string>> {
 
   const pagesDir = path.join(shared, 'corpus/pages');
   const pages = readdirSync(pagesDir).filter((f) => f.endsWith('.md')).map((f) => ({ f, body: readFileSync(path.join(pagesDir, f), 'utf8') }));
-  const rawRemark = time(() => pages.forEach((p) => parseMarkdownTree(p.body)), 20);
-  const rawMarkdown = time(() => pages.forEach((p) => extractDocument(p.body, { filename: p.f })), 20);
   const parsed = pages.map((p) => parsePage(p.body, 'markdown'));
-  const markdownPages = parsed.map(toMarkdown);
-  const html = parsed.map(toHtml);
-  const remark = time(() => markdownPages.forEach((m) => parseMarkdownTree(m)), 20);
-  const markdown = time(() => markdownPages.forEach((m) => extractDocument(m, { format: 'markdown' })), 20);
-  const load = time(() => html.forEach((h) => cheerio.load(h, HTML_LOAD_OPTIONS)), 20);
-  const htmlExtract = time(() => html.forEach((h) => extractDocument(h, { format: 'html' })), 20);
-  const claimsOf = (docs: string[], format: 'markdown' | 'html') => docs.reduce((n, d) => n + extractDocument(d, { format }).claims.length, 0);
+  /** One format's figures over its documents: size, claims, bare parse, extraction, their ratio. */
+  const measure = (prefix: string, parserName: string, docs: string[], parse: (doc: string) => unknown, options: (doc: string, i: number) => Parameters<typeof extractDocument>[1]) => {
+    const parseMs = time(() => docs.forEach(parse), 20);
+    const extractMs = time(() => docs.forEach((d, i) => extractDocument(d, options(d, i))), 20);
+    Object.assign(figures, {
+      [`${prefix}_pages`]: docs.length,
+      [`${prefix}_bytes`]: docs.reduce((n, d) => n + d.length, 0),
+      [`${prefix}_claims`]: docs.reduce((n, d, i) => n + extractDocument(d, options(d, i)).claims.length, 0),
+      [`${prefix}_${parserName}_ms`]: round(parseMs),
+      [`${prefix}_extract_ms`]: round(extractMs),
+      [`${prefix}_ratio`]: round(extractMs / parseMs, 1),
+    });
+    return extractMs;
+  };
+  measure('raw_markdown', 'remark_parse', pages.map((p) => p.body), parseMarkdownTree, (_, i) => ({ filename: pages[i].f }));
+  const markdown = measure('markdown', 'remark_parse', parsed.map(toMarkdown), parseMarkdownTree, () => ({ format: 'markdown' }));
+  const html = measure('html', 'cheerio_load', parsed.map(toHtml), (h) => cheerio.load(h, HTML_LOAD_OPTIONS), () => ({ format: 'html' }));
   const seedsDir = path.join(shared, 'seeds');
   const seeds = readdirSync(seedsDir).map((f) => ({ f, body: readFileSync(path.join(seedsDir, f), 'utf8') }));
   const seedExtract = time(() => seeds.forEach((s) => extractDocument(s.body, { filename: s.f })), 20);
 
   Object.assign(figures, {
-    raw_markdown_pages: pages.length,
-    raw_markdown_remark_parse_ms: round(rawRemark),
-    raw_markdown_extract_ms: round(rawMarkdown),
-    raw_markdown_ratio: round(rawMarkdown / rawRemark, 1),
-    markdown_pages: markdownPages.length,
-    markdown_bytes: markdownPages.reduce((n, m) => n + m.length, 0),
-    markdown_claims: claimsOf(markdownPages, 'markdown'),
-    markdown_remark_parse_ms: round(remark),
-    markdown_extract_ms: round(markdown),
-    markdown_ratio: round(markdown / remark, 1),
-    html_pages: html.length,
-    html_bytes: html.reduce((n, h) => n + h.length, 0),
-    html_claims: claimsOf(html, 'html'),
-    html_cheerio_load_ms: round(load),
-    html_extract_ms: round(htmlExtract),
-    html_ratio: round(htmlExtract / load, 1),
-    markdown_over_html: round(markdown / htmlExtract, 1),
+    markdown_over_html: round(markdown / html, 1),
     seeds_extract_ms: round(seedExtract),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
   });
