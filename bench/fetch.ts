@@ -7,7 +7,9 @@
  *          snapshot, extract on worker threads, store), a_total adds reconcile and queue
  *   b      warm re-sync: `sync()` again on the same ledger; every page answers 304
  *   tiny   the yardstick for b: 1,000 bare undici requests for a 304 at the same concurrency
- *   c      the floor: bare undici request + cheerio.load per body, on the main thread, nothing stored
+ *   c      the floor: bare undici request per page, and the parse the product does (cheerio on
+ *          htmlparser2 with the extractors' own options) on as many worker threads as the product's
+ *          sync starts for 1,000 sources (BENCH_FETCH_WORKERS, else its rule); nothing stored
  *   d      the peer: @crawlee/cheerio CheerioCrawler, pinned concurrency, in-memory storage
  *
  * Every phase runs in its own child process, so each peak RSS is that phase's own. The machine is
@@ -182,21 +184,52 @@ async function tinyRequests(origin: string): Promise<Figures> {
   return { ...clock, pages: PAGES, failed: 0 };
 }
 
-/** The floor: nothing but the request and the parse. */
+/** A parse worker for the floor: cheerio/slim with the product's load options, a row count back. */
+const FLOOR_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const cheerio = require(workerData.cheerio);
+parentPort.on('message', ({ id, body }) => parentPort.postMessage({ id, rows: cheerio.load(body, workerData.options)('tr').length }));
+`;
+
+/** The floor: nothing but the request and the product's own parse, on the product's threads. */
 async function floor(origin: string): Promise<Figures> {
   const { Agent, request } = await import('undici');
-  const cheerio = await import('cheerio');
+  const { Worker } = await import('node:worker_threads');
+  const { createRequire } = await import('node:module');
+  const dist = (file: string) => pathToFileURL(path.join(import.meta.dirname, '..', 'dist', file)).href;
+  const { HTML_LOAD_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
+  const { extractWorkersFor } = (await import(dist('pipeline/sync.js'))) as typeof import('../src/pipeline/sync.ts');
+  const threads = EXTRACT_WORKERS ? Number(EXTRACT_WORKERS) : extractWorkersFor(PAGES);
+  const cheerioPath = createRequire(import.meta.url).resolve('cheerio/slim');
   const agent = new Agent({ connections: CONCURRENCY });
   let rows = 0;
   const stop = startClock();
+  // Started inside the clock, as the product's sync starts its workers on its first page.
+  const pending = new Map<number, (rows: number) => void>();
+  const workers = Array.from({ length: threads }, () => {
+    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { cheerio: cheerioPath, options: HTML_LOAD_OPTIONS } });
+    worker.on('message', ({ id, rows }: { id: number; rows: number }) => {
+      pending.get(id)!(rows);
+      pending.delete(id);
+    });
+    return worker;
+  });
+  const parse = async (i: number, body: string): Promise<number> => {
+    if (!workers.length) return (await import('cheerio/slim')).load(body, HTML_LOAD_OPTIONS)('tr').length;
+    return new Promise((resolve) => {
+      pending.set(i, resolve);
+      workers[i % workers.length].postMessage({ id: i, body });
+    });
+  };
   await withConcurrency(PAGES, async (i) => {
     const { body } = await request(pageUrl(origin, i), { dispatcher: agent, headers: { 'user-agent': USER_AGENT } });
-    const $ = cheerio.load(await body.text());
-    rows += $('tr').length;
+    const found = await parse(i, await body.text());
+    rows += found; // not `rows += await …`, which would add to the count as it stood before the await
   });
   const clock = stop();
+  await Promise.all(workers.map((w) => w.terminate()));
   await agent.close();
-  return { ...clock, pages: PAGES, failed: 0, rows };
+  return { ...clock, pages: PAGES, failed: 0, rows, threads };
 }
 
 /** The peer: CheerioCrawler at the same, pinned concurrency; storage kept in memory. */
@@ -313,6 +346,7 @@ export async function run(): Promise<Figures> {
       figures[`${name}_cpu_ms`] = Math.round(f.cpu_ms);
       figures[`${name}_failed`] = f.failed;
     }
+    figures.c_threads = c.threads;
     figures.a_claims = a.claims;
     figures.a_updated = a.updated;
     figures.b_unchanged = b.unchanged;

@@ -578,10 +578,14 @@ function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]
   });
 }
 
+/**
+ * htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
+ * scraped pages are read for their tables, not rendered, so its leniency is what we want.
+ */
+export const HTML_LOAD_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
+
 function parseHtml(body: string): Page {
-  // htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
-  // scraped pages are read for their tables, not rendered, so its leniency is what we want.
-  const $ = cheerio.load(body, { xml: { xmlMode: false, decodeEntities: true } });
+  const $ = cheerio.load(body, HTML_LOAD_OPTIONS);
   const parts = gatherHtmlParts($.root()[0]);
   $(parts.noise).remove();
   const tables: Table[] = [];
