@@ -9,6 +9,9 @@
  * - `top_provider.max_completion_tokens` is the max output (the only output limit listed).
  * - `created` is when OpenRouter listed the model, not its release date: not read.
  * - `openrouter/*` entries are routers over other models, not models: skipped.
+ * - `tool_choice` in `supported_parameters` -> tool_choice true; its absence is not read as false
+ *   (the list is the union of what OpenRouter's providers accept, not the model's own API).
+ *   `pricing.audio` names no unit OpenRouter documents: not read as an audio token price.
  */
 import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
@@ -185,4 +188,5 @@ function readParameters(params: unknown, claims: ModelClaims): void {
     ['structured_outputs', params.includes('structured_outputs') || params.includes('response_format')],
   ];
   for (const [field, present] of readings) claims.add(field, present, path, params, '', flag(present));
+  if (params.includes('tool_choice')) claims.add('tool_choice', true, path, params, '', flag(true));
 }
