@@ -13,10 +13,11 @@
  * - limit.context -> context_window, limit.input -> max_input_tokens (an input limit, its own field),
  *   limit.output -> max_output_tokens.
  * - modalities.input image / audio -> vision / audio_input; modalities.output audio -> audio_output;
- *   modalities.input pdf -> pdf_input true. A list without pdf says nothing about PDFs (models that
- *   LiteLLM says read PDFs are listed without it), so no false is claimed from it.
  *   reasoning, tool_call (tool_use and function_calling, as the other JSON extractors read
  *   tools), structured_output, open_weights; release_date and knowledge as dates.
+ * - modalities.input pdf -> pdf_input true. A list without pdf says nothing about PDFs (32 of the 62
+ *   OpenAI, Anthropic and Google models LiteLLM says read PDFs are listed without it, gpt-5 among
+ *   them), so no false is claimed from it.
  * - Models that output no text (image, audio, video generators), embeddings and rerankers are not
  *   text models: skipped. So are routers ("auto", Fireworks routers), which are not models.
  *
