@@ -10,7 +10,7 @@
  *   own API (`gemini`, not `google`) or for the route, keyed as LiteLLM keys that provider's entries
  *   (bare, `provider/name` or `provider/vendor/name`). A model whose provider LiteLLM does not know
  *   is left out and counted: LiteLLM could never look it up.
- * - Only property names LiteLLM's file uses; costs per token; `max_input_tokens` only from an input
+ * - Only property names LiteLLM's file uses; costs per token (audio tokens too); `max_input_tokens` only from an input
  *   limit (a context window is not one: GPT-5.2 takes 272K input tokens of a 400K window).
  */
 import { parseCondition, routeOf, withoutRoute, type ConditionPart } from '../schema/condition.ts';
@@ -47,6 +47,7 @@ const LITELLM_COST_KEYS: ReadonlySet<string> = new Set([
   'output_cost_per_token', 'output_cost_per_token_above_128k_tokens', 'output_cost_per_token_above_200k_tokens',
   'output_cost_per_token_above_200k_tokens_priority', 'output_cost_per_token_above_256k_tokens', 'output_cost_per_token_above_272k_tokens',
   'output_cost_per_token_above_272k_tokens_priority', 'output_cost_per_token_batches', 'output_cost_per_token_flex', 'output_cost_per_token_priority',
+  'input_cost_per_audio_token', 'input_cost_per_audio_token_priority', 'output_cost_per_audio_token',
 ]);
 
 /** The ledger's vendor slugs whose own API LiteLLM names otherwise. */
@@ -221,6 +222,8 @@ const PRICE_KEYS: Partial<Record<FieldName, string>> = {
   cache_write_price: 'cache_creation_input_token_cost',
   batch_input_price: 'input_cost_per_token_batches',
   batch_output_price: 'output_cost_per_token_batches',
+  audio_input_price: 'input_cost_per_audio_token',
+  audio_output_price: 'output_cost_per_audio_token',
 };
 const FLAGS: Partial<Record<FieldName, string>> = {
   vision: 'supports_vision',
@@ -230,7 +233,11 @@ const FLAGS: Partial<Record<FieldName, string>> = {
   audio_input: 'supports_audio_input',
   audio_output: 'supports_audio_output',
   code_execution: 'supports_code_execution',
+  tool_choice: 'supports_tool_choice',
+  pdf_input: 'supports_pdf_input',
 };
+// LiteLLM's sample_spec asks for a day; a month-precision date has no LiteLLM spelling.
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function perToken(usdPerMillion: number): number {
   return Number((usdPerMillion / 1e6).toPrecision(12));
@@ -266,6 +273,8 @@ function entryBody(values: DatasetValue[]): Record<string, unknown> | null {
     else if (v.field === 'max_output_tokens') {
       entry.max_output_tokens = v.value;
       entry.max_tokens = v.value;
+    } else if (v.field === 'deprecation_date') {
+      if (typeof v.value === 'string' && DAY.test(v.value)) entry.deprecation_date = v.value;
     } else if (v.field === 'tool_use' && v.value === true) entry.supports_function_calling ??= true;
     else if (FLAGS[v.field]) entry[FLAGS[v.field]!] = v.value;
   }

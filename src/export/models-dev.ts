@@ -123,7 +123,10 @@ export function toModelsDev(dataset: Dataset, reference: ModelsDevReference): Mo
   return { api: sorted, unknownProviders: sortKeys(unknownProviders) };
 }
 
-const COSTS = { input_price: 'input', output_price: 'output', cached_input_price: 'cache_read', cache_write_price: 'cache_write' } as const;
+const COSTS = {
+  input_price: 'input', output_price: 'output', cached_input_price: 'cache_read', cache_write_price: 'cache_write',
+  audio_input_price: 'input_audio', audio_output_price: 'output_audio',
+} as const;
 
 /** One route's values as a models.dev model (without id and name); null when none has a models.dev field. */
 function modelBody(values: DatasetValue[]): Record<string, unknown> | null {
@@ -169,7 +172,7 @@ function modelBody(values: DatasetValue[]): Record<string, unknown> | null {
   if (Object.keys(out).length === 0) return null;
   // The ledger holds text models; images and audio as its flags say.
   out.modalities = {
-    input: ['text', ...(flag('vision') ? ['image'] : []), ...(flag('audio_input') ? ['audio'] : [])],
+    input: ['text', ...(flag('vision') ? ['image'] : []), ...(flag('audio_input') ? ['audio'] : []), ...(flag('pdf_input') ? ['pdf'] : [])],
     output: ['text', ...(flag('audio_output') ? ['audio'] : [])],
   };
   return out;

@@ -1,8 +1,11 @@
 /**
  * pydantic's genai-prices `prices/data.json`: an array of providers `{id, name, model_match?,
  * models: [{id, name?, match, context_window?, prices, deprecated?}]}`. Prices are USD per 1M tokens:
- * `input_mtok`, `output_mtok`, `cache_read_mtok`, `cache_write_mtok` (audio and per-request prices
- * have no ledger field: noted).
+ * `input_mtok`, `output_mtok`, `cache_read_mtok`, `cache_write_mtok`, `input_audio_mtok`,
+ * `output_audio_mtok` (cached audio and per-request prices have no ledger field: noted).
+ * - An audio price equal to the model's text input price is kept as an anomaly: the 2026-07 files
+ *   print the text price as the audio price for models whose audio costs far more
+ *   (gpt-4o-audio-preview 2.5 where OpenAI and LiteLLM say 40).
  *
  * - A price is a number, or tiered `{base, tiers: [{start, price}]}`: the base price, plus one
  *   `context>START` claim per tier.
@@ -49,6 +52,8 @@ const PRICE_FIELDS: Record<string, FieldName> = {
   output_mtok: 'output_price',
   cache_read_mtok: 'cached_input_price',
   cache_write_mtok: 'cache_write_price',
+  input_audio_mtok: 'audio_input_price',
+  output_audio_mtok: 'audio_output_price',
 };
 
 /** genai-prices providers that are a vendor's own API. */
@@ -136,7 +141,7 @@ class ModelClaims {
     private readonly pointer: string,
   ) {}
 
-  add(field: FieldName, value: ClaimValue, path: string, raw: unknown, condition = ''): void {
+  add(field: FieldName, value: ClaimValue, path: string, raw: unknown, condition = '', anomaly?: string): void {
     this.claims.push(
       makeClaim({
         name: this.name,
@@ -147,6 +152,7 @@ class ModelClaims {
         locator: `${this.pointer}${path}`,
         quote: JSON.stringify(raw),
         confidence: CONFIDENCE,
+        anomaly,
       }),
     );
   }
@@ -237,7 +243,10 @@ function readPrices(file: FileReading, prices: Json, path: string, condition: st
       notes.add(`not read: ${key} (no ledger field)`);
       continue;
     }
-    if (typeof raw === 'number') {
+    if (typeof raw === 'number' && (field === 'audio_input_price' || field === 'audio_output_price') && raw === prices.input_mtok) {
+      notes.add('audio prices equal to the text input price kept as anomalies', where);
+      claims.add(field, raw, `${path}/${key}`, raw, condition, `${field} ${raw} repeats the text input price`);
+    } else if (typeof raw === 'number') {
       addPrice(file, claims, field, raw, `${path}/${key}`, condition, where);
     } else if (isObject(raw) && typeof raw.base === 'number' && Array.isArray(raw.tiers)) {
       addPrice(file, claims, field, raw.base, `${path}/${key}/base`, condition, where);

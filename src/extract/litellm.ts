@@ -4,6 +4,10 @@
  * - Costs are USD per token (x1e6). Key suffixes become conditions: `_above_200k_tokens` ->
  *   `context>200000` (any Nk), `_flex` -> `tier:flex`, `_priority` -> `tier:priority`,
  *   `cache_creation..._above_1hr` -> `cache_ttl:1h`; `_batches` selects the batch price fields.
+ *   `input_cost_per_audio_token` / `output_cost_per_audio_token` are the audio token prices; the
+ *   audio cache and per-second prices have no ledger field.
+ * - `supports_*` flags (tool_choice and pdf_input among them) and `deprecation_date` (a day) are
+ *   read as stated; like every other figure they are the route's on a route entry.
  * - `litellm_provider` is the route. An entry served by the model's own provider ("gpt-5" via
  *   openai, "gemini/gemini-2.5-pro" via gemini) gives base claims; any other route ("azure/gpt-5",
  *   "bedrock/...") gives claims with `route:<provider>` on every field, because routes differ in
@@ -18,6 +22,7 @@
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { identify, providerSlug } from '../normalize/identity.ts';
+import { parseDate } from '../normalize/dates.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, PerMillionPrices, type Json, parseJsonBody } from './json.ts';
 import { memoize } from './memo.ts';
@@ -151,7 +156,7 @@ interface CostReading {
   condition: string;
 }
 
-const COST_KEY = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)((?:_[a-z0-9]+)*)$/;
+const COST_KEY = /^(input_cost_per_token|output_cost_per_token|input_cost_per_audio_token|output_cost_per_audio_token|cache_read_input_token_cost|cache_creation_input_token_cost)((?:_[a-z0-9]+)*)$/;
 
 /** The field and condition a cost key means, or a reason it has no ledger field. */
 export const readCostKey = memoize(parseCostKey);
@@ -173,7 +178,10 @@ function parseCostKey(key: string): CostReading | string | null {
     else return `unknown cost suffix ${part[0]}`;
   }
   let field: FieldName;
-  if (kind === 'input_cost_per_token') field = cacheHit ? 'cached_input_price' : batch ? 'batch_input_price' : 'input_price';
+  if (kind === 'input_cost_per_audio_token' || kind === 'output_cost_per_audio_token') {
+    if (batch || cacheHit) return 'no ledger field for batch or cached audio prices';
+    field = kind === 'input_cost_per_audio_token' ? 'audio_input_price' : 'audio_output_price';
+  } else if (kind === 'input_cost_per_token') field = cacheHit ? 'cached_input_price' : batch ? 'batch_input_price' : 'input_price';
   else if (kind === 'output_cost_per_token') field = batch ? 'batch_output_price' : 'output_price';
   else if (batch) return 'no ledger field for batch cache prices';
   else field = kind === 'cache_read_input_token_cost' ? 'cached_input_price' : 'cache_write_price';
@@ -188,6 +196,8 @@ const FLAGS: Array<[key: string, fields: FieldName[]]> = [
   ['supports_audio_input', ['audio_input']],
   ['supports_audio_output', ['audio_output']],
   ['supports_code_execution', ['code_execution']],
+  ['supports_tool_choice', ['tool_choice']],
+  ['supports_pdf_input', ['pdf_input']],
 ];
 
 // ---------------------------------------------------------------- raw quotes
@@ -361,6 +371,11 @@ function readEntry(file: FileReading, key: string, entry: Json, litellmProvider:
     const value = entry[prop];
     if (typeof value !== 'boolean') continue;
     for (const field of fields) claims.add(field, value, `/${prop}`, raw.quote(prop, value));
+  }
+  if (typeof entry.deprecation_date === 'string') {
+    const date = parseDate(entry.deprecation_date);
+    if (date) claims.add('deprecation_date', date, '/deprecation_date', entry.deprecation_date);
+    else notes.add('skipped an unreadable deprecation_date', `${key}: ${entry.deprecation_date}`);
   }
 }
 

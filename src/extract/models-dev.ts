@@ -8,12 +8,16 @@
  *   (`[{tier: {type: 'context', size}, input, output, ...}]`) -> `context>size` conditions; the
  *   legacy `cost.context_over_200k` -> `context>200000`, read only when there are no tiers (models.dev
  *   derives it from a single tier for old consumers, so beside tiers it says nothing new and may
- *   name the wrong threshold). Audio and reasoning costs have no ledger field: noted.
+ *   name the wrong threshold). cost.input_audio / output_audio -> the audio token prices; reasoning
+ *   costs have no ledger field: noted.
  * - limit.context -> context_window, limit.input -> max_input_tokens (an input limit, its own field),
  *   limit.output -> max_output_tokens.
  * - modalities.input image / audio -> vision / audio_input; modalities.output audio -> audio_output;
  *   reasoning, tool_call (tool_use and function_calling, as the other JSON extractors read
  *   tools), structured_output, open_weights; release_date and knowledge as dates.
+ * - modalities.input pdf -> pdf_input true. A list without pdf says nothing about PDFs (32 of the 62
+ *   OpenAI, Anthropic and Google models LiteLLM says read PDFs are listed without it, gpt-5 among
+ *   them), so no false is claimed from it.
  * - Models that output no text (image, audio, video generators), embeddings and rerankers are not
  *   text models: skipped. So are routers ("auto", Fireworks routers), which are not models.
  *
@@ -265,6 +269,8 @@ const COST_FIELDS: Array<[key: string, field: FieldName]> = [
   ['output', 'output_price'],
   ['cache_read', 'cached_input_price'],
   ['cache_write', 'cache_write_price'],
+  ['input_audio', 'audio_input_price'],
+  ['output_audio', 'audio_output_price'],
 ];
 const COST_KEYS_READ = new Set([...COST_FIELDS.map(([key]) => key), 'tiers', 'context_over_200k']);
 const ROUTER = /^(?:auto|model-router)$|(?:^|\/)routers\/|^openrouter\//;
@@ -375,6 +381,7 @@ function readModel(file: FileReading, listing: Listing, modelId: string, entry: 
       const present = inputs.includes(modality);
       claims.add(field, present, '/modalities/input', inputs, '', present ? CONFIDENCE : ABSENT_CONFIDENCE);
     }
+    if (inputs.includes('pdf')) claims.add('pdf_input', true, '/modalities/input', inputs);
   }
   if (Array.isArray(modalities.output)) {
     const present = modalities.output.includes('audio');

@@ -9,6 +9,10 @@
  * - `top_provider.max_completion_tokens` is the max output (the only output limit listed).
  * - `created` is when OpenRouter listed the model, not its release date: not read.
  * - `openrouter/*` entries are routers over other models, not models: skipped.
+ * - `tool_choice` in `supported_parameters` -> tool_choice true; its absence is not read as false
+ *   (the list is the union of what OpenRouter's providers accept, not the model's own API).
+ * - `pricing.audio` is not read: its scale is not one unit (gpt-audio's 32 per 1M is LiteLLM's audio
+ *   token price, voxtral-small's 100 per 1M is not, gpt-audio-mini's repeats its text price).
  */
 import type { ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
@@ -158,7 +162,8 @@ function readPrices(file: FileReading, pricing: Json, path: string, condition: s
     claims.add(field, value, `${path}/${escapePointer(key)}`, raw, joinConditions(condition, extra));
   }
   for (const key of Object.keys(pricing)) {
-    if (PRICED_ELSEWHERE.has(key)) notes.add(`not read: pricing.${key} (no ledger field)`);
+    if (key === 'audio') notes.add('not read: pricing.audio (not one unit across models)');
+    else if (PRICED_ELSEWHERE.has(key)) notes.add(`not read: pricing.${key} (no ledger field)`);
   }
 }
 
@@ -185,4 +190,5 @@ function readParameters(params: unknown, claims: ModelClaims): void {
     ['structured_outputs', params.includes('structured_outputs') || params.includes('response_format')],
   ];
   for (const [field, present] of readings) claims.add(field, present, path, params, '', flag(present));
+  if (params.includes('tool_choice')) claims.add('tool_choice', true, path, params, '', flag(true));
 }

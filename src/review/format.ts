@@ -21,6 +21,8 @@ const PRICE_NOUN: Record<string, string> = {
   cache_write_price: 'cache-write tokens',
   batch_input_price: 'batch input tokens',
   batch_output_price: 'batch output tokens',
+  audio_input_price: 'audio input tokens',
+  audio_output_price: 'audio output tokens',
 };
 
 /** A whole number as people write it: 400K, 1M, else 1,047,576. */

@@ -21,10 +21,11 @@ const LITELLM_PROPERTIES = new Set([
   'input_cost_per_token_priority', 'output_cost_per_token_priority', 'input_cost_per_token_flex', 'output_cost_per_token_flex',
   'input_cost_per_token_batches', 'output_cost_per_token_batches', 'supports_function_calling', 'supports_vision', 'supports_reasoning',
   'supports_response_schema', 'supports_audio_input', 'supports_audio_output', 'supports_prompt_caching', 'supports_code_execution',
+  'supports_tool_choice', 'supports_pdf_input', 'input_cost_per_audio_token', 'output_cost_per_audio_token', 'deprecation_date',
 ]);
 
 /** A figure approved outside LiteLLM (another source said it), straight into the history. */
-function approved(ledger: Ledger, model: string, field: PublishedValue['field'], value: number | boolean, condition = ''): void {
+function approved(ledger: Ledger, model: string, field: PublishedValue['field'], value: number | boolean | string, condition = ''): void {
   ledger.history.insertInterval({ model, field, condition }, {
     value, unit: null, status: 'agreed', confidence: 0.9,
     sources: [{ source_id: 'openrouter', url: 'https://example.test', observed_at: AT }], valid_from: AT, change_id: null,
@@ -50,6 +51,11 @@ describe('LiteLLM export, drop-in', () => {
     approved(ledger, 'nousresearch/hermes-4', 'input_price', 0.2);
     approved(ledger, 'openai/gpt-5.2', 'input_price', 2, 'route:top_provider');
     approved(ledger, 'anthropic/claude-sonnet-4-5', 'input_price', 3.3, 'route:amazon-bedrock');
+    // A month is not a date LiteLLM reads; a day is.
+    approved(ledger, 'google/gemini-3-ultra', 'deprecation_date', '2027-01');
+    approved(ledger, 'qwen/qwen3.5-9b', 'deprecation_date', '2027-03-31');
+    approved(ledger, 'qwen/qwen3.5-9b', 'audio_input_price', 0.5);
+    approved(ledger, 'qwen/qwen3.5-9b', 'pdf_input', true);
     const dir = mkdtempSync(join(tmpdir(), 'ml-litellm-'));
     unknown = exportDataset(ledger, dir, { formats: ['litellm'] }).litellm_unknown_providers;
     written = readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8');
@@ -90,6 +96,19 @@ describe('LiteLLM export, drop-in', () => {
     expect(out['claude-sonnet-4-5']).toMatchObject({ cache_creation_input_token_cost_above_1hr: 0.000006, input_cost_per_token_above_200k_tokens: 0.000006 });
     expect(out['gemini/gemini-3-ultra'].max_input_tokens).toBeUndefined();
     expect(out['dashscope/qwen3.5-9b'].supports_prompt_caching).toBeUndefined();
+  });
+
+  it('writes tool choice, PDF input, audio token costs per token and deprecation days only where a fact was approved', () => {
+    expect(out['gpt-4o-audio-preview']).toMatchObject({ input_cost_per_audio_token: 0.00004, output_cost_per_audio_token: 0.00008, supports_tool_choice: true });
+    expect(out['azure/gpt-4o-audio-preview']).toMatchObject({ input_cost_per_audio_token: 0.00004, supports_tool_choice: false, deprecation_date: '2026-02-27' });
+    expect(out['claude-sonnet-4-5']).toMatchObject({ supports_tool_choice: true, supports_pdf_input: true });
+    expect(out['dashscope/qwen3.5-9b']).toMatchObject({ input_cost_per_audio_token: 5e-7, supports_pdf_input: true, deprecation_date: '2027-03-31' });
+    expect(out['gemini/gemini-3-ultra'].deprecation_date).toBeUndefined();
+    for (const key of ['gpt-4o-audio-preview', 'gpt-5.2', 'gemini/gemini-2.5-pro']) {
+      expect(out[key].deprecation_date, key).toBeUndefined();
+      expect(out[key].supports_pdf_input, key).toBeUndefined();
+    }
+    expect(out['gpt-5.2'].input_cost_per_audio_token).toBeUndefined();
   });
 
   it("reads back through LiteLLM's own conventions as the same figures LiteLLM's entries gave", () => {

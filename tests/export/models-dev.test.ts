@@ -35,6 +35,11 @@ describe('models.dev export', () => {
     approved(ledger, 'openai/gpt-5.3', 'vision', false);
     approved(ledger, 'nousresearch/hermes-4', 'input_price', 0.2);
     approved(ledger, 'openai/gpt-5.3', 'input_price', 2.2, 'route:openrouter');
+    approved(ledger, 'openai/gpt-5.3-audio', 'input_price', 2.5);
+    approved(ledger, 'openai/gpt-5.3-audio', 'audio_input_price', 32);
+    approved(ledger, 'openai/gpt-5.3-audio', 'audio_output_price', 64);
+    approved(ledger, 'openai/gpt-5.3-audio', 'audio_input', true);
+    approved(ledger, 'openai/gpt-5.3-audio', 'pdf_input', true);
     const dir = mkdtempSync(join(tmpdir(), 'ml-models-dev-'));
     unknown = exportDataset(ledger, dir, { formats: ['models-dev'] }).models_dev_unknown_providers;
     api = JSON.parse(readFileSync(join(dir, 'api.json'), 'utf8'));
@@ -67,5 +72,10 @@ describe('models.dev export', () => {
     // A flag the ledger does not hold is left out, never written false.
     expect(api.openai.models['gpt-5.3'].reasoning).toBeUndefined();
     expect(unknown).toEqual({ nousresearch: 1 });
+  });
+
+  it('writes audio token costs as cost.input_audio / output_audio and PDF input as a modality', () => {
+    expect(api.openai.models['gpt-5.3-audio']).toMatchObject({ cost: { input: 2.5, input_audio: 32, output_audio: 64 }, modalities: { input: ['text', 'audio', 'pdf'], output: ['text'] } });
+    expect(api.openai.models['gpt-5.3'].cost.input_audio).toBeUndefined();
   });
 });

@@ -104,7 +104,20 @@ describe('genai-prices extractor', () => {
     expect(zero.anomaly).toBeDefined();
     expect(noted).toMatch(/\$0 prices kept, flagged as anomalies/);
     expect(noted).toMatch(/models listing no prices .*mistralai\/mistral-7b-instruct:free/);
-    expect(noted).toMatch(/not read: input_audio_mtok/);
+  });
+
+  it('reads audio token prices, and keeps one that repeats the text input price as an anomaly', () => {
+    expect(claimOf(claims, 'google/gemini-2.5-pro', 'audio_input_price')).toMatchObject({ value: 1, locator: '/4/models/1/prices/input_audio_mtok' });
+    expect(claimOf(claims, 'google/gemini-2.5-pro', 'audio_input_price').anomaly).toBeUndefined();
+    const openai = JSON.stringify([{ id: 'openai', name: 'OpenAI', models: [
+      { id: 'gpt-4o-audio-preview', match: { equals: 'gpt-4o-audio-preview' }, prices: { input_mtok: 2.5, output_mtok: 10, input_audio_mtok: 2.5 } },
+      { id: 'gpt-audio', match: { equals: 'gpt-audio' }, prices: { input_mtok: 2.5, output_mtok: 10, input_audio_mtok: 32, output_audio_mtok: 64, cache_audio_read_mtok: 0.4 } },
+    ] }]);
+    const audio = extractGenaiPrices({ body: openai, format: 'json' });
+    expect(claimOf(audio.claims, 'openai/gpt-4o-audio-preview', 'audio_input_price').anomaly).toMatch(/repeats the text input price/);
+    expect(valuesOf(audio.claims, 'openai/gpt-audio', 'audio_input_price')).toEqual([32]);
+    expect(valuesOf(audio.claims, 'openai/gpt-audio', 'audio_output_price')).toEqual([64]);
+    expect(audio.notes.join('\n')).toMatch(/not read: cache_audio_read_mtok/);
   });
 
   it('skips embedding models', () => {

@@ -126,3 +126,46 @@ describe('litellm identity of bare names', () => {
     expect(notes.join('\n')).toMatch(/presets/);
   });
 });
+
+describe('litellm tool choice, PDF input, audio prices and deprecation dates', () => {
+  // Figures as LiteLLM's 2026-03 file prints them for its audio models.
+  const body = `{
+  "gpt-4o-audio-preview": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2.5e-06, "input_cost_per_audio_token": 4e-05,
+    "output_cost_per_audio_token": 8e-05, "input_cost_per_audio_token_priority": 6e-05, "cache_read_input_audio_token_cost": 2.5e-06,
+    "input_cost_per_audio_per_second": 0.0001, "supports_tool_choice": true, "supports_pdf_input": false, "deprecation_date": "2026-06-30"},
+  "azure/eu/gpt-4o-audio-preview": {"litellm_provider": "azure", "mode": "chat", "input_cost_per_audio_token": 4.4e-05, "supports_tool_choice": false,
+    "deprecation_date": "2026-02-27"},
+  "gemini/gemini-2.0-flash": {"litellm_provider": "gemini", "mode": "chat", "input_cost_per_audio_token": 7e-07, "output_cost_per_audio_token_batches": 1e-06,
+    "deprecation_date": "soon"}
+}`;
+  const { claims, notes } = extractLiteLLM({ body, format: 'json' });
+
+  it('reads audio token prices per 1M tokens, with their tier, and no cached or per-second audio price', () => {
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'audio_input_price')).toEqual([40]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'audio_output_price')).toEqual([80]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'audio_input_price', 'tier:priority')).toEqual([60]);
+    expect(claimOf(claims, 'openai/gpt-4o-audio-preview', 'audio_input_price')).toMatchObject({
+      locator: '/gpt-4o-audio-preview/input_cost_per_audio_token', quote: '4e-05', unit: 'USD/1M tokens',
+    });
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'input_price')).toEqual([2.5]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'cached_input_price')).toEqual([]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'audio_input_price', 'route:azure/eu')).toEqual([44]);
+    expect(valuesOf(claims, 'google/gemini-2.0-flash', 'audio_input_price')).toEqual([0.7]);
+    expect(claims.filter((c) => c.field === 'audio_output_price' && c.model === 'google/gemini-2.0-flash')).toEqual([]);
+    expect(notes.join('\n')).toMatch(/batch or cached audio prices/);
+  });
+
+  it('reads supports_tool_choice and supports_pdf_input as stated, false included', () => {
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'tool_choice')).toEqual([true]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'pdf_input')).toEqual([false]);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'tool_choice', 'route:azure/eu')).toEqual([false]);
+    expect(claimOf(claims, 'openai/gpt-4o-audio-preview', 'tool_choice').locator).toBe('/gpt-4o-audio-preview/supports_tool_choice');
+  });
+
+  it('reads deprecation_date as a day, per route, and skips one it cannot read', () => {
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'deprecation_date')).toEqual(['2026-06-30']);
+    expect(valuesOf(claims, 'openai/gpt-4o-audio-preview', 'deprecation_date', 'route:azure/eu')).toEqual(['2026-02-27']);
+    expect(claims.filter((c) => c.field === 'deprecation_date' && c.model === 'google/gemini-2.0-flash')).toEqual([]);
+    expect(notes.join('\n')).toMatch(/unreadable deprecation_date/);
+  });
+});

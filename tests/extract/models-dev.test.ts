@@ -84,7 +84,14 @@ describe('models.dev extractor', () => {
     expect(valuesOf(claims, 'google/gemini-2.5-pro', 'output_price', 'context>200000')).toEqual([15]);
     const legacy = claimOf(claims, 'google/gemini-2.0-flash', 'input_price', 'context>200000');
     expect(legacy).toMatchObject({ value: 0.2, locator: '/google/models/gemini-2.0-flash/cost/context_over_200k/input' });
-    expect(noted).toMatch(/not read: cost.input_audio/);
+  });
+
+  it('reads cost.input_audio as the audio input price, and a pdf input modality as PDF input, never its absence as false', () => {
+    expect(claimOf(claims, 'google/gemini-2.5-pro', 'audio_input_price')).toMatchObject({ value: 1.25, locator: '/google/models/gemini-2.5-pro/cost/input_audio' });
+    expect(noted).not.toMatch(/not read: cost.input_audio/);
+    expect(claimOf(claims, 'google/gemini-2.5-pro', 'pdf_input')).toMatchObject({ value: true, locator: '/google/models/gemini-2.5-pro/modalities/input' });
+    expect(valuesOf(claims, 'openai/gpt-5.2', 'pdf_input')).toEqual([]);
+    expect(claims.some((c) => c.field === 'pdf_input' && c.value === false)).toBe(false);
   });
 
   it('keeps a $0 price as an anomaly and counts it', () => {

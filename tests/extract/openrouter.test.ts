@@ -54,6 +54,12 @@ describe('openrouter extractor', () => {
     expect(absent.confidence).toBeLessThan(claimOf(claims, LUNA, 'tool_use').confidence);
   });
 
+  it('claims tool_choice where supported_parameters lists it, and nothing where it does not', () => {
+    expect(claimOf(claims, LUNA, 'tool_choice')).toMatchObject({ value: true, locator: '/0/supported_parameters' });
+    expect(valuesOf(claims, 'qwen/qwen3-coder', 'tool_choice')).toEqual([]);
+    expect(claims.some((c) => c.field === 'tool_choice' && c.value === false)).toBe(false);
+  });
+
   it('reads knowledge cutoffs at their precision and never "created" as a release date', () => {
     expect(valuesOf(claims, LUNA, 'knowledge_cutoff')).toEqual(['2025-08-31']);
     expect(valuesOf(claims, 'anthropic/claude-sonnet-5', 'knowledge_cutoff')).toEqual(['2026-02']);

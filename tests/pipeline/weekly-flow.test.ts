@@ -24,7 +24,7 @@ describe('scripts/weekly.sh', () => {
   it('runs week after week from the journal alone, the policy taking the routine and the summary leading with what needs a human', () => {
     const first = weekly();
     expect(first.status, first.stderr).toBe(0);
-    expect(readFileSync(join(data, 'sync-summary.md'), 'utf8')).toMatch(/\| new models \| 176 \|/);
+    expect(readFileSync(join(data, 'sync-summary.md'), 'utf8')).toMatch(/\| new models \| 194 \|/);
     expect(JSON.parse(readFileSync(join(data, 'export', 'dataset.json'), 'utf8')).models.every((m: any) => m.values.length === 0)).toBe(true);
 
     // A reviewer, on a fresh clone of the pull request: rebuild the ledger, approve, push the journal.
@@ -59,7 +59,7 @@ describe('scripts/weekly.sh', () => {
     expect(audio.values.find((v: any) => v.field === 'output_price' && v.condition === '').value).toBe(10);
     const lines = readFileSync(journal, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.action === 'sync')).toHaveLength(2);
-    expect(lines.filter((l) => l.by === 'ana').length).toBe(176);
+    expect(lines.filter((l) => l.by === 'ana').length).toBe(194);
     expect(lines.filter((l) => l.rule === 'small-move').length).toBe(1);
     expect(existsSync(join(data, 'ledger.sqlite'))).toBe(true);
   }, 180_000);
