@@ -27,7 +27,8 @@ it('a sync in another process and the desk approving at the same time both succe
     const before = runs().length;
     const runOpen = () => runs().length > before && runs()[before].finished_at === null;
 
-    const sync = cliSpawn(['--db', db, 'sync', '--offline', '--quiet']);
+    // --full: a re-sync that finds nothing changed skips reconcile and diff, and would be over before the desk could act.
+    const sync = cliSpawn(['--db', db, 'sync', '--offline', '--full', '--quiet']);
     let exited = false;
     void sync.done.finally(() => (exited = true));
     // Approve from the moment the sync has opened its run until it exits.
