@@ -327,7 +327,7 @@ const RECORD_BATCH = 64;
  * connections and the extraction workers busy while a batch is stored, few enough that what they
  * hold (bodies, snapshots, claims) stays small however many sources a run has.
  */
-const READ_AHEAD = RECORD_BATCH * 4;
+export const READ_AHEAD = RECORD_BATCH * 4;
 
 /** One source, read and (if its capture is new) extracted, waiting to be recorded. */
 interface Prepared {
