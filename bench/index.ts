@@ -1,13 +1,13 @@
 /**
  * npm run bench -- [NAME] [--json]
- * Runs one benchmark (fetch, extract, reconcile, diff, offline, large-page, startup) or all of them, and prints one JSON
+ * Runs one benchmark (fetch, extract, reconcile, diff, offline, large-page, startup, memory) or all of them, and prints one JSON
  * object of figures: times in ms, throughputs, peak RSS in MB and ratios as plain numbers.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const NAMES = ['fetch', 'extract', 'reconcile', 'diff', 'offline', 'large-page', 'startup'] as const;
+const NAMES = ['fetch', 'extract', 'reconcile', 'diff', 'offline', 'large-page', 'startup', 'memory'] as const;
 type Figures = Record<string, number | string>;
 
 const args = process.argv.slice(2);

@@ -18,8 +18,12 @@ import type { FetchOutcome, FetchState } from './types.ts';
 export interface Fetcher {
   /** Never throws for a failing source: the failure is in the outcome. */
   fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome>;
-  /** Every source, concurrently within the limits; one promise per source, each settling as its fetch ends. */
-  fetchEach(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome>[];
+  /**
+   * Every source, concurrently within the limits; one promise per source, each settling as its fetch ends.
+   * With `admit`, source i waits for `admit(i)` before it queues for a slot: a caller that consumes
+   * outcomes in order holds only those it admitted, not every body of a large run.
+   */
+  fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[];
   /** fetchEach, awaited together; outcomes in the order of `sources`. */
   fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]>;
   close(): Promise<void>;
@@ -453,10 +457,11 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     }
   }
 
-  function fetchEach(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome>[] {
+  function fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[] {
     let done = 0;
     let failed = 0;
-    return sources.map(async (source) => {
+    return sources.map(async (source, index) => {
+        if (admit) await admit(index);
         const outcome = await fetchSource(source, states.get(source.id) ?? null);
         done++;
         if (outcome.status === 'failed') failed++;

@@ -13,26 +13,43 @@ export function toAcquired(outcome: FetchOutcome): Acquired {
 }
 
 export interface LiveFetch {
-  /** The outcome of one target's fetch, as soon as that fetch ends. */
+  /** Starts the fetch of one target; its outcome as soon as that fetch ends. Each target is acquired once. */
   acquire(source: Source): Promise<Acquired>;
-  /** Waits for every fetch, then releases connections and any browser. */
+  /** Waits for every fetch acquire started, then releases connections and any browser. */
   close(): Promise<void>;
 }
 
 /**
- * Starts fetching every target at once (the fetcher keeps it polite: per-host delay, concurrency
- * limits, robots.txt), conditionally against each source's last good capture, so the pipeline
- * can extract and record each source while the others are still on the wire.
+ * Fetches each target once the pipeline acquires it (the fetcher keeps it polite: per-host delay,
+ * concurrency limits, robots.txt), conditionally against each source's last good capture, so the
+ * pipeline can extract and record each source while the others are still on the wire. A target's
+ * outcome is handed over and let go: bodies live only between acquire and recording, so a run
+ * holds as many as the pipeline reads ahead, however many sources it has.
  */
 export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
   const states = ledger.sources.conditionalStates();
   const fetcher = createFetcher({ robotsCache: ledger.sources.robotsCache(), ...options });
-  const outcomes = fetcher.fetchEach(targets, states);
-  const bySource = new Map(targets.map((s, i) => [s.id, outcomes[i].then(toAcquired)]));
+  const admissions: Array<() => void> = [];
+  const admitted = targets.map((_, i) => new Promise<void>((resolve) => (admissions[i] = resolve)));
+  const outcomes: Array<Promise<FetchOutcome> | undefined> = fetcher.fetchEach(targets, states, (i) => admitted[i]);
+  const indexOf = new Map(targets.map((s, i) => [s.id, i]));
+  const inFlight = new Set<Promise<boolean>>();
   return {
-    acquire: (source) => bySource.get(source.id) ?? Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' }),
+    acquire(source) {
+      const i = indexOf.get(source.id);
+      const outcome = i === undefined ? undefined : outcomes[i];
+      if (i === undefined || !outcome) return Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' });
+      outcomes[i] = undefined;
+      admissions[i]();
+      const settled: Promise<boolean> = outcome.then(
+        () => inFlight.delete(settled),
+        () => inFlight.delete(settled),
+      );
+      inFlight.add(settled);
+      return outcome.then(toAcquired);
+    },
     async close() {
-      await Promise.allSettled(outcomes);
+      await Promise.allSettled([...inFlight]);
       await fetcher.close();
     },
   };

@@ -322,6 +322,13 @@ export function extractWorkersFor(targets: number): number {
  */
 const RECORD_BATCH = 64;
 
+/**
+ * Sources read (fetched, extracted) ahead of the next one to record: enough to keep the fetcher's
+ * connections and the extraction workers busy while a batch is stored, few enough that what they
+ * hold (bodies, snapshots, claims) stays small however many sources a run has.
+ */
+export const READ_AHEAD = RECORD_BATCH * 4;
+
 /** One source, read and (if its capture is new) extracted, waiting to be recorded. */
 interface Prepared {
   source: Source;
@@ -330,10 +337,10 @@ interface Prepared {
 }
 
 /**
- * One sync: read every source and extract each new capture, all at once (reads as the fetcher's
- * limits allow, extraction on worker threads for large runs), record the results in the order
- * of `targets`, a batch of sources per transaction, and finally reconcile and queue. Recording in
- * order keeps a run's ledger the same however the responses interleave.
+ * One sync: read every source and extract each new capture, READ_AHEAD sources at a time (reads
+ * as the fetcher's limits allow, extraction on worker threads for large runs), record the results
+ * in the order of `targets`, a batch of sources per transaction, and finally reconcile and queue.
+ * Recording in order keeps a run's ledger the same however the responses interleave.
  */
 export async function runPipeline(
   ledger: Ledger,
@@ -365,10 +372,15 @@ export async function runPipeline(
   }
 
   const reports: SourceReport[] = [];
+  // Only sources within READ_AHEAD of the next to record are being read; a recorded one's body,
+  // snapshot and claims are let go, so a run holds as much as its read-ahead, not all its sources.
+  const reading: Array<Promise<Prepared> | undefined> = [];
+  let reads = 0;
   try {
-    const prepared = targets.map(prepare);
-    for (let first = 0; first < prepared.length; first += RECORD_BATCH) {
-      const batch = await Promise.all(prepared.slice(first, first + RECORD_BATCH));
+    for (let first = 0; first < targets.length; first += RECORD_BATCH) {
+      for (; reads < Math.min(first + READ_AHEAD, targets.length); reads++) reading[reads] = prepare(targets[reads]);
+      const batch = await Promise.all(reading.slice(first, first + RECORD_BATCH) as Array<Promise<Prepared>>);
+      reading.fill(undefined, first, first + RECORD_BATCH);
       ledger.transaction(() => {
         for (const { source, acquired, extracted } of batch) reports.push(recordAcquired(ledger, source, acquired, now(), newModels, extracted, limits));
       });

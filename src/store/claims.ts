@@ -76,18 +76,33 @@ export class ClaimStore {
 
   /** The claims every source currently stands behind: those of each source's last good capture. */
   current(): Claim[] {
-    return (
-      this.db
-        .sql(
-          // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
-          // of a scan of every claim ever stored, which grows with each sync.
-          `SELECT ${COLUMNS} FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
-           CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
-        )
-        .all() as Row[]
-    ).map(toClaim);
+    const claims: Claim[] = [];
+    // Many claims share a capture, a source, a model and a field: one string each, not one per claim.
+    const shared = new Map<Row[string], Row[string]>();
+    const share = (value: Row[string]) => {
+      const known = shared.get(value);
+      if (known !== undefined) return known;
+      shared.set(value, value);
+      return value;
+    };
+    // Row by row: the rows of a large ledger and their claims are never in memory together.
+    for (const row of this.db
+      .sql(
+        // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
+        // of a scan of every claim ever stored, which grows with each sync.
+        `SELECT ${COLUMNS} FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
+         CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
+      )
+      .iterate() as IterableIterator<Record<string, Row[string]>>) {
+      for (const column of SHARED_COLUMNS) row[column] = share(row[column]);
+      claims.push(toClaim(row));
+    }
+    return claims;
   }
 }
+
+/** The columns of current() whose values repeat across many claims. */
+const SHARED_COLUMNS = ['source_id', 'model', 'model_name', 'field', 'condition', 'unit', 'snapshot_hash', 'observed_at'] as const;
 
 /** The rows of capture k's source whose run of captures spans k. */
 const SPANS = 'c.source_id = k.source_id AND c.last_capture_id >= k.id AND c.capture_id <= k.id';
