@@ -7,10 +7,11 @@ import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts
 import { extractSnapshot, onRoute, type SnapshotExtractionJob } from '../extract/registry.ts';
 import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
-import { linkModels } from '../normalize/links.ts';
-import { condition, joinConditions, routeOf } from '../schema/condition.ts';
+import { linkModels, type ModelLink } from '../normalize/links.ts';
 import type { Claim } from '../schema/claim.ts';
-import { reconcile } from '../reconcile/index.ts';
+import { factsOf, learnTruth, sameLearnedWeights } from '../reconcile/index.ts';
+import { applyLinks, changedKeys, globalsOf, overridesByKey, readBase, writeBase } from './incremental.ts';
+import { keyOf } from '../schema/key.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { applyQueuePlan, queueBackfills } from './backfill.ts';
@@ -184,7 +185,7 @@ function recordUnchanged(ledger: Ledger, source: Source, acquired: Extract<Acqui
  * keeping the id it came with and why; records the links, folds linked ids' model rows into their
  * model, and settles the new-model candidates the links answer.
  */
-function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry, at: string): Claim[] {
+function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry, at: string): { claims: Claim[]; links: Map<string, ModelLink> } {
   // Ids the last reconciliation used stay canonical, so a new spelling never moves a model's facts.
   const links = linkModels(claims.map((c) => c.model), registry, ledger.facts.models());
   ledger.models.replaceLinks(links.values());
@@ -192,13 +193,7 @@ function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry
     ledger.models.merge(link.alias, link.model, at);
     ledger.models.settleCandidate(link.alias, 'alias', 'model-ledger', at, `${link.evidence}: ${link.detail}`);
   }
-  if (links.size === 0) return claims;
-  return claims.map((c) => {
-    const link = links.get(c.model);
-    if (!link) return c;
-    const route = link.route && !routeOf(c.condition) ? joinConditions(c.condition, condition.route(link.route)) : c.condition;
-    return { ...c, model: link.model, condition: route, linked_from: { model: c.model, evidence: link.evidence, detail: link.detail } };
-  });
+  return { claims: applyLinks(claims, links), links };
 }
 
 /** Meta keys: the fingerprint of what the last reconciliation read, and the figures it reported. */
@@ -247,38 +242,61 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         timings: timings(),
       };
     }
-    const claims = linkIdentities(ledger, ledger.claims.current(), options.aliases ?? emptyRegistry(), at);
-    const { facts, reliability } = reconcile(claims, { sources: options.sources, overrides: ledger.overrides.active() });
-    ledger.facts.replace(facts);
-    ledger.facts.replaceReliability(reliability);
+    const registry = options.aliases ?? emptyRegistry();
+    const removalAfterSyncs = options.removalAfterSyncs ?? 2;
+    const { claims, links } = linkIdentities(ledger, ledger.claims.current(), registry, at);
+    // Every claim weighs in on what each source is worth, so the truth run always reads them all.
+    const truth = learnTruth(claims, { sources: options.sources });
+    const globals = globalsOf(options.sources, registry, links, removalAfterSyncs);
+    const base = options.full || reports.some((r) => r.outcome === 'backfilled') ? null : readBase(ledger);
+    // Only while nothing that weighs on every key moved can the other keys keep their facts.
+    const only = base && base.globals === globals && sameLearnedWeights(base.learned, truth.learned) ? changedKeys(ledger, base, claims, links) : null;
+    const overrides = ledger.overrides.active();
+    const facts = factsOf(truth, overrides, only ?? undefined);
+    if (only) ledger.facts.replaceKeys(only, facts);
+    else ledger.facts.replace(facts);
+    ledger.facts.replaceReliability(truth.reliability);
 
     const basis = ledger.sources.basisFingerprint();
     const newEvidence = ledger.runs.meta('diff_basis') !== basis;
     ledger.runs.setMeta('diff_basis', basis);
+    const lastAbsences = ledger.facts.absences();
+    // A published key no source states counts its absence on every new capture, so it is always diffed.
+    const diffed = only ? new Set([...only, ...lastAbsences.keys()]) : null;
+    const inDiff = <T extends { model: string; field: string; condition: string }>(xs: T[]) => (diffed ? xs.filter((x) => diffed.has(keyOf(x))) : xs);
     const { proposals, absences } = diffFacts({
       newEvidence,
       facts,
-      published: ledger.history.published(),
-      absences: ledger.facts.absences(),
-      removalAfterSyncs: options.removalAfterSyncs ?? 2,
+      published: inDiff(ledger.history.published()),
+      absences: lastAbsences,
+      removalAfterSyncs,
       now: at,
     });
+    if (diffed) for (const [key, syncs] of lastAbsences) if (!diffed.has(key)) absences.set(key, syncs);
     ledger.facts.replaceAbsences(absences);
     const backfills = ledger.changes.backfillIds();
-    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open().filter((c) => !backfills.has(c.id))), at);
+    const queue = applyQueuePlan(ledger, planQueue(proposals, inDiff(ledger.changes.open().filter((c) => !backfills.has(c.id)))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
+    const statuses = only ? ledger.facts.statusCounts() : null;
     const counts: ReconciledCounts = {
       claims: claims.length,
-      facts: facts.length,
+      facts: statuses ? [...statuses.values()].reduce((a, b) => a + b, 0) : facts.length,
       conflicts: {
-        resolved: facts.filter((f) => f.status === 'resolved').length,
-        disputed: facts.filter((f) => f.status === 'disputed').length,
+        resolved: statuses ? (statuses.get('resolved') ?? 0) : facts.filter((f) => f.status === 'resolved').length,
+        disputed: statuses ? (statuses.get('disputed') ?? 0) : facts.filter((f) => f.status === 'disputed').length,
       },
       anomalies: claims.filter((c) => c.anomaly).length,
     };
     ledger.runs.setMeta(RECONCILED_INPUTS, reconcileInputs(ledger, options));
     ledger.runs.setMeta(RECONCILED_COUNTS, JSON.stringify(counts));
+    writeBase(ledger, {
+      globals,
+      basis: Object.fromEntries(ledger.sources.basisCaptures()),
+      overrides: overridesByKey(overrides),
+      audit: ledger.audit.lastId(),
+      learned: truth.learned,
+    });
     return {
       sources: reports,
       ...counts,
@@ -289,7 +307,8 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         pending: ledger.changes.count('pending'),
       },
       new_models: ledger.models.candidates('pending').length,
-      reconciled: 'full',
+      reconciled: only ? 'incremental' : 'full',
+      ...(only ? { reconciled_keys: only.size } : {}),
       timings: timings(),
     };
   });

@@ -31,11 +31,37 @@ export interface ReconcileOptions {
   sources: Array<Pick<Source, 'id' | 'kind' | 'trust'>>;
   overrides?: Override[];
   truth?: TruthOptions;
+  /**
+   * Build facts only for these item keys (itemKey). The truth run still reads every claim, since
+   * what each source is worth is learned from all of them; only the facts outside are not built.
+   */
+  only?: ReadonlySet<string>;
 }
 
 export interface ReconcileResult {
   facts: Fact[];
   reliability: SourceReliability[];
+  learned: LearnedWeights;
+}
+
+/**
+ * What the truth run learned that weighs every item's votes, unrounded: each source's accuracy and
+ * each field's plausible false values. While these stand, an item whose own claims and override
+ * did not change is decided exactly as before.
+ */
+export interface LearnedWeights {
+  accuracy: Record<string, number>;
+  falseValues: Record<string, number>;
+}
+
+/** Whether two runs weighed votes alike, up to float noise (summing in another order). */
+export function sameLearnedWeights(a: LearnedWeights, b: LearnedWeights, tolerance = 1e-12): boolean {
+  const same = (x: Record<string, number>, y: Record<string, number>) => {
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    return keys.every((k) => k in y && Math.abs(x[k] - y[k]) <= tolerance * Math.max(1, Math.abs(x[k])));
+  };
+  return same(a.accuracy, b.accuracy) && same(a.falseValues, b.falseValues);
 }
 
 export function itemKey(model: string, field: string, condition: string): string {
@@ -54,13 +80,35 @@ const CLAIM_READER: ClaimReader<Claim> = {
 };
 
 export function reconcile(claims: Claim[], options: ReconcileOptions): ReconcileResult {
+  const truth = learnTruth(claims, options);
+  return { facts: factsOf(truth, options.overrides ?? [], options.only), reliability: truth.reliability, learned: truth.learned };
+}
+
+/** The truth run over every claim, before any fact is built from it. */
+export interface LearnedTruth {
+  run: TruthRun;
+  claims: Claim[];
+  reliability: SourceReliability[];
+  learned: LearnedWeights;
+}
+
+export function learnTruth(claims: Claim[], options: Pick<ReconcileOptions, 'sources' | 'truth'>): LearnedTruth {
   const run = runTruth(claims, CLAIM_READER, options.sources, valueKey, options.truth);
+  return { run, claims, reliability: reliabilityOf(run), learned: learnedWeights(run) };
+}
+
+/** The facts of a truth run, of every item or only of the item keys in `only`. */
+export function factsOf({ run, claims }: LearnedTruth, overrides: readonly Override[], only?: ReadonlySet<string>): Fact[] {
   const { table, truth } = run;
   const overrideByItem = new Map<string, Override>();
-  for (const o of options.overrides ?? []) overrideByItem.set(itemKey(o.model, o.field, o.condition), o);
+  for (const o of overrides) {
+    const key = itemKey(o.model, o.field, o.condition);
+    if (!only || only.has(key)) overrideByItem.set(key, o);
+  }
 
   const facts: Fact[] = [];
   for (let i = 0; i < table.itemKeys.length; i++) {
+    if (only && !only.has(table.itemKeys[i])) continue;
     const override = overrideByItem.get(table.itemKeys[i]);
     if (override) {
       overrideByItem.delete(table.itemKeys[i]);
@@ -70,7 +118,15 @@ export function reconcile(claims: Claim[], options: ReconcileOptions): Reconcile
   // An override on a figure no source states still holds: the reviewer's word is the fact.
   for (const override of overrideByItem.values()) facts.push(overriddenFact(run, claims, -1, override));
   facts.sort(compareFacts);
-  return { facts, reliability: reliabilityOf(run) };
+  return facts;
+}
+
+function learnedWeights(run: TruthRun): LearnedWeights {
+  const { table, truth } = run;
+  return {
+    accuracy: Object.fromEntries(table.sourceKeys.map((id, s) => [id, truth.accuracy[s]])),
+    falseValues: Object.fromEntries(table.groupKeys.map((field, g) => [field, truth.falseValues[g]])),
+  };
 }
 
 function decidedFact(run: TruthRun, claims: Claim[], item: number): Fact {

@@ -81,6 +81,8 @@ export interface TruthResult {
   valueParent: Int32Array;
   /** Per source: learned accuracy and counts of its votes that agree / disagree with the winners. */
   accuracy: Float64Array;
+  /** Per group (field): the plausible false values the votes were weighed with. */
+  falseValues: Float64Array;
   votes: Int32Array;
   agreements: Int32Array;
   disagreements: Int32Array;
@@ -187,7 +189,7 @@ export function discoverTruth(
   return {
     itemStart: index.itemStart, claimOrder: index.claimOrder, claimIsVote: index.claimIsVote,
     claimWeight: model.claimWeight, winner, status, rule, confidence, share, valueParent,
-    accuracy: model.accuracy, votes: voteCount, agreements, disagreements, iterations,
+    accuracy: model.accuracy, falseValues, votes: voteCount, agreements, disagreements, iterations,
   };
 }
 

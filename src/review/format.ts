@@ -60,7 +60,7 @@ export function formatSummary(s: SyncSummary): string {
     `claims: ${s.claims} (${s.anomalies} anomalies)  facts: ${s.facts}  conflicts: ${s.conflicts.resolved} resolved, ${s.conflicts.disputed} disputed`,
     `changes: ${s.changes.queued} newly queued, ${s.changes.pending} pending review${s.changes.pending ? ' (see them with `model-ledger changes` or `model-ledger review --web`)' : ''}`,
     ...(s.new_models ? [`new models: ${s.new_models} awaiting confirmation (model-ledger models --new)`] : []),
-    `took ${seconds(s.timings.read_ms + s.timings.reconcile_ms)} (reading ${seconds(s.timings.read_ms)}, reconciling ${seconds(s.timings.reconcile_ms)})`,
+    `took ${seconds(s.timings.read_ms + s.timings.reconcile_ms)} (reading ${seconds(s.timings.read_ms)}, reconciling ${seconds(s.timings.reconcile_ms)}${s.reconciled === 'incremental' ? `, ${s.reconciled_keys} changed keys only` : ''})`,
   ].join('\n');
 }
 

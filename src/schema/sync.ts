@@ -32,8 +32,9 @@ export const SyncSummarySchema = z.object({
     .optional()
     .describe('Changes a review policy approved after this sync, per rule'),
   reconciled: z
-    .enum(['full', 'skipped'])
-    .describe("'skipped' when nothing reconcile and diff read had changed since the last sync (no new basis capture, pin, alias, source prior or decision), so the facts and queue stood as they were"),
+    .enum(['full', 'incremental', 'skipped'])
+    .describe("'skipped' when nothing reconcile and diff read had changed since the last sync (no new basis capture, pin, alias, source prior or decision), so the facts and queue stood as they were; 'incremental' when only the keys whose own inputs changed (a source's moved basis, a pin, a decision) were reconciled and diffed again, the rest keeping their facts and pending changes"),
+  reconciled_keys: z.number().int().optional().describe("The keys an 'incremental' run reconciled and diffed again"),
   timings: z
     .object({ read_ms: z.number(), reconcile_ms: z.number() })
     .describe("Wall time of the run's two stages: reading (fetch or replay, extract, store) and reconcile-and-queue"),

@@ -15,6 +15,11 @@ export class AuditStore {
     return ((this.db.sql('SELECT MAX(id) AS last FROM audit_log').get() as Row).last as number | null) ?? 0;
   }
 
+  /** The entries recorded after entry `id`, oldest first. */
+  since(id: number): AuditEntry[] {
+    return (this.db.sql('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(id) as Row[]).map(toAuditEntry);
+  }
+
   log(): AuditEntry[] {
     return (this.db.sql('SELECT * FROM audit_log ORDER BY id').all() as Row[]).map(toAuditEntry);
   }

@@ -16,6 +16,26 @@ export class FactStore {
   replace(facts: readonly Fact[]): number {
     const stored = new Map<string, Row>();
     for (const r of this.db.sql('SELECT * FROM facts').all() as Row[]) stored.set(keyOf(r as unknown as FieldKey), r);
+    return this.write(facts, stored);
+  }
+
+  /**
+   * Makes the rows of `keys` (keyOf) hold exactly the facts of `facts` (all of them among `keys`),
+   * leaving every other row as it is; returns the rows written or deleted.
+   */
+  replaceKeys(keys: ReadonlySet<string>, facts: readonly Fact[]): number {
+    const stored = new Map<string, Row>();
+    const read = this.db.sql('SELECT * FROM facts WHERE model = ? AND field = ? AND condition = ?');
+    for (const key of keys) {
+      const { model, field, condition } = parseKey(key);
+      const row = read.get(model, field, condition) as Row | undefined;
+      if (row) stored.set(key, row);
+    }
+    return this.write(facts, stored);
+  }
+
+  /** Writes the facts that differ from their `stored` rows and deletes the stored rows no fact is for. */
+  private write(facts: readonly Fact[], stored: Map<string, Row>): number {
     const upsert = this.db.sql(
       `INSERT INTO facts (model, field, condition, value, status, confidence, rule, explanation, claims)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -40,6 +60,12 @@ export class FactStore {
       written++;
     }
     return written;
+  }
+
+  /** How many facts hold each status, counted in SQL. */
+  statusCounts(): Map<string, number> {
+    const rows = this.db.sql('SELECT status, COUNT(*) AS n FROM facts GROUP BY status').all() as Row[];
+    return new Map(rows.map((r) => [r.status as string, r.n as number]));
   }
 
   list(filter: { model?: string; field?: string } = {}): Fact[] {

@@ -95,6 +95,12 @@ export class SourceStateStore {
   }
 
   /** Which capture each source's current claims come from: changes when, and only when, evidence does. */
+  /** Each source's basis capture id (null when it has none yet). */
+  basisCaptures(): Map<string, number | null> {
+    const rows = this.db.sql('SELECT source_id, current_capture_id FROM source_state').all() as Row[];
+    return new Map(rows.map((r) => [r.source_id as string, (r.current_capture_id as number | null) ?? null]));
+  }
+
   basisFingerprint(): string {
     return (this.db.sql('SELECT source_id, current_capture_id FROM source_state ORDER BY source_id').all() as Row[])
       .map((r) => `${r.source_id}:${r.current_capture_id ?? ''}`)

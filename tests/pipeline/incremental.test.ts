@@ -32,17 +32,55 @@ const SOURCES: Source[] = ['alpha', 'beta', 'gamma'].map((id, i) => ({
 }));
 
 const MODELS = ['GPT-5.2', 'GPT-4.1 Mini', 'Claude Sonnet 4.5', 'Claude-Sonnet-4.5', 'Gemini 2.5 Pro', 'Llama 3.3 70B'];
+/** One model each source alone lists: its figures are uncontested, so correcting one leaves every source's learned accuracy as it was. */
+const OWN_MODELS: Record<string, string> = { alpha: 'Mistral Large 2', beta: 'Qwen 2.5 72B', gamma: 'DeepSeek V3' };
 const PRICES = [0.4, 1.25, 1.75, 3, 15];
 const CONTEXTS = [128, 200, 400, 1000];
 
+/** One row of a pricing page: a model's input price, output price and context window (K tokens). */
+type Row = [name: string, input: number, output: number, context: number];
+
+function html(rows: Row[]): string {
+  const cells = rows.map(([name, input, output, context]) => `<tr><td>${name}</td><td>$${input}</td><td>$${output}</td><td>${context}K</td></tr>`);
+  return `<html><body><h1>API pricing</h1><table><thead><tr><th>Model</th><th>Input price</th><th>Output price</th><th>Context window</th></tr></thead><tbody>${cells.join('')}</tbody></table></body></html>`;
+}
+
 /** A pricing page of some of the models, each with prices drawn from a few values so sources agree and disagree. */
-function page(random: () => number): string {
+function randomRows(random: () => number, own: string): Row[] {
   const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  const rows = MODELS.filter(() => random() < 0.7).map(
-    (name) => `<tr><td>${name}</td><td>$${pick(PRICES)}</td><td>$${pick(PRICES) * 4}</td><td>${pick(CONTEXTS)}K</td></tr>`,
-  );
-  if (rows.length === 0) rows.push(`<tr><td>${MODELS[0]}</td><td>$1.75</td><td>$14</td><td>400K</td></tr>`);
-  return `<html><body><h1>API pricing</h1><table><thead><tr><th>Model</th><th>Input price</th><th>Output price</th><th>Context window</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
+  const rows = [...MODELS, own].filter(() => random() < 0.7).map((name): Row => [name, pick(PRICES), pick(PRICES) * 4, pick(CONTEXTS)]);
+  if (rows.length === 0) rows.push([MODELS[0], 1.75, 14, 400]);
+  return rows;
+}
+
+function page(random: () => number): string {
+  return html(randomRows(random, OWN_MODELS.alpha));
+}
+
+/**
+ * The source's last page with one or two figures edited, a row added or a row dropped: a few keys
+ * change, the rest repeat.
+ */
+function edited(random: () => number, rows: Row[], own: string): Row[] {
+  const next = rows.map((r): Row => [...r]);
+  const edits = 1 + Math.floor(random() * 2);
+  for (let e = 0; e < edits; e++) {
+    const roll = random();
+    // Mostly the source's own model, so that some edits leave every other source's weight alone.
+    const at = next.findIndex(([name]) => name === own);
+    const row = at >= 0 && random() < 0.7 ? at : Math.floor(random() * next.length);
+    if (roll < 0.6 && next.length > 0) {
+      const column = Math.floor(random() * 3);
+      const values = [PRICES, PRICES.map((p) => p * 4), CONTEXTS][column];
+      next[row][1 + column] = values[Math.floor(random() * values.length)];
+    }
+    else if (roll < 0.8 && next.length > 1) next.splice(row, 1);
+    else {
+      const missing = [...MODELS, own].filter((name) => !next.some(([n]) => n === name));
+      if (missing.length > 0) next.push([missing[Math.floor(random() * missing.length)], PRICES[Math.floor(random() * PRICES.length)], 12, 200]);
+    }
+  }
+  return next;
 }
 
 const REGISTRIES: AliasRegistry[] = [
@@ -57,17 +95,32 @@ type Step =
   | { kind: 'approve' | 'reject'; share: number }
   | { kind: 'aliases'; registry: number };
 
-/** A random sequence of what happens to a ledger between and during syncs. */
+/**
+ * A random sequence of what happens to a ledger between and during syncs. Most captures edit a few
+ * figures of the source's last page; some of those correct it on the day it was taken (a capture's
+ * date weighs its claims against the others on each key, so only a same-day correction can leave
+ * every source's learned weight as it was), and some pages are drawn afresh.
+ */
 function script(seed: number, length: number): Step[] {
   const random = prng(seed);
   const steps: Step[] = [];
+  const last = new Map<string, { rows: Row[]; observedAt: string }>();
   let day = 1;
   for (let i = 0; i < length; i++) {
     const roll = random();
     day += 1;
     const observedAt = `2026-08-${String(day).padStart(2, '0')}T00:00:00.000Z`;
-    if (roll < 0.35) steps.push({ kind: 'capture', source: SOURCES[Math.floor(random() * SOURCES.length)], body: page(random), observedAt });
-    else if (roll < 0.55) steps.push({ kind: 'reread' });
+    if (roll < 0.4) {
+      const source = SOURCES[Math.floor(random() * SOURCES.length)];
+      const before = last.get(source.id);
+      const kind = random();
+      const capture =
+        !before || kind < 0.15
+          ? { rows: randomRows(random, OWN_MODELS[source.id]), observedAt }
+          : { rows: edited(random, before.rows, OWN_MODELS[source.id]), observedAt: kind < 0.6 ? before.observedAt : observedAt };
+      last.set(source.id, capture);
+      steps.push({ kind: 'capture', source, body: html(capture.rows), observedAt: capture.observedAt });
+    } else if (roll < 0.55) steps.push({ kind: 'reread' });
     else if (roll < 0.65) steps.push({ kind: random() < 0.6 ? 'pin' : 'lift', pick: random(), value: PRICES[Math.floor(random() * PRICES.length)] });
     else if (roll < 0.9) steps.push({ kind: random() < 0.7 ? 'approve' : 'reject', share: random() });
     else steps.push({ kind: 'aliases', registry: Math.floor(random() * REGISTRIES.length) });
@@ -76,10 +129,11 @@ function script(seed: number, length: number): Step[] {
 }
 
 /** Runs a script on a fresh ledger; after each step, what the ledger holds. */
-async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; summaries: SyncSummary[] }> {
+async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; summaries: SyncSummary[]; captures: SyncSummary[] }> {
   const ledger = new Ledger(join(mkdtempSync(join(tmpdir(), 'ml-incremental-')), 'l.sqlite'));
   const states: unknown[] = [];
   const summaries: SyncSummary[] = [];
+  const captures: SyncSummary[] = [];
   let registry = REGISTRIES[0];
   try {
     for (const [i, step] of steps.entries()) {
@@ -90,6 +144,7 @@ async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; 
         const { source, body, observedAt } = step;
         const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
         await sync(() => ({ status: 'snapshot', origin: 'ingest', snapshot }), [source]);
+        captures.push(summaries[summaries.length - 1]);
       } else if (step.kind === 'reread') {
         await sync(() => ({ status: 'unchanged' }));
       } else if (step.kind === 'pin' || step.kind === 'lift') {
@@ -114,22 +169,32 @@ async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; 
   } finally {
     ledger.close();
   }
-  return { states, summaries };
+  return { states, summaries, captures };
 }
 
 describe('incremental sync', () => {
   it('holds the same facts, queue and history as a full reconcile after random sequences of syncs', async () => {
     let skipped = 0;
+    let incrementalCaptures = 0;
+    let partial = 0;
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const steps = script(seed, 24);
       const incremental = await play(steps, false);
       const full = await play(steps, true);
       for (let i = 0; i < incremental.states.length; i++) expect(incremental.states[i], `seed ${seed}`).toEqual(full.states[i]);
       expect(full.summaries.every((s) => s.reconciled === 'full')).toBe(true);
+      for (const [i, s] of incremental.summaries.entries()) expect(s, `seed ${seed} sync ${i}`).toMatchObject({ claims: full.summaries[i].claims, facts: full.summaries[i].facts, conflicts: full.summaries[i].conflicts });
+      const ran = incremental.summaries.filter((s) => s.reconciled === 'incremental');
+      // Each sequence must take the incremental path, or the comparison above proves nothing about it.
+      expect(ran.length, `seed ${seed}`).toBeGreaterThan(0);
+      partial += ran.filter((s) => s.reconciled_keys! * 2 < s.facts).length;
       skipped += incremental.summaries.filter((s) => s.reconciled === 'skipped').length;
+      incrementalCaptures += incremental.captures.filter((s) => s.reconciled === 'incremental').length;
     }
-    // The sequences must exercise the skip, or the comparison above proves nothing.
+    // The sequences must exercise the skip, and captures that change a few keys must run incrementally.
     expect(skipped).toBeGreaterThan(5);
+    expect(incrementalCaptures).toBeGreaterThan(2);
+    expect(partial).toBeGreaterThan(3);
   }, 120_000);
 
   it('skips reconcile on a re-read that changed nothing, and runs it again after a decision', async () => {
@@ -143,7 +208,10 @@ describe('incremental sync', () => {
       { kind: 'reread' },
     ];
     const { summaries } = await play(steps, false);
-    expect(summaries.map((s) => s.reconciled)).toEqual(['full', 'full', 'full', 'skipped', 'full', 'skipped', 'full', 'skipped']);
+    // The decision touched a few keys: only they are reconciled and diffed again. An alias edit weighs on every key.
+    expect(summaries.map((s) => s.reconciled)).toEqual(['full', 'full', 'full', 'skipped', 'incremental', 'skipped', 'full', 'skipped']);
+    expect(summaries[4].reconciled_keys).toBeGreaterThan(0);
+    expect(summaries[4].reconciled_keys).toBeLessThan(summaries[4].facts);
     // A skipped run reports the figures of the reconciliation it stands on.
     expect(summaries[3]).toMatchObject({ claims: summaries[2].claims, facts: summaries[2].facts, changes: { queued: 0, refreshed: 0, superseded: 0, pending: summaries[2].changes.pending } });
     expect(summaries[2].facts).toBeGreaterThan(0);
