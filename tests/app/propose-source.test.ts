@@ -11,6 +11,7 @@ import { loadSources } from '../../src/pipeline/sources.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { cli } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../fetch/server.ts';
+import { chromiumPath, isExecutable } from '../../src/fetch/browser.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'sources-add');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -211,4 +212,36 @@ describe('sources add on the command line', () => {
     expect(none.code).toBe(65);
     expect(none.json()).toMatchObject({ source: null, chosen: null });
   });
+});
+
+// In CI a missing browser must fail the run; locally it may skip (as in tests/fetch/browser.test.ts).
+const runBrowserTests = isExecutable(chromiumPath()) || process.env.CI === 'true';
+
+describe('sources add --render browser', () => {
+  it.runIf(runBrowserTests)(
+    'reads a page whose price table a script draws: nothing over plain HTTP, the prices once rendered, and proposes render: browser',
+    async () => {
+      const spa = await startServer({
+        '/pricing': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'fetch', 'js-rendered-table.html'), 'utf8')),
+        '/prices.json': (_req, res) =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ model: 'Orbit Large 2', input: 2.5, output: 10 }])),
+      });
+      try {
+        const ws = emptyWorkspace();
+        const plain = await proposeSource(ws, { url: `${spa.origin}/pricing`, id: 'orbit-pricing', fetch: FETCH });
+        expect(plain.source).toBeNull();
+        expect(plain.notes.join(' ')).toMatch(/--render browser/);
+
+        const rendered = await proposeSource(ws, { url: `${spa.origin}/pricing`, id: 'orbit-pricing', render: 'browser', fetch: { ...FETCH, browserTimeoutMs: 15_000 } });
+        const claims = rendered.trials.find((t) => t.extractor === rendered.chosen)!.claims;
+        expect(claims.filter((c) => c.field === 'input_price').map((c) => c.value)).toEqual([2.5]);
+        expect(claims.filter((c) => c.field === 'output_price').map((c) => c.value)).toEqual([10]);
+        expect(rendered.source).toMatchObject({ id: 'orbit-pricing', render: 'browser' });
+        expect(spa.hits('/prices.json')).toHaveLength(1);
+      } finally {
+        await spa.close();
+      }
+    },
+    60_000,
+  );
 });
