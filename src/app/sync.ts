@@ -52,7 +52,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
-      const all = sourcesOf(ws);
+      const all = sourcesOf(ws, ledger);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
       const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full }, targets, reading);
