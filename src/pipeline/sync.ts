@@ -41,6 +41,11 @@ export interface PipelineOptions {
   limits?: Partial<CaptureLimits>;
   /** Reconcile and diff even when nothing they read changed since the last sync. */
   full?: boolean;
+  /**
+   * Handed the body of each capture recorded from a fetch or an ingest (not a replay) while it is
+   * still in memory: reading a thousand bodies back from the ledger afterwards costs half a second.
+   */
+  keepBody?: (sourceId: string, sha256: string, body: string) => void;
 }
 
 /**
@@ -404,7 +409,11 @@ export async function runPipeline(
       reading.fill(undefined, first, first + RECORD_BATCH);
       ledger.transaction(() => {
         for (const { source, acquired, extracted } of batch) {
-          reports.push(recordAcquired(ledger, source, acquired, now(), acquired.status === 'snapshot' ? detector() : undefined, extracted, limits));
+          const report = recordAcquired(ledger, source, acquired, now(), acquired.status === 'snapshot' ? detector() : undefined, extracted, limits);
+          if (options.keepBody && acquired.status === 'snapshot' && acquired.origin !== 'replay' && report.outcome !== 'unchanged' && report.snapshot) {
+            options.keepBody(source.id, report.snapshot, acquired.snapshot.body);
+          }
+          reports.push(report);
         }
       });
     }
