@@ -7,7 +7,7 @@ import { sha256Hex } from '../pipeline/manifest.ts';
 import { notificationBody, notify } from '../pipeline/notify.ts';
 import { runSync, type Reading } from '../pipeline/run-sync.ts';
 import { selectSources } from '../pipeline/sources.ts';
-import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits } from '../pipeline/sync.ts';
+import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits, type PipelineOptions } from '../pipeline/sync.ts';
 import { formatSummaryMarkdown } from '../review/format.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -52,10 +52,11 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
-      const all = sourcesOf(ws);
+      const all = sourcesOf(ws, ledger);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const summary = await runSync(ledger, { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full }, targets, reading);
+      const options = { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(ws) };
+      const summary = await runSync(ledger, options, targets, reading);
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
@@ -77,7 +78,8 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const all = sourcesOf(ws);
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
-      const summary = await runPipeline(ledger, { sources: all, aliases: aliasesOf(ws), limits: request.limits }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(ws) };
+      const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
@@ -87,10 +89,16 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   }
 }
 
+/** Keeps beside the journal each body the shipped snapshots do not hold, so a rebuild can replay it. */
+function bodyKeeper(ws: Workspace): PipelineOptions['keepBody'] {
+  const journal = journalOf(ws);
+  return journal ? (source, sha256, body) => journal.keepCapture(source, sha256, body) : undefined;
+}
+
 /**
  * After the pipeline queued its changes: the journal records what this sync read (so a rebuild
- * replays the same captures, keeping beside it any body the shipped snapshots do not hold), then
- * the policy approves what its rules allow, each approval journalled with its rule.
+ * replays the same captures; their bodies were kept as they were recorded), then the policy
+ * approves what its rules allow, each approval journalled with its rule.
  */
 function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined): void {
   const journal = journalOf(ws);
@@ -99,7 +107,6 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
       if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };
       if (r.outcome === 'unchanged' || !r.snapshot) return { source: r.source_id, read: 'unchanged' };
       const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;
-      if (capture.origin !== 'replay') journal.keepCapture(r.source_id, r.snapshot, ledger.captures.snapshotBody(r.snapshot)!);
       return { source: r.source_id, read: 'snapshot', sha256: r.snapshot, observed_at: capture.observed_at, origin: capture.origin };
     });
     journal.append([{ at: new Date().toISOString(), by: 'model-ledger', action: 'sync', reads }]);

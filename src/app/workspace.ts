@@ -34,7 +34,10 @@ export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_
 
 export const journalOf = (ws: Workspace): Journal | undefined => (ws.journal ? new Journal(ws.journal) : undefined);
 
-export const sourcesOf = (ws: Workspace): Source[] => loadSources(ws.sourcesDir);
+/** With the ledger, the sources it last validated are reused while their files stay byte for byte the same. */
+export const sourcesOf = (ws: Workspace, ledger?: Ledger): Source[] =>
+  loadSources(ws.sourcesDir, ledger && { read: () => ledger.runs.meta(VALIDATED_SOURCES), write: (value) => ledger.runs.setMeta(VALIDATED_SOURCES, value) });
+const VALIDATED_SOURCES = 'validated_sources';
 export const aliasesOf = (ws: Workspace): AliasRegistry => loadAliasRegistry(ws.aliasesFile);
 
 /** Runs `use` on the workspace's ledger and closes it after, also when `use` throws or its promise rejects. */

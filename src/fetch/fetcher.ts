@@ -111,22 +111,25 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   };
   const scheduler = createRequestScheduler(opts);
   const robotsByOrigin = new Map<string, Promise<RobotsVerdict>>();
+  /** The verdicts already in: most sources of a run ask after their origin's robots.txt was read. */
+  const robotsRead = new Map<string, RobotsVerdict>();
   const limits: ExchangeLimits = opts;
   let renderer: BrowserRenderer | null = null;
 
   // The sync's deadline runs from the first fetch; every source still going when it passes is cut off.
   const syncController = new AbortController();
-  setMaxListeners(0, syncController.signal); // one listener per source in flight, by design
+  setMaxListeners(0, syncController.signal); // one listener per robots.txt read in flight, by design
+  /** Each source in flight's own controller, cut off with the sync (a set, not a listener each: those cost more than a 304). */
+  const sourcesInFlight = new Set<AbortController>();
   let syncClock: NodeJS.Timeout | null = null;
   const startSyncClock = () => {
     if (syncClock) return;
-    syncClock = setTimeout(
-      () =>
-        syncController.abort(
-          new FetchFailure('deadline', `the sync's deadline of ${seconds(opts.syncDeadlineMs)} passed before this source was read; its last good facts are kept`),
-        ),
-      opts.syncDeadlineMs,
-    );
+    syncClock = setTimeout(() => {
+      syncController.abort(
+        new FetchFailure('deadline', `the sync's deadline of ${seconds(opts.syncDeadlineMs)} passed before this source was read; its last good facts are kept`),
+      );
+      for (const controller of sourcesInFlight) controller.abort(syncController.signal.reason);
+    }, opts.syncDeadlineMs);
     syncClock.unref();
   };
 
@@ -217,11 +220,14 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       // exactly as long as the rest and keeps its place in the host's queue.
       verdict = readRobots(origin, job).then((read) => {
         if (read.rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(read.rules.crawlDelayMs, opts.maxRetryAfterMs));
+        robotsRead.set(origin, read);
         return read;
       });
       robotsByOrigin.set(origin, verdict);
     }
-    const { rules, unreadable } = await untilAborted(verdict, job.signal);
+    const read = robotsRead.get(origin);
+    if (read) job.signal.throwIfAborted();
+    const { rules, unreadable } = read ?? (await untilAborted(verdict, job.signal));
     if (unreadable) {
       throw new FetchFailure(
         'robots',
@@ -408,9 +414,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     // The source's deadline covers every attempt, retry, redirect and wait from its first request
     // on (not its wait for a first slot, which only the sync's deadline bounds).
     const controller = new AbortController();
-    const onSyncDeadline = () => controller.abort(syncController.signal.reason);
-    if (syncController.signal.aborted) onSyncDeadline();
-    else syncController.signal.addEventListener('abort', onSyncDeadline, { once: true });
+    if (syncController.signal.aborted) controller.abort(syncController.signal.reason);
+    else sourcesInFlight.add(controller);
     let clock: NodeJS.Timeout | null = null;
     const job: Job = {
       source,
@@ -453,7 +458,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       };
     } finally {
       if (clock) clearTimeout(clock);
-      syncController.signal.removeEventListener('abort', onSyncDeadline);
+      sourcesInFlight.delete(controller);
     }
   }
 

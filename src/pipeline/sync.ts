@@ -41,6 +41,11 @@ export interface PipelineOptions {
   limits?: Partial<CaptureLimits>;
   /** Reconcile and diff even when nothing they read changed since the last sync. */
   full?: boolean;
+  /**
+   * Handed the body of each capture recorded from a fetch or an ingest (not a replay) while it is
+   * still in memory: reading a thousand bodies back from the ledger afterwards costs half a second.
+   */
+  keepBody?: (sourceId: string, sha256: string, body: string) => void;
 }
 
 /**
@@ -177,7 +182,7 @@ export function recordAcquired(
 function recordUnchanged(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>, at: string): SourceReport {
   ledger.sources.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
-  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.current(source.id)?.sha256 ?? null };
+  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.currentSha256(source.id) };
 }
 
 /**
@@ -371,7 +376,9 @@ export async function runPipeline(
   const limits = captureLimits(options.limits);
   const started = performance.now();
   const runId = ledger.runs.start(now());
-  const newModels = new NewModelDetector(ledger, options.aliases ?? emptyRegistry());
+  // Built when the first new capture is recorded: a re-sync of 304s never needs the known models.
+  let newModels: NewModelDetector | undefined;
+  const detector = () => (newModels ??= new NewModelDetector(ledger, options.aliases ?? emptyRegistry()));
   const workers = options.extractWorkers ?? extractWorkersFor(targets.length);
   const extraction: Extraction = workers > 0 ? createExtractionPool({ workers }) : inlineExtraction;
 
@@ -380,7 +387,7 @@ export async function runPipeline(
     let acquired: Acquired = { status: 'failed', errorClass: 'internal', message: 'not read' };
     try {
       acquired = await acquire(source);
-      if (acquired.status !== 'snapshot' || ledger.captures.current(source.id)?.sha256 === acquired.snapshot.sha256) {
+      if (acquired.status !== 'snapshot' || ledger.captures.currentSha256(source.id) === acquired.snapshot.sha256) {
         return { source, acquired };
       }
       return { source, acquired, extracted: await extraction.extract(extractionJob(source, acquired.snapshot)) };
@@ -401,7 +408,13 @@ export async function runPipeline(
       const batch = await Promise.all(reading.slice(first, first + RECORD_BATCH) as Array<Promise<Prepared>>);
       reading.fill(undefined, first, first + RECORD_BATCH);
       ledger.transaction(() => {
-        for (const { source, acquired, extracted } of batch) reports.push(recordAcquired(ledger, source, acquired, now(), newModels, extracted, limits));
+        for (const { source, acquired, extracted } of batch) {
+          const report = recordAcquired(ledger, source, acquired, now(), acquired.status === 'snapshot' ? detector() : undefined, extracted, limits);
+          if (options.keepBody && acquired.status === 'snapshot' && acquired.origin !== 'replay' && report.outcome !== 'unchanged' && report.snapshot) {
+            options.keepBody(source.id, report.snapshot, acquired.snapshot.body);
+          }
+          reports.push(report);
+        }
       });
     }
   } finally {

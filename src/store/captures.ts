@@ -80,6 +80,14 @@ export class CaptureStore {
   }
 
   /** A source's basis: its last good capture. */
+  /** The hash of the source's basis snapshot, without reading the rest of its capture. */
+  currentSha256(sourceId: string): string | null {
+    const row = this.db
+      .sql('SELECT c.sha256 FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
+      .get(sourceId) as { sha256: string } | undefined;
+    return row?.sha256 ?? null;
+  }
+
   current(sourceId: string): Capture | null {
     const row = this.db
       .sql('SELECT c.* FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
