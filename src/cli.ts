@@ -8,12 +8,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LedgerError, usageError } from './errors.ts';
-import { EXPORT_FORMATS } from './export/format-names.ts';
 import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
 import { loadApp, loadFormat, print, printChunks, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
 import { registerSourcesCommands } from './cli/sources.ts';
 import { createProgressReporter } from './fetch/progress.ts';
+import { ExportFormatSchema } from './schema/dataset.ts';
 import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_DB_PATH, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR, PACKAGE_ROOT } from './paths.ts';
@@ -149,7 +149,7 @@ export function buildProgram(): Command {
     .description('write the approved dataset (dataset.json, history.json and their JSON Schemas)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--at <date>', 'the dataset as approved and in force on this date')
-    .option('--format <formats>', `comma-separated: ${EXPORT_FORMATS.join(', ')}, or all (dataset.json and history.json are always written)`, exportFormats, ['json'])
+    .option('--format <formats>', `comma-separated: ${ExportFormatSchema.options.join(', ')}, or all (dataset.json and history.json are always written)`, exportFormats, ['json'])
     .option('--json', 'print what was written as JSON')
     .action(async (o, cmd) => {
       const app = await loadApp();

@@ -2,8 +2,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { SyncReport } from '../app/index.ts';
 import { EXIT } from '../errors.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../export/format-names.ts';
+import { ExportFormatSchema, type ExportFormat } from '../schema/dataset.ts';
 import type { SyncSummary } from '../schema/sync.ts';
+
+const EXPORT_FORMATS = ExportFormatSchema.options;
 
 /** A whole number of at least `min`, or a usage error naming the option. */
 export function integer(min: number): (text: string) => number {
