@@ -36,12 +36,19 @@ export function writeBase(ledger: Ledger, base: ReconciledBase): void {
   ledger.runs.setMeta(BASE_META, JSON.stringify(base));
 }
 
+/** The run's settings that weigh on every key: source priors, the alias registry, the removal threshold. */
+export function settingsOf(sources: readonly Source[], registry: AliasRegistry, removalAfterSyncs: number): string {
+  return JSON.stringify([
+    sources.map(({ id, kind, trust }) => [id, kind, trust]).sort(),
+    [[...registry.byAlias].sort(), [...registry.ids].sort(), [...registry.distinct].sort()],
+    removalAfterSyncs,
+  ]);
+}
+
 export function globalsOf(sources: readonly Source[], registry: AliasRegistry, links: ReadonlyMap<string, ModelLink>, removalAfterSyncs: number): string {
   return createHash('sha256')
-    .update(JSON.stringify(sources.map(({ id, kind, trust }) => [id, kind, trust]).sort()))
-    .update(JSON.stringify([[...registry.byAlias].sort(), [...registry.ids].sort(), [...registry.distinct].sort()]))
+    .update(settingsOf(sources, registry, removalAfterSyncs))
     .update(JSON.stringify([...links.values()].sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0))))
-    .update(String(removalAfterSyncs))
     .digest('hex');
 }
 

@@ -10,7 +10,7 @@ import { identify } from '../normalize/identity.ts';
 import { linkModels, type ModelLink } from '../normalize/links.ts';
 import type { Claim } from '../schema/claim.ts';
 import { factsOf, learnTruth, sameLearnedWeights } from '../reconcile/index.ts';
-import { applyLinks, changedKeys, globalsOf, overridesByKey, readBase, writeBase } from './incremental.ts';
+import { applyLinks, changedKeys, globalsOf, overridesByKey, settingsOf, readBase, writeBase } from './incremental.ts';
 import { keyOf } from '../schema/key.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -214,12 +214,9 @@ type ReconciledCounts = Pick<SyncSummary, 'claims' | 'facts' | 'conflicts' | 'an
  * the basis captures stand for the claims' content.
  */
 function reconcileInputs(ledger: Ledger, options: PipelineOptions): string {
-  const registry = options.aliases ?? emptyRegistry();
   return createHash('sha256')
     .update(ledger.reconcileState())
-    .update(JSON.stringify(options.sources.map(({ id, kind, trust }) => [id, kind, trust]).sort()))
-    .update(JSON.stringify([[...registry.byAlias].sort(), [...registry.ids].sort(), [...registry.distinct].sort()]))
-    .update(String(options.removalAfterSyncs ?? 2))
+    .update(settingsOf(options.sources, options.aliases ?? emptyRegistry(), options.removalAfterSyncs ?? 2))
     .digest('hex');
 }
 
