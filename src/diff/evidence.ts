@@ -4,6 +4,7 @@
  * Pure: bodies and locators in, regions and hunks out.
  */
 import { diffWordsWithSpace, formatPatch, structuredPatch } from 'diff';
+import { escapePointer, unescapePointer } from '../schema/pointer.ts';
 
 /** A snapshot body made ready for repeated lookups: split into lines, JSON parsed at most once. */
 export interface PreparedDocument {
@@ -38,9 +39,6 @@ export interface Region {
 
 const MAX_LINE = 400;
 
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
 
 function child(value: unknown, segment: string): unknown {
   if (Array.isArray(value)) return value[Number(segment)];
@@ -62,7 +60,7 @@ function jsonRegion(doc: PreparedDocument, pointer: string): Region | null {
   const entryPath = Array.isArray(root) || !Array.isArray(first) || segments.length < 2 ? segments.slice(0, 1) : segments.slice(0, 2);
   const entry = entryPath.reduce<unknown>(child, root);
   if (entry === undefined) return null;
-  const label = '/' + entryPath.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  const label = '/' + entryPath.map(escapePointer).join('/');
   const pretty = JSON.stringify(entry, null, 2);
   const text = Array.isArray(root) || entryPath.length > 1 ? pretty : `${JSON.stringify(entryPath[0])}: ${pretty}`;
   return { label: `JSON ${label} (re-indented)`, text };

@@ -1,5 +1,6 @@
 /** Small helpers the exporters of other tools' shapes share. */
 import { routeOf } from '../schema/condition.ts';
+import { unescapePointer } from '../schema/pointer.ts';
 
 /** Keys in sorted order, so two exports of one ledger are byte-identical. */
 export function sortKeys<T extends Record<string, unknown>>(o: T): T {
@@ -26,7 +27,7 @@ export function pointerTokens(locator: string | null, n: number): string[] {
     .slice(1)
     .split('/')
     .slice(0, n)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map(unescapePointer);
 }
 
 /** A model's values per route (null: the vendor's own offering): each route is an entry of its own in other tools' files. */

@@ -8,13 +8,7 @@ export type Json = Record<string, unknown>;
 
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** One JSON Pointer reference token (RFC 6901): "~" and "/" escaped. */
-export function escapePointer(key: string | number): string {
-  const token = String(key);
-  // Most keys need no escaping: skip the two regex passes (this runs per entry on big files).
-  if (!token.includes('~') && !token.includes('/')) return token;
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+export { escapePointer } from '../schema/pointer.ts';
 
 /**
  * perTokenToPerMillion, remembered per printed figure for one file: a big file prints a few
