@@ -108,10 +108,10 @@ export function buildProgram(): Command {
     .option('--provider <slug>', 'provider for bare model names')
     .option('--json', 'print the claims as JSON')
     .action(async (file: string, o) => {
-      const app = await loadApp();
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       const result = app.extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
       const claims = result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) }));
-      print(o, claims, () => claims.map((c) => `${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}`).join('\n'));
+      print(o, claims, () => claims.map(format.claimLine).join('\n'));
       const report = [...result.notes.map((n) => `note: ${n}`), ...result.drift.map((d) => `drift: ${d}`)];
       if (claims.length === 0) report.push('no figures found');
       for (const line of report) process.stderr.write(line + '\n');

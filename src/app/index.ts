@@ -12,4 +12,4 @@ export { sourceStatuses, type SourceStatus } from './sources.ts';
 export { extractFile } from './files.ts';
 export { reconcileClaimsFile } from './claims-file.ts';
 export { exportLedger, serveExport } from './export.ts';
-export { proposeSource, claimLine, type SourceProposal, type ProposeSourceRequest, type ExtractorTrial } from './propose-source.ts';
+export { proposeSource, type SourceProposal, type ProposeSourceRequest, type ExtractorTrial } from './propose-source.ts';

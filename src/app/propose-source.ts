@@ -303,8 +303,3 @@ function writeProposal(ws: Workspace, path: string, parsed: Source, source: Reco
   mkdirSync(ws.sourcesDir, { recursive: true });
   writeFileSync(path, JSON.stringify(source, null, 2) + '\n', { flag: 'wx' });
 }
-
-/** The claims as a person reads them: model, field [condition], value, locator. */
-export function claimLine(c: ExtractorTrial['claims'][number]): string {
-  return `${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}`;
-}

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type * as app from '../app/index.ts';
 import { EXIT } from '../errors.ts';
-import { loadApp, print, workspaceOf } from './io.ts';
+import { loadApp, loadFormat, print, workspaceOf } from './io.ts';
 
 const day = (at: string | null) => (at ? at.slice(0, 16).replace('T', ' ') : 'never');
 
@@ -19,7 +19,7 @@ export function formatSourceRows(rows: app.SourceStatus[]): string {
   return lines.join('\n');
 }
 
-function formatProposal(p: app.SourceProposal, claimLine: typeof app.claimLine): string {
+function formatProposal(p: app.SourceProposal, claimLine: (c: app.ExtractorTrial['claims'][number]) => string): string {
   const lines = [`format: ${p.format} (from the ${p.format_from}${p.content_type ? `: ${p.content_type}` : ''})`];
   for (const t of p.trials) {
     lines.push('', `== extractor ${t.extractor}: ${t.figures} figures of ${t.models} model(s)${t.extractor === p.chosen ? '  <- proposed' : ''}`);
@@ -59,10 +59,10 @@ export function registerSourcesCommands(program: Command): void {
     .option('--json', 'print the proposal as JSON')
     .action(async (url: string | undefined, o, cmd) => {
       const fetch = { ...(o.userAgent ? { userAgent: o.userAgent } : {}), allowPrivateNetwork: Boolean(o.allowPrivateNetwork) };
-      const app = await loadApp();
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       const proposal = await app.proposeSource(await workspaceOf(cmd), { url, file: o.file, id: o.id, write: o.write, render: o.render, fetch });
       // `sources --json` and `sources add --json` are one flag to commander: read it from either.
-      print({ json: Boolean(cmd.optsWithGlobals().json) }, proposal, () => formatProposal(proposal, app.claimLine));
+      print({ json: Boolean(cmd.optsWithGlobals().json) }, proposal, () => formatProposal(proposal, format.claimLine));
       // A page without figures is bad input for a source: said, nothing proposed.
       if (!proposal.source) process.exitCode = EXIT.badInput;
     });

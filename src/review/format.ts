@@ -249,3 +249,8 @@ export function formatTriage(t: { changes: Array<Change & { group: TriageGroup }
   }
   return lines.join('\n');
 }
+
+/** A claim as a person reads it: model, field [condition], value, locator, tab-separated. */
+export function claimLine(c: { model: string; field: string; condition: string; value: ClaimValue; locator: string | null }): string {
+  return `${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}`;
+}
