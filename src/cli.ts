@@ -18,25 +18,6 @@ import { SourceFormatSchema } from './schema/source.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_DB_PATH, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR, PACKAGE_ROOT } from './paths.ts';
 
-/** `dataset.json, api/ (5,114 files), feed.atom`: a directory of many files in one word. */
-function filesWritten(files: string[]): string {
-  const top = new Map<string, number>();
-  for (const f of files) {
-    const head = f.includes('/') ? `${f.slice(0, f.indexOf('/'))}/` : f;
-    top.set(head, (top.get(head) ?? 0) + 1);
-  }
-  return [...top].map(([name, n]) => (name.endsWith('/') ? `${name} (${n.toLocaleString('en-US')} files)` : name)).join(', ');
-}
-
-/** `LiteLLM: 275 models left out, no LiteLLM provider for nano-gpt (57), gitlab (17), …`. */
-function leftOutLine(format: string, unknown: Record<string, number> | undefined): string | null {
-  const entries = Object.entries(unknown ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  if (!entries.length) return null;
-  const total = entries.reduce((n, [, count]) => n + count, 0);
-  const top = entries.slice(0, 5).map(([name, count]) => `${name} (${count})`).join(', ');
-  return `${format}: ${total} entries left out, no ${format} provider for ${top}${entries.length > 5 ? `, and ${entries.length - 5} more` : ''}`;
-}
-
 async function printSummary(o: Json & { quiet?: boolean }, summary: SyncSummary): Promise<void> {
   const format = await loadFormat();
   if (!o.quiet || o.json) print(o, summary, () => format.formatSummary(summary));
@@ -152,13 +133,9 @@ export function buildProgram(): Command {
     .option('--format <formats>', `comma-separated: ${ExportFormatSchema.options.join(', ')}, or all (dataset.json and history.json are always written)`, exportFormats, ['json'])
     .option('--json', 'print what was written as JSON')
     .action(async (o, cmd) => {
-      const app = await loadApp();
+      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       const result = app.exportLedger(await workspaceOf(cmd), o.out, { at: o.at, formats: o.format });
-      print(o, result, () => {
-        const line = `wrote ${filesWritten(result.files)} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
-        const leftOut = [leftOutLine('LiteLLM', result.litellm_unknown_providers), leftOutLine('models.dev', result.models_dev_unknown_providers)].filter(Boolean);
-        return [line, ...leftOut, ...(result.values === 0 ? ['nothing is approved yet: the dataset fills as changes are approved (model-ledger approve)'] : [])].join('\n');
-      });
+      print(o, result, () => format.formatExportResult(result));
     });
 
   program

@@ -4,6 +4,7 @@ import type { Fact } from '../schema/fact.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 import type { PublishedValue } from '../schema/history.ts';
 import type { ModelCandidate } from '../schema/model.ts';
+import type { ExportResult } from '../export/write.ts';
 import type { ChosenValue, RecordsResult } from '../reconcile/records.ts';
 import { GROUP_TITLES, TRIAGE_GROUPS, type TriageGroup } from './triage.ts';
 
@@ -253,4 +254,30 @@ export function formatTriage(t: { changes: Array<Change & { group: TriageGroup }
 /** A claim as a person reads it: model, field [condition], value, locator, tab-separated. */
 export function claimLine(c: { model: string; field: string; condition: string; value: ClaimValue; locator: string | null }): string {
   return `${c.model}\t${c.field}${c.condition ? `[${c.condition}]` : ''}\t${c.value}\t${c.locator}`;
+}
+
+/** `dataset.json, api/ (5,114 files), feed.atom`: a directory of many files in one word. */
+function filesWritten(files: string[]): string {
+  const top = new Map<string, number>();
+  for (const f of files) {
+    const head = f.includes('/') ? `${f.slice(0, f.indexOf('/'))}/` : f;
+    top.set(head, (top.get(head) ?? 0) + 1);
+  }
+  return [...top].map(([name, n]) => (name.endsWith('/') ? `${name} (${n.toLocaleString('en-US')} files)` : name)).join(', ');
+}
+
+/** `LiteLLM: 275 models left out, no LiteLLM provider for nano-gpt (57), gitlab (17), …`. */
+function leftOutLine(format: string, unknown: Record<string, number> | undefined): string | null {
+  const entries = Object.entries(unknown ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (!entries.length) return null;
+  const total = entries.reduce((n, [, count]) => n + count, 0);
+  const top = entries.slice(0, 5).map(([name, count]) => `${name} (${count})`).join(', ');
+  return `${format}: ${total} entries left out, no ${format} provider for ${top}${entries.length > 5 ? `, and ${entries.length - 5} more` : ''}`;
+}
+
+/** What an export wrote, what it left out and why, in a few lines. */
+export function formatExportResult(result: ExportResult): string {
+  const line = `wrote ${filesWritten(result.files)} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
+  const leftOut = [leftOutLine('LiteLLM', result.litellm_unknown_providers), leftOutLine('models.dev', result.models_dev_unknown_providers)].filter(Boolean);
+  return [line, ...leftOut, ...(result.values === 0 ? ['nothing is approved yet: the dataset fills as changes are approved (model-ledger approve)'] : [])].join('\n');
 }
