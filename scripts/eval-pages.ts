@@ -75,7 +75,11 @@ function formatOf(file: string): SourceFormat {
 }
 
 export function scorePage(file: string, body: string, rows: readonly ExpectedRow[]): PageScore {
-  const { claims } = extractDocument(body, { filename: file, format: formatOf(file) });
+  return scoreClaims(file, extractDocument(body, { filename: file, format: formatOf(file) }).claims, rows);
+}
+
+/** Scores the claims some reading of `file` made against its expected rows. */
+export function scoreClaims(file: string, claims: readonly ExtractedClaim[], rows: readonly ExpectedRow[]): PageScore {
   const usable = claims.filter((c) => !c.anomaly);
   const negative = rows.some((r) => r.model === '-');
   const slot = (model: string, field: string, condition: string): string => `${model} ${field}${condition ? `@${condition}` : ''}`;

@@ -13,10 +13,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectFormat, extractSnapshot, onRoute } from '../src/extract/registry.ts';
-import { canonicalModelId } from '../src/normalize/identity.ts';
 import { loadSources } from '../src/pipeline/sources.ts';
-import type { ExtractedClaim } from '../src/schema/claim.ts';
 import type { SourceFormat } from '../src/schema/source.ts';
+import { parseExpectedTsv, scoreClaims, type ExpectedRow } from './eval-pages.ts';
 
 /** Which capture in ../shared/corpus shows which source's page; `negative`: a wrong page that must drift. */
 const CAPTURES: Array<{ source: string; file: string; negative?: boolean; note?: string }> = [
@@ -37,13 +36,6 @@ const CAPTURES: Array<{ source: string; file: string; negative?: boolean; note?:
   { source: 'hf-llama-3-1-8b-instruct', file: 'eval-pages/llama-3.1-8b-instruct-model-card.md' },
   { source: 'hf-gpt-oss-20b', file: 'pages/gpt-oss-20b-model-card.md' },
 ];
-
-interface Expected {
-  model: string;
-  field: string;
-  value: string;
-  condition: string;
-}
 
 export interface CaptureReport {
   source: string;
@@ -66,46 +58,13 @@ function captureFormat(file: string, body: string): SourceFormat {
   return file.endsWith('.js') ? 'text' : detectFormat(body, file);
 }
 
-function readExpected(corpus: string): Map<string, Expected[]> {
-  const byFile = new Map<string, Expected[]>();
+/** eval-pages/expected.tsv's rows of pages that state figures, by page; none when the corpus lacks it. */
+function readExpected(corpus: string): Map<string, ExpectedRow[]> {
   const tsv = path.join(corpus, 'eval-pages', 'expected.tsv');
+  const byFile = new Map<string, ExpectedRow[]>();
   if (!existsSync(tsv)) return byFile;
-  const [header, ...rows] = readFileSync(tsv, 'utf8').split('\n').filter((l) => l.trim());
-  const col = Object.fromEntries(header.split('\t').map((name, i) => [name.trim(), i]));
-  for (const row of rows) {
-    const cells = row.split('\t');
-    if (cells[col.model] === '-') continue;
-    const list = byFile.get(cells[col.file]) ?? [];
-    list.push({ model: cells[col.model], field: cells[col.field], value: cells[col.value], condition: cells[col.condition] ?? '' });
-    byFile.set(cells[col.file], list);
-  }
+  for (const row of parseExpectedTsv(readFileSync(tsv, 'utf8'))) if (row.model !== '-') byFile.set(row.file, [...(byFile.get(row.file) ?? []), row]);
   return byFile;
-}
-
-const sameValue = (claim: ExtractedClaim, expected: string) =>
-  typeof claim.value === 'number' ? Math.abs(claim.value - Number(expected)) <= 1e-9 * Math.max(1, Math.abs(claim.value)) : String(claim.value) === expected;
-
-/** Expected figures found, and claims on an expected (model, field, condition) with another value. */
-function score(claims: readonly ExtractedClaim[], expected: Expected[], provider: string | undefined): NonNullable<CaptureReport['expected']> {
-  const key = (model: string, field: string, condition: string) => `${model}|${field}|${condition}`;
-  const byKey = new Map<string, ExtractedClaim[]>();
-  const add = (k: string, c: ExtractedClaim) => {
-    const at = byKey.get(k) ?? [];
-    if (!at.includes(c)) byKey.set(k, [...at, c]);
-  };
-  // The page's display name ("Claude Opus 4.1") and its API id both name the model: either may match.
-  for (const c of claims) {
-    add(key(c.model, c.field, c.condition), c);
-    add(key(canonicalModelId(c.model_name, provider), c.field, c.condition), c);
-  }
-  let found = 0;
-  const wrong: string[] = [];
-  for (const e of expected) {
-    const at = byKey.get(key(canonicalModelId(e.model, provider), e.field, e.condition)) ?? [];
-    if (at.some((c) => sameValue(c, e.value))) found += 1;
-    else if (at.length) wrong.push(`${e.model} ${e.field}${e.condition ? `[${e.condition}]` : ''}: ${at.map((c) => c.value).join('/')} (expected ${e.value})`);
-  }
-  return { facts: expected.length, found, wrong: wrong.length, wrong_examples: wrong.slice(0, 5) };
 }
 
 export function evaluateSources(repoRoot: string, corpus: string): CaptureReport[] {
@@ -134,7 +93,10 @@ export function evaluateSources(repoRoot: string, corpus: string): CaptureReport
     };
     const listed = file.startsWith('eval-pages/') ? expected.get(path.basename(file)) : undefined;
     // expected.tsv states no routes: the page's own figures are compared, before the source's route.
-    if (listed) report.expected = score(extractSnapshot({ body, format, source }).claims.filter((c) => !c.anomaly), listed, source.provider);
+    if (listed) {
+      const scored = scoreClaims(file, extractSnapshot({ body, format, source }).claims, listed);
+      report.expected = { facts: scored.expected, found: scored.found, wrong: scored.wrong.length, wrong_examples: scored.wrong.slice(0, 5) };
+    }
     return report;
   });
 }
