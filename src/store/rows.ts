@@ -18,25 +18,38 @@ export type Row = { readonly [column: string]: string | number | null | Buffer }
 export const json = (v: unknown): string => JSON.stringify(v);
 
 /**
- * Each fact's evidence as JSON, for as long as its fact lives: a sync writes it into the facts
+ * Each fact's evidence serialised, for as long as its fact lives: a sync writes it into the facts
  * table and again inside the change it queues, and the evidence of a key a thousand sources state
- * is a third of a megabyte. Keyed by the evidence array itself, which nothing changes once reconciled.
+ * is a third of a megabyte. Its JSON, and once asked for (to be packed), that JSON's UTF-8 bytes.
+ * Keyed by the evidence array itself, which nothing changes once reconciled.
  */
-const evidenceJson = new WeakMap<Fact['claims'], string>();
+interface Evidence {
+  json: string;
+  bytes?: Buffer;
+}
+const serialised = new WeakMap<Fact['claims'], Evidence>();
 
-function factClaimsJson(claims: Fact['claims']): string {
-  let text = evidenceJson.get(claims);
-  if (text === undefined) evidenceJson.set(claims, (text = JSON.stringify(claims)));
-  return text;
+function evidenceOf(claims: Fact['claims']): Evidence {
+  let evidence = serialised.get(claims);
+  if (evidence === undefined) serialised.set(claims, (evidence = { json: JSON.stringify(claims) }));
+  return evidence;
 }
 
-/** JSON.stringify(fact), its evidence serialised once (see factClaimsJson). */
-export function factJson(fact: Fact): string {
+const bytesOf = (evidence: Evidence): Buffer => (evidence.bytes ??= Buffer.from(evidence.json));
+
+/** A fact's JSON around its evidence (what comes before, the evidence, what after), or null when the evidence is not its last key. */
+function factParts(fact: Fact): [string, Evidence, string] | null {
   const keys = Object.keys(fact);
-  if (keys[keys.length - 1] !== 'claims') return JSON.stringify(fact);
+  if (keys[keys.length - 1] !== 'claims') return null;
   const { claims, ...rest } = fact;
   const head = JSON.stringify(rest);
-  return `${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":${factClaimsJson(claims)}}`;
+  return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, evidenceOf(claims), '}'];
+}
+
+/** JSON.stringify(fact), its evidence serialised once (see evidenceOf). */
+export function factJson(fact: Fact): string {
+  const parts = factParts(fact);
+  return parts ? parts[0] + parts[1].json + parts[2] : JSON.stringify(fact);
 }
 
 /**
@@ -48,15 +61,27 @@ export function factJson(fact: Fact): string {
  */
 const PACK_FROM = 4096;
 
+const pack = (json: string | Buffer): Buffer => brotliCompressSync(json, { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: json.length } });
+
 export function packedJson(text: string): string | Buffer {
-  return text.length < PACK_FROM ? text : brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: text.length } });
+  return text.length < PACK_FROM ? text : pack(text);
 }
 
 /** A fact's evidence as the facts table stores it (see packedJson). */
-export const packedFactClaims = (claims: Fact['claims']): string | Buffer => packedJson(factClaimsJson(claims));
+export function packedFactClaims(claims: Fact['claims']): string | Buffer {
+  const evidence = evidenceOf(claims);
+  return evidence.json.length < PACK_FROM ? evidence.json : pack(bytesOf(evidence));
+}
 
-/** A fact as the changes table stores it: null, or packed JSON (see packedJson). */
-export const packedFact = (fact: Fact | null): string | Buffer => (fact ? packedJson(factJson(fact)) : 'null');
+/** A fact as the changes table stores it: null, or packed JSON (see packedJson), its evidence encoded once. */
+export function packedFact(fact: Fact | null): string | Buffer {
+  if (!fact) return 'null';
+  const parts = factParts(fact);
+  if (!parts) return packedJson(JSON.stringify(fact));
+  const [head, evidence, tail] = parts;
+  if (head.length + evidence.json.length + tail.length < PACK_FROM) return head + evidence.json + tail;
+  return pack(Buffer.concat([Buffer.from(head), bytesOf(evidence), Buffer.from(tail)]));
+}
 
 /** Whether two stored column values are the same bytes (packed JSON is a Buffer, a new one per read). */
 export const sameStored = (a: Row[string] | undefined, b: Row[string]): boolean => a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));

@@ -63,5 +63,11 @@ describe('evidence packed at rest', () => {
     const none = ledger.changes.insert({ model: small.model, field: small.field, condition: small.condition, kind: 'removed', old_value: 1.25, new_value: null, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: null }, '2026-08-01T00:00:00.000Z');
     expect(ledger.changes.get(id)!.fact).toEqual(many);
     expect(ledger.changes.get(none)!.fact).toBeNull();
+    const { claims, ...rest } = many;
+    for (const other of [small, { claims, ...rest } as Fact]) {
+      const otherId = ledger.changes.insert({ model: other.model, field: other.field, condition: other.condition, kind: 'added', old_value: null, new_value: 1.25, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: other }, '2026-08-01T00:00:00.000Z');
+      expect(JSON.stringify(ledger.changes.get(otherId)!.fact)).toBe(JSON.stringify(other));
+    }
+    expect(ledger.db.prepare('SELECT typeof(fact) AS type FROM changes ORDER BY id').all().map((r) => (r as { type: string }).type)).toEqual(['blob', 'text', 'text', 'blob']);
   });
 });
