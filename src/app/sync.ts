@@ -59,7 +59,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const journal = journalOf(ws);
       const options = { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal, ledger) };
       const summary = await runSync(ledger, options, targets, reading);
-      await journal?.captured();
+      await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
@@ -84,7 +84,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const journal = journalOf(ws);
       const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(journal, ledger) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
-      await journal?.captured();
+      await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;

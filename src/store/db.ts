@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DEFAULT_DB_PATH } from '../paths.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -23,6 +25,17 @@ export function isBusy(e: unknown): boolean {
   return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
 }
 
+/** The driver's module, for the checkpoint thread to load as this module did. */
+const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/** The checkpoint thread: its own connection, one PASSIVE checkpoint, closed (never the last: the ledger's stays open). */
+const CHECKPOINT_WORKER = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+try { db.pragma('wal_checkpoint(PASSIVE)'); } finally { db.close(); }
+`;
+
 /**
  * One SQLite connection with the ledger's pragmas, its migrations applied, and a cache of
  * prepared statements. Every store of a ledger shares one, so they share its transactions.
@@ -30,6 +43,7 @@ export function isBusy(e: unknown): boolean {
 export class LedgerDb {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private aside: Promise<void> | null = null;
 
   constructor(
     readonly path: string = DEFAULT_DB_PATH,
@@ -76,6 +90,32 @@ export class LedgerDb {
   /** Changes this connection's busy timeout (the desk waits in short slices and retries). */
   setBusyTimeout(ms: number): void {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
+  /**
+   * Starts copying the WAL into the database on a thread of its own, over a second connection (a
+   * PASSIVE checkpoint: it never blocks this connection's writes), when the WAL holds `minBytes` or
+   * more. Started before a long stretch of work on this thread, it takes off the close what would
+   * otherwise copy the whole of a cold sync's captures and claims there. `checkpointed()` waits for it.
+   */
+  checkpointAside(minBytes: number): void {
+    if (this.path === ':memory:' || this.aside) return;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${this.path}-wal`).size;
+    } catch {
+      return;
+    }
+    if (walBytes < minBytes) return;
+    const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver: DRIVER, path: this.path } });
+    // Never rejects: a checkpoint that could not run here is the close's to do, as it always was.
+    this.aside = new Promise((resolve) => worker.once('exit', () => resolve()).once('error', () => undefined));
+  }
+
+  /** Resolves once a checkpoint started by checkpointAside has finished (at once if none was). */
+  async checkpointed(): Promise<void> {
+    await this.aside;
+    this.aside = null;
   }
 
   close(): void {

@@ -78,6 +78,15 @@ export class Ledger {
     this.connection.setBusyTimeout(ms);
   }
 
+  /** See LedgerDb.checkpointAside. */
+  checkpointAside(minBytes: number): void {
+    this.connection.checkpointAside(minBytes);
+  }
+
+  checkpointed(): Promise<void> {
+    return this.connection.checkpointed();
+  }
+
   close(): void {
     this.connection.close();
   }
