@@ -230,7 +230,13 @@ function reconcileInputs(ledger: Ledger, options: PipelineOptions): string {
 export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], readMs = 0): SyncSummary {
   const at = (options.now ?? nowIso)();
   const started = performance.now();
-  const timings = () => ({ read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) });
+  const summary = reconcileAndQueueWithin(ledger, options, reports, at);
+  // Taken once the transaction has committed: writing out the facts and the queue is part of the stage.
+  return { ...summary, timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) } };
+}
+
+/** reconcileAndQueue's work, in its one transaction. */
+function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], at: string): Omit<SyncSummary, 'timings'> {
   return ledger.transaction(() => {
     // A backfilled capture is not a basis, so the fingerprint does not see it; its changes still need queueing.
     const unchanged = !options.full && !reports.some((r) => r.outcome === 'backfilled') && ledger.runs.meta(RECONCILED_INPUTS) === reconcileInputs(ledger, options);
@@ -242,7 +248,6 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         changes: { queued: 0, refreshed: 0, superseded: 0, pending: ledger.changes.count('pending') },
         new_models: ledger.models.candidates('pending').length,
         reconciled: 'skipped',
-        timings: timings(),
       };
     }
     const registry = options.aliases ?? emptyRegistry();
@@ -312,7 +317,6 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
       new_models: ledger.models.candidates('pending').length,
       reconciled: only ? 'incremental' : 'full',
       ...(only ? { reconciled_keys: only.size } : {}),
-      timings: timings(),
     };
   });
 }

@@ -32,6 +32,13 @@ export class CaptureStore {
     return row.encoding === 'gzip' ? gunzipSync(row.body as Buffer).toString('utf8') : (row.body as string);
   }
 
+  /** A snapshot's body as stored, gzipped: what a journal keeps of it, without compressing it again. */
+  gzippedBody(sha256: string): Buffer | null {
+    const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
+    if (!row) return null;
+    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipSync(row.body as string, { level: SNAPSHOT_GZIP_LEVEL });
+  }
+
   /**
    * Records a capture and its claims; claims are stored even for a drifting capture, for the record.
    * Claims that repeat the source's previous capture's are not stored again (see ClaimStore).
