@@ -36,7 +36,7 @@ export class CaptureStore {
   gzippedBody(sha256: string): Buffer | null {
     const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
     if (!row) return null;
-    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipSync(row.body as string, { level: SNAPSHOT_GZIP_LEVEL });
+    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipBody(row.body as string);
   }
 
   /**
