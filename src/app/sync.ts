@@ -55,7 +55,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const all = sourcesOf(ws, ledger);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const options = { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(ws) };
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(ws) };
       const summary = await runSync(ledger, options, targets, reading);
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
