@@ -7,6 +7,7 @@ import { createBrowserRenderer, chromiumPath, type BrowserRenderer, type Browser
 import { decodeBody } from './charset.ts';
 import { ACCEPT_HEADER, contentTypeProblem } from './content-type.ts';
 import { Cutoff, type AbortLike } from './cutoff.ts';
+import { createDeadlineQueue, type DeadlineClock } from './deadlines.ts';
 import { classifyError, FetchFailure } from './errors.ts';
 import { httpGet, type ExchangeLimits, type HttpResponse } from './http.ts';
 import { parseFetcherOptions, type FetcherOptions, type FetcherOptionsInput } from './options.ts';
@@ -123,6 +124,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   /** Each source in flight's own cut-off, cut off with the sync (a set, not a listener each: those cost more than a 304). */
   const sourcesInFlight = new Set<Cutoff>();
   let syncClock: NodeJS.Timeout | null = null;
+  const sourceDeadlines = createDeadlineQueue(opts.sourceDeadlineMs);
   const startSyncClock = () => {
     if (syncClock) return;
     syncClock = setTimeout(() => {
@@ -440,18 +442,16 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     const cutoff = new Cutoff();
     if (syncController.signal.aborted) cutoff.abort(syncController.signal.reason);
     else sourcesInFlight.add(cutoff);
-    let clock: NodeJS.Timeout | null = null;
+    let clock = null as DeadlineClock | null; // set in startClock, a closure TS cannot follow
     const job: Job = {
       source,
       progress,
       signal: cutoff,
       startClock() {
         if (clock || cutoff.aborted) return;
-        clock = setTimeout(
-          () => cutoff.abort(new FetchFailure('deadline', `not read within the source's deadline of ${seconds(opts.sourceDeadlineMs)} over all attempts`)),
-          opts.sourceDeadlineMs,
+        clock = sourceDeadlines.start(() =>
+          cutoff.abort(new FetchFailure('deadline', `not read within the source's deadline of ${seconds(opts.sourceDeadlineMs)} over all attempts`)),
         );
-        clock.unref();
       },
     };
     const counters = () => ({
@@ -481,7 +481,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
         error: { class: failure.errorClass, message: failure.message },
       };
     } finally {
-      if (clock) clearTimeout(clock);
+      clock?.stop();
       sourcesInFlight.delete(cutoff);
     }
   }
@@ -509,6 +509,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     fetchAll: (sources, states) => Promise.all(fetchEach(sources, states)),
     async close() {
       if (syncClock) clearTimeout(syncClock);
+      sourceDeadlines.close();
       await Promise.all([...[...agents.values()].map((agent) => agent.close()), renderer?.close()]);
     },
   };

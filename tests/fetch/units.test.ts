@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Cutoff } from '../../src/fetch/cutoff.ts';
+import { createDeadlineQueue } from '../../src/fetch/deadlines.ts';
 import { createRequestScheduler } from '../../src/fetch/scheduler.ts';
 import {
   createFetcher,
@@ -252,6 +253,33 @@ describe('request scheduler', () => {
     await vi.runAllTimersAsync();
     expect(await Promise.all([first, next])).toEqual(['first', 'next']);
     expect(started).toEqual(['first', 'next']);
+  });
+});
+
+describe('a deadline queue', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('calls each clock not stopped at its own deadline, and never one stopped or closed', async () => {
+    const deadlines = createDeadlineQueue(1000);
+    const due: Array<[string, number]> = [];
+    const t0 = performance.now();
+    const start = (name: string) => deadlines.start(() => due.push([name, performance.now() - t0]));
+    start('first');
+    await vi.advanceTimersByTimeAsync(100);
+    const stopped = start('stopped');
+    await vi.advanceTimersByTimeAsync(100);
+    start('third');
+    stopped.stop();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(due).toEqual([
+      ['first', 1000],
+      ['third', 1200],
+    ]);
+    start('closed');
+    deadlines.close();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(due.map(([name]) => name)).not.toContain('closed');
   });
 });
 
