@@ -3,12 +3,13 @@ import type { Source } from '../schema/source.ts';
 import type { Ledger } from '../store/ledger.ts';
 import type { Acquired } from './sync.ts';
 
-export function toAcquired(outcome: FetchOutcome): Acquired {
+/** `basisSha256`: the sha256 of the capture the fetch was conditional on (what a 304 says the page still is). */
+export function toAcquired(outcome: FetchOutcome, basisSha256: string | null): Acquired {
   const common = { attempts: outcome.attempts, ms: outcome.ms, httpStatus: outcome.http_status };
   if (outcome.status === 'fetched' && outcome.snapshot) {
     return { status: 'snapshot', origin: 'fetch', snapshot: outcome.snapshot, etag: outcome.etag, lastModified: outcome.last_modified, ...common };
   }
-  if (outcome.status === 'unchanged') return { status: 'unchanged', etag: outcome.etag, lastModified: outcome.last_modified, ...common };
+  if (outcome.status === 'unchanged') return { status: 'unchanged', basisSha256, etag: outcome.etag, lastModified: outcome.last_modified, ...common };
   return { status: 'failed', errorClass: outcome.error?.class ?? 'network', message: outcome.error?.message ?? 'fetch failed', ...common };
 }
 
@@ -46,7 +47,8 @@ export function startFetching(ledger: Ledger, targets: Source[], options: Partia
         () => inFlight.delete(settled),
       );
       inFlight.add(settled);
-      return outcome.then(toAcquired);
+      // Each source is recorded by the same sync that read its state, so that state's basis is still its basis.
+      return outcome.then((fetched) => toAcquired(fetched, states.get(source.id)?.sha256 ?? null));
     },
     async close() {
       await Promise.allSettled([...inFlight]);

@@ -22,7 +22,16 @@ import { usageError } from '../errors.ts';
 /** What reading one source produced, before extraction. */
 export type Acquired =
   | { status: 'snapshot'; snapshot: Snapshot; origin: 'fetch' | 'replay' | 'ingest'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
-  | { status: 'unchanged'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
+  | {
+      status: 'unchanged';
+      /** The sha256 of the basis the source was found the same as, when the reader knows it: one query less per source. */
+      basisSha256?: string | null;
+      etag?: string | null;
+      lastModified?: string | null;
+      attempts?: number;
+      ms?: number;
+      httpStatus?: number | null;
+    }
   | { status: 'failed'; errorClass: string; message: string; attempts?: number; ms?: number; httpStatus?: number | null }
   | { status: 'live-only'; message: string };
 
@@ -106,7 +115,7 @@ export function recordSnapshot(
 ): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.captures.current(source.id);
-  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
+  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at, basis.sha256);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
   const result = onRoute(extracted?.result ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
@@ -176,14 +185,20 @@ export function recordAcquired(
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   // Nothing was read and nothing failed: the source's state and failure count stay as they were.
   if (acquired.status === 'live-only') return { source_id: source.id, outcome: 'live-only', claims: 0, models: 0, notes: [acquired.message], problems: [], snapshot: null };
-  return recordUnchanged(ledger, source, acquired, at);
+  return recordUnchanged(ledger, source, acquired, at, acquired.basisSha256 !== undefined ? acquired.basisSha256 : ledger.captures.currentSha256(source.id));
 }
 
-/** The source still says what its basis says (a 304, or the same bytes): nothing to extract. */
-function recordUnchanged(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>, at: string): SourceReport {
+/** The source still says what its basis (`basisSha256`) says (a 304, or the same bytes): nothing to extract. */
+function recordUnchanged(
+  ledger: Ledger,
+  source: Source,
+  acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>,
+  at: string,
+  basisSha256: string | null,
+): SourceReport {
   ledger.sources.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
-  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.currentSha256(source.id) };
+  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: basisSha256 };
 }
 
 /**
