@@ -7,8 +7,8 @@
  *          snapshot, extract on worker threads, store), a_total adds reconcile and queue
  *   b      warm re-sync: `sync()` again on the same ledger; every page answers 304
  *   tiny   the yardstick for b: 1,000 bare undici requests for a 304 at the same concurrency
- *   c      the floor: bare undici request per page, and the parse the product does (cheerio on
- *          htmlparser2 with the extractors' own options) on as many worker threads as the product's
+ *   c      the floor: bare undici request per page, and a whole-page parse by the product's parser
+ *          (htmlparser2 with the extractors' own options, every element built) on as many worker threads as the product's
  *          sync starts for 1,000 sources (BENCH_FETCH_WORKERS, else its rule); nothing stored
  *   d      the peer: @crawlee/cheerio CheerioCrawler, pinned concurrency, in-memory storage
  *
@@ -212,11 +212,11 @@ async function tinyRequests(origin: string): Promise<Figures> {
   return { ...clock, pages: PAGES, failed: 0 };
 }
 
-/** A parse worker for the floor: cheerio/slim with the product's load options, a row count back. */
+/** A parse worker for the floor: htmlparser2 with the product's options, a row count back. */
 const FLOOR_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const cheerio = require(workerData.cheerio);
-parentPort.on('message', ({ id, body }) => parentPort.postMessage({ id, rows: cheerio.load(body, workerData.options)('tr').length }));
+const { parseDocument, DomUtils } = require(workerData.htmlparser2);
+parentPort.on('message', ({ id, body }) => parentPort.postMessage({ id, rows: DomUtils.getElementsByTagName('tr', parseDocument(body, workerData.options)).length }));
 `;
 
 /** The floor: nothing but the request and the product's own parse, on the product's threads. */
@@ -225,17 +225,17 @@ async function floor(origin: string): Promise<Figures> {
   const { Worker } = await import('node:worker_threads');
   const { createRequire } = await import('node:module');
   const dist = (file: string) => pathToFileURL(path.join(import.meta.dirname, '..', 'dist', file)).href;
-  const { HTML_LOAD_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
+  const { HTML_PARSER_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
   const { extractWorkersFor } = (await import(dist('pipeline/sync.js'))) as typeof import('../src/pipeline/sync.ts');
   const threads = EXTRACT_WORKERS ? Number(EXTRACT_WORKERS) : extractWorkersFor(PAGES);
-  const cheerioPath = createRequire(import.meta.url).resolve('cheerio/slim');
+  const htmlparser2Path = createRequire(import.meta.url).resolve('htmlparser2');
   const agent = new Agent({ connections: CONCURRENCY });
   let rows = 0;
   const stop = await startClock();
   // Started inside the clock, as the product's sync starts its workers on its first page.
   const pending = new Map<number, (rows: number) => void>();
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { cheerio: cheerioPath, options: HTML_LOAD_OPTIONS } });
+    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { htmlparser2: htmlparser2Path, options: HTML_PARSER_OPTIONS } });
     worker.on('message', ({ id, rows }: { id: number; rows: number }) => {
       pending.get(id)!(rows);
       pending.delete(id);
@@ -243,7 +243,10 @@ async function floor(origin: string): Promise<Figures> {
     return worker;
   });
   const parse = async (i: number, body: string): Promise<number> => {
-    if (!workers.length) return (await import('cheerio/slim')).load(body, HTML_LOAD_OPTIONS)('tr').length;
+    if (!workers.length) {
+      const { parseDocument, DomUtils } = await import('htmlparser2');
+      return DomUtils.getElementsByTagName('tr', parseDocument(body, HTML_PARSER_OPTIONS)).length;
+    }
     return new Promise((resolve) => {
       pending.set(i, resolve);
       workers[i % workers.length].postMessage({ id: i, body });

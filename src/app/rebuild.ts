@@ -12,7 +12,7 @@ import type { Change } from '../schema/change.ts';
 import type { JournalEntry, SyncRead } from '../schema/journal.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
-import { capturePath, Journal, readJournal } from '../store/journal.ts';
+import { Journal, readJournal, readKeptCapture } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { replayAliasDecisions } from './models.ts';
 import { reconcileNow } from './sync.ts';
@@ -198,10 +198,8 @@ function captureFinder(snapshotsDir: string, capturesDir: string, sources: Map<s
   return (source, sha256) => {
     const entry = manifest.find((m) => m.source_id === source && m.sha256 === sha256);
     if (entry) return { content_type: entry.content_type ?? null, body: () => loadShippedSnapshot(snapshotsDir, entry, sources.get(source)!).body };
-    const file = capturePath(capturesDir, source, sha256);
-    if (!existsSync(file)) return null;
-    const body = readFileSync(file, 'utf8');
-    return sha256Hex(body) === sha256 ? { content_type: null, body: () => body } : null;
+    const body = readKeptCapture(capturesDir, source, sha256);
+    return body !== null && sha256Hex(body) === sha256 ? { content_type: null, body: () => body } : null;
   };
 }
 

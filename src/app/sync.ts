@@ -10,6 +10,7 @@ import { selectSources } from '../pipeline/sources.ts';
 import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits, type PipelineOptions } from '../pipeline/sync.ts';
 import { formatSummaryMarkdown } from '../review/format.ts';
 import type { SyncSummary } from '../schema/sync.ts';
+import type { Journal } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
 import type { SyncRead } from '../schema/journal.ts';
 import type { Policy } from '../review/policy.ts';
@@ -55,8 +56,10 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const all = sourcesOf(ws, ledger);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(ws) };
+      const journal = journalOf(ws);
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal, ledger) };
       const summary = await runSync(ledger, options, targets, reading);
+      await journal?.captured();
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
@@ -78,8 +81,10 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const all = sourcesOf(ws);
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
-      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(ws) };
+      const journal = journalOf(ws);
+      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(journal, ledger) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      await journal?.captured();
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
@@ -89,10 +94,12 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   }
 }
 
-/** Keeps beside the journal each body the shipped snapshots do not hold, so a rebuild can replay it. */
-function bodyKeeper(ws: Workspace): PipelineOptions['keepBody'] {
-  const journal = journalOf(ws);
-  return journal ? (source, sha256, body) => journal.keepCapture(source, sha256, body) : undefined;
+/**
+ * Keeps beside the journal each body the shipped snapshots do not hold, so a rebuild can replay it:
+ * the gzipped bytes the ledger just stored, rather than the body compressed a second time.
+ */
+function bodyKeeper(journal: Journal | undefined, ledger: Ledger): PipelineOptions['keepBody'] {
+  return journal ? (source, sha256) => journal.keepCapture(source, sha256, ledger.captures.gzippedBody(sha256)!) : undefined;
 }
 
 /**

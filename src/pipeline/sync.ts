@@ -5,7 +5,7 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
 import { extractSnapshot, onRoute, type SnapshotExtractionJob } from '../extract/registry.ts';
-import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
+import { createExtractionPool, inlineExtraction, type Extracted, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { linkModels, type ModelLink } from '../normalize/links.ts';
 import type { Claim } from '../schema/claim.ts';
@@ -102,7 +102,7 @@ const nowIso = () => new Date().toISOString();
  * Takes one snapshot of a source through extraction into the ledger. A snapshot that is
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
- * `extracted` is the extraction when it already ran elsewhere (a worker thread).
+ * `extracted` is the extraction (and the gzipped body) when it already ran elsewhere (a worker thread).
  */
 export function recordSnapshot(
   ledger: Ledger,
@@ -110,7 +110,7 @@ export function recordSnapshot(
   acquired: Extract<Acquired, { status: 'snapshot' }>,
   at: string,
   newModels?: NewModelDetector,
-  extracted?: ExtractResult,
+  extracted?: Extracted,
   limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
 ): SourceReport {
   const { snapshot } = acquired;
@@ -118,7 +118,8 @@ export function recordSnapshot(
   if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at, basis.sha256);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
-  const result = onRoute(extracted ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
+  const result = onRoute(extracted?.result ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
+  const gzipped = extracted?.gzipped;
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -126,7 +127,7 @@ export function recordSnapshot(
   const tooMuch = overLimits(result, limits, (id) => (newModels ? newModels.isKnown(id) : ledger.models.has(id)));
   if (tooMuch) {
     // Kept for the record without its claims: storing them is the flood the limits prevent.
-    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] });
+    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] }, gzipped);
     ledger.sources.recordFailure(source.id, at, tooMuch);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'too-large', message: tooMuch, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
     report.outcome = 'drift';
@@ -135,7 +136,7 @@ export function recordSnapshot(
   }
 
   if (result.drift.length > 0) {
-    ledger.captures.add(snapshot, acquired.origin, 'drift', result);
+    ledger.captures.add(snapshot, acquired.origin, 'drift', result, gzipped);
     const message = `extraction drift: ${result.drift.join('; ')}`;
     ledger.sources.recordFailure(source.id, at, message);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'drift', message, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -144,7 +145,7 @@ export function recordSnapshot(
     return report;
   }
 
-  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result);
+  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result, gzipped);
   const isNewest = !basis || basis.observed_at <= snapshot.observed_at;
   ledger.sources.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -177,7 +178,7 @@ export function recordAcquired(
   acquired: Acquired,
   at: string,
   newModels?: NewModelDetector,
-  extracted?: ExtractResult,
+  extracted?: Extracted,
   limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
 ): SourceReport {
   if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted, limits);
@@ -244,7 +245,13 @@ function reconcileInputs(ledger: Ledger, options: PipelineOptions): string {
 export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], readMs = 0): SyncSummary {
   const at = (options.now ?? nowIso)();
   const started = performance.now();
-  const timings = () => ({ read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) });
+  const summary = reconcileAndQueueWithin(ledger, options, reports, at);
+  // Taken once the transaction has committed: writing out the facts and the queue is part of the stage.
+  return { ...summary, timings: { read_ms: Math.round(readMs), reconcile_ms: Math.round(performance.now() - started) } };
+}
+
+/** reconcileAndQueue's work, in its one transaction. */
+function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], at: string): Omit<SyncSummary, 'timings'> {
   return ledger.transaction(() => {
     // A backfilled capture is not a basis, so the fingerprint does not see it; its changes still need queueing.
     const unchanged = !options.full && !reports.some((r) => r.outcome === 'backfilled') && ledger.runs.meta(RECONCILED_INPUTS) === reconcileInputs(ledger, options);
@@ -256,7 +263,6 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
         changes: { queued: 0, refreshed: 0, superseded: 0, pending: ledger.changes.count('pending') },
         new_models: ledger.models.candidates('pending').length,
         reconciled: 'skipped',
-        timings: timings(),
       };
     }
     const registry = options.aliases ?? emptyRegistry();
@@ -326,7 +332,6 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
       new_models: ledger.models.candidates('pending').length,
       reconciled: only ? 'incremental' : 'full',
       ...(only ? { reconciled_keys: only.size } : {}),
-      timings: timings(),
     };
   });
 }
@@ -369,7 +374,7 @@ export const READ_AHEAD = RECORD_BATCH * 4;
 interface Prepared {
   source: Source;
   acquired: Acquired;
-  extracted?: ExtractResult;
+  extracted?: Extracted;
 }
 
 /**

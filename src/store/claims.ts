@@ -1,7 +1,7 @@
 import type { Claim, ExtractedClaim } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { LedgerDb } from './db.ts';
-import { json, toClaim, type Row } from './rows.ts';
+import { CLAIM_COLUMNS, json, toClaim, type Row } from './rows.ts';
 
 /**
  * Every extracted figure, stored once per run of captures that repeat it: a row holds a claim from
@@ -34,7 +34,8 @@ export class ClaimStore {
     );
     for (const c of claims) {
       const value = json(c.value);
-      const repeated = alive.get(contentKey(c.model, c.model_name, c.field, c.condition, value, c.unit ?? null, c.locator, c.quote, c.confidence, c.anomaly ?? null))?.pop();
+      // A source's first capture repeats nothing: its claims need no key.
+      const repeated = alive.size === 0 ? undefined : alive.get(contentKey(c.model, c.model_name, c.field, c.condition, value, c.unit ?? null, c.locator, c.quote, c.confidence, c.anomaly ?? null))?.pop();
       if (repeated !== undefined) {
         extend.run(captureId, repeated);
         continue;
@@ -44,7 +45,7 @@ export class ClaimStore {
   }
 
   ofCapture(captureId: number): Claim[] {
-    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} WHERE k.id = ? ORDER BY c.rowid`).all(captureId) as Row[]).map(toClaim);
+    return this.claimRows(`SELECT ${CLAIM_COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} WHERE k.id = ? ORDER BY c.rowid`, captureId).map(toClaim);
   }
 
   /** How many models and figures a capture yielded, counted in SQL rather than by reading its claims. */
@@ -56,60 +57,66 @@ export class ClaimStore {
 
   /** One model's claims in one capture, without reading a large capture whole. */
   ofCaptureForModel(captureId: number, model: string): Claim[] {
-    return (this.db.sql(`SELECT ${COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} AND c.model = ? WHERE k.id = ? ORDER BY c.rowid`).all(model, captureId) as Row[]).map(toClaim);
+    return this.claimRows(`SELECT ${CLAIM_COLUMNS} FROM captures k CROSS JOIN claims c ON ${SPANS} AND c.model = ? WHERE k.id = ? ORDER BY c.rowid`, model, captureId).map(toClaim);
   }
 
   /** The claims the world stood behind at `at`: each source's newest good capture observed by then. */
   asOf(at: string): Claim[] {
-    return (
-      this.db
-        .sql(
-          `SELECT ${COLUMNS} FROM (
-             SELECT (SELECT id FROM captures b WHERE b.source_id = s.source_id AND b.outcome = 'extracted'
-               AND b.observed_at <= ? ORDER BY b.observed_at DESC, b.id DESC LIMIT 1) AS capture_id
-             FROM (SELECT DISTINCT source_id FROM captures) s
-           ) basis CROSS JOIN captures k ON k.id = basis.capture_id CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
-        )
-        .all(at) as Row[]
+    return this.claimRows(
+      `SELECT ${CLAIM_COLUMNS} FROM (
+         SELECT (SELECT id FROM captures b WHERE b.source_id = s.source_id AND b.outcome = 'extracted'
+           AND b.observed_at <= ? ORDER BY b.observed_at DESC, b.id DESC LIMIT 1) AS capture_id
+         FROM (SELECT DISTINCT source_id FROM captures) s
+       ) basis CROSS JOIN captures k ON k.id = basis.capture_id CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
+      at,
     ).map(toClaim);
   }
 
-  /** The claims every source currently stands behind: those of each source's last good capture. */
+  /** The claims every source currently stands behind: those of each source's last good capture, in the order they were stored. */
   current(): Claim[] {
     const claims: Claim[] = [];
+    const rowids: number[] = [];
+    let inOrder = true;
     // Many claims share a capture, a source, a model and a field: one string each, not one per claim.
     const shared = new Map<Row[string], Row[string]>();
-    const share = (value: Row[string]) => {
-      const known = shared.get(value);
-      if (known !== undefined) return known;
-      shared.set(value, value);
-      return value;
-    };
     // Row by row: the rows of a large ledger and their claims are never in memory together.
     for (const row of this.db
       .sql(
         // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
-        // of a scan of every claim ever stored, which grows with each sync.
-        `SELECT ${COLUMNS} FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
-         CROSS JOIN claims c ON ${SPANS} ORDER BY c.rowid`,
+        // of a scan of every claim ever stored, which grows with each sync. They come grouped by
+        // source and are put back in stored order below: an ORDER BY would have SQLite sort every
+        // column of every claim in a temporary b-tree, which took as long as reading them.
+        `SELECT ${CLAIM_COLUMNS}, c.rowid FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
+         CROSS JOIN claims c ON ${SPANS}`,
       )
-      .iterate() as IterableIterator<Record<string, Row[string]>>) {
-      for (const column of SHARED_COLUMNS) row[column] = share(row[column]);
+      .raw(true)
+      .iterate() as IterableIterator<Row[string][]>) {
+      for (const i of SHARED_COLUMNS) {
+        const known = shared.get(row[i]);
+        if (known === undefined) shared.set(row[i], row[i]);
+        else row[i] = known;
+      }
+      const rowid = row[ROWID] as number;
+      if (rowids.length > 0 && rowid < rowids[rowids.length - 1]) inOrder = false;
+      rowids.push(rowid);
       claims.push(toClaim(row));
     }
-    return claims;
+    if (inOrder) return claims;
+    return claims.map((_, i) => i).sort((a, b) => rowids[a] - rowids[b]).map((i) => claims[i]);
+  }
+
+  /** The rows of a claim query, each the values of CLAIM_COLUMNS in order. */
+  private claimRows(sql: string, ...params: unknown[]): Row[string][][] {
+    return this.db.sql(sql).raw(true).all(...params) as Row[string][][];
   }
 }
 
-/** The columns of current() whose values repeat across many claims. */
-const SHARED_COLUMNS = ['source_id', 'model', 'model_name', 'field', 'condition', 'unit', 'snapshot_hash', 'observed_at'] as const;
-
+/** The positions in CLAIM_COLUMNS of the values that repeat across many claims (source, model, name, field, condition, unit, snapshot, time). */
+const SHARED_COLUMNS = [0, 1, 2, 3, 4, 6, 11, 12];
+/** Where current() puts each claim's rowid, after CLAIM_COLUMNS. */
+const ROWID = 13;
 /** The rows of capture k's source whose run of captures spans k. */
 const SPANS = 'c.source_id = k.source_id AND c.last_capture_id >= k.id AND c.capture_id <= k.id';
-
-/** A claim as read through capture k: the stored figure, with k's snapshot and time. */
-const COLUMNS = `c.source_id, c.model, c.model_name, c.field, c.condition, c.value, c.unit, c.locator, c.quote, c.confidence, c.anomaly,
-  k.sha256 AS snapshot_hash, k.observed_at`;
 
 /** What a claim says, where and how it was read: two claims with the same key are one figure. */
 function contentKey(model: string, modelName: string, field: string, condition: string, value: string, unit: string | null, locator: string, quote: string, confidence: number, anomaly: string | null): string {

@@ -2,7 +2,7 @@ import type { Fact } from '../schema/fact.ts';
 import { keyOf, parseKey, type FieldKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import type { LedgerDb } from './db.ts';
-import { column, json, toFact, type Row } from './rows.ts';
+import { column, factClaimsJson, json, toFact, type Row } from './rows.ts';
 
 /** The latest reconciliation: facts, learned source reliability, and keys no source states any more. */
 export class FactStore {
@@ -46,7 +46,7 @@ export class FactStore {
     for (const f of facts) {
       const key = keyOf(f);
       const value = json(f.value);
-      const claims = json(f.claims);
+      const claims = factClaimsJson(f.claims);
       const before = stored.get(key);
       stored.delete(key);
       if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && before.claims === claims) continue;

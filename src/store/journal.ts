@@ -1,5 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { inputError } from '../errors.ts';
 import { journalLine, JournalEntrySchema, type JournalEntry } from '../schema/journal.ts';
 
@@ -7,10 +9,16 @@ export const JOURNAL_FILE = 'decisions.ndjson';
 
 /**
  * The decisions journal on disk: an append-only file of one JSON line per decision, and beside it
- * `captures/<source>/<sha256>` for the bodies a sync read that the shipped snapshots do not hold
+ * `captures/<source>/<sha256>.gz` for the bodies a sync read that the shipped snapshots do not hold
  * (live fetches, ingested files), so the repository alone can rebuild the ledger.
  */
 export class Journal {
+  /** Captures being written; each never rejects, the first failure is kept in `failure` instead. */
+  private readonly writing: Array<Promise<void>> = [];
+  private failure: Error | null = null;
+  /** Each source directory's creation, so it is asked for once per journal, not once per capture. */
+  private readonly directories = new Map<string, Promise<unknown>>();
+
   constructor(readonly path: string) {}
 
   append(entries: JournalEntry[]): void {
@@ -23,17 +31,53 @@ export class Journal {
     return join(dirname(this.path), 'captures');
   }
 
-  /** Keeps a capture's body beside the journal (once: the name is its hash). */
-  keepCapture(source: string, sha256: string, body: string): void {
-    const file = capturePath(this.capturesDir, source, sha256);
-    if (existsSync(file)) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, body);
+  /**
+   * Starts keeping a capture's gzipped body beside the journal (once: the name is its hash). The
+   * write runs off the caller's thread, so a sync keeps reading while a thousand bodies are written;
+   * `captured()` waits for them.
+   */
+  keepCapture(source: string, sha256: string, gzipped: Uint8Array): void {
+    const file = gzippedCapturePath(this.capturesDir, source, sha256);
+    const dir = dirname(file);
+    let made = this.directories.get(dir);
+    if (!made) this.directories.set(dir, (made = mkdir(dir, { recursive: true })));
+    this.writing.push(
+      made
+        .then(() => writeFile(file, gzipped, { flag: 'wx' }))
+        .catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') this.failure ??= e;
+        }),
+    );
+  }
+
+  /** Resolves once every capture kept so far is on disk; rejects with the first that could not be written. */
+  async captured(): Promise<void> {
+    await Promise.all(this.writing.splice(0));
+    if (this.failure) throw this.failure;
   }
 }
 
-export function capturePath(dir: string, source: string, sha256: string): string {
+/** Where a capture's body is kept: gzipped, or (as older journals kept them) as it was read. */
+function gzippedCapturePath(dir: string, source: string, sha256: string): string {
+  return join(dir, source, `${sha256}.gz`);
+}
+
+function capturePath(dir: string, source: string, sha256: string): string {
   return join(dir, source, sha256);
+}
+
+/** A kept capture's body, gzipped or as read, or null when neither is kept. */
+export function readKeptCapture(dir: string, source: string, sha256: string): string | null {
+  const gzipped = gzippedCapturePath(dir, source, sha256);
+  if (existsSync(gzipped)) {
+    try {
+      return gunzipSync(readFileSync(gzipped)).toString('utf8');
+    } catch {
+      // A write cut short leaves a file that does not unzip: the capture is not kept.
+    }
+  }
+  const plain = capturePath(dir, source, sha256);
+  return existsSync(plain) ? readFileSync(plain, 'utf8') : null;
 }
 
 /**

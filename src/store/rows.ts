@@ -1,6 +1,6 @@
 /**
  * Typed row mappers: every row read from SQLite becomes a schema type here, at the store's
- * boundary. Columns are read by name and JSON columns parsed; no zod per row on hot paths
+ * boundary. Columns are read by name (claims by position) and JSON columns parsed; no zod per row on hot paths
  * (a sync reads hundreds of thousands of claims), the shapes are the schemas' inferred types.
  */
 import type { Capture, FetchLogEntry, SourceState } from '../schema/capture.ts';
@@ -16,28 +16,60 @@ export type Row = { readonly [column: string]: string | number | null | Buffer }
 
 export const json = (v: unknown): string => JSON.stringify(v);
 
+/**
+ * Each fact's evidence as JSON, for as long as its fact lives: a sync writes it into the facts
+ * table and again inside the change it queues, and the evidence of a key a thousand sources state
+ * is a third of a megabyte. Keyed by the evidence array itself, which nothing changes once reconciled.
+ */
+const evidenceJson = new WeakMap<Fact['claims'], string>();
+
+export function factClaimsJson(claims: Fact['claims']): string {
+  let text = evidenceJson.get(claims);
+  if (text === undefined) evidenceJson.set(claims, (text = JSON.stringify(claims)));
+  return text;
+}
+
+/** JSON.stringify(fact), its evidence serialised once (see factClaimsJson). */
+export function factJson(fact: Fact): string {
+  const keys = Object.keys(fact);
+  if (keys[keys.length - 1] !== 'claims') return JSON.stringify(fact);
+  const { claims, ...rest } = fact;
+  const head = JSON.stringify(rest);
+  return `${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":${factClaimsJson(claims)}}`;
+}
+
 const text = (r: Row, c: string): string => r[c] as string;
 const textOrNull = (r: Row, c: string): string | null => (r[c] ?? null) as string | null;
 const num = (r: Row, c: string): number => r[c] as number;
 const numOrNull = (r: Row, c: string): number | null => (r[c] ?? null) as number | null;
 const parsed = <T>(r: Row, c: string): T => (r[c] === null ? null : JSON.parse(r[c] as string)) as T;
 
-export function toClaim(r: Row): Claim {
-  const anomaly = textOrNull(r, 'anomaly');
+/**
+ * The columns a claim is read from, in the order toClaim reads them: claims come as raw arrays,
+ * by position, since a sync reads every current claim and better-sqlite3 builds an array faster
+ * than a row keyed by column name. A claim row stands for a run of captures; `k` is the capture it
+ * is read through, whose snapshot and time the claim carries.
+ */
+export const CLAIM_COLUMNS = `c.source_id, c.model, c.model_name, c.field, c.condition, c.value, c.unit, c.locator, c.quote, c.confidence, c.anomaly,
+  k.sha256 AS snapshot_hash, k.observed_at`;
+
+/** A claim from the values of CLAIM_COLUMNS (anything after them is not read). */
+export function toClaim(v: readonly Row[string][]): Claim {
+  const anomaly = (v[10] ?? null) as string | null;
   return {
-    model: text(r, 'model'),
-    model_name: text(r, 'model_name'),
-    field: text(r, 'field') as FieldName,
-    value: parsed<ClaimValue>(r, 'value'),
-    unit: textOrNull(r, 'unit'),
-    condition: text(r, 'condition'),
-    locator: text(r, 'locator'),
-    quote: text(r, 'quote'),
-    confidence: num(r, 'confidence'),
+    model: v[1] as string,
+    model_name: v[2] as string,
+    field: v[3] as FieldName,
+    value: JSON.parse(v[5] as string) as ClaimValue,
+    unit: (v[6] ?? null) as string | null,
+    condition: v[4] as string,
+    locator: v[7] as string,
+    quote: v[8] as string,
+    confidence: v[9] as number,
     ...(anomaly ? { anomaly } : {}),
-    source_id: text(r, 'source_id'),
-    snapshot_hash: text(r, 'snapshot_hash'),
-    observed_at: text(r, 'observed_at'),
+    source_id: v[0] as string,
+    snapshot_hash: v[11] as string,
+    observed_at: v[12] as string,
   };
 }
 

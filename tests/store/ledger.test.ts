@@ -145,4 +145,19 @@ describe('Ledger claims stored once', () => {
     expect(claimRows(ledger)).toBe(7);
     expect(ledger.claims.ofCapture(after.id).map((c) => c.value)).toEqual([1, 2]);
   });
+
+  it('reads the current claims in the order they were stored, across sources and runs of captures', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.captures.add(capture('1', '2026-08-01T00:00:00.000Z'), 'fetch', 'extracted', { claims: [claim('a/one', 1), claim('a/two', 2)], notes: [], drift: [] });
+    const other = ledger.captures.add({ ...capture('2', '2026-08-01T00:00:00.000Z'), source_id: 'other' }, 'fetch', 'extracted', { claims: [claim('b/one', 5)], notes: [], drift: [] });
+    // The second capture repeats a/two (its row, stored before b/one, runs on) and moves a/one (a new row, after b/one).
+    const second = ledger.captures.add(capture('3', '2026-08-08T00:00:00.000Z'), 'fetch', 'extracted', { claims: [claim('a/one', 1.5), claim('a/two', 2)], notes: [], drift: [] });
+    ledger.sources.recordSuccess('pages', '2026-08-08T00:00:00.000Z', { captureId: second.id });
+    ledger.sources.recordSuccess('other', '2026-08-08T00:00:00.000Z', { captureId: other.id });
+    expect(ledger.claims.current().map((c) => [c.model, c.value, c.source_id])).toEqual([
+      ['a/two', 2, 'pages'],
+      ['b/one', 5, 'other'],
+      ['a/one', 1.5, 'pages'],
+    ]);
+  });
 });
