@@ -21,12 +21,13 @@ export interface Fetcher {
   /** Never throws for a failing source: the failure is in the outcome. */
   fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome>;
   /**
-   * Every source, concurrently within the limits; one promise per source, each settling as its fetch ends.
-   * With `admit`, source i waits for `admit(i)` before it queues for a slot: a caller that consumes
-   * outcomes in order holds only those it admitted, not every body of a large run.
+   * A run over `sources`: calling the returned function with i (once per i) starts source i's
+   * fetch and gives its outcome; progress counts over them all. A caller that consumes outcomes
+   * in order starts each as it can take it: it holds only those it started, not every body of a
+   * large run, and nothing waits for sources not yet started.
    */
-  fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[];
-  /** fetchEach, awaited together; outcomes in the order of `sources`. */
+  fetchOnDemand(sources: Source[], states: Map<string, FetchState>): (index: number) => Promise<FetchOutcome>;
+  /** Every source at once, concurrently within the limits; outcomes in the order of `sources`. */
   fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]>;
   close(): Promise<void>;
 }
@@ -486,27 +487,30 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     }
   }
 
-  function fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[] {
+  function fetchOnDemand(sources: Source[], states: Map<string, FetchState>): (index: number) => Promise<FetchOutcome> {
     let done = 0;
     let failed = 0;
-    return sources.map(async (source, index) => {
-        if (admit) await admit(index);
-        const outcome = await fetchSource(source, states.get(source.id) ?? null);
-        done++;
-        if (outcome.status === 'failed') failed++;
-        try {
-          opts.onProgress?.({ done, total: sources.length, failed, outcome });
-        } catch {
-          // A broken progress display must not cost us the fetch results.
-        }
-        return outcome;
-      });
+    return async (index) => {
+      const source = sources[index];
+      const outcome = await fetchSource(source, states.get(source.id) ?? null);
+      done++;
+      if (outcome.status === 'failed') failed++;
+      try {
+        opts.onProgress?.({ done, total: sources.length, failed, outcome });
+      } catch {
+        // A broken progress display must not cost us the fetch results.
+      }
+      return outcome;
+    };
   }
 
   return {
     fetchSource,
-    fetchEach,
-    fetchAll: (sources, states) => Promise.all(fetchEach(sources, states)),
+    fetchOnDemand,
+    fetchAll(sources, states) {
+      const fetchAt = fetchOnDemand(sources, states);
+      return Promise.all(sources.map((_, i) => fetchAt(i)));
+    },
     async close() {
       if (syncClock) clearTimeout(syncClock);
       sourceDeadlines.close();

@@ -30,28 +30,36 @@ export interface LiveFetch {
 export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
   const states = ledger.sources.conditionalStates();
   const fetcher = createFetcher({ robotsCache: ledger.sources.robotsCache(), ...options });
-  const admissions: Array<() => void> = [];
-  const admitted = targets.map((_, i) => new Promise<void>((resolve) => (admissions[i] = resolve)));
-  const outcomes: Array<Promise<FetchOutcome> | undefined> = fetcher.fetchEach(targets, states, (i) => admitted[i]);
+  const fetchAt = fetcher.fetchOnDemand(targets, states);
   const indexOf = new Map(targets.map((s, i) => [s.id, i]));
-  const inFlight = new Set<Promise<boolean>>();
+  const started = new Set<number>();
+  // Fetches acquire started that have not ended; close waits for them.
+  let inFlight = 0;
+  let allEnded: (() => void) | null = null;
+  const ended = () => {
+    if (--inFlight === 0) allEnded?.();
+  };
   return {
     acquire(source) {
       const i = indexOf.get(source.id);
-      const outcome = i === undefined ? undefined : outcomes[i];
-      if (i === undefined || !outcome) return Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' });
-      outcomes[i] = undefined;
-      admissions[i]();
-      const settled: Promise<boolean> = outcome.then(
-        () => inFlight.delete(settled),
-        () => inFlight.delete(settled),
-      );
-      inFlight.add(settled);
+      if (i === undefined || started.has(i)) return Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' });
+      started.add(i);
+      inFlight++;
       // Each source is recorded by the same sync that read its state, so that state's basis is still its basis.
-      return outcome.then((fetched) => toAcquired(fetched, states.get(source.id)?.sha256 ?? null));
+      const basisSha256 = states.get(source.id)?.sha256 ?? null;
+      return fetchAt(i).then(
+        (fetched) => {
+          ended();
+          return toAcquired(fetched, basisSha256);
+        },
+        (error: unknown) => {
+          ended();
+          throw error;
+        },
+      );
     },
     async close() {
-      await Promise.allSettled([...inFlight]);
+      if (inFlight > 0) await new Promise<void>((resolve) => (allEnded = resolve));
       await fetcher.close();
     },
   };
