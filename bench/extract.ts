@@ -3,7 +3,7 @@
  * against JSON.parse alone, and page content against its bare parse. The corpus has no HTML pages,
  * so each markdown page's headings, paragraphs and tables are rendered here twice, as markdown and
  * as HTML, and both are measured on that same content: markdown against a bare remark parse
- * (`markdown_ratio`), HTML against a bare cheerio.load with the product's htmlparser2 options
+ * (`markdown_ratio`), HTML against a bare htmlparser2 parseDocument with the product's options
  * (`html_ratio`), and the one extraction against the other (`markdown_over_html`). The corpus pages
  * as they are, navigation noise included, are measured apart (`raw_markdown_*`). Times are medians
  * in ms; ratios are plain numbers.
@@ -11,9 +11,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as cheerio from 'cheerio/slim';
+import { parseDocument } from 'htmlparser2';
 import { extractDocument } from '../src/extract/registry.ts';
-import { HTML_LOAD_OPTIONS, parseMarkdownTree, parsePage } from '../src/extract/tables.ts';
+import { HTML_PARSER_OPTIONS, parseMarkdownTree, parsePage } from '../src/extract/tables.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '../shared');
@@ -116,7 +116,7 @@ export async function run(): Promise<Record<string, number | string>> {
   };
   measure('raw_markdown', 'remark_parse', pages.map((p) => p.body), parseMarkdownTree, (_, i) => ({ filename: pages[i].f }));
   const markdown = measure('markdown', 'remark_parse', parsed.map(toMarkdown), parseMarkdownTree, () => ({ format: 'markdown' }));
-  const html = measure('html', 'cheerio_load', parsed.map(toHtml), (h) => cheerio.load(h, HTML_LOAD_OPTIONS), () => ({ format: 'html' }));
+  const html = measure('html', 'htmlparser2_parse', parsed.map(toHtml), (h) => parseDocument(h, HTML_PARSER_OPTIONS), () => ({ format: 'html' }));
   const seedsDir = path.join(shared, 'seeds');
   const seeds = readdirSync(seedsDir).map((f) => ({ f, body: readFileSync(path.join(seedsDir, f), 'utf8') }));
   const seedExtract = time(() => seeds.forEach((s) => extractDocument(s.body, { filename: s.f })), 20);

@@ -7,14 +7,18 @@
  *          snapshot, extract on worker threads, store), a_total adds reconcile and queue
  *   b      warm re-sync: `sync()` again on the same ledger; every page answers 304
  *   tiny   the yardstick for b: 1,000 bare undici requests for a 304 at the same concurrency
- *   c      the floor: bare undici request per page, and the parse the product does (cheerio on
- *          htmlparser2 with the extractors' own options) on as many worker threads as the product's
+ *   c      the floor: bare undici request per page, and a whole-page parse by the product's parser
+ *          (htmlparser2 with the extractors' own options, every element built) on as many worker threads as the product's
  *          sync starts for 1,000 sources (BENCH_FETCH_WORKERS, else its rule); nothing stored
  *   d      the peer: @crawlee/cheerio CheerioCrawler, pinned concurrency, in-memory storage
  *
  * Every phase runs in its own child process, so each peak RSS is that phase's own. The machine is
  * shared, so the phases run in BENCH_FETCH_ROUNDS rounds (default 2) and each reports its fastest
  * round (its highest peak RSS), with the load average before and after.
+ *
+ * BENCH_FETCH_PHASES (e.g. `a,b,tiny`) runs only those phases (b re-syncs a's ledger, so it needs
+ * a); a ratio is reported only when both its phases ran. BENCH_FETCH_PROFILE=DIR writes a CPU
+ * profile of each phase's clocked part (not its module loading) to DIR/PHASE-ROUND.cpuprofile.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,13 +112,37 @@ const pageUrl = (origin: string, i: number) => `${origin}/pricing/${i}`;
 
 // ------------------------------------------------------------------ phases (each in a child process)
 
+/** Where this phase's clocked part is profiled to (set in the phase's child process), if anywhere. */
+const PROFILE_FILE = process.env.BENCH_FETCH_PROFILE_FILE;
+
+/**
+ * Starts the main thread's CPU profiler (only the clocked part is profiled: loading the package
+ * before the clock is not what a phase is judged by); the returned function writes the profile.
+ */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 /** Wall and CPU time (all threads of this process) of the measured part of a phase. */
-function startClock() {
+async function startClock() {
+  const stopProfile = PROFILE_FILE ? await startProfile(PROFILE_FILE) : null;
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  return () => {
+  return async () => {
     const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - wall, cpu_ms: (used.user + used.system) / 1000 };
+    const clock = { ms: performance.now() - wall, cpu_ms: (used.user + used.system) / 1000 };
+    await stopProfile?.();
+    return clock;
   };
 }
 
@@ -141,7 +169,7 @@ function writeBenchSources(origin: string, dir: string): string {
 async function productSync(origin: string, dir: string): Promise<Figures> {
   const sync = await packageSync();
   const sourcesDir = existsSync(path.join(dir, 'sources')) ? path.join(dir, 'sources') : writeBenchSources(origin, dir);
-  const stop = startClock();
+  const stop = await startClock();
   const summary = await sync({
     db: path.join(dir, 'ledger.sqlite'),
     sourcesDir,
@@ -151,7 +179,7 @@ async function productSync(origin: string, dir: string): Promise<Figures> {
   });
   const count = (outcome: string) => summary.sources.filter((s) => s.outcome === outcome).length;
   return {
-    ...stop(),
+    ...(await stop()),
     read_ms: summary.timings.read_ms,
     reconcile_ms: summary.timings.reconcile_ms,
     pages: PAGES,
@@ -174,21 +202,21 @@ async function withConcurrency(count: number, task: (i: number) => Promise<void>
 async function tinyRequests(origin: string): Promise<Figures> {
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: CONCURRENCY });
-  const stop = startClock();
+  const stop = await startClock();
   await withConcurrency(PAGES, async () => {
     const { body } = await request(`${origin}/tiny`, { dispatcher: agent, headers: { 'user-agent': USER_AGENT } });
     await body.dump();
   });
-  const clock = stop();
+  const clock = await stop();
   await agent.close();
   return { ...clock, pages: PAGES, failed: 0 };
 }
 
-/** A parse worker for the floor: cheerio/slim with the product's load options, a row count back. */
+/** A parse worker for the floor: htmlparser2 with the product's options, a row count back. */
 const FLOOR_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const cheerio = require(workerData.cheerio);
-parentPort.on('message', ({ id, body }) => parentPort.postMessage({ id, rows: cheerio.load(body, workerData.options)('tr').length }));
+const { parseDocument, DomUtils } = require(workerData.htmlparser2);
+parentPort.on('message', ({ id, body }) => parentPort.postMessage({ id, rows: DomUtils.getElementsByTagName('tr', parseDocument(body, workerData.options)).length }));
 `;
 
 /** The floor: nothing but the request and the product's own parse, on the product's threads. */
@@ -197,17 +225,17 @@ async function floor(origin: string): Promise<Figures> {
   const { Worker } = await import('node:worker_threads');
   const { createRequire } = await import('node:module');
   const dist = (file: string) => pathToFileURL(path.join(import.meta.dirname, '..', 'dist', file)).href;
-  const { HTML_LOAD_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
+  const { HTML_PARSER_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
   const { extractWorkersFor } = (await import(dist('pipeline/sync.js'))) as typeof import('../src/pipeline/sync.ts');
   const threads = EXTRACT_WORKERS ? Number(EXTRACT_WORKERS) : extractWorkersFor(PAGES);
-  const cheerioPath = createRequire(import.meta.url).resolve('cheerio/slim');
+  const htmlparser2Path = createRequire(import.meta.url).resolve('htmlparser2');
   const agent = new Agent({ connections: CONCURRENCY });
   let rows = 0;
-  const stop = startClock();
+  const stop = await startClock();
   // Started inside the clock, as the product's sync starts its workers on its first page.
   const pending = new Map<number, (rows: number) => void>();
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { cheerio: cheerioPath, options: HTML_LOAD_OPTIONS } });
+    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { htmlparser2: htmlparser2Path, options: HTML_PARSER_OPTIONS } });
     worker.on('message', ({ id, rows }: { id: number; rows: number }) => {
       pending.get(id)!(rows);
       pending.delete(id);
@@ -215,7 +243,10 @@ async function floor(origin: string): Promise<Figures> {
     return worker;
   });
   const parse = async (i: number, body: string): Promise<number> => {
-    if (!workers.length) return (await import('cheerio/slim')).load(body, HTML_LOAD_OPTIONS)('tr').length;
+    if (!workers.length) {
+      const { parseDocument, DomUtils } = await import('htmlparser2');
+      return DomUtils.getElementsByTagName('tr', parseDocument(body, HTML_PARSER_OPTIONS)).length;
+    }
     return new Promise((resolve) => {
       pending.set(i, resolve);
       workers[i % workers.length].postMessage({ id: i, body });
@@ -226,7 +257,7 @@ async function floor(origin: string): Promise<Figures> {
     const found = await parse(i, await body.text());
     rows += found; // not `rows += await …`, which would add to the count as it stood before the await
   });
-  const clock = stop();
+  const clock = await stop();
   await Promise.all(workers.map((w) => w.terminate()));
   await agent.close();
   return { ...clock, pages: PAGES, failed: 0, rows, threads };
@@ -239,7 +270,7 @@ async function crawlee(origin: string, dir: string): Promise<Figures> {
   log.setLevel(LogLevel.OFF);
   let rows = 0;
   let failed = 0;
-  const stop = startClock();
+  const stop = await startClock();
   const crawler = new CheerioCrawler(
     {
       minConcurrency: CONCURRENCY,
@@ -257,7 +288,7 @@ async function crawlee(origin: string, dir: string): Promise<Figures> {
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
   await crawler.run(Array.from({ length: PAGES }, (_, i) => pageUrl(origin, i)));
-  return { ...stop(), pages: PAGES - failed, failed, rows };
+  return { ...(await stop()), pages: PAGES - failed, failed, rows };
 }
 
 const PHASES: Record<string, (origin: string, dir: string) => Promise<Figures>> = {
@@ -273,11 +304,11 @@ async function runPhaseHere(name: string, origin: string, dir: string): Promise<
   return { ...figures, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runPhaseInChild(name: string, origin: string, dir: string): Figures {
+function runPhaseInChild(name: string, origin: string, dir: string, profileFile?: string): Figures {
   const child = spawnSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', name, origin, dir],
-    { encoding: 'utf8', maxBuffer: 1 << 22 },
+    { encoding: 'utf8', maxBuffer: 1 << 22, env: { ...process.env, ...(profileFile ? { BENCH_FETCH_PROFILE_FILE: profileFile } : {}) } },
   );
   if (child.status !== 0) throw new Error(`bench phase ${name} failed (exit ${child.status}):\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
@@ -288,6 +319,10 @@ function runPhaseInChild(name: string, origin: string, dir: string): Figures {
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const ROUNDS = Number(process.env.BENCH_FETCH_ROUNDS ?? 2);
+const ALL_PHASES = ['c', 'a', 'b', 'tiny', 'd'];
+/** The phases to run, in the order they always run in (b after the a it re-syncs). */
+const PHASES_TO_RUN = process.env.BENCH_FETCH_PHASES ? ALL_PHASES.filter((p) => process.env.BENCH_FETCH_PHASES!.split(',').includes(p)) : ALL_PHASES;
+const PROFILE_DIR = process.env.BENCH_FETCH_PROFILE;
 
 /** The time a phase is judged by: the reading stage for the syncs, the whole run otherwise. */
 const measured = (f: Figures) => f.read_ms ?? f.ms;
@@ -302,27 +337,26 @@ export async function run(): Promise<Figures> {
   // Measure the package as built from the current sources, not a stale dist/.
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: path.join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
+  if (PHASES_TO_RUN.includes('b') && !PHASES_TO_RUN.includes('a')) throw new Error('BENCH_FETCH_PHASES: b re-syncs the ledger a leaves, so it needs a');
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const server = await startPageServer();
   const work = mkdtempSync(path.join(tmpdir(), 'bench-fetch-'));
   const loadBefore = loadavg()[0];
   try {
-    const phase = (name: string, sub: string) => {
+    const phase = (name: string, sub: string, round: number) => {
       const dir = path.join(work, sub);
       mkdirSync(dir, { recursive: true });
-      return runPhaseInChild(name, server.origin, dir);
+      return runPhaseInChild(name, server.origin, dir, PROFILE_DIR && path.join(PROFILE_DIR, `${name}-${round}.cpuprofile`));
     };
-    const rounds: Record<string, Figures[]> = { a: [], b: [], tiny: [], c: [], d: [] };
+    // b re-syncs the ledger this round's a left; every other phase starts from nothing.
+    const dirOf: Record<string, string> = { c: 'c', a: 'sync', b: 'sync', tiny: 'tiny', d: 'd' };
+    const rounds: Record<string, Figures[]> = Object.fromEntries(PHASES_TO_RUN.map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      // b re-syncs the ledger this round's a left; every other phase starts from nothing.
-      rounds.c.push(phase('c', `c-${round}`));
-      rounds.a.push(phase('a', `sync-${round}`));
-      rounds.b.push(phase('b', `sync-${round}`));
-      rounds.tiny.push(phase('tiny', `tiny-${round}`));
-      rounds.d.push(phase('d', `d-${round}`));
+      for (const name of PHASES_TO_RUN) rounds[name].push(phase(name, `${dirOf[name]}-${round}`, round));
       rmSync(path.join(work, `sync-${round}`), { recursive: true, force: true });
     }
     const best = Object.fromEntries(Object.entries(rounds).map(([name, r]) => [name, bestOf(r)]));
-    const { a, b, tiny, c, d } = best;
+    const { a, b, tiny, c, d } = best as Partial<Record<string, Figures>>;
     const figures: Figures = {
       pages: PAGES,
       concurrency: CONCURRENCY,
@@ -346,18 +380,24 @@ export async function run(): Promise<Figures> {
       figures[`${name}_cpu_ms`] = Math.round(f.cpu_ms);
       figures[`${name}_failed`] = f.failed;
     }
-    figures.c_threads = c.threads;
-    figures.a_claims = a.claims;
-    figures.a_updated = a.updated;
-    figures.b_unchanged = b.unchanged;
-    figures.a_over_c = round(a.read_ms / c.ms);
-    figures.a_over_d = round(a.read_ms / d.ms);
-    figures.a_total_over_c = round(a.ms / c.ms);
-    figures.a_total_over_d = round(a.ms / d.ms);
-    figures.b_over_tiny = round(b.read_ms / tiny.ms);
-    figures.b_total_over_tiny = round(b.ms / tiny.ms);
-    figures.b_over_c = round(b.read_ms / c.ms);
-    figures.c_over_d = round(c.ms / d.ms);
+    if (c) figures.c_threads = c.threads;
+    if (a) {
+      figures.a_claims = a.claims;
+      figures.a_updated = a.updated;
+    }
+    if (b) figures.b_unchanged = b.unchanged;
+    // Each ratio only when both of its phases ran: a missing figure, never a made-up one.
+    const ratio = (name: string, top: Figures | undefined, bottom: Figures | undefined, of: (top: Figures, bottom: Figures) => number) => {
+      if (top && bottom) figures[name] = round(of(top, bottom));
+    };
+    ratio('a_over_c', a, c, (a, c) => a.read_ms / c.ms);
+    ratio('a_over_d', a, d, (a, d) => a.read_ms / d.ms);
+    ratio('a_total_over_c', a, c, (a, c) => a.ms / c.ms);
+    ratio('a_total_over_d', a, d, (a, d) => a.ms / d.ms);
+    ratio('b_over_tiny', b, tiny, (b, tiny) => b.read_ms / tiny.ms);
+    ratio('b_total_over_tiny', b, tiny, (b, tiny) => b.ms / tiny.ms);
+    ratio('b_over_c', b, c, (b, c) => b.read_ms / c.ms);
+    ratio('c_over_d', c, d, (c, d) => c.ms / d.ms);
     return figures;
   } finally {
     server.child.kill();

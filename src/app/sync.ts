@@ -57,7 +57,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
       const journal = journalOf(ws);
-      const options = { sources: all, aliases: aliasesOf(ws), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal, ledger) };
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal, ledger) };
       const summary = await runSync(ledger, options, targets, reading);
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);

@@ -1,5 +1,8 @@
-import type { AliasRegistry } from '../normalize/aliases.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseAliasRegistry, type AliasRegistry } from '../normalize/aliases.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../paths.ts';
+import { codeText, keptParse, type ParseCache } from '../pipeline/kept-parse.ts';
 import { loadSources } from '../pipeline/sources.ts';
 import type { Source } from '../schema/source.ts';
 import { loadAliasRegistry } from '../store/alias-file.ts';
@@ -34,11 +37,37 @@ export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_
 
 export const journalOf = (ws: Workspace): Journal | undefined => (ws.journal ? new Journal(ws.journal) : undefined);
 
+/** A parse kept in the ledger's meta under `key`. */
+const metaCache = (ledger: Ledger, key: string): ParseCache => ({ read: () => ledger.runs.meta(key), write: (value) => ledger.runs.setMeta(key, value) });
+
 /** With the ledger, the sources it last validated are reused while their files stay byte for byte the same. */
-export const sourcesOf = (ws: Workspace, ledger?: Ledger): Source[] =>
-  loadSources(ws.sourcesDir, ledger && { read: () => ledger.runs.meta(VALIDATED_SOURCES), write: (value) => ledger.runs.setMeta(VALIDATED_SOURCES, value) });
+export const sourcesOf = (ws: Workspace, ledger?: Ledger): Source[] => loadSources(ws.sourcesDir, ledger && metaCache(ledger, VALIDATED_SOURCES));
 const VALIDATED_SOURCES = 'validated_sources';
-export const aliasesOf = (ws: Workspace): AliasRegistry => loadAliasRegistry(ws.aliasesFile);
+
+/** With the ledger, the registry it last read is reused while the file (and the code reading it) stays byte for byte the same. */
+export function aliasesOf(ws: Workspace, ledger?: Ledger): AliasRegistry {
+  const text = ledger && textOf(ws.aliasesFile);
+  // The loader says what a missing or unreadable file means.
+  if (!ledger || text === null || text === undefined) return loadAliasRegistry(ws.aliasesFile);
+  const key = () => createHash('sha256').update(codeText('normalize/aliases')).update(codeText('normalize/identity')).update(text).digest('hex');
+  return keptParse(metaCache(ledger, READ_ALIASES), key, () => parseAliasRegistry(text, ws.aliasesFile), keptRegistry, revivedRegistry);
+}
+const READ_ALIASES = 'read_aliases';
+
+function textOf(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+type KeptRegistry = { byAlias: Array<[string, string]>; ids: string[]; distinct: string[] };
+const keptRegistry = (registry: AliasRegistry): KeptRegistry => ({ byAlias: [...registry.byAlias], ids: [...registry.ids], distinct: [...registry.distinct] });
+const revivedRegistry = (kept: unknown): AliasRegistry => {
+  const { byAlias, ids, distinct } = kept as KeptRegistry;
+  return { byAlias: new Map(byAlias), ids: new Set(ids), distinct: new Set(distinct) };
+};
 
 /** Runs `use` on the workspace's ledger and closes it after, also when `use` throws or its promise rejects. */
 export function withLedger<T>(ws: Workspace, use: (ledger: Ledger) => T): T {

@@ -7,7 +7,7 @@ export type Json = { json?: boolean };
 
 /**
  * The use cases and their formatting, imported when a command runs rather than at start-up, so
- * that `--version` and `--help` load none of them (nor the SQLite driver, cheerio or the desk).
+ * that `--version` and `--help` load none of them (nor the SQLite driver, the HTML parser or the desk).
  */
 export const loadApp = () => import('../app/index.ts');
 export const loadFormat = () => import('../review/format.ts');

@@ -8,6 +8,7 @@ import type { Source } from '../schema/source.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
 import { boundsAnomaly } from '../normalize/units.ts';
 import { canonicalCondition, joinConditions } from '../schema/condition.ts';
+import { memoize } from './memo.ts';
 
 export { joinConditions };
 
@@ -42,9 +43,15 @@ export interface ClaimInput {
   anomaly?: string;
 }
 
+// A table names each model once per figure: derive each (provider, name) id once, not per claim.
+const modelIdOf = memoize((key: string) => {
+  const cut = key.indexOf('\u0000');
+  return canonicalModelId(key.slice(cut + 1), key.slice(0, cut) || undefined);
+});
+
 export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim {
   const claim: ExtractedClaim = {
-    model: input.model ?? canonicalModelId(input.name, provider),
+    model: input.model ?? modelIdOf(`${provider ?? ''}\u0000${input.name}`),
     model_name: input.name,
     field: input.field,
     value: input.value,

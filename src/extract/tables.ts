@@ -3,10 +3,11 @@
  * tab label precedes them) and the prose blocks, from markdown (remark + GFM), HTML (cheerio) or
  * plain text as extracted from the web (pipe tables read line by line, even mid-line).
  */
-// cheerio/slim is cheerio on htmlparser2 alone, without parse5 and its fetch helpers: half the load time
-// for every extraction worker, and htmlparser2 is the parser used here anyway.
-import * as cheerio from 'cheerio/slim';
-import type { AnyNode, Element } from 'domhandler';
+// htmlparser2, the parser under cheerio/slim, read through domutils: the page is read for its
+// tables and blocks, so no selector engine or wrapper object is needed per cell.
+import { DomHandler, type AnyNode, type Document, type Element } from 'domhandler';
+import { findAll, findOne, getElementsByTagName, textContent } from 'domutils';
+import { Parser } from 'htmlparser2';
 import type { Root, RootContent, Table as MdTable } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -457,45 +458,130 @@ const isElement = (node: AnyNode): node is Element => node.type === 'tag' || nod
 
 /** Parts of a page that are never its content: scripts, styles, navigation, hidden elements. */
 const NOISE_TAGS = new Set(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'svg']);
-const isNoise = (el: Element) => NOISE_TAGS.has(el.name) || el.attribs.role === 'navigation' || el.attribs['aria-hidden'] === 'true';
-const BLOCK_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'li', 'pre', 'dd', 'dt', 'figcaption']);
-const HEADINGS = 'h1, h2, h3, h4, h5, h6';
+const isNoise = (name: string, attribs: Record<string, string>) => NOISE_TAGS.has(name) || attribs.role === 'navigation' || attribs['aria-hidden'] === 'true';
 
-function text$(el: cheerio.Cheerio<Element>): string {
-  return el.text().replace(/\s+/g, ' ').trim();
+/**
+ * A DOM builder that leaves noise subtrees out as they are parsed. Navigation, footers, inline
+ * SVG and scripts are often most of a page's elements; building and then dropping them was a
+ * third of a table page's parse and most of its garbage.
+ */
+class ContentHandler extends DomHandler {
+  /** Open elements inside the noise subtree being skipped, its root included; 0 outside one. */
+  private skipped = 0;
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.skipped > 0 || isNoise(name, attribs)) {
+      // Text on either side of a skipped subtree stays two text nodes, as if it had been removed.
+      this.lastNode = null;
+      this.skipped++;
+      return;
+    }
+    super.onopentag(name, attribs);
+  }
+
+  override onclosetag(): void {
+    if (this.skipped > 0) {
+      this.skipped--;
+      this.lastNode = null;
+      return;
+    }
+    super.onclosetag();
+  }
+
+  override ontext(data: string): void {
+    if (this.skipped === 0) super.ontext(data);
+  }
+
+  override oncomment(data: string): void {
+    if (this.skipped === 0) super.oncomment(data);
+  }
+
+  override oncdatastart(): void {
+    if (this.skipped === 0) super.oncdatastart();
+  }
+
+  override onprocessinginstruction(name: string, data: string): void {
+    if (this.skipped === 0) super.onprocessinginstruction(name, data);
+  }
+}
+
+/**
+ * htmlparser2 parses a table page in about half parse5's time; scraped pages are read for their
+ * tables, not rendered, so its leniency is what we want.
+ */
+export const HTML_PARSER_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
+
+/** The page's content as a DOM, noise left out. */
+export function parseContent(body: string): Document {
+  const handler = new ContentHandler();
+  new Parser(handler, HTML_PARSER_OPTIONS).end(body);
+  return handler.root;
+}
+const BLOCK_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'li', 'pre', 'dd', 'dt', 'figcaption']);
+
+/** An element's text, its whitespace squashed. */
+function squashedText(el: Element): string {
+  return textContent(el).replace(/\s+/g, ' ').trim();
+}
+
+/** The element a table sits in that labels it as a tab or section: the table itself or an ancestor. */
+function labelledPanel(table: Element): Element | null {
+  for (let node: Element | null = table; node && isElement(node); node = node.parent as Element | null) {
+    const a = node.attribs;
+    if (a.role === 'tabpanel' || 'data-tab' in a || 'data-state' in a || ((node.name === 'section' || node.name === 'div') && 'aria-label' in a)) return node;
+  }
+  return null;
 }
 
 /** The tab or section label a table sits under: tabpanel label, caption, or a short text just before. */
-function htmlCaption($: cheerio.CheerioAPI, table: cheerio.Cheerio<Element>): string {
-  const own = text$(table.find('caption').first());
+function htmlCaption(table: Element): string {
+  // Parent walks and attribute reads: a selector compiled per table cost more than the table's cells.
+  const caption = getElementsByTagName('caption', table.children, true, 1)[0];
+  const own = caption ? squashedText(caption) : '';
   if (own) return own;
-  const panel = table.closest('[role="tabpanel"], [data-tab], [data-state], section[aria-label], div[aria-label]');
-  if (panel.length) {
-    const label = panel.attr('aria-label') ?? panel.attr('data-tab') ?? '';
+  const panel = labelledPanel(table);
+  if (panel) {
+    const label = panel.attribs['aria-label'] ?? panel.attribs['data-tab'] ?? '';
     if (label) return label;
-    const labelledBy = panel.attr('aria-labelledby');
+    const labelledBy = panel.attribs['aria-labelledby'];
     if (labelledBy) {
-      const tab = text$($(`[id="${labelledBy}"]`).first());
+      const tabEl = findOne((el) => el.attribs.id === labelledBy, documentOf(table).children);
+      const tab = tabEl ? squashedText(tabEl) : '';
       if (tab) return tab;
     }
   }
   // The nearest earlier sibling with a short text; stop there rather than reading every sibling's text.
-  for (let node = table[0].prev; node; node = node.prev) {
+  for (let node = table.prev; node; node = node.prev) {
     if (!isElement(node)) continue;
-    const text = text$($(node));
+    const text = squashedText(node);
     if (isShortLabel(text)) return text;
   }
   return '';
 }
 
-function htmlHeading(table: cheerio.Cheerio<Element>): string {
-  let node: cheerio.Cheerio<Element> = table;
-  while (node.length) {
-    const before = node.prevAll(HEADINGS).first();
-    if (before.length) return text$(before);
-    const nested = node.prevAll().find(HEADINGS).last();
-    if (nested.length) return text$(nested);
-    node = node.parent() as cheerio.Cheerio<Element>;
+function documentOf(node: AnyNode): AnyNode & { children: AnyNode[] } {
+  let top = node;
+  while (top.parent) top = top.parent;
+  return top as AnyNode & { children: AnyNode[] };
+}
+
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const isHeading = (node: AnyNode): node is Element => isElement(node) && HEADING_TAGS.has(node.name);
+
+/**
+ * The heading a table sits under: the nearest earlier sibling heading of the table or of one of
+ * its ancestors; failing that, a heading inside those earlier siblings (of the siblings holding
+ * one, the farthest, its last heading: the order jQuery's prevAll().find().last() gives).
+ */
+function htmlHeading(table: Element): string {
+  for (let node: AnyNode | null = table; node && isElement(node); node = node.parent) {
+    const earlier: Element[] = [];
+    for (let sibling = node.prev; sibling; sibling = sibling.prev) if (isElement(sibling)) earlier.push(sibling);
+    const before = earlier.find(isHeading);
+    if (before) return squashedText(before);
+    let nested: Element | undefined;
+    for (const sibling of earlier) nested = findAll(isHeading, sibling.children).at(-1) ?? nested;
+    if (nested) return squashedText(nested);
   }
   return '';
 }
@@ -521,7 +607,6 @@ function hasDescendant(el: Element, names: ReadonlySet<string>): boolean {
 
 /** What parseHtml reads from the DOM, gathered in one walk in document order. */
 interface HtmlParts {
-  noise: Element[];
   tables: Element[];
   /** Every text-block element, inside tables too, so a block's index is its place among all of them. */
   blocks: Element[];
@@ -529,16 +614,12 @@ interface HtmlParts {
   h1: Element | null;
 }
 
-/** One pass over the DOM instead of a selector scan per kind of element; noise subtrees are not entered. */
+/** One pass over the DOM instead of a selector scan per kind of element. */
 function gatherHtmlParts(root: AnyNode & { children: AnyNode[] }): HtmlParts {
-  const parts: HtmlParts = { noise: [], tables: [], blocks: [], title: null, h1: null };
+  const parts: HtmlParts = { tables: [], blocks: [], title: null, h1: null };
   const visit = (node: { children: AnyNode[] }) => {
     for (const child of node.children) {
       if (!isElement(child)) continue;
-      if (isNoise(child)) {
-        parts.noise.push(child);
-        continue;
-      }
       if (child.name === 'table') parts.tables.push(child);
       if (BLOCK_TAGS.has(child.name)) parts.blocks.push(child);
       if (child.name === 'title') parts.title ??= child;
@@ -578,24 +659,13 @@ function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]
   });
 }
 
-/**
- * htmlparser2 (via xml: { xmlMode: false }) parses a table page in about half parse5's time;
- * scraped pages are read for their tables, not rendered, so its leniency is what we want.
- */
-export const HTML_LOAD_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
-
 function parseHtml(body: string): Page {
-  const $ = cheerio.load(body, HTML_LOAD_OPTIONS);
-  const parts = gatherHtmlParts($.root()[0]);
-  $(parts.noise).remove();
+  const parts = gatherHtmlParts(parseContent(body));
   const tables: Table[] = [];
-  const cellText = (el: Element) => text$($(el));
+  const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(squashedText);
   parts.tables.forEach((el, index) => {
-    const table = $(el);
-    const trs = table.find('tr').toArray();
-    const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(cellText);
-    const headRow = table.find('thead tr').first();
-    const headerEl = headRow.length ? headRow[0] : trs[0];
+    const trs = getElementsByTagName('tr', el.children, true);
+    const headerEl = trs.find((tr) => within(tr, 'thead')) ?? trs[0];
     const headers = headerEl ? cellsOf(headerEl) : [];
     const body = trs.filter((tr) => tr !== headerEl && !within(tr, 'thead', el));
     const rows = spannedRows(body, cellsOf);
@@ -605,8 +675,8 @@ function parseHtml(body: string): Page {
       rows,
       rowText: rows.map((r) => r.join(' | ')),
       locator: `table[${index}]`,
-      heading: htmlHeading(table),
-      caption: htmlCaption($, table),
+      heading: htmlHeading(el),
+      caption: htmlCaption(el),
       context: [],
     });
     const added = tables[tables.length - 1];
@@ -616,13 +686,12 @@ function parseHtml(body: string): Page {
   parts.blocks.forEach((el, i) => {
     if (within(el, 'table')) return;
     if (el.name === 'li' && hasDescendant(el, NESTED_BLOCKS)) return;
-    const node = $(el);
-    const text = el.name === 'pre' ? node.text() : text$(node);
+    const text = el.name === 'pre' ? textContent(el) : squashedText(el);
     if (!text) return;
     const kind: TextBlock['kind'] = /^h\d$/.test(el.name) ? 'heading' : el.name === 'pre' ? 'code' : el.name === 'li' ? 'list' : 'paragraph';
     blocks.push({ text, locator: `${el.name}[${i}]`, kind });
   });
-  const title = (parts.title && text$($(parts.title))) || (parts.h1 ? text$($(parts.h1)) : '');
+  const title = (parts.title && squashedText(parts.title)) || (parts.h1 ? squashedText(parts.h1) : '');
   return { title, frontMatter: {}, tables, blocks };
 }
 

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { FetchFailure } from './errors.ts';
+import type { AbortLike } from './cutoff.ts';
 import { createRequestScheduler } from './scheduler.ts';
 
 export const CHROMIUM_ARGS = [
@@ -53,7 +54,7 @@ export type BrowserRequestHandler = (request: BrowserRequest) => Promise<Browser
 
 export interface BrowserRenderer {
   /** `signal` aborting (a deadline) closes the page at once and rejects with its reason. */
-  render(url: string, handle: BrowserRequestHandler, signal?: AbortSignal): Promise<RenderedPage>;
+  render(url: string, handle: BrowserRequestHandler, signal?: AbortLike): Promise<RenderedPage>;
   close(): Promise<void>;
 }
 

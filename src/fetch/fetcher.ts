@@ -1,11 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
-import { checkHop, connectLookup, systemResolver } from './address-guard.ts';
+import { connectLookup, hostToResolve, publicAddresses, systemResolver } from './address-guard.ts';
 import type { Source } from '../schema/source.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import { createBrowserRenderer, chromiumPath, type BrowserRenderer, type BrowserRequestHandler } from './browser.ts';
 import { decodeBody } from './charset.ts';
 import { ACCEPT_HEADER, contentTypeProblem } from './content-type.ts';
+import { Cutoff, type AbortLike } from './cutoff.ts';
+import { createDeadlineQueue, type DeadlineClock } from './deadlines.ts';
 import { classifyError, FetchFailure } from './errors.ts';
 import { httpGet, type ExchangeLimits, type HttpResponse } from './http.ts';
 import { parseFetcherOptions, type FetcherOptions, type FetcherOptionsInput } from './options.ts';
@@ -19,12 +21,13 @@ export interface Fetcher {
   /** Never throws for a failing source: the failure is in the outcome. */
   fetchSource(source: Source, state: FetchState | null): Promise<FetchOutcome>;
   /**
-   * Every source, concurrently within the limits; one promise per source, each settling as its fetch ends.
-   * With `admit`, source i waits for `admit(i)` before it queues for a slot: a caller that consumes
-   * outcomes in order holds only those it admitted, not every body of a large run.
+   * A run over `sources`: calling the returned function with i (once per i) starts source i's
+   * fetch and gives its outcome; progress counts over them all. A caller that consumes outcomes
+   * in order starts each as it can take it: it holds only those it started, not every body of a
+   * large run, and nothing waits for sources not yet started.
    */
-  fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[];
-  /** fetchEach, awaited together; outcomes in the order of `sources`. */
+  fetchOnDemand(sources: Source[], states: Map<string, FetchState>): (index: number) => Promise<FetchOutcome>;
+  /** Every source at once, concurrently within the limits; outcomes in the order of `sources`. */
   fetchAll(sources: Source[], states: Map<string, FetchState>): Promise<FetchOutcome[]>;
   close(): Promise<void>;
 }
@@ -49,7 +52,7 @@ interface Job {
   source: Source;
   progress: Progress;
   /** Aborts when the source's or the sync's deadline passes. */
-  signal: AbortSignal;
+  signal: AbortLike;
   /** Starts the source's deadline clock (idempotent): called when its first request gets a slot. */
   startClock(): void;
 }
@@ -57,7 +60,7 @@ interface Job {
 /** How one request is sent. */
 interface Send {
   allowPrivate: boolean;
-  signal?: AbortSignal;
+  signal?: AbortLike;
   limits?: ExchangeLimits;
   spaced?: boolean;
   onStart?: () => void;
@@ -119,16 +122,17 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   // The sync's deadline runs from the first fetch; every source still going when it passes is cut off.
   const syncController = new AbortController();
   setMaxListeners(0, syncController.signal); // one listener per robots.txt read in flight, by design
-  /** Each source in flight's own controller, cut off with the sync (a set, not a listener each: those cost more than a 304). */
-  const sourcesInFlight = new Set<AbortController>();
+  /** Each source in flight's own cut-off, cut off with the sync (a set, not a listener each: those cost more than a 304). */
+  const sourcesInFlight = new Set<Cutoff>();
   let syncClock: NodeJS.Timeout | null = null;
+  const sourceDeadlines = createDeadlineQueue(opts.sourceDeadlineMs);
   const startSyncClock = () => {
     if (syncClock) return;
     syncClock = setTimeout(() => {
       syncController.abort(
         new FetchFailure('deadline', `the sync's deadline of ${seconds(opts.syncDeadlineMs)} passed before this source was read; its last good facts are kept`),
       );
-      for (const controller of sourcesInFlight) controller.abort(syncController.signal.reason);
+      for (const cutoff of sourcesInFlight) cutoff.abort(syncController.signal.reason);
     }, opts.syncDeadlineMs);
     syncClock.unref();
   };
@@ -138,41 +142,42 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
    * on the source's own host when its file says `"allow_private_network": true` (a redirect or a
    * page's request to another host is still checked).
    */
-  const allowsPrivate = (source: Source, url: string): boolean =>
-    opts.allowPrivateNetwork || (source.allow_private_network === true && new URL(url).hostname === new URL(source.url).hostname);
+  const allowsPrivate = (source: Source, target: URL): boolean =>
+    opts.allowPrivateNetwork || (source.allow_private_network === true && target.hostname === new URL(source.url).hostname);
 
-  const hop = (url: string, allowPrivate: boolean) => checkHop(url, { allowPrivate, resolve });
+  /** The hop check (`target` is `url` parsed): a promise only when a host name must be looked up. */
+  const hop = (url: string, target: URL, allowPrivate: boolean): Promise<unknown> | undefined => {
+    const hostname = hostToResolve(url, target, allowPrivate);
+    return hostname === null ? undefined : publicAddresses(hostname, resolve, url);
+  };
 
-  /** One request, once the host has a slot for it; the hop must have been checked. */
-  const get = (url: string, headers: Record<string, string>, how: Send): Promise<HttpResponse> =>
-    new Promise<HttpResponse>((resolve, reject) => {
-      const { signal } = how;
-      // While it waits for a slot, a deadline ends it at once; once sent, the request ends itself (and says what status it had).
-      let sent = false;
-      const onAbort = () => void (sent || reject(signal!.reason));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const task = () => {
-        sent = true;
-        if (signal?.aborted) return Promise.reject(signal.reason);
+  /**
+   * One request to `url` on `host`, once the host has a slot for it; the hop must have been checked.
+   * While it waits for a slot, a deadline ends it at once; once sent, the request ends itself (and
+   * says what status it had).
+   */
+  const get = (url: string, host: string, headers: Record<string, string>, how: Send): Promise<HttpResponse> =>
+    scheduler.run(
+      host,
+      () => {
         how.onStart?.();
-        return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, signal, how.method, how.body);
-      };
-      scheduler
-        .run(new URL(url).host, task, how.spaced ?? true)
-        .then(resolve, reject)
-        .finally(() => signal?.removeEventListener('abort', onAbort));
-    });
+        return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, how.signal, how.method, how.body);
+      },
+      how.spaced ?? true,
+      how.signal,
+    );
 
   /** robots.txt as text ('' where RFC 9309 means "no rules": a 4xx, too many redirects), or why it could not be read. */
   async function fetchRobotsText(origin: string, asker: Job): Promise<{ text: string } | { unreadable: string }> {
     let url = `${origin}/robots.txt`;
     for (let hops = 0; hops <= ROBOTS_MAX_REDIRECTS; hops++) {
-      const allowPrivate = allowsPrivate(asker.source, url);
-      await hop(url, allowPrivate); // a robots.txt redirected into a private network is refused, not read
+      const target = new URL(url);
+      const allowPrivate = allowsPrivate(asker.source, target);
+      await hop(url, target, allowPrivate); // a robots.txt redirected into a private network is refused, not read
       let response: HttpResponse;
       try {
         // Shared by every source of the origin: only the sync's deadline cuts it off, not the asker's.
-        response = await get(url, { accept: 'text/plain' }, {
+        response = await get(url, target.host, { accept: 'text/plain' }, {
           allowPrivate,
           signal: syncController.signal,
           limits: { ...limits, maxBodyBytes: ROBOTS_MAX_BYTES },
@@ -210,24 +215,45 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return { rules: ALLOW_ALL, unreadable: read.unreadable };
   }
 
-  async function assertAllowed(job: Job, url: string): Promise<void> {
-    const { source } = job;
-    if (source.robots === 'ignore') return;
-    const { origin, host, pathname, search } = new URL(url);
+  /**
+   * The gate each hop passes before its request queues (`target` is `url` parsed): the address
+   * check, then robots.txt. A promise only when either has to wait (a lookup, robots.txt being read).
+   */
+  function passGate(job: Job, url: string, target: URL): Promise<void> | undefined {
+    const lookup = hop(url, target, allowsPrivate(job.source, target));
+    return lookup ? lookup.then(() => assertAllowed(job, target)) : assertAllowed(job, target);
+  }
+
+  /**
+   * Throws (or rejects) unless robots.txt lets this user agent fetch `target`. A promise only while
+   * the origin's robots.txt is still being read: most sources of a run ask after it was.
+   */
+  function assertAllowed(job: Job, target: URL): Promise<void> | undefined {
+    if (job.source.robots === 'ignore') return undefined;
+    // The origin of an http(s) URL (the hop check let no other scheme through), without the cost of URL's own getter.
+    const origin = `${target.protocol}//${target.host}`;
+    const read = robotsRead.get(origin);
+    if (read) {
+      job.signal.throwIfAborted();
+      return obey(read, origin, target);
+    }
     let verdict = robotsByOrigin.get(origin);
     if (!verdict) {
       // The crawl delay is set inside the shared promise, so the source that asked first waits
       // exactly as long as the rest and keeps its place in the host's queue.
       verdict = readRobots(origin, job).then((read) => {
-        if (read.rules.crawlDelayMs !== null) scheduler.setHostDelay(host, Math.min(read.rules.crawlDelayMs, opts.maxRetryAfterMs));
+        if (read.rules.crawlDelayMs !== null) scheduler.setHostDelay(target.host, Math.min(read.rules.crawlDelayMs, opts.maxRetryAfterMs));
         robotsRead.set(origin, read);
         return read;
       });
       robotsByOrigin.set(origin, verdict);
     }
-    const read = robotsRead.get(origin);
-    if (read) job.signal.throwIfAborted();
-    const { rules, unreadable } = read ?? (await untilAborted(verdict, job.signal));
+    return untilAborted(verdict, job.signal).then((read) => obey(read, origin, target));
+  }
+
+  /** Throws unless the verdict on `origin`'s robots.txt allows `target`. */
+  function obey({ rules, unreadable }: RobotsVerdict, origin: string, target: URL): undefined {
+    const { pathname, search } = target;
     if (unreadable) {
       throw new FetchFailure(
         'robots',
@@ -237,6 +263,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     if (!rules.isAllowed(pathname + search)) {
       throw new FetchFailure('robots', `robots.txt of ${origin} disallows ${pathname}${search} for this user agent`);
     }
+    return undefined;
   }
 
   /** How long to wait before retry number `retry`, or a failure if waiting would be impolite or pointless. */
@@ -269,17 +296,17 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
    * One URL, retried on network errors and retryable statuses as far as the options allow and the
    * job's deadline lets it; redirects are the caller's, and so is checking the hop.
    */
-  async function getWithRetries(url: string, headers: Record<string, string>, job: Job, progress: Progress, spaced = true): Promise<HttpResponse> {
+  async function getWithRetries(url: string, target: URL, headers: Record<string, string>, job: Job, progress: Progress, spaced = true): Promise<HttpResponse> {
     // An attempt counts once it is sent, not while it waits for a slot.
     const onStart = () => {
       job.startClock();
       progress.attempts++;
     };
-    const how: Send = { allowPrivate: allowsPrivate(job.source, url), signal: job.signal, spaced, onStart };
+    const how: Send = { allowPrivate: allowsPrivate(job.source, target), signal: job.signal, spaced, onStart };
     for (let retries = 0; ; ) {
       let response: HttpResponse;
       try {
-        response = await get(url, headers, how);
+        response = await get(url, target.host, headers, how);
       } catch (error) {
         const failure = classifyError(error, url);
         if (!failure.retryable || retries >= opts.maxRetries) throw failure;
@@ -303,9 +330,10 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     let url = source.url;
     const chain = [url];
     for (;;) {
-      await hop(url, allowsPrivate(source, url)); // every hop: the first request and each redirect
-      await assertAllowed(job, url);
-      const response = await getWithRetries(url, headers, job, progress);
+      const target = new URL(url);
+      const gate = passGate(job, url, target); // every hop: the first request and each redirect
+      if (gate) await gate;
+      const response = await getWithRetries(url, target, headers, job, progress);
       const { status } = response;
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location) {
@@ -351,17 +379,17 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
    */
   function browserRequestHandler(job: Job): BrowserRequestHandler {
     return async (request) => {
-      const allowPrivate = allowsPrivate(job.source, request.url);
-      await hop(request.url, allowPrivate);
-      await assertAllowed(job, request.url);
+      const target = new URL(request.url);
+      await passGate(job, request.url, target);
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
       let response: HttpResponse;
       if (request.method !== 'GET') {
         // Sent once, by us (so through the same address check as the rest), never by the browser itself.
-        response = await get(request.url, headers, { allowPrivate, signal: job.signal, spaced: false, method: request.method, body: request.body, onStart: job.startClock });
+        const how: Send = { allowPrivate: allowsPrivate(job.source, target), signal: job.signal, spaced: false, method: request.method, body: request.body, onStart: job.startClock };
+        response = await get(request.url, target.host, headers, how);
       } else {
         const counters = request.isPage ? job.progress : { attempts: 0, bytes: 0, httpStatus: null };
-        response = await getWithRetries(request.url, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, job, counters, request.isPage);
+        response = await getWithRetries(request.url, target, { ...headers, 'accept-encoding': 'gzip, deflate, br' }, job, counters, request.isPage);
       }
       const replyHeaders = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !DECODED_AWAY.has(name)));
       return { status: response.status, headers: replyHeaders, body: response.body ?? Buffer.alloc(0) };
@@ -370,8 +398,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
 
   async function fetchInBrowser(job: Job, state: FetchState | null): Promise<Result> {
     const { source, progress } = job;
-    await hop(source.url, allowsPrivate(source, source.url));
-    await assertAllowed(job, source.url);
+    await passGate(job, source.url, new URL(source.url));
     renderer ??= createBrowserRenderer({
       executablePath: chromiumPath(opts.chromiumPath),
       userAgent: opts.userAgent,
@@ -413,21 +440,19 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     startSyncClock();
     // The source's deadline covers every attempt, retry, redirect and wait from its first request
     // on (not its wait for a first slot, which only the sync's deadline bounds).
-    const controller = new AbortController();
-    if (syncController.signal.aborted) controller.abort(syncController.signal.reason);
-    else sourcesInFlight.add(controller);
-    let clock: NodeJS.Timeout | null = null;
+    const cutoff = new Cutoff();
+    if (syncController.signal.aborted) cutoff.abort(syncController.signal.reason);
+    else sourcesInFlight.add(cutoff);
+    let clock = null as DeadlineClock | null; // set in startClock, a closure TS cannot follow
     const job: Job = {
       source,
       progress,
-      signal: controller.signal,
+      signal: cutoff,
       startClock() {
-        if (clock || controller.signal.aborted) return;
-        clock = setTimeout(
-          () => controller.abort(new FetchFailure('deadline', `not read within the source's deadline of ${seconds(opts.sourceDeadlineMs)} over all attempts`)),
-          opts.sourceDeadlineMs,
+        if (clock || cutoff.aborted) return;
+        clock = sourceDeadlines.start(() =>
+          cutoff.abort(new FetchFailure('deadline', `not read within the source's deadline of ${seconds(opts.sourceDeadlineMs)} over all attempts`)),
         );
-        clock.unref();
       },
     };
     const counters = () => ({
@@ -442,9 +467,9 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
       return { ...counters(), ...result };
     } catch (error) {
       let failure = classifyError(error, source.url);
-      if (controller.signal.aborted) {
+      if (cutoff.aborted) {
         // Whatever the cut-off request threw, the cause is the deadline; the status it had seen stays.
-        const deadline = classifyError(controller.signal.reason, source.url);
+        const deadline = classifyError(cutoff.reason, source.url);
         failure = new FetchFailure('deadline', `${deadline.message}; ${progress.attempts} attempt(s) made (${source.url})`, false, failure.httpStatus);
       }
       return {
@@ -457,34 +482,38 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
         error: { class: failure.errorClass, message: failure.message },
       };
     } finally {
-      if (clock) clearTimeout(clock);
-      sourcesInFlight.delete(controller);
+      clock?.stop();
+      sourcesInFlight.delete(cutoff);
     }
   }
 
-  function fetchEach(sources: Source[], states: Map<string, FetchState>, admit?: (index: number) => Promise<void>): Promise<FetchOutcome>[] {
+  function fetchOnDemand(sources: Source[], states: Map<string, FetchState>): (index: number) => Promise<FetchOutcome> {
     let done = 0;
     let failed = 0;
-    return sources.map(async (source, index) => {
-        if (admit) await admit(index);
-        const outcome = await fetchSource(source, states.get(source.id) ?? null);
-        done++;
-        if (outcome.status === 'failed') failed++;
-        try {
-          opts.onProgress?.({ done, total: sources.length, failed, outcome });
-        } catch {
-          // A broken progress display must not cost us the fetch results.
-        }
-        return outcome;
-      });
+    return async (index) => {
+      const source = sources[index];
+      const outcome = await fetchSource(source, states.get(source.id) ?? null);
+      done++;
+      if (outcome.status === 'failed') failed++;
+      try {
+        opts.onProgress?.({ done, total: sources.length, failed, outcome });
+      } catch {
+        // A broken progress display must not cost us the fetch results.
+      }
+      return outcome;
+    };
   }
 
   return {
     fetchSource,
-    fetchEach,
-    fetchAll: (sources, states) => Promise.all(fetchEach(sources, states)),
+    fetchOnDemand,
+    fetchAll(sources, states) {
+      const fetchAt = fetchOnDemand(sources, states);
+      return Promise.all(sources.map((_, i) => fetchAt(i)));
+    },
     async close() {
       if (syncClock) clearTimeout(syncClock);
+      sourceDeadlines.close();
       await Promise.all([...[...agents.values()].map((agent) => agent.close()), renderer?.close()]);
     },
   };

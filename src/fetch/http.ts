@@ -2,6 +2,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
+import type { AbortLike } from './cutoff.ts';
 import { classifyError, FetchFailure } from './errors.ts';
 
 export interface ExchangeLimits {
@@ -20,10 +21,12 @@ export interface HttpResponse {
   wireBytes: number;
 }
 
+/** A repeated header's values joined into one; undici already gives every name in lower case. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
 }
@@ -121,7 +124,7 @@ export async function httpGet(
   url: string,
   headers: Record<string, string>,
   limits: ExchangeLimits,
-  signal?: AbortSignal,
+  signal?: AbortLike,
   method = 'GET',
   requestBody?: Buffer,
 ): Promise<HttpResponse> {
@@ -138,7 +141,8 @@ export async function httpGet(
       headers,
       body: requestBody,
       // The source's or the sync's deadline: aborting destroys the request and its connection.
-      signal,
+      // undici takes any signal with addEventListener, not only an AbortSignal.
+      signal: signal as AbortSignal | undefined,
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       bodyTimeout: limits.bodyTimeoutMs,
     });

@@ -1,3 +1,5 @@
+import type { AbortLike } from './cutoff.ts';
+
 /** Statuses that say "try again later" rather than "this is wrong". */
 export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -21,7 +23,7 @@ export function backoffMs(retry: number, baseMs: number, random: () => number = 
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts (a deadline passed). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortLike): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -37,7 +39,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** `work`, or the signal's reason as soon as it aborts; `work` itself carries on (and is expected to notice). */
-export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal?: AbortLike): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) {
     work.catch(() => undefined);

@@ -1,3 +1,5 @@
+import type { AbortLike } from './cutoff.ts';
+
 /**
  * Decides when a request may start: at most `globalConcurrency` in flight overall, at most
  * `perHostConcurrency` per host, and starts to one host at least `perHostDelayMs` apart.
@@ -8,9 +10,10 @@ export interface RequestScheduler {
   /**
    * Runs `task` once `host` has a free slot. `spaced: false` skips the minimum delay (a rendered
    * page's own scripts and data: the delay spaces visits to a host, and the page's visit already
-   * waited for it) but still counts against the concurrency limits.
+   * waited for it) but still counts against the concurrency limits. A task whose `signal` aborts
+   * while it waits leaves the queue unstarted, and its promise rejects with the signal's reason.
    */
-  run<T>(host: string, task: () => Promise<T>, spaced?: boolean): Promise<T>;
+  run<T>(host: string, task: () => Promise<T>, spaced?: boolean, signal?: AbortLike): Promise<T>;
   /** Start nothing on `host` for `ms`: a server asked us to back off. */
   pauseHost(host: string, ms: number): void;
   /** Raise the gap between starts on `host` (robots.txt Crawl-delay). */
@@ -83,19 +86,38 @@ export function createRequestScheduler(limits: {
   }
 
   return {
-    run<T>(host: string, task: () => Promise<T>, spaced = true): Promise<T> {
+    run<T>(host: string, task: () => Promise<T>, spaced = true, signal?: AbortLike): Promise<T> {
       const state = hostState(host);
       return new Promise<T>((resolve, reject) => {
-        const start = () => {
-          task()
-            .then(resolve, reject)
-            .finally(() => {
-              state.active--;
-              active--;
-              pump();
-            });
+        if (signal?.aborted) return reject(signal.reason);
+        const release = () => {
+          state.active--;
+          active--;
+          pump();
         };
-        state.queue.push({ start, spaced });
+        const waiting: Waiting = {
+          spaced,
+          start: () => {
+            signal?.removeEventListener('abort', onAbort);
+            task().then(
+              (value) => {
+                release();
+                resolve(value);
+              },
+              (error: unknown) => {
+                release();
+                reject(error);
+              },
+            );
+          },
+        };
+        const onAbort = () => {
+          const i = state.queue.indexOf(waiting);
+          if (i >= 0) state.queue.splice(i, 1);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        state.queue.push(waiting);
         pump();
       });
     },

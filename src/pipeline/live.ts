@@ -3,12 +3,13 @@ import type { Source } from '../schema/source.ts';
 import type { Ledger } from '../store/ledger.ts';
 import type { Acquired } from './sync.ts';
 
-export function toAcquired(outcome: FetchOutcome): Acquired {
+/** `basisSha256`: the sha256 of the capture the fetch was conditional on (what a 304 says the page still is). */
+export function toAcquired(outcome: FetchOutcome, basisSha256: string | null): Acquired {
   const common = { attempts: outcome.attempts, ms: outcome.ms, httpStatus: outcome.http_status };
   if (outcome.status === 'fetched' && outcome.snapshot) {
     return { status: 'snapshot', origin: 'fetch', snapshot: outcome.snapshot, etag: outcome.etag, lastModified: outcome.last_modified, ...common };
   }
-  if (outcome.status === 'unchanged') return { status: 'unchanged', etag: outcome.etag, lastModified: outcome.last_modified, ...common };
+  if (outcome.status === 'unchanged') return { status: 'unchanged', basisSha256, etag: outcome.etag, lastModified: outcome.last_modified, ...common };
   return { status: 'failed', errorClass: outcome.error?.class ?? 'network', message: outcome.error?.message ?? 'fetch failed', ...common };
 }
 
@@ -29,27 +30,36 @@ export interface LiveFetch {
 export function startFetching(ledger: Ledger, targets: Source[], options: Partial<FetcherOptionsInput> = {}): LiveFetch {
   const states = ledger.sources.conditionalStates();
   const fetcher = createFetcher({ robotsCache: ledger.sources.robotsCache(), ...options });
-  const admissions: Array<() => void> = [];
-  const admitted = targets.map((_, i) => new Promise<void>((resolve) => (admissions[i] = resolve)));
-  const outcomes: Array<Promise<FetchOutcome> | undefined> = fetcher.fetchEach(targets, states, (i) => admitted[i]);
+  const fetchAt = fetcher.fetchOnDemand(targets, states);
   const indexOf = new Map(targets.map((s, i) => [s.id, i]));
-  const inFlight = new Set<Promise<boolean>>();
+  const started = new Set<number>();
+  // Fetches acquire started that have not ended; close waits for them.
+  let inFlight = 0;
+  let allEnded: (() => void) | null = null;
+  const ended = () => {
+    if (--inFlight === 0) allEnded?.();
+  };
   return {
     acquire(source) {
       const i = indexOf.get(source.id);
-      const outcome = i === undefined ? undefined : outcomes[i];
-      if (i === undefined || !outcome) return Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' });
-      outcomes[i] = undefined;
-      admissions[i]();
-      const settled: Promise<boolean> = outcome.then(
-        () => inFlight.delete(settled),
-        () => inFlight.delete(settled),
+      if (i === undefined || started.has(i)) return Promise.resolve({ status: 'failed', errorClass: 'internal', message: 'source was not fetched' });
+      started.add(i);
+      inFlight++;
+      // Each source is recorded by the same sync that read its state, so that state's basis is still its basis.
+      const basisSha256 = states.get(source.id)?.sha256 ?? null;
+      return fetchAt(i).then(
+        (fetched) => {
+          ended();
+          return toAcquired(fetched, basisSha256);
+        },
+        (error: unknown) => {
+          ended();
+          throw error;
+        },
       );
-      inFlight.add(settled);
-      return outcome.then(toAcquired);
     },
     async close() {
-      await Promise.allSettled([...inFlight]);
+      if (inFlight > 0) await new Promise<void>((resolve) => (allEnded = resolve));
       await fetcher.close();
     },
   };

@@ -5,7 +5,7 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
 import { extractSnapshot, onRoute, type SnapshotExtractionJob } from '../extract/registry.ts';
-import { createExtractionPool, inlineExtraction, type Extraction } from './extract-pool.ts';
+import { createExtractionPool, inlineExtraction, type Extracted, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { linkModels, type ModelLink } from '../normalize/links.ts';
 import type { Claim } from '../schema/claim.ts';
@@ -22,7 +22,16 @@ import { usageError } from '../errors.ts';
 /** What reading one source produced, before extraction. */
 export type Acquired =
   | { status: 'snapshot'; snapshot: Snapshot; origin: 'fetch' | 'replay' | 'ingest'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
-  | { status: 'unchanged'; etag?: string | null; lastModified?: string | null; attempts?: number; ms?: number; httpStatus?: number | null }
+  | {
+      status: 'unchanged';
+      /** The sha256 of the basis the source was found the same as, when the reader knows it: one query less per source. */
+      basisSha256?: string | null;
+      etag?: string | null;
+      lastModified?: string | null;
+      attempts?: number;
+      ms?: number;
+      httpStatus?: number | null;
+    }
   | { status: 'failed'; errorClass: string; message: string; attempts?: number; ms?: number; httpStatus?: number | null }
   | { status: 'live-only'; message: string };
 
@@ -93,7 +102,7 @@ const nowIso = () => new Date().toISOString();
  * Takes one snapshot of a source through extraction into the ledger. A snapshot that is
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
- * `extracted` is the extraction when it already ran elsewhere (a worker thread).
+ * `extracted` is the extraction (and the gzipped body) when it already ran elsewhere (a worker thread).
  */
 export function recordSnapshot(
   ledger: Ledger,
@@ -101,15 +110,16 @@ export function recordSnapshot(
   acquired: Extract<Acquired, { status: 'snapshot' }>,
   at: string,
   newModels?: NewModelDetector,
-  extracted?: ExtractResult,
+  extracted?: Extracted,
   limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
 ): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.captures.current(source.id);
-  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at);
+  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at, basis.sha256);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
-  const result = onRoute(extracted ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
+  const result = onRoute(extracted?.result ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
+  const gzipped = extracted?.gzipped;
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -117,7 +127,7 @@ export function recordSnapshot(
   const tooMuch = overLimits(result, limits, (id) => (newModels ? newModels.isKnown(id) : ledger.models.has(id)));
   if (tooMuch) {
     // Kept for the record without its claims: storing them is the flood the limits prevent.
-    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] });
+    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] }, gzipped);
     ledger.sources.recordFailure(source.id, at, tooMuch);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'too-large', message: tooMuch, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
     report.outcome = 'drift';
@@ -126,7 +136,7 @@ export function recordSnapshot(
   }
 
   if (result.drift.length > 0) {
-    ledger.captures.add(snapshot, acquired.origin, 'drift', result);
+    ledger.captures.add(snapshot, acquired.origin, 'drift', result, gzipped);
     const message = `extraction drift: ${result.drift.join('; ')}`;
     ledger.sources.recordFailure(source.id, at, message);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'drift', message, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -135,7 +145,7 @@ export function recordSnapshot(
     return report;
   }
 
-  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result);
+  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result, gzipped);
   const isNewest = !basis || basis.observed_at <= snapshot.observed_at;
   ledger.sources.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -168,21 +178,27 @@ export function recordAcquired(
   acquired: Acquired,
   at: string,
   newModels?: NewModelDetector,
-  extracted?: ExtractResult,
+  extracted?: Extracted,
   limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
 ): SourceReport {
   if (acquired.status === 'snapshot') return recordSnapshot(ledger, source, acquired, at, newModels, extracted, limits);
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   // Nothing was read and nothing failed: the source's state and failure count stay as they were.
   if (acquired.status === 'live-only') return { source_id: source.id, outcome: 'live-only', claims: 0, models: 0, notes: [acquired.message], problems: [], snapshot: null };
-  return recordUnchanged(ledger, source, acquired, at);
+  return recordUnchanged(ledger, source, acquired, at, acquired.basisSha256 !== undefined ? acquired.basisSha256 : ledger.captures.currentSha256(source.id));
 }
 
-/** The source still says what its basis says (a 304, or the same bytes): nothing to extract. */
-function recordUnchanged(ledger: Ledger, source: Source, acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>, at: string): SourceReport {
+/** The source still says what its basis (`basisSha256`) says (a 304, or the same bytes): nothing to extract. */
+function recordUnchanged(
+  ledger: Ledger,
+  source: Source,
+  acquired: Extract<Acquired, { status: 'unchanged' | 'snapshot' }>,
+  at: string,
+  basisSha256: string | null,
+): SourceReport {
   ledger.sources.recordSuccess(source.id, at, { etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'unchanged', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
-  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: ledger.captures.currentSha256(source.id) };
+  return { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: basisSha256 };
 }
 
 /**
@@ -363,7 +379,7 @@ export const READ_AHEAD = RECORD_BATCH * 4;
 interface Prepared {
   source: Source;
   acquired: Acquired;
-  extracted?: ExtractResult;
+  extracted?: Extracted;
 }
 
 /**

@@ -1,16 +1,11 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Capture } from '../schema/capture.ts';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { ClaimStore } from './claims.ts';
 import type { LedgerDb } from './db.ts';
 import { json, toCapture, type Row } from './rows.ts';
-
-/**
- * The fastest gzip level: a sync stores up to a thousand pages on its main thread, and level 1
- * compresses a 1.2 MB JSON dump 12 times in about 0.6 of the time level 6 takes to get 18 times.
- */
-const SNAPSHOT_GZIP_LEVEL = 1;
+import { gzipBody } from './compression.ts';
 
 /** Snapshots (content-addressed bodies) and captures (each read of a source and its outcome). */
 export class CaptureStore {
@@ -19,12 +14,16 @@ export class CaptureStore {
     private readonly claims: ClaimStore,
   ) {}
 
-  /** Stores a body once per hash, gzipped: pages and dumps shrink 5–12 times; `bytes` stays the body's own size. */
-  putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>): void {
+  /**
+   * Stores a body once per hash, gzipped: pages and dumps shrink 5–12 times; `bytes` stays the
+   * body's own size. `gzipped` is the body already compressed by gzipBody (on a worker thread).
+   */
+  putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>, gzipped?: Uint8Array): void {
     if (this.db.sql('SELECT 1 FROM snapshots WHERE sha256 = ?').get(snapshot.sha256)) return;
+    const body = gzipped ? Buffer.from(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength) : gzipBody(snapshot.body);
     this.db
       .sql("INSERT INTO snapshots (sha256, body, content_type, bytes, encoding) VALUES (?, ?, ?, ?, 'gzip')")
-      .run(snapshot.sha256, gzipSync(snapshot.body, { level: SNAPSHOT_GZIP_LEVEL }), snapshot.content_type, Buffer.byteLength(snapshot.body));
+      .run(snapshot.sha256, body, snapshot.content_type, Buffer.byteLength(snapshot.body));
   }
 
   snapshotBody(sha256: string): string | null {
@@ -37,15 +36,15 @@ export class CaptureStore {
   gzippedBody(sha256: string): Buffer | null {
     const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
     if (!row) return null;
-    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipSync(row.body as string, { level: SNAPSHOT_GZIP_LEVEL });
+    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipBody(row.body as string);
   }
 
   /**
    * Records a capture and its claims; claims are stored even for a drifting capture, for the record.
    * Claims that repeat the source's previous capture's are not stored again (see ClaimStore).
    */
-  add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null): Capture {
-    this.putSnapshot(snapshot);
+  add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null, gzipped?: Uint8Array): Capture {
+    this.putSnapshot(snapshot, gzipped);
     const previous = (this.db.sql('SELECT MAX(id) AS id FROM captures WHERE source_id = ?').get(snapshot.source_id) as Row).id as number | null;
     const info = this.db
       .sql(

@@ -90,3 +90,28 @@ describe('a big markdown table', () => {
     expect(parsePage(page, 'markdown', { lineReadRows: 2 })).toEqual(parsePage(page, 'markdown', { lineReadRows: Infinity }));
   });
 });
+
+describe('HTML pages: what is never content', () => {
+  const page = [
+    '<html><body><header><h1>Site name</h1><table><tr><th>Model</th><th>Input</th></tr><tr><td>Menu</td><td>$9</td></tr></table></header>',
+    '<h2>API prices</h2>',
+    '<nav><table><tr><th>Model</th><th>Input</th></tr><tr><td>Nav row</td><td>$8</td></tr></table></nav>',
+    '<div aria-hidden="true"><p>Hidden note</p><table><tr><th>Model</th><th>Input</th></tr></table></div>',
+    '<div role="navigation"><p>Menu note</p></div>',
+    '<script>document.write("<table><tr><td>scripted</td></tr></table>")</script><svg><text>Icon label</text></svg>',
+    '<table><thead><tr><th>Model</th><th>Input</th></tr></thead><tbody><tr><td>GPT-5.2</td><td>$1.75</td></tr></tbody></table>',
+    '<p>Prices <!-- a comment --> per 1M tokens.</p>',
+    '<footer><p>Footer note</p><table><tr><th>Model</th><th>Input</th></tr></table></footer></body></html>',
+  ].join('\n');
+  const parsed = parsePage(page, 'html');
+
+  it('reads only the tables outside navigation, headers, footers, hidden parts and scripts', () => {
+    expect(parsed.tables.map((t) => [t.index, t.headers, t.rows])).toEqual([[0, ['Model', 'Input'], [['GPT-5.2', '$1.75']]]]);
+    expect(parsed.tables[0].heading).toBe('API prices');
+  });
+
+  it('keeps no text block from them, and the heading inside a page header is not its title', () => {
+    expect(parsed.blocks.map((b) => b.text)).toEqual(['API prices', 'Prices per 1M tokens.']);
+    expect(parsed.title).toBe('');
+  });
+});

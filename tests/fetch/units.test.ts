@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Cutoff } from '../../src/fetch/cutoff.ts';
+import { createDeadlineQueue } from '../../src/fetch/deadlines.ts';
 import { createRequestScheduler } from '../../src/fetch/scheduler.ts';
 import {
   createFetcher,
@@ -230,5 +232,72 @@ describe('request scheduler', () => {
       scheduler.pauseHost('h', 150);
       expect(await starts(scheduler, 1, spaced)).toEqual([150]);
     }
+  });
+
+  it('drops a waiting task whose signal aborts: it never starts, rejects with the reason, and frees its place', async () => {
+    const scheduler = createRequestScheduler({ globalConcurrency: 1, perHostConcurrency: 1, perHostDelayMs: 0 });
+    const started: string[] = [];
+    const task = (name: string, holdMs: number) => async () => {
+      started.push(name);
+      await new Promise((r) => setTimeout(r, holdMs));
+      return name;
+    };
+    const cutoff = new Cutoff();
+    const first = scheduler.run('h', task('first', 100), false);
+    const dropped = scheduler.run('h', task('dropped', 0), false, cutoff);
+    const next = scheduler.run('h', task('next', 0), false);
+    const reason = new Error('deadline');
+    cutoff.abort(reason);
+    await expect(dropped).rejects.toBe(reason);
+    await expect(scheduler.run('h', task('late', 0), false, cutoff)).rejects.toBe(reason);
+    await vi.runAllTimersAsync();
+    expect(await Promise.all([first, next])).toEqual(['first', 'next']);
+    expect(started).toEqual(['first', 'next']);
+  });
+});
+
+describe('a deadline queue', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('calls each clock not stopped at its own deadline, and never one stopped or closed', async () => {
+    const deadlines = createDeadlineQueue(1000);
+    const due: Array<[string, number]> = [];
+    const t0 = performance.now();
+    const start = (name: string) => deadlines.start(() => due.push([name, performance.now() - t0]));
+    start('first');
+    await vi.advanceTimersByTimeAsync(100);
+    const stopped = start('stopped');
+    await vi.advanceTimersByTimeAsync(100);
+    start('third');
+    stopped.stop();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(due).toEqual([
+      ['first', 1000],
+      ['third', 1200],
+    ]);
+    start('closed');
+    deadlines.close();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(due.map(([name]) => name)).not.toContain('closed');
+  });
+});
+
+describe('a cut-off', () => {
+  it('calls each listener still added once, on the first abort only, with the reason set', () => {
+    const cutoff = new Cutoff();
+    const calls: unknown[] = [];
+    const kept = () => calls.push(['kept', cutoff.reason]);
+    const removed = () => calls.push('removed');
+    cutoff.addEventListener('abort', kept);
+    cutoff.addEventListener('abort', removed);
+    cutoff.removeEventListener('abort', removed);
+    expect(() => cutoff.throwIfAborted()).not.toThrow();
+    cutoff.abort('first');
+    cutoff.abort('second');
+    cutoff.addEventListener('abort', () => calls.push('too late'));
+    expect(calls).toEqual([['kept', 'first']]);
+    expect(cutoff.aborted).toBe(true);
+    expect(() => cutoff.throwIfAborted()).toThrow('first');
   });
 });

@@ -7,6 +7,7 @@ import { createExtractionPool } from '../../src/pipeline/extract-pool.ts';
 import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { SourceSchema } from '../../src/schema/source.ts';
+import { sha256Hex } from '../../src/fetch/snapshot-store.ts';
 
 /** What a sync stored, without the ids and times that differ between runs. */
 function stored(db: string) {
@@ -31,6 +32,15 @@ describe('extraction on worker threads', () => {
     expect(inline.claims).toBeGreaterThan(50);
     expect(stored(join(dir, 'threaded.sqlite'))).toEqual(stored(join(dir, 'inline.sqlite')));
     expect(threaded.sources.flatMap((s) => s.notes).filter((n) => n.includes('main thread'))).toEqual([]); // the workers ran
+    // The workers also gzipped each body for the ledger: each stored body reads back to its hash.
+    const ledger = new Ledger(join(dir, 'threaded.sqlite'));
+    try {
+      const read = threaded.sources.filter((s) => s.snapshot);
+      expect(read.length).toBeGreaterThan(5);
+      for (const s of read) expect(sha256Hex(ledger.captures.snapshotBody(s.snapshot!)!)).toBe(s.snapshot);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('extracts on the main thread, and says so, when no worker can start', async () => {
@@ -40,7 +50,7 @@ describe('extraction on worker threads', () => {
     const body = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
     const job = { body, format: 'json' as const, source };
     try {
-      const results = await Promise.all([pool.extract(job), pool.extract(job), pool.extract(job)]);
+      const results = (await Promise.all([pool.extract(job), pool.extract(job), pool.extract(job)])).map((e) => e.result);
       const expected = extractSnapshot(job);
       expect(expected.claims.length).toBeGreaterThan(5);
       for (const result of results) {

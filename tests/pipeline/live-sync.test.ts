@@ -65,9 +65,17 @@ describe('live sync', () => {
   it('sends a conditional request next time and skips extraction on 304', async () => {
     const before = capturesOf('models');
     const summary = await run();
-    expect(summary.sources.find((s) => s.source_id === 'models')!.outcome).toBe('unchanged');
+    const models = summary.sources.find((s) => s.source_id === 'models')!;
+    expect(models.outcome).toBe('unchanged');
     expect(requests.filter((r) => r.url === '/models.json').at(-1)!.ifNoneMatch).toBe('"v1"');
     expect(capturesOf('models')).toBe(before);
+    // A 304 says the page is still its basis: the report names that capture.
+    const ledger = new Ledger(db);
+    try {
+      expect(models.snapshot).toBe(ledger.captures.current('models')!.sha256);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('treats a 200 whose body hashes to the basis as unchanged, with no new capture', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSources, type ValidatedSourcesCache } from '../../src/pipeline/sources.ts';
+import type { ParseCache } from '../../src/pipeline/kept-parse.ts';
+import { loadSources } from '../../src/pipeline/sources.ts';
 
 const source = (id: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ id, name: id, kind: 'aggregator', url: `https://example.test/${id}`, format: 'html', extractor: 'aggregator', trust: 0.5, ...extra });
@@ -14,7 +15,7 @@ function sourcesDir(files: Record<string, string>): string {
 }
 
 /** A cache in memory that counts its writes. */
-function memoryCache(initial: string | null = null): ValidatedSourcesCache & { value: string | null; writes: number } {
+function memoryCache(initial: string | null = null): ParseCache & { value: string | null; writes: number } {
   const cache = {
     value: initial,
     writes: 0,
@@ -43,7 +44,7 @@ describe('loadSources with a cache of validated sources', () => {
     const cache = memoryCache();
     loadSources(dir, cache);
     const held = JSON.parse(cache.value!);
-    held.sources[0].name = 'kept';
+    held.value[0].name = 'kept';
     cache.value = JSON.stringify(held);
     expect(loadSources(dir, cache)[0].name).toBe('kept');
   });
