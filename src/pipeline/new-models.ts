@@ -11,6 +11,8 @@ import type { Ledger } from '../store/ledger.ts';
 export class NewModelDetector {
   private readonly index = new LikenessIndex();
   private readonly known = new Set<string>();
+  /** `id\u0000name` of every model row this run has recorded under that name. */
+  private readonly named = new Set<string>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -34,6 +36,17 @@ export class NewModelDetector {
   /** Whether the ledger or the registry knows the id a claim's model names (or this run has recorded it). */
   isKnown(id: string): boolean {
     return this.known.has(this.canonical(id));
+  }
+
+  /**
+   * Whether this run has yet to record model `id` under `name`. Recording the same pair again is a
+   * no-op (its row and display name stand), and a thousand pages name the same models again and again.
+   */
+  firstNaming(id: string, name: string): boolean {
+    const key = `${id}\u0000${name}`;
+    if (this.named.has(key)) return false;
+    this.named.add(key);
+    return true;
   }
 
   /** Records candidates for the unseen ids among `claims`; returns how many there were. */

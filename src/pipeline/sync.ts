@@ -156,8 +156,10 @@ export function recordSnapshot(
     named.set(`${id}\u0000${claim.model_name}`, { id, name: claim.model_name });
   }
   for (const { id, name } of named.values()) {
-    const identity = identify(id);
-    ledger.models.upsert({ id, name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
+    if (!newModels || newModels.firstNaming(id, name)) {
+      const identity = identify(id);
+      ledger.models.upsert({ id, name, provider: id.split('/')[0], family: identity.family, version: identity.version }, snapshot.observed_at);
+    }
     ledger.models.addAlias(name, id, source.id);
   }
   newModels?.record(result.claims, source.id, snapshot.observed_at);
