@@ -1,6 +1,6 @@
 import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
 import type { LedgerDb } from './db.ts';
-import { column, factJson, json, toChange, type Row } from './rows.ts';
+import { column, json, packedFact, toChange, type Row } from './rows.ts';
 
 /** The review queue: every proposed change and what reviewers decided. */
 export class ChangeStore {
@@ -39,7 +39,7 @@ export class ChangeStore {
         `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, (p.fact ? factJson(p.fact) : 'null'), at);
+      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, packedFact(p.fact), at);
     return Number(info.lastInsertRowid);
   }
 
@@ -55,7 +55,7 @@ export class ChangeStore {
   refreshPending(id: number, p: ProposedChange): void {
     this.db
       .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ? WHERE id = ?')
-      .run(json(p.old_value), p.observed_at, p.evidence_key, (p.fact ? factJson(p.fact) : 'null'), id);
+      .run(json(p.old_value), p.observed_at, p.evidence_key, packedFact(p.fact), id);
   }
 
   setStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {

@@ -17,7 +17,7 @@ export class ClaimStore {
    * Records the claims of capture `captureId`; those that repeat one of the source's previous
    * capture's (`previousId`, its capture just before this one) extend that claim's row instead.
    */
-  insert(captureId: number, snapshot: Pick<Snapshot, 'source_id' | 'sha256' | 'observed_at'>, claims: readonly ExtractedClaim[], previousId: number | null = null): void {
+  insert(captureId: number, snapshot: Pick<Snapshot, 'source_id'>, claims: readonly ExtractedClaim[], previousId: number | null = null): void {
     const alive = new Map<string, number[]>();
     if (previousId !== null) {
       for (const r of this.db.sql('SELECT rowid AS id, * FROM claims WHERE source_id = ? AND last_capture_id = ?').all(snapshot.source_id, previousId) as Row[]) {
@@ -29,8 +29,8 @@ export class ClaimStore {
     }
     const extend = this.db.sql('UPDATE claims SET last_capture_id = ? WHERE rowid = ?');
     const insert = this.db.sql(
-      `INSERT INTO claims (capture_id, last_capture_id, source_id, snapshot_hash, observed_at, model, model_name, field, condition,
-         value, unit, locator, quote, confidence, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO claims (capture_id, last_capture_id, source_id, model, model_name, field, condition,
+         value, unit, locator, quote, confidence, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const c of claims) {
       const value = json(c.value);
@@ -40,7 +40,7 @@ export class ClaimStore {
         extend.run(captureId, repeated);
         continue;
       }
-      insert.run(captureId, captureId, snapshot.source_id, snapshot.sha256, snapshot.observed_at, c.model, c.model_name, c.field, c.condition, value, c.unit, c.locator, c.quote, c.confidence, c.anomaly ?? null);
+      insert.run(captureId, captureId, snapshot.source_id, c.model, c.model_name, c.field, c.condition, value, c.unit, c.locator, c.quote, c.confidence, c.anomaly ?? null);
     }
   }
 

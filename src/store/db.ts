@@ -43,6 +43,11 @@ export class LedgerDb {
     this.db.pragma('synchronous = NORMAL');
     // A sync writes tens of MB per transaction; a 64 MB page cache keeps it from spilling mid-way.
     this.db.pragma('cache_size = -65536');
+    // The WAL is copied into the database once it holds 64 MB, not the default 4 MB: a cold sync's
+    // batches each add a few MB, and checkpointing after every other one wrote the claims index and
+    // the captures' pages again each time (recording 1,000 pages: 650 -> 370 ms, the close's final
+    // checkpoint included 670 -> 490 ms, min of 6 on the shared machine).
+    this.db.pragma('wal_autocheckpoint = 16384');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
   }

@@ -2,7 +2,7 @@ import type { Fact } from '../schema/fact.ts';
 import { keyOf, parseKey, type FieldKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import type { LedgerDb } from './db.ts';
-import { column, factClaimsJson, json, toFact, type Row } from './rows.ts';
+import { column, json, packedFactClaims, sameStored, toFact, type Row } from './rows.ts';
 
 /** The latest reconciliation: facts, learned source reliability, and keys no source states any more. */
 export class FactStore {
@@ -46,10 +46,10 @@ export class FactStore {
     for (const f of facts) {
       const key = keyOf(f);
       const value = json(f.value);
-      const claims = factClaimsJson(f.claims);
+      const claims = packedFactClaims(f.claims);
       const before = stored.get(key);
       stored.delete(key);
-      if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && before.claims === claims) continue;
+      if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && sameStored(before.claims, claims)) continue;
       upsert.run(f.model, f.field, f.condition, value, f.status, f.confidence, f.rule, f.explanation, claims);
       written++;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../src/schema/fact.ts';
-import { factClaimsJson, factJson } from '../../src/store/rows.ts';
+import { Ledger } from '../../src/store/ledger.ts';
+import { factJson, packedJson } from '../../src/store/rows.ts';
 
 const evidence = (source: string, value: number) => ({
   source_id: source,
@@ -28,7 +29,6 @@ const fact: Fact = {
 describe('fact JSON with its evidence serialised once', () => {
   it('is JSON.stringify of the fact, whatever its keys and wherever its evidence stands', () => {
     expect(factJson(fact)).toBe(JSON.stringify(fact));
-    expect(factClaimsJson(fact.claims)).toBe(JSON.stringify(fact.claims));
     const { claims, ...rest } = fact;
     const evidenceFirst = { claims, ...rest } as Fact;
     expect(factJson(evidenceFirst)).toBe(JSON.stringify(evidenceFirst));
@@ -37,5 +37,37 @@ describe('fact JSON with its evidence serialised once', () => {
     const withUndefined = { ...rest, unit: undefined, claims } as unknown as Fact;
     expect(factJson(withUndefined)).toBe(JSON.stringify(withUndefined));
     expect(JSON.parse(factJson(fact))).toEqual(fact);
+  });
+});
+
+describe('evidence packed at rest', () => {
+  const many: Fact = { ...fact, claims: Array.from({ length: 200 }, (_, i) => evidence(`source-${i}`, 1.25)) };
+
+  it('keeps short JSON as text and compresses long JSON', () => {
+    expect(packedJson('{"a":1}')).toBe('{"a":1}');
+    const packed = packedJson(JSON.stringify(many));
+    expect(Buffer.isBuffer(packed)).toBe(true);
+    expect(packed.length).toBeLessThan(JSON.stringify(many).length / 4);
+  });
+
+  it('reads back facts and queued changes as they were, large evidence or small, and rewrites no fact that did not move', () => {
+    const ledger = new Ledger(':memory:');
+    const small = { ...fact, model: 'openai/gpt-5.2-mini' };
+    expect(ledger.facts.replace([many, small])).toBe(2);
+    const stored = ledger.db.prepare('SELECT model, typeof(claims) AS type FROM facts ORDER BY model').all();
+    expect(stored).toEqual([{ model: 'openai/gpt-5.2', type: 'blob' }, { model: 'openai/gpt-5.2-mini', type: 'text' }]);
+    expect(ledger.facts.list()).toEqual([many, small]);
+    // The same facts again, as a later reconciliation builds them anew: nothing to write.
+    expect(ledger.facts.replace([structuredClone(many), structuredClone(small)])).toBe(0);
+    const id = ledger.changes.insert({ model: many.model, field: many.field, condition: many.condition, kind: 'added', old_value: null, new_value: 1.25, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: many }, '2026-08-01T00:00:00.000Z');
+    const none = ledger.changes.insert({ model: small.model, field: small.field, condition: small.condition, kind: 'removed', old_value: 1.25, new_value: null, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: null }, '2026-08-01T00:00:00.000Z');
+    expect(ledger.changes.get(id)!.fact).toEqual(many);
+    expect(ledger.changes.get(none)!.fact).toBeNull();
+    const { claims, ...rest } = many;
+    for (const other of [small, { claims, ...rest } as Fact]) {
+      const otherId = ledger.changes.insert({ model: other.model, field: other.field, condition: other.condition, kind: 'added', old_value: null, new_value: 1.25, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: other }, '2026-08-01T00:00:00.000Z');
+      expect(JSON.stringify(ledger.changes.get(otherId)!.fact)).toBe(JSON.stringify(other));
+    }
+    expect(ledger.db.prepare('SELECT typeof(fact) AS type FROM changes ORDER BY id').all().map((r) => (r as { type: string }).type)).toEqual(['blob', 'text', 'text', 'blob']);
   });
 });
