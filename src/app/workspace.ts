@@ -46,9 +46,9 @@ const VALIDATED_SOURCES = 'validated_sources';
 
 /** With the ledger, the registry it last read is reused while the file (and the code reading it) stays byte for byte the same. */
 export function aliasesOf(ws: Workspace, ledger?: Ledger): AliasRegistry {
-  const text = ledger && textOf(ws.aliasesFile);
+  const text = ledger ? textOf(ws.aliasesFile) : null;
   // The loader says what a missing or unreadable file means.
-  if (!ledger || text === null || text === undefined) return loadAliasRegistry(ws.aliasesFile);
+  if (!ledger || text === null) return loadAliasRegistry(ws.aliasesFile);
   const key = () => createHash('sha256').update(codeText('normalize/aliases')).update(codeText('normalize/identity')).update(text).digest('hex');
   return keptParse(metaCache(ledger, READ_ALIASES), key, () => parseAliasRegistry(text, ws.aliasesFile), keptRegistry, revivedRegistry);
 }
