@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { inputError } from '../errors.ts';
@@ -16,8 +16,8 @@ export class Journal {
   /** Captures being written; each never rejects, the first failure is kept in `failure` instead. */
   private readonly writing: Array<Promise<void>> = [];
   private failure: Error | null = null;
-  /** Each source directory's creation, so it is asked for once per journal, not once per capture. */
-  private readonly directories = new Map<string, Promise<unknown>>();
+  /** Source directories made (or found) by this journal: each is asked for once, not once per capture. */
+  private readonly directories = new Set<string>();
 
   constructor(readonly path: string) {}
 
@@ -39,14 +39,21 @@ export class Journal {
   keepCapture(source: string, sha256: string, gzipped: Uint8Array): void {
     const file = gzippedCapturePath(this.capturesDir, source, sha256);
     const dir = dirname(file);
-    let made = this.directories.get(dir);
-    if (!made) this.directories.set(dir, (made = mkdir(dir, { recursive: true })));
+    // Made synchronously: on the main thread an mkdir costs ~70 µs, where the promise API's
+    // recursive mkdir cost ~200 µs of it (and as much again on the thread pool).
+    if (!this.directories.has(dir)) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        this.failure ??= e as Error;
+        return;
+      }
+      this.directories.add(dir);
+    }
     this.writing.push(
-      made
-        .then(() => writeFile(file, gzipped, { flag: 'wx' }))
-        .catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') this.failure ??= e;
-        }),
+      writeFile(file, gzipped, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') this.failure ??= e;
+      }),
     );
   }
 
