@@ -46,8 +46,9 @@ export class FactStore {
     for (const f of facts) {
       const key = keyOf(f);
       const value = json(f.value);
-      const claims = packedFactClaims(f.claims);
       const before = stored.get(key);
+      // A key the ledger had no fact for is queued as a new value: pack its change row now too.
+      const claims = packedFactClaims(f, before === undefined);
       stored.delete(key);
       if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && sameStored(before.claims, claims)) continue;
       upsert.run(f.model, f.field, f.condition, value, f.status, f.confidence, f.rule, f.explanation, claims);
