@@ -57,7 +57,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
       const journal = journalOf(ws);
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal, ledger) };
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
       const summary = await runSync(ledger, options, targets, reading);
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);
@@ -82,7 +82,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const journal = journalOf(ws);
-      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(journal, ledger) };
+      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(journal) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);
@@ -96,10 +96,10 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
 
 /**
  * Keeps beside the journal each body the shipped snapshots do not hold, so a rebuild can replay it:
- * the gzipped bytes the ledger just stored, rather than the body compressed a second time.
+ * the gzipped bytes the ledger stores, rather than the body compressed a second time.
  */
-function bodyKeeper(journal: Journal | undefined, ledger: Ledger): PipelineOptions['keepBody'] {
-  return journal ? (source, sha256) => journal.keepCapture(source, sha256, ledger.captures.gzippedBody(sha256)!) : undefined;
+function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
+  return journal ? (source, sha256, gzipped) => journal.keepCapture(source, sha256, gzipped) : undefined;
 }
 
 /**

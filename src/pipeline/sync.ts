@@ -51,10 +51,11 @@ export interface PipelineOptions {
   /** Reconcile and diff even when nothing they read changed since the last sync. */
   full?: boolean;
   /**
-   * Handed the body of each capture recorded from a fetch or an ingest (not a replay) while it is
-   * still in memory: reading a thousand bodies back from the ledger afterwards costs half a second.
+   * Handed the body of each capture recorded from a fetch or an ingest (not a replay), gzipped as the
+   * ledger stores it, while it is still in memory: reading a thousand bodies back from the ledger
+   * afterwards costs half a second.
    */
-  keepBody?: (sourceId: string, sha256: string, body: string) => void;
+  keepBody?: (sourceId: string, sha256: string, gzipped: Uint8Array) => void;
 }
 
 /**
@@ -435,7 +436,8 @@ export async function runPipeline(
         for (const { source, acquired, extracted } of batch) {
           const report = recordAcquired(ledger, source, acquired, now(), acquired.status === 'snapshot' ? detector() : undefined, extracted, limits);
           if (options.keepBody && acquired.status === 'snapshot' && acquired.origin !== 'replay' && report.outcome !== 'unchanged' && report.snapshot) {
-            options.keepBody(source.id, report.snapshot, acquired.snapshot.body);
+            // A worker gzipped the body as it extracted it; a body extracted here was gzipped as it was stored.
+            options.keepBody(source.id, report.snapshot, extracted?.gzipped ?? ledger.captures.gzippedBody(report.snapshot)!);
           }
           reports.push(report);
         }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { sync } from '../../src/index.ts';
 import { createExtractionPool } from '../../src/pipeline/extract-pool.ts';
 import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
+import { runPipeline } from '../../src/pipeline/sync.ts';
 import { SourceSchema } from '../../src/schema/source.ts';
 import { sha256Hex } from '../../src/fetch/snapshot-store.ts';
 
@@ -59,6 +61,26 @@ describe('extraction on worker threads', () => {
       }
     } finally {
       await pool.close();
+    }
+  });
+
+  it('hands the journal keeper each body gzipped as the ledger stores it, extracted on workers or here', async () => {
+    const fixture = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
+    const sources = [0, 1, 2].map((i) => SourceSchema.parse({ id: `s${i}`, name: `s${i}`, kind: 'api', url: `https://example.test/${i}`, format: 'json', extractor: 'openrouter', trust: 0.5 }));
+    const bodyOf = (i: number) => fixture + ' '.repeat(i); // three captures, three hashes
+    for (const extractWorkers of [2, 0]) {
+      const ledger = new Ledger(join(mkdtempSync(join(tmpdir(), 'ml-keep-')), 'ledger.sqlite'));
+      const kept = new Map<string, Uint8Array>();
+      try {
+        await runPipeline(ledger, { sources, extractWorkers, keepBody: (id, _sha, gzipped) => kept.set(id, gzipped) }, sources, async (source) => {
+          const body = bodyOf(sources.indexOf(source));
+          return { status: 'snapshot', origin: 'ingest', snapshot: { source_id: source.id, sha256: sha256Hex(body), observed_at: '2026-12-01T00:00:00.000Z', url: source.url, format: 'json', content_type: null, body } };
+        });
+        expect([...kept.keys()].sort()).toEqual(['s0', 's1', 's2']);
+        sources.forEach((s, i) => expect(gunzipSync(kept.get(s.id)!).toString('utf8')).toBe(bodyOf(i)));
+      } finally {
+        ledger.close();
+      }
     }
   });
 });
