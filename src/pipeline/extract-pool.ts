@@ -33,6 +33,31 @@ export interface ExtractionPoolOptions {
   maxHeapMb?: number;
 }
 
+/** Flags that load code into a thread before its entry (preloads and loader hooks), each with its value. */
+const PRELOAD_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
+
+/**
+ * The host's Node flags as an extraction worker takes them. --input-type (a host run as `node
+ * --input-type=module -e ...`) is refused for anything but that string and would kill every worker
+ * at birth. A worker running compiled JavaScript needs no preload or loader hook either: a host run
+ * under tsx (`--import tsx`, as the benches and many TypeScript projects run) made each worker load
+ * tsx before its own modules, ~0.1 s more per start while the first pages wait.
+ */
+export function workerExecArgv(hostArgv: readonly string[], compiled: boolean): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < hostArgv.length; i++) {
+    const flag = hostArgv[i];
+    if (flag.startsWith('--input-type')) continue;
+    if (compiled && PRELOAD_FLAGS.includes(flag)) {
+      i++; // and its value
+      continue;
+    }
+    if (compiled && PRELOAD_FLAGS.some((preload) => flag.startsWith(`${preload}=`))) continue;
+    kept.push(flag);
+  }
+  return kept;
+}
+
 /**
  * The worker entry beside this module: compiled JavaScript when running from dist/; otherwise
  * TypeScript, which a worker thread can only load after registering tsx itself (workers do not
@@ -40,10 +65,9 @@ export interface ExtractionPoolOptions {
  */
 function spawnWorker(maxHeapMb: number): Worker {
   const here = import.meta.url;
-  // Workers inherit the parent's Node flags; --input-type (a host run as `node --input-type=module
-  // -e ...`) is refused for anything but that string and would kill every worker at birth.
-  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) };
-  if (here.endsWith('.js')) return new Worker(new URL('./extract-worker.js', here), options);
+  const compiled = here.endsWith('.js');
+  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: workerExecArgv(process.execArgv, compiled) };
+  if (compiled) return new Worker(new URL('./extract-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./extract-worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;

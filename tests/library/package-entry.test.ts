@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 
@@ -32,7 +32,11 @@ describe('the library entry point', () => {
       const fallbacks = s.sources.flatMap((r) => r.notes).filter((n) => n.includes('main thread'));
       console.log(JSON.stringify({ outcomes: [...new Set(s.sources.map((r) => r.outcome))], claims: s.claims, fallbacks }));
     `;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, encoding: 'utf8' }));
+    // The host preloads a module (as `--import tsx` does) that no worker may run: a worker that
+    // inherited it would die at birth and the sync would fall back to the main thread.
+    const preload = join(dirname(db), 'main-thread-only.cjs');
+    writeFileSync(preload, "if (!require('node:worker_threads').isMainThread) throw new Error('a host preload ran in a worker');\n");
+    const out = JSON.parse(execFileSync(process.execPath, ['--require', preload, '--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, encoding: 'utf8' }));
     expect(out.outcomes).toEqual(['updated']);
     expect(out.claims).toBeGreaterThan(50);
     expect(out.fallbacks).toEqual([]); // the workers ran: none fell back to the main thread

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sync } from '../../src/index.ts';
-import { createExtractionPool } from '../../src/pipeline/extract-pool.ts';
+import { createExtractionPool, workerExecArgv } from '../../src/pipeline/extract-pool.ts';
 import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { runPipeline } from '../../src/pipeline/sync.ts';
@@ -43,6 +43,13 @@ describe('extraction on worker threads', () => {
     } finally {
       ledger.close();
     }
+  });
+
+  it('starts a compiled worker without the host preloads and loader hooks, and any worker without --input-type', () => {
+    const host = ['--import', 'tsx', '--enable-source-maps', '--require=./trace.cjs', '-r', 'dotenv/config', '--input-type=module', '--loader', 'ts-node/esm', '--stack-trace-limit=50'];
+    expect(workerExecArgv(host, true)).toEqual(['--enable-source-maps', '--stack-trace-limit=50']);
+    // A TypeScript worker registers tsx itself; the host's other flags it keeps as they are.
+    expect(workerExecArgv(host, false)).toEqual(host.filter((flag) => flag !== '--input-type=module'));
   });
 
   it('extracts on the main thread, and says so, when no worker can start', async () => {
