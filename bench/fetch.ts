@@ -13,7 +13,7 @@
  *   d      the peer: @crawlee/cheerio CheerioCrawler, pinned concurrency, in-memory storage
  *
  * Every phase runs in its own child process, so each peak RSS is that phase's own. The machine is
- * shared, so the phases run in BENCH_FETCH_ROUNDS rounds (default 2) and each reports its fastest
+ * shared, so the phases run in BENCH_FETCH_ROUNDS rounds (default 3) and each reports its fastest
  * round (its highest peak RSS), with the load average before and after.
  *
  * BENCH_FETCH_PHASES (e.g. `a,b,tiny`) runs only those phases (b re-syncs a's ledger, so it needs
@@ -318,7 +318,7 @@ function runPhaseInChild(name: string, origin: string, dir: string, profileFile?
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-const ROUNDS = Number(process.env.BENCH_FETCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_FETCH_ROUNDS ?? 3);
 const ALL_PHASES = ['c', 'a', 'b', 'tiny', 'd'];
 /** The phases to run, in the order they always run in (b after the a it re-syncs). */
 const PHASES_TO_RUN = process.env.BENCH_FETCH_PHASES ? ALL_PHASES.filter((p) => process.env.BENCH_FETCH_PHASES!.split(',').includes(p)) : ALL_PHASES;
