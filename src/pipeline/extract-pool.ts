@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ExtractResult } from '../schema/claim.ts';
 import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
+import { workerExecArgv } from '../worker-flags.ts';
 
 /**
  * One extraction's result, and the body gzipped for storage when a worker thread had it in hand:
@@ -31,31 +32,6 @@ export interface ExtractionPoolOptions {
    * that source's extraction fails, instead of the whole sync running out of memory.
    */
   maxHeapMb?: number;
-}
-
-/** Flags that load code into a thread before its entry (preloads and loader hooks), each with its value. */
-const PRELOAD_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
-
-/**
- * The host's Node flags as an extraction worker takes them. --input-type (a host run as `node
- * --input-type=module -e ...`) is refused for anything but that string and would kill every worker
- * at birth. A worker running compiled JavaScript needs no preload or loader hook either: a host run
- * under tsx (`--import tsx`, as the benches and many TypeScript projects run) made each worker load
- * tsx before its own modules, ~0.1 s more per start while the first pages wait.
- */
-export function workerExecArgv(hostArgv: readonly string[], compiled: boolean): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < hostArgv.length; i++) {
-    const flag = hostArgv[i];
-    if (flag.startsWith('--input-type')) continue;
-    if (compiled && PRELOAD_FLAGS.includes(flag)) {
-      i++; // and its value
-      continue;
-    }
-    if (compiled && PRELOAD_FLAGS.some((preload) => flag.startsWith(`${preload}=`))) continue;
-    kept.push(flag);
-  }
-  return kept;
 }
 
 /**

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_DB_PATH } from '../paths.ts';
+import { workerExecArgv } from '../worker-flags.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export { DEFAULT_DB_PATH };
@@ -108,7 +109,8 @@ export class LedgerDb {
       return;
     }
     if (walBytes < minBytes) return;
-    const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver: DRIVER, path: this.path } });
+    // Plain CommonJS that loads the driver by path: none of the host's loaders, nor its --input-type.
+    const worker = new Worker(CHECKPOINT_WORKER, { eval: true, execArgv: workerExecArgv(process.execArgv, true), workerData: { driver: DRIVER, path: this.path } });
     // Never rejects: a checkpoint that could not run here is the close's to do, as it always was.
     this.aside = new Promise((resolve) => worker.once('exit', () => resolve()).once('error', () => undefined));
   }
