@@ -227,6 +227,7 @@ async function floor(origin: string): Promise<Figures> {
   const dist = (file: string) => pathToFileURL(path.join(import.meta.dirname, '..', 'dist', file)).href;
   const { HTML_PARSER_OPTIONS } = (await import(dist('extract/tables.js'))) as typeof import('../src/extract/tables.ts');
   const { extractWorkersFor } = (await import(dist('pipeline/sync.js'))) as typeof import('../src/pipeline/sync.ts');
+  const { workerExecArgv } = (await import(dist('worker-flags.js'))) as typeof import('../src/worker-flags.ts');
   const threads = EXTRACT_WORKERS ? Number(EXTRACT_WORKERS) : extractWorkersFor(PAGES);
   const htmlparser2Path = createRequire(import.meta.url).resolve('htmlparser2');
   const agent = new Agent({ connections: CONCURRENCY });
@@ -235,7 +236,8 @@ async function floor(origin: string): Promise<Figures> {
   // Started inside the clock, as the product's sync starts its workers on its first page.
   const pending = new Map<number, (rows: number) => void>();
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(FLOOR_WORKER, { eval: true, workerData: { htmlparser2: htmlparser2Path, options: HTML_PARSER_OPTIONS } });
+    // Started with the flags the product's compiled workers get: without this phase's tsx loader.
+    const worker = new Worker(FLOOR_WORKER, { eval: true, execArgv: workerExecArgv(process.execArgv, true), workerData: { htmlparser2: htmlparser2Path, options: HTML_PARSER_OPTIONS } });
     worker.on('message', ({ id, rows }: { id: number; rows: number }) => {
       pending.get(id)!(rows);
       pending.delete(id);
