@@ -276,12 +276,14 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     const registry = options.aliases ?? emptyRegistry();
     const removalAfterSyncs = options.removalAfterSyncs ?? 2;
     const { claims, links } = linkIdentities(ledger, ledger.claims.current(), registry, at);
-    // Every claim weighs in on what each source is worth, so the truth run always reads them all.
-    const truth = learnTruth(claims, { sources: options.sources });
+    const base = readBase(ledger);
+    // Every claim weighs in on what each source is worth, so the truth run always reads them all;
+    // it keeps the weights the last run decided with while the new ones are within noise of them.
+    const truth = learnTruth(claims, { sources: options.sources, settled: base?.learned });
     const globals = globalsOf(options.sources, registry, links, removalAfterSyncs);
-    const base = options.full || reports.some((r) => r.outcome === 'backfilled') ? null : readBase(ledger);
+    const incremental = base && !options.full && !reports.some((r) => r.outcome === 'backfilled');
     // Only while nothing that weighs on every key moved can the other keys keep their facts.
-    const only = base && base.globals === globals && sameLearnedWeights(base.learned, truth.learned) ? changedKeys(ledger, base, claims, links) : null;
+    const only = incremental && base.globals === globals && sameLearnedWeights(base.learned, truth.learned) ? changedKeys(ledger, base, claims, links) : null;
     const overrides = ledger.overrides.active();
     const facts = factsOf(truth, overrides, only ?? undefined);
     if (only) ledger.facts.replaceKeys(only, facts);
@@ -306,7 +308,7 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     if (diffed) for (const [key, syncs] of lastAbsences) if (!diffed.has(key)) absences.set(key, syncs);
     ledger.facts.replaceAbsences(absences);
     const backfills = ledger.changes.backfillIds();
-    const queue = applyQueuePlan(ledger, planQueue(proposals, inDiff(ledger.changes.open().filter((c) => !backfills.has(c.id)))), at);
+    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open(diffed ?? undefined).filter((c) => !backfills.has(c.id))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
     const statuses = only ? ledger.facts.statusCounts() : null;

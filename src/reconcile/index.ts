@@ -11,11 +11,13 @@ import { valueKey } from './equivalence.ts';
 import { explainDecision } from './explain.ts';
 import {
   cmp,
+  learnedWeights,
   reliabilityOf,
   representativeClaim,
   round,
   runTruth,
   type ClaimReader,
+  type LearnedWeights,
   type SourceReliability,
   type TruthRun,
 } from './run.ts';
@@ -24,7 +26,7 @@ import { RULE_NAMES, STATUS_NAMES, compatible, type TruthOptions } from './truth
 
 export { explainFact } from './explain.ts';
 export { valueKey } from './equivalence.ts';
-export { NEUTRAL_PRIOR, UNKNOWN_KIND, type SourceReliability } from './run.ts';
+export { NEUTRAL_PRIOR, UNKNOWN_KIND, type LearnedWeights, type SourceReliability } from './run.ts';
 
 export interface ReconcileOptions {
   /** Priors by kind/trust; a source id not listed gets NEUTRAL_PRIOR and kind 'unknown'. */
@@ -36,22 +38,14 @@ export interface ReconcileOptions {
    * what each source is worth is learned from all of them; only the facts outside are not built.
    */
   only?: ReadonlySet<string>;
+  /** The weights the last reconciliation decided with: kept while what is learned now stays within noise of them (discoverTruth). */
+  settled?: LearnedWeights;
 }
 
 export interface ReconcileResult {
   facts: Fact[];
   reliability: SourceReliability[];
   learned: LearnedWeights;
-}
-
-/**
- * What the truth run learned that weighs every item's votes, unrounded: each source's accuracy and
- * each field's plausible false values. While these stand, an item whose own claims and override
- * did not change is decided exactly as before.
- */
-export interface LearnedWeights {
-  accuracy: Record<string, number>;
-  falseValues: Record<string, number>;
 }
 
 /** Whether two runs weighed votes alike, up to float noise (summing in another order). */
@@ -92,8 +86,8 @@ export interface LearnedTruth {
   learned: LearnedWeights;
 }
 
-export function learnTruth(claims: Claim[], options: Pick<ReconcileOptions, 'sources' | 'truth'>): LearnedTruth {
-  const run = runTruth(claims, CLAIM_READER, options.sources, valueKey, options.truth);
+export function learnTruth(claims: Claim[], options: Pick<ReconcileOptions, 'sources' | 'truth' | 'settled'>): LearnedTruth {
+  const run = runTruth(claims, CLAIM_READER, options.sources, valueKey, options.truth, options.settled);
   return { run, claims, reliability: reliabilityOf(run), learned: learnedWeights(run) };
 }
 
@@ -121,13 +115,6 @@ export function factsOf({ run, claims }: LearnedTruth, overrides: readonly Overr
   return facts;
 }
 
-function learnedWeights(run: TruthRun): LearnedWeights {
-  const { table, truth } = run;
-  return {
-    accuracy: Object.fromEntries(table.sourceKeys.map((id, s) => [id, truth.accuracy[s]])),
-    falseValues: Object.fromEntries(table.groupKeys.map((field, g) => [field, truth.falseValues[g]])),
-  };
-}
 
 function decidedFact(run: TruthRun, claims: Claim[], item: number): Fact {
   const { table, truth } = run;

@@ -9,6 +9,7 @@ import {
   KIND_RANK,
   UNKNOWN_RANK,
   discoverTruth,
+  type SettledWeights,
   type TruthOptions,
   type TruthResult,
 } from './truth.ts';
@@ -56,6 +57,7 @@ export function runTruth<T>(
   sources: readonly SourcePrior[],
   key: (field: string, value: PlainValue) => string,
   options?: TruthOptions,
+  settled?: LearnedWeights,
 ): TruthRun {
   const table = new ClaimTable();
   const keyOf = memoValueKey(key);
@@ -76,8 +78,35 @@ export function runTruth<T>(
   const sourceKinds = table.sourceKeys.map((id) => byId.get(id)?.kind ?? UNKNOWN_KIND);
   const priors = table.sourceKeys.map((id) => byId.get(id)?.trust ?? NEUTRAL_PRIOR);
   const sourceRanks = Int32Array.from(sourceKinds, (k) => KIND_RANK[k] ?? UNKNOWN_RANK);
-  const truth = discoverTruth(table, { prior: Float64Array.from(priors), rank: sourceRanks }, coarserKey, options);
+  const truth = discoverTruth(table, { prior: Float64Array.from(priors), rank: sourceRanks }, coarserKey, options, settled && alignWeights(table, settled));
   return { table, truth, sourceKinds, sourceRanks, priors };
+}
+
+/**
+ * What the truth run learned that weighs every item's votes, by source id and field: each source's
+ * accuracy and each field's plausible false values. While these stand, an item whose own claims
+ * and override did not change is decided exactly as before.
+ */
+export interface LearnedWeights {
+  accuracy: Record<string, number>;
+  falseValues: Record<string, number>;
+}
+
+export function learnedWeights(run: TruthRun): LearnedWeights {
+  const { table, truth } = run;
+  return {
+    accuracy: Object.fromEntries(table.sourceKeys.map((id, s) => [id, truth.accuracy[s]])),
+    falseValues: Object.fromEntries(table.groupKeys.map((field, g) => [field, truth.falseValues[g]])),
+  };
+}
+
+/** Weights by id in the table's order; NaN for a source or field they do not name, and none at all when they name one the table lacks. */
+function alignWeights(table: ClaimTable, weights: LearnedWeights): SettledWeights | undefined {
+  if (Object.keys(weights.accuracy).length !== table.sourceKeys.length || Object.keys(weights.falseValues).length !== table.groupKeys.length) return undefined;
+  return {
+    accuracy: Float64Array.from(table.sourceKeys, (id) => (Object.hasOwn(weights.accuracy, id) ? weights.accuracy[id] : NaN)),
+    falseValues: Float64Array.from(table.groupKeys, (field) => (Object.hasOwn(weights.falseValues, field) ? weights.falseValues[field] : NaN)),
+  };
 }
 
 export function reliabilityOf(run: TruthRun): SourceReliability[] {

@@ -103,11 +103,50 @@ interface VoteIndex {
   values: Int32Array;
 }
 
+/**
+ * Weights an earlier run decided with, aligned with the table's sources and groups (NaN where the
+ * earlier run had none).
+ */
+export interface SettledWeights {
+  accuracy: Float64Array;
+  falseValues: Float64Array;
+}
+
+/** How many standard errors a source's accuracy may move and still count as the settled one (a 95% band). */
+const ACCURACY_NOISE_SE = 2;
+/** How far a field's plausible false values may move, relatively, and still count as the settled ones. */
+const FALSE_VALUES_NOISE = 0.01;
+
+/**
+ * Whether what was just learned is, within its own noise, what an earlier run settled on: each
+ * source's accuracy within ACCURACY_NOISE_SE standard errors of a proportion over its votes (and
+ * the prior's pseudo-votes), each field's false values within FALSE_VALUES_NOISE.
+ */
+function withinNoise(accuracy: Float64Array, falseValues: Float64Array, votes: Int32Array, settled: SettledWeights, priorWeight: number): boolean {
+  if (settled.accuracy.length !== accuracy.length || settled.falseValues.length !== falseValues.length) return false;
+  for (let s = 0; s < accuracy.length; s++) {
+    const a = accuracy[s];
+    // NaN (a source the earlier run did not have) fails this comparison, as it should.
+    if (!(Math.abs(a - settled.accuracy[s]) <= ACCURACY_NOISE_SE * Math.sqrt((a * (1 - a)) / (votes[s] + priorWeight)))) return false;
+  }
+  for (let g = 0; g < falseValues.length; g++) {
+    if (!(Math.abs(falseValues[g] - settled.falseValues[g]) <= FALSE_VALUES_NOISE * falseValues[g])) return false;
+  }
+  return true;
+}
+
+/**
+ * Learns each source's accuracy from the claims and decides every item with it. With `settled`,
+ * when the weights just learned are within noise of those (withinNoise), the items are decided
+ * with the settled weights instead: a weight that moved less than it can be known to has not
+ * changed, and keeping it lets a sync that changed a few claims re-decide only their items.
+ */
 export function discoverTruth(
   table: ClaimTable,
   priors: SourcePriors,
   coarser: (key: string) => string | null,
   options: TruthOptions = {},
+  settled?: SettledWeights,
 ): TruthResult {
   const opt = { ...DEFAULTS, ...options };
   const index = indexVotes(table, opt.halfLifeDays);
@@ -150,6 +189,10 @@ export function discoverTruth(
     if (moved < opt.tolerance) break;
   }
 
+  if (settled && withinNoise(model.accuracy, falseValues, voteCount, settled, opt.priorWeight)) {
+    model.accuracy.set(settled.accuracy);
+    falseValues.set(settled.falseValues);
+  }
   // Final scoring with what was learned, then the explicit rules.
   model.prepare();
   const winner = new Int32Array(itemCount).fill(-1);

@@ -197,6 +197,24 @@ describe('incremental sync', () => {
     expect(partial).toBeGreaterThan(3);
   }, 120_000);
 
+  it('reconciles only the keys of a capture taken a week later that moves one figure, the source weights staying within their noise', async () => {
+    const rows: Row[] = MODELS.map((name, m) => [name, PRICES[m % PRICES.length], PRICES[m % PRICES.length] * 4, CONTEXTS[m % CONTEXTS.length]]);
+    const moved: Row[] = rows.map((r, m) => (m === 0 ? [r[0], 2.5, r[2], r[3]] : r));
+    const steps: Step[] = [
+      ...SOURCES.map((source): Step => ({ kind: 'capture', source, body: html(rows), observedAt: '2026-08-02T00:00:00.000Z' })),
+      { kind: 'capture', source: SOURCES[1], body: html(moved), observedAt: '2026-08-09T00:00:00.000Z' },
+    ];
+    const incremental = await play(steps, false);
+    const last = incremental.summaries[incremental.summaries.length - 1];
+    // Beta now disagrees on one figure: what each source is worth moves, but by less than it can be known to.
+    expect(last.reconciled).toBe('incremental');
+    expect(last.reconciled_keys).toBeLessThanOrEqual(last.facts);
+    // Its pending change now cites beta's new capture, and the figure is outvoted two to one.
+    expect(last.changes.refreshed).toBeGreaterThan(0);
+    expect(last.conflicts.resolved).toBeGreaterThan(0);
+    expect(incremental.states).toEqual((await play(steps, true)).states);
+  });
+
   it('skips reconcile on a re-read that changed nothing, and runs it again after a decision', async () => {
     const steps: Step[] = [
       ...SOURCES.map((source, i): Step => ({ kind: 'capture', source, body: page(prng(7 + i)), observedAt: '2026-08-02T00:00:00.000Z' })),

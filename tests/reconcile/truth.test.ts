@@ -49,6 +49,40 @@ describe('truth discovery', () => {
   });
 });
 
+describe('settled weights', () => {
+  /** 60 models' input prices: a and b agree on each, c agrees on the first `cAgrees` and says otherwise on the rest. */
+  const prices = (cAgrees: number) =>
+    Array.from({ length: 60 }, (_, m) => {
+      const model = `openai/m${m}`;
+      const over = { model, field: 'input_price' as const, unit: 'USD/1M tokens' };
+      return [claim('aggregator-a', 1 + m, over), claim('aggregator-b', 1 + m, over), claim('aggregator-c', m < cAgrees ? 1 + m : 50 + m, over)];
+    }).flat();
+
+  it('decides with the weights it settled on while what it learns now stays within their noise', () => {
+    const before = reconcile(prices(30), { sources: SOURCES });
+    const fresh = reconcile(prices(31), { sources: SOURCES });
+    // One more agreement moves what c is learned to be worth, a little.
+    expect(fresh.learned.accuracy['aggregator-c']).not.toBe(before.learned.accuracy['aggregator-c']);
+    const settled = reconcile(prices(31), { sources: SOURCES, settled: before.learned });
+    expect(settled.learned).toEqual(before.learned);
+    expect(settled.reliability.find((r) => r.source_id === 'aggregator-c')!.learned).toBe(before.reliability.find((r) => r.source_id === 'aggregator-c')!.learned);
+    // The item that changed is decided again, with the settled weights.
+    expect(settled.facts.find((f) => f.model === 'openai/m30')).toMatchObject({ value: 31, status: 'agreed' });
+  });
+
+  it('takes the new weights once they move beyond that noise, or name a source the settled ones lack', () => {
+    const before = reconcile(prices(10), { sources: SOURCES });
+    const moved = reconcile(prices(50), { sources: SOURCES, settled: before.learned });
+    expect(moved.learned).toEqual(reconcile(prices(50), { sources: SOURCES }).learned);
+    expect(moved.learned.accuracy['aggregator-c']).toBeGreaterThan(before.learned.accuracy['aggregator-c']);
+
+    const withNewSource = [...prices(10), claim('openrouter', 1, { model: 'openai/m0', field: 'input_price', unit: 'USD/1M tokens' })];
+    const unsettled = reconcile(withNewSource, { sources: SOURCES, settled: before.learned });
+    expect(unsettled.learned).toEqual(reconcile(withNewSource, { sources: SOURCES }).learned);
+    expect(unsettled.learned.accuracy['aggregator-a']).not.toBe(before.learned.accuracy['aggregator-a']);
+  });
+});
+
 describe('the eval time normalizer', () => {
   it('reads the Flight formats as minutes of the day', () => {
     expect(normalizeTime('7:10 a.m.')).toBe('07:10');
