@@ -5,13 +5,15 @@
  * the first), beside the floor: JSON.parse of every shipped JSON snapshot, in the same process.
  * The target is a whole first sync within 20x that parse time and within 1 GB.
  *
+ * Then one source's capture changing a week later, incremental beside full (oneSourceChange).
+ *
  * Ledger growth, each in a ledger of its own holding only the LiteLLM source: the same capture
  * ingested twice (`same_capture_growth_pct`, target < 1%), and 52 weekly versions of the LiteLLM
  * file (../shared/corpus/litellm, else the shipped capture), a few prices moved each week
  * (`weekly_growth_mb`: the database's growth per week from the first week to the last, < 0.5 MB).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { approve, ingestFile, workspace } from '../src/app/index.ts';
@@ -40,6 +42,8 @@ export async function run(): Promise<Record<string, number | string>> {
     const second = await sync({ ...paths, offline: true });
     const secondMs = ms(t);
 
+    const change = await oneSourceChange(paths, dir);
+
     const bodies = readManifest(DEFAULT_SNAPSHOTS_DIR)
       .filter((e) => e.file.endsWith('.json'))
       .map((e) => readFileSync(path.join(DEFAULT_SNAPSHOTS_DIR, e.file), 'utf8'));
@@ -66,12 +70,50 @@ export async function run(): Promise<Record<string, number | string>> {
       second_sync_queued: second.changes.queued,
       parse_all_json_ms: Math.round(parseMs * 10) / 10,
       first_sync_over_parse: Math.round((firstMs / parseMs) * 10) / 10,
+      ...change,
       peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
       ...(await ledgerGrowth()),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A week after the second sync, OpenRouter's capture comes back with three prices moved: ingested
+ * as the weekly sync reads it (incremental: only OpenRouter's keys are reconciled and diffed) and,
+ * in a copy of the same ledger, with `full`. Their ratio is what following change saves.
+ */
+async function oneSourceChange(paths: { db: string; sourcesDir: string; snapshotsDir: string; aliasesFile: string }, dir: string): Promise<Record<string, number | string>> {
+  const shipped = readManifest(DEFAULT_SNAPSHOTS_DIR)
+    .filter((e) => e.source_id === 'openrouter')
+    .sort((a, b) => (a.observed_at < b.observed_at ? 1 : -1))[0];
+  const listing = JSON.parse(readFileSync(path.join(DEFAULT_SNAPSHOTS_DIR, shipped.file), 'utf8')) as Array<{ pricing: { prompt: string } }>;
+  const priced = listing.filter((m) => Number(m.pricing.prompt) > 0);
+  for (const m of [priced[3], priced[50], priced[120]]) m.pricing.prompt = String(Number(m.pricing.prompt) * 1.25);
+  const file = path.join(dir, 'openrouter-next-week.json');
+  writeFileSync(file, JSON.stringify(listing));
+  const observedAt = new Date(Date.parse(shipped.observed_at) + 7 * 86_400_000).toISOString();
+
+  ledgerBytes(paths.db); // folds the WAL in, so the copy is the whole ledger
+  const copy = path.join(dir, 'full', 'ledger.sqlite');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  copyFileSync(paths.db, copy);
+  const timed = async (db: string, full: boolean) => {
+    const t = performance.now();
+    const summary = await ingestFile(workspace({ ...paths, db }), file, { source: 'openrouter', observedAt, full });
+    return { ms: ms(t), summary };
+  };
+  const incremental = await timed(paths.db, false);
+  const full = await timed(copy, true);
+  return {
+    one_source_change_reconciled: incremental.summary.reconciled ?? 'full',
+    one_source_change_keys: incremental.summary.reconciled_keys ?? incremental.summary.facts,
+    one_source_change_facts: incremental.summary.facts,
+    one_source_change_ms: incremental.ms,
+    one_source_change_full_ms: full.ms,
+    one_source_change_over_full: Math.round((incremental.ms / full.ms) * 100) / 100,
+  };
 }
 
 const WEEKS = 52;

@@ -71,10 +71,11 @@ export function buildProgram(): Command {
       .argument('<file>', 'the captured page or API response')
       .requiredOption('--source <id>', 'the source this capture belongs to')
       .option('--observed-at <date>', 'when the capture was taken (default: now)')
+      .option('--full', 'reconcile and diff everything, not only the keys the capture touches')
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (file: string, o, cmd) => {
     const app = await loadApp();
-    const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, report: syncReport(o), policy: app.loadPolicy(o.policy) });
+    const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, full: Boolean(o.full), report: syncReport(o), policy: app.loadPolicy(o.policy) });
     await printSummary(o, summary);
     const outcome = summary.sources.find((s) => s.source_id === o.source)?.outcome;
     process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;

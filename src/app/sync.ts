@@ -70,7 +70,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
 }
 
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
-export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport; policy?: Policy }): Promise<SyncSummary> {
+export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport; policy?: Policy; full?: boolean }): Promise<SyncSummary> {
   checkWebhook(request.report?.webhook);
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
@@ -82,7 +82,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const journal = journalOf(ws);
-      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, keepBody: bodyKeeper(journal) };
+      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);

@@ -10,6 +10,8 @@ import { approveChanges, rejectChanges } from '../../src/review/decide.ts';
 import type { Source } from '../../src/schema/source.ts';
 import type { SyncSummary } from '../../src/schema/sync.ts';
 import { Ledger } from '../../src/store/ledger.ts';
+import { cli } from '../helpers/cli.ts';
+import { FIXTURES } from '../review/helpers.ts';
 
 /**
  * A sync that finds nothing changed skips reconcile and diff; `full` always runs them. Two ledgers
@@ -233,5 +235,21 @@ describe('incremental sync', () => {
     // A skipped run reports the figures of the reconciliation it stands on.
     expect(summaries[3]).toMatchObject({ claims: summaries[2].claims, facts: summaries[2].facts, changes: { queued: 0, refreshed: 0, superseded: 0, pending: summaries[2].changes.pending } });
     expect(summaries[2].facts).toBeGreaterThan(0);
+  });
+});
+
+describe('ingest --full', () => {
+  it('runs the whole reconcile where a plain ingest of the same capture runs incrementally, and both queue the same', async () => {
+    const queues: unknown[] = [];
+    for (const full of [false, true]) {
+      const db = join(mkdtempSync(join(tmpdir(), 'ml-ingest-full-')), 'ledger.sqlite');
+      const ingest = (file: string, date: string, ...flags: string[]) => cli(['--db', db, 'ingest', join(FIXTURES, file), '--source', 'openrouter', '--observed-at', date, '--json', ...flags]);
+      await ingest('openrouter-2026-07-17.json', '2026-07-17');
+      const second = (await ingest('openrouter-2026-07-21.json', '2026-07-21', ...(full ? ['--full'] : []))).json();
+      expect(second.reconciled).toBe(full ? 'full' : 'incremental');
+      queues.push((await cli(['--db', db, 'changes', '--json'])).json().map(({ id, model, field, condition, kind, new_value }: Record<string, unknown>) => ({ id, model, field, condition, kind, new_value })));
+    }
+    expect(queues[0]).toEqual(queues[1]);
+    expect((queues[0] as unknown[]).length).toBeGreaterThan(0);
   });
 });
