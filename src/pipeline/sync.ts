@@ -11,7 +11,6 @@ import { linkModels, type ModelLink } from '../normalize/links.ts';
 import type { Claim } from '../schema/claim.ts';
 import { factsOf, learnTruth, sameLearnedWeights } from '../reconcile/index.ts';
 import { applyLinks, changedKeys, globalsOf, overridesByKey, settingsOf, readBase, writeBase } from './incremental.ts';
-import { keyOf } from '../schema/key.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { applyQueuePlan, queueBackfills } from './backfill.ts';
@@ -296,11 +295,10 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     const lastAbsences = ledger.facts.absences();
     // A published key no source states counts its absence on every new capture, so it is always diffed.
     const diffed = only ? new Set([...only, ...lastAbsences.keys()]) : null;
-    const inDiff = <T extends { model: string; field: string; condition: string }>(xs: T[]) => (diffed ? xs.filter((x) => diffed.has(keyOf(x))) : xs);
     const { proposals, absences } = diffFacts({
       newEvidence,
       facts,
-      published: inDiff(ledger.history.published()),
+      published: ledger.history.published(diffed ?? undefined),
       absences: lastAbsences,
       removalAfterSyncs,
       now: at,

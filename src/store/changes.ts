@@ -1,5 +1,4 @@
 import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
-import { keyOf, type FieldKey } from '../schema/key.ts';
 import type { LedgerDb } from './db.ts';
 import { column, json, packedFact, toChange, type Row } from './rows.ts';
 
@@ -21,12 +20,10 @@ export class ChangeStore {
 
   /** The changes a new proposal can meet: pending ones and rejected ones (approved and superseded are settled); with `keys`, only those keys' (keyOf). */
   open(keys?: ReadonlySet<string>): Change[] {
-    if (!keys) return (this.db.sql("SELECT * FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Row[]).map(toChange);
-    // Only the keys' changes are read whole: a first import leaves tens of thousands pending, and
-    // reading each one's fact to diff a few thousand keys took most of an incremental sync.
-    const one = this.db.sql('SELECT * FROM changes WHERE id = ?');
-    const open = this.db.sql("SELECT id, model, field, condition FROM changes WHERE status IN ('pending', 'rejected') ORDER BY id").all() as Array<FieldKey & { id: number }>;
-    return open.filter((c) => keys.has(keyOf(c))).map((c) => toChange(one.get(c.id) as Row));
+    const open = "status IN ('pending', 'rejected')";
+    // A first import leaves tens of thousands pending: reading each one's fact to diff a few thousand keys took most of an incremental sync.
+    const rows = keys ? this.db.rowsOfKeys('changes', open, 'id', keys) : (this.db.sql(`SELECT * FROM changes WHERE ${open} ORDER BY id`).all() as Row[]);
+    return rows.map(toChange);
   }
 
   /** Per status, how many changes and the newest id: moves with every change queued or decided. */

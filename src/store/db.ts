@@ -4,8 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_DB_PATH } from '../paths.ts';
+import { parseKey } from '../schema/key.ts';
 import { workerExecArgv } from '../worker-flags.ts';
 import { MIGRATIONS } from './migrations.ts';
+import type { Row } from './rows.ts';
 
 export { DEFAULT_DB_PATH };
 
@@ -76,6 +78,22 @@ export class LedgerDb {
       this.statements.set(text, statement);
     }
     return statement;
+  }
+
+  /**
+   * The rows of `table` that `where` selects, in `order`, whose (model, field, condition) key is
+   * in `keys` (keyOf), chosen by SQLite: an incremental diff of a few thousand keys then reads
+   * a few thousand rows, not tens of thousands, and picking them in JavaScript took ~4x as long.
+   */
+  rowsOfKeys(table: 'changes' | 'history', where: string, order: string, keys: ReadonlySet<string>): Row[] {
+    const triples = JSON.stringify(
+      Array.from(keys, (key) => {
+        const { model, field, condition } = parseKey(key);
+        return [model, field, condition];
+      }),
+    );
+    const picked = '(model, field, condition) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))';
+    return this.sql(`SELECT * FROM ${table} WHERE ${where} AND ${picked} ORDER BY ${order}`).all(triples) as Row[];
   }
 
   /**

@@ -13,9 +13,12 @@ export type IntervalEntry =
 export class HistoryStore {
   constructor(private readonly db: LedgerDb) {}
 
-  /** The open intervals: the dataset as currently approved. */
-  published(): PublishedValue[] {
-    return (this.db.sql('SELECT * FROM history WHERE valid_to IS NULL ORDER BY model, field, condition').all() as Row[]).map(toPublished);
+  /** The open intervals: the dataset as currently approved; with `keys`, only those keys' (keyOf). */
+  published(keys?: ReadonlySet<string>): PublishedValue[] {
+    const open = 'valid_to IS NULL';
+    const order = 'model, field, condition';
+    const rows = keys ? this.db.rowsOfKeys('history', open, order, keys) : (this.db.sql(`SELECT * FROM history WHERE ${open} ORDER BY ${order}`).all() as Row[]);
+    return rows.map(toPublished);
   }
 
   /** How many intervals, how many closed, and the newest id: moves with every approval. */

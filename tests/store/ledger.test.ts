@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keyOf } from '../../src/schema/key.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 
@@ -60,6 +61,20 @@ describe('Ledger history intervals', () => {
     ledger.history.insertInterval(key, { value: null, valid_from: '2026-08-01T00:00:00.000Z', change_id: null });
     expect(ledger.history.published()).toEqual([]);
     expect(ledger.history.publishedAt('2026-07-20').map((h) => h.value)).toEqual([3]);
+  });
+
+  it('reads the open intervals of only the keys asked for, conditions and models that differ in one part kept apart', () => {
+    const ledger = new Ledger(':memory:');
+    const keys = [key, { ...key, condition: 'context>200000' }, { ...key, field: 'output_price' }, { ...key, model: 'openai/gpt-5.2' }];
+    keys.forEach((k, i) => ledger.history.insertInterval(k, value(1 + i, '2026-07-17T00:00:00.000Z')));
+    ledger.history.insertInterval(keys[1], value(9, '2026-07-21T00:00:00.000Z'));
+    const asked = new Set([keyOf(keys[1]), keyOf(keys[3]), keyOf({ ...key, model: 'openai/none' })]);
+    expect(ledger.history.published(asked).map((h) => [h.model, h.condition, h.value])).toEqual([
+      ['openai/gpt-5.2', '', 4],
+      ['openai/gpt-5.2-codex', 'context>200000', 9],
+    ]);
+    expect(ledger.history.published(new Set())).toEqual([]);
+    expect(ledger.history.published()).toHaveLength(4);
   });
 
   it('keeps the audit log append-only', () => {
