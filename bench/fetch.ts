@@ -6,6 +6,8 @@
  *          gets it), live, on 1,000 declared sources. a_read is its reading stage (fetch,
  *          snapshot, extract on worker threads, store), a_total adds reconcile and queue
  *   b      warm re-sync: `sync()` again on the same ledger; every page answers 304
+ *   e      a re-sync after 10 of the 1,000 pages moved one price each (the server's /bump): what a
+ *          weekly change costs next to b (no change) and a (everything new)
  *   tiny   the yardstick for b: 1,000 bare undici requests for a 304 at the same concurrency
  *   c      the floor: bare undici request per page, and a whole-page parse by the product's parser
  *          (htmlparser2 with the extractors' own options, every element built) on as many worker threads as the product's
@@ -27,6 +29,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PAGES = 1_000;
+/** Pages whose content phase e changes (one model's price each) before it re-syncs. */
+const CHANGED = 10;
 const CONCURRENCY = 16;
 /** Extraction threads for the syncs; unset leaves the product's own default (one per core). */
 const EXTRACT_WORKERS = process.env.BENCH_FETCH_WORKERS;
@@ -49,12 +53,15 @@ const VARIANTS = ['', ' Mini', ' Pro', ' Turbo'];
 const WORDS = 'the model suits long documents and agentic coding with tool use while latency stays low for chat workloads batch jobs and retrieval across regions'.split(' ');
 const prose = (seed, n) => { let s = ''; for (let k = 0; k < n; k++) s += WORDS[(seed * 7 + k * 13) % WORDS.length] + (k % 17 === 16 ? '. ' : ' '); return s; };
 const cls = (seed) => 'class="px-' + (seed % 7) + ' py-2 text-sm font-medium text-gray-' + (100 * (seed % 9 + 1)) + ' dark:text-gray-300 hover:bg-gray-50 transition-colors duration-150 ease-in-out"';
+let edition = 0;
 function page(i) {
   const n = 16 + ((i * 37) % 17);
   const rows = [];
   for (let r = 0; r < n; r++) {
     const name = FAMILIES[r % FAMILIES.length] + VARIANTS[Math.floor(r / 10) % VARIANTS.length];
-    const input = (0.1 + ((r * 7 + i) % 300) / 20).toFixed(2), output = (0.4 + ((r * 11 + i) % 300) / 10).toFixed(2);
+    // The first ${CHANGED} pages move their first model's input price with each /bump.
+    const moved = i < ${CHANGED} && r === 0 ? edition : 0;
+    const input = (0.1 + ((r * 7 + i + moved) % 300) / 20).toFixed(2), output = (0.4 + ((r * 11 + i) % 300) / 10).toFixed(2);
     rows.push('<tr ' + cls(r) + ' data-model-id="m-' + r + '"><td ' + cls(r + 1) + '><a ' + cls(r + 2) + ' href="/models/' + r + '">' + name + '</a></td><td ' + cls(r + 3) + '>$' + input + '</td><td ' + cls(r + 4) + '>$' + output + '</td><td ' + cls(r + 5) + '>' + [128, 200, 256, 400, 1000][r % 5] + 'K</td></tr>');
   }
   const faq = Array.from({ length: 8 }, (_, k) => '<details ' + cls(k) + '><summary ' + cls(k + 1) + '>Question ' + (k + 1) + ' about billing</summary><p ' + cls(k + 2) + '>' + prose(i + k, 50) + '</p></details>').join('\n');
@@ -66,11 +73,17 @@ function page(i) {
     '<table ' + cls(7) + '><thead><tr><th>Model</th><th>Input price</th><th>Output price</th><th>Context window</th></tr></thead><tbody>' + rows.join('\n') + '</tbody></table>' +
     '<h2 ' + cls(8) + '>Frequently asked questions</h2>' + faq + '</main><footer ' + cls(9) + '><ul>' + nav + '</ul><p>' + prose(i, 40) + '</p></footer></body></html>';
 }
-const pages = Array.from({ length: ${PAGES} }, (_, i) => {
+const served = (i) => {
   const body = Buffer.from(page(i));
   return { body, etag: '"' + crypto.createHash('sha1').update(body).digest('hex') + '"' };
-});
+};
+const pages = Array.from({ length: ${PAGES} }, (_, i) => served(i));
 const server = http.createServer((req, res) => {
+  if (req.url === '/bump') {
+    edition++;
+    for (let i = 0; i < ${CHANGED}; i++) pages[i] = served(i);
+    return res.writeHead(204).end();
+  }
   if (req.url === '/robots.txt') return res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n');
   if (req.url === '/tiny') return res.writeHead(304, { etag: '"tiny"' }).end();
   const m = /^\/pricing\/(\d+)$/.exec(req.url);
@@ -180,6 +193,8 @@ async function productSync(origin: string, dir: string): Promise<Figures> {
   const count = (outcome: string) => summary.sources.filter((s) => s.outcome === outcome).length;
   return {
     ...(await stop()),
+    reconciled_keys: summary.reconciled === 'incremental' ? summary.reconciled_keys! : summary.reconciled === 'skipped' ? 0 : summary.facts,
+    facts: summary.facts,
     read_ms: summary.timings.read_ms,
     reconcile_ms: summary.timings.reconcile_ms,
     pages: PAGES,
@@ -293,9 +308,17 @@ async function crawlee(origin: string, dir: string): Promise<Figures> {
   return { ...(await stop()), pages: PAGES - failed, failed, rows };
 }
 
+/** Moves the CHANGED pages' prices, then re-syncs the ledger a and b left. */
+async function changedSync(origin: string, dir: string): Promise<Figures> {
+  const bumped = await fetch(`${origin}/bump`);
+  if (bumped.status !== 204) throw new Error(`bench page server: /bump answered ${bumped.status}`);
+  return productSync(origin, dir);
+}
+
 const PHASES: Record<string, (origin: string, dir: string) => Promise<Figures>> = {
   a: productSync,
   b: productSync,
+  e: changedSync,
   tiny: tinyRequests,
   c: floor,
   d: crawlee,
@@ -321,8 +344,8 @@ function runPhaseInChild(name: string, origin: string, dir: string, profileFile?
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const ROUNDS = Number(process.env.BENCH_FETCH_ROUNDS ?? 3);
-const ALL_PHASES = ['c', 'a', 'b', 'tiny', 'd'];
-/** The phases to run, in the order they always run in (b after the a it re-syncs). */
+const ALL_PHASES = ['c', 'a', 'b', 'e', 'tiny', 'd'];
+/** The phases to run, in the order they always run in (b and e after the a they re-sync). */
 const PHASES_TO_RUN = process.env.BENCH_FETCH_PHASES ? ALL_PHASES.filter((p) => process.env.BENCH_FETCH_PHASES!.split(',').includes(p)) : ALL_PHASES;
 const PROFILE_DIR = process.env.BENCH_FETCH_PROFILE;
 
@@ -339,7 +362,7 @@ export async function run(): Promise<Figures> {
   // Measure the package as built from the current sources, not a stale dist/.
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: path.join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
-  if (PHASES_TO_RUN.includes('b') && !PHASES_TO_RUN.includes('a')) throw new Error('BENCH_FETCH_PHASES: b re-syncs the ledger a leaves, so it needs a');
+  if (PHASES_TO_RUN.some((p) => p === 'b' || p === 'e') && !PHASES_TO_RUN.includes('a')) throw new Error('BENCH_FETCH_PHASES: b and e re-sync the ledger a leaves, so they need a');
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const server = await startPageServer();
   const work = mkdtempSync(path.join(tmpdir(), 'bench-fetch-'));
@@ -350,15 +373,15 @@ export async function run(): Promise<Figures> {
       mkdirSync(dir, { recursive: true });
       return runPhaseInChild(name, server.origin, dir, PROFILE_DIR && path.join(PROFILE_DIR, `${name}-${round}.cpuprofile`));
     };
-    // b re-syncs the ledger this round's a left; every other phase starts from nothing.
-    const dirOf: Record<string, string> = { c: 'c', a: 'sync', b: 'sync', tiny: 'tiny', d: 'd' };
+    // b and e re-sync the ledger this round's a left; every other phase starts from nothing.
+    const dirOf: Record<string, string> = { c: 'c', a: 'sync', b: 'sync', e: 'sync', tiny: 'tiny', d: 'd' };
     const rounds: Record<string, Figures[]> = Object.fromEntries(PHASES_TO_RUN.map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of PHASES_TO_RUN) rounds[name].push(phase(name, `${dirOf[name]}-${round}`, round));
       rmSync(path.join(work, `sync-${round}`), { recursive: true, force: true });
     }
     const best = Object.fromEntries(Object.entries(rounds).map(([name, r]) => [name, bestOf(r)]));
-    const { a, b, tiny, c, d } = best as Partial<Record<string, Figures>>;
+    const { a, b, e, tiny, c, d } = best as Partial<Record<string, Figures>>;
     const figures: Figures = {
       pages: PAGES,
       concurrency: CONCURRENCY,
@@ -388,6 +411,11 @@ export async function run(): Promise<Figures> {
       figures.a_updated = a.updated;
     }
     if (b) figures.b_unchanged = b.unchanged;
+    if (e) {
+      figures.e_updated = e.updated;
+      figures.e_reconciled_keys = e.reconciled_keys;
+      figures.e_facts = e.facts;
+    }
     // Each ratio only when both of its phases ran: a missing figure, never a made-up one.
     const ratio = (name: string, top: Figures | undefined, bottom: Figures | undefined, of: (top: Figures, bottom: Figures) => number) => {
       if (top && bottom) figures[name] = round(of(top, bottom));
@@ -399,6 +427,8 @@ export async function run(): Promise<Figures> {
     ratio('b_over_tiny', b, tiny, (b, tiny) => b.read_ms / tiny.ms);
     ratio('b_total_over_tiny', b, tiny, (b, tiny) => b.ms / tiny.ms);
     ratio('b_over_c', b, c, (b, c) => b.read_ms / c.ms);
+    ratio('e_total_over_b', e, b, (e, b) => e.ms / b.ms);
+    ratio('e_reconcile_over_a', e, a, (e, a) => e.reconcile_ms / a.reconcile_ms);
     ratio('c_over_d', c, d, (c, d) => c.ms / d.ms);
     return figures;
   } finally {
