@@ -111,20 +111,22 @@ export async function publicAddresses(hostname: string, resolve: HostResolver, u
 }
 
 /**
- * The check every hop passes before anything is sent: an http(s) URL whose host, an IP literal or
- * every address its name resolves to, is on the public internet (unless private networks are allowed).
+ * The check every hop passes before anything is sent (`parsed` is `url` parsed): an http(s) URL
+ * whose host, an IP literal or every address its name resolves to, is on the public internet
+ * (unless private networks are allowed). It throws a FetchFailure, or returns a promise that
+ * rejects with one, only when a host name must be looked up: a fetcher checks each of a thousand
+ * hops without a promise when none is needed.
  */
-export async function checkHop(url: string, options: { allowPrivate: boolean; resolve: HostResolver }): Promise<void> {
-  const hostname = hostToResolve(url, new URL(url), options.allowPrivate);
-  if (hostname !== null) await publicAddresses(hostname, options.resolve, url);
+export function checkHop(url: string, parsed: URL, allowPrivate: boolean, resolve: HostResolver): Promise<unknown> | undefined {
+  const hostname = hostToResolve(url, parsed, allowPrivate);
+  return hostname === null ? undefined : publicAddresses(hostname, resolve, url);
 }
 
 /**
- * The part of the hop check that needs no lookup (`parsed` is `url` parsed): the scheme, and an IP
- * literal's address. The host name whose addresses must still be checked, or null when the hop
- * is settled; a fetcher checks each of a thousand hops without a promise when none is needed.
+ * The part of the hop check that needs no lookup: the scheme, and an IP literal's address. The
+ * host name whose addresses must still be checked, or null when the hop is settled.
  */
-export function hostToResolve(url: string, parsed: URL, allowPrivate: boolean): string | null {
+function hostToResolve(url: string, parsed: URL, allowPrivate: boolean): string | null {
   const { protocol, hostname } = parsed;
   if (protocol !== 'http:' && protocol !== 'https:') {
     throw new FetchFailure('blocked', `only http(s) URLs are fetched, not ${protocol} (${url})`);

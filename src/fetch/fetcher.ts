@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
-import { connectLookup, hostToResolve, publicAddresses, systemResolver } from './address-guard.ts';
+import { checkHop, connectLookup, systemResolver } from './address-guard.ts';
 import type { Source } from '../schema/source.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import { createBrowserRenderer, chromiumPath, type BrowserRenderer, type BrowserRequestHandler } from './browser.ts';
@@ -145,11 +145,7 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
   const allowsPrivate = (source: Source, target: URL): boolean =>
     opts.allowPrivateNetwork || (source.allow_private_network === true && target.hostname === new URL(source.url).hostname);
 
-  /** The hop check (`target` is `url` parsed): a promise only when a host name must be looked up. */
-  const hop = (url: string, target: URL, allowPrivate: boolean): Promise<unknown> | undefined => {
-    const hostname = hostToResolve(url, target, allowPrivate);
-    return hostname === null ? undefined : publicAddresses(hostname, resolve, url);
-  };
+  const hop = (url: string, target: URL, allowPrivate: boolean): Promise<unknown> | undefined => checkHop(url, target, allowPrivate, resolve);
 
   /**
    * One request to `url` on `host`, once the host has a slot for it; the hop must have been checked.

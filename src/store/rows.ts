@@ -43,11 +43,6 @@ function factParts(fact: Fact, evidence?: Evidence): [string, Evidence, string] 
   return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, evidence ?? evidenceOf(claims), '}'];
 }
 
-/** JSON.stringify(fact), built from its parts (see factParts). */
-export function factJson(fact: Fact): string {
-  const parts = factParts(fact);
-  return parts ? parts[0] + parts[1].json + parts[2] : JSON.stringify(fact);
-}
 
 /**
  * JSON from this many characters on is stored brotli-compressed, as a BLOB: a fact's evidence (in

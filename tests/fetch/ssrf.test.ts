@@ -69,7 +69,9 @@ describe('which addresses are not the public internet', () => {
 
   it('checks a hop by its scheme, its literal address or every address its name resolves to', async () => {
     const resolve = fakeResolver({ 'public.test': '203.0.113.10', 'metadata.test': '169.254.169.254', 'split.test': '203.0.113.11' });
-    const check = (url: string, allowPrivate = false) => checkHop(url, { allowPrivate, resolve });
+    const check = async (url: string, allowPrivate = false) => {
+      await checkHop(url, new URL(url), allowPrivate, resolve);
+    };
     await expect(check('https://public.test/pricing')).resolves.toBeUndefined();
     await expect(check('http://metadata.test/latest/meta-data/')).rejects.toMatchObject({ errorClass: 'blocked', message: expect.stringMatching(/169\.254\.169\.254, which is link-local/) });
     await expect(check('http://[::ffff:127.0.0.1]:8080/')).rejects.toMatchObject({ errorClass: 'blocked' });

@@ -1,7 +1,8 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../src/schema/fact.ts';
 import { Ledger } from '../../src/store/ledger.ts';
-import { factJson, packedJson } from '../../src/store/rows.ts';
+import { packedFact, packedJson } from '../../src/store/rows.ts';
 
 const evidence = (source: string, value: number) => ({
   source_id: source,
@@ -27,16 +28,25 @@ const fact: Fact = {
 };
 
 describe('fact JSON with its evidence serialised once', () => {
-  it('is JSON.stringify of the fact, whatever its keys and wherever its evidence stands', () => {
-    expect(factJson(fact)).toBe(JSON.stringify(fact));
+  /** What the changes table holds for a fact, as text (short JSON is stored as it is, long JSON packed). */
+  const stored = (f: Fact) => {
+    const packed = packedFact(f);
+    return Buffer.isBuffer(packed) ? brotliDecompressSync(packed).toString('utf8') : packed;
+  };
+
+  it('is JSON.stringify of the fact, whatever its keys and wherever its evidence stands, short or packed', () => {
+    expect(stored(fact)).toBe(JSON.stringify(fact));
     const { claims, ...rest } = fact;
     const evidenceFirst = { claims, ...rest } as Fact;
-    expect(factJson(evidenceFirst)).toBe(JSON.stringify(evidenceFirst));
+    expect(stored(evidenceFirst)).toBe(JSON.stringify(evidenceFirst));
     const onlyEvidence = { claims: [] } as unknown as Fact;
-    expect(factJson(onlyEvidence)).toBe(JSON.stringify(onlyEvidence));
+    expect(stored(onlyEvidence)).toBe(JSON.stringify(onlyEvidence));
     const withUndefined = { ...rest, unit: undefined, claims } as unknown as Fact;
-    expect(factJson(withUndefined)).toBe(JSON.stringify(withUndefined));
-    expect(JSON.parse(factJson(fact))).toEqual(fact);
+    expect(stored(withUndefined)).toBe(JSON.stringify(withUndefined));
+    const long = { ...fact, claims: Array.from({ length: 100 }, (_, i) => evidence(`source-${i}`, 1.25)) };
+    expect(Buffer.isBuffer(packedFact(long))).toBe(true);
+    expect(stored(long)).toBe(JSON.stringify(long));
+    expect(JSON.parse(stored(fact))).toEqual(fact);
   });
 });
 
