@@ -43,7 +43,6 @@ function factParts(fact: Fact, evidence?: Evidence): [string, Evidence, string] 
   return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, evidence ?? evidenceOf(claims), '}'];
 }
 
-
 /**
  * JSON from this many characters on is stored brotli-compressed, as a BLOB: a fact's evidence (in
  * the facts table, and in the change queued for it) grows with the sources that state its key, and
