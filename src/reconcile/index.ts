@@ -115,7 +115,6 @@ export function factsOf({ run, claims }: LearnedTruth, overrides: readonly Overr
   return facts;
 }
 
-
 function decidedFact(run: TruthRun, claims: Claim[], item: number): Fact {
   const { table, truth } = run;
   const winner = truth.winner[item];
