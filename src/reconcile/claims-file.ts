@@ -32,7 +32,7 @@ export function eachRecord(text: string, row: (cells: string[]) => void): void {
     if (cr >= 0 && cr < at) cr = body.indexOf('\r', at);
     const plain = (quote < 0 || quote >= end) && (cr < 0 || cr >= end - 1);
     if (plain) {
-      emit(body.slice(at, cr >= 0 && cr === end - 1 ? end - 1 : end).split(sep));
+      emit(plainCells(body, at, cr >= 0 && cr === end - 1 ? end - 1 : end, sep));
       at = end + 1;
       continue;
     }
@@ -40,6 +40,18 @@ export function eachRecord(text: string, row: (cells: string[]) => void): void {
     emit(record.row);
     at = record.next;
   }
+}
+
+/** The cells of a line without quotes, `body` from `start` to `end`: cut where the delimiters are, without the line as a string of its own. */
+function plainCells(body: string, start: number, end: number, sep: string): string[] {
+  const cells: string[] = [];
+  let from = start;
+  for (let cut = body.indexOf(sep, from); cut >= 0 && cut < end; cut = body.indexOf(sep, from)) {
+    cells.push(body.slice(from, cut));
+    from = cut + 1;
+  }
+  cells.push(body.slice(from, end));
+  return cells;
 }
 
 /** Rows of a CSV or TSV text (see eachRecord). */
@@ -105,7 +117,8 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
     return trimmed;
   };
   let header: string[] | null = null;
-  let columns: number[] = [];
+  // Each column's place in a record, -1 when the file has no such column.
+  let [source, entity, field, value, observed, condition, confidence] = [-1, -1, -1, -1, -1, -1, -1];
   let line = 0;
   const records: ClaimRecord[] = [];
   eachRecord(text, (cells) => {
@@ -119,10 +132,9 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
             `(found: ${header.join(', ')})`,
         );
       }
-      columns = [...REQUIRED, 'observed_at', 'condition', 'confidence'].map((name) => header!.indexOf(name));
+      [source, entity, field, value, observed, condition, confidence] = [...REQUIRED, 'observed_at', 'condition', 'confidence'].map((name) => header!.indexOf(name));
       return;
     }
-    const [source, entity, field, value, observed, condition, confidence] = columns;
     if (cells.length < header.length) {
       throw inputError(`line ${line} of the claims file has ${cells.length} cells, the header has ${header.length}`);
     }

