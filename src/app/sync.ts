@@ -96,10 +96,10 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
 
 /**
  * Keeps beside the journal each body the shipped snapshots do not hold, so a rebuild can replay it:
- * the gzipped bytes the ledger stores, rather than the body compressed a second time.
+ * the compressed bytes the ledger stores, rather than the body compressed a second time.
  */
 function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
-  return journal ? (source, sha256, gzipped) => journal.keepCapture(source, sha256, gzipped) : undefined;
+  return journal ? (source, sha256, compressed) => journal.keepCapture(source, sha256, compressed) : undefined;
 }
 
 /**

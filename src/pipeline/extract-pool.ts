@@ -4,13 +4,13 @@ import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry
 import { workerExecArgv } from '../worker-flags.ts';
 
 /**
- * One extraction's result, and the body gzipped for storage when a worker thread had it in hand:
+ * One extraction's result, and the body compressed for storage when a worker thread had it in hand:
  * compressing there keeps a few hundred milliseconds per thousand pages off the thread that
  * fetches and stores.
  */
 export interface Extracted {
   result: ExtractResult;
-  gzipped?: Uint8Array;
+  compressed?: Uint8Array;
 }
 
 /** Runs extractions; `close` releases whatever threads it holds. */
@@ -94,7 +94,7 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
         slot.ready = true;
         return;
       }
-      slot.running.get(message.id)?.resolve({ result: message.result, gzipped: message.gzipped });
+      slot.running.get(message.id)?.resolve({ result: message.result, compressed: message.compressed });
       slot.running.delete(message.id);
       dispatch();
     });

@@ -50,11 +50,11 @@ export interface PipelineOptions {
   /** Reconcile and diff even when nothing they read changed since the last sync. */
   full?: boolean;
   /**
-   * Handed the body of each capture recorded from a fetch or an ingest (not a replay), gzipped as the
+   * Handed the body of each capture recorded from a fetch or an ingest (not a replay), compressed as the
    * ledger stores it, while it is still in memory: reading a thousand bodies back from the ledger
    * afterwards costs half a second.
    */
-  keepBody?: (sourceId: string, sha256: string, gzipped: Uint8Array) => void;
+  keepBody?: (sourceId: string, sha256: string, compressed: Uint8Array) => void;
 }
 
 /**
@@ -102,7 +102,7 @@ const nowIso = () => new Date().toISOString();
  * Takes one snapshot of a source through extraction into the ledger. A snapshot that is
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
- * `extracted` is the extraction (and the gzipped body) when it already ran elsewhere (a worker thread).
+ * `extracted` is the extraction (and the compressed body) when it already ran elsewhere (a worker thread).
  */
 export function recordSnapshot(
   ledger: Ledger,
@@ -119,7 +119,7 @@ export function recordSnapshot(
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
   const result = onRoute(extracted?.result ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
-  const gzipped = extracted?.gzipped;
+  const compressed = extracted?.compressed;
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -127,7 +127,7 @@ export function recordSnapshot(
   const tooMuch = overLimits(result, limits, (id) => (newModels ? newModels.isKnown(id) : ledger.models.has(id)));
   if (tooMuch) {
     // Kept for the record without its claims: storing them is the flood the limits prevent.
-    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] }, gzipped);
+    ledger.captures.add(snapshot, acquired.origin, 'drift', { claims: [], notes: result.notes, drift: [tooMuch] }, compressed);
     ledger.sources.recordFailure(source.id, at, tooMuch);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'too-large', message: tooMuch, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
     report.outcome = 'drift';
@@ -136,7 +136,7 @@ export function recordSnapshot(
   }
 
   if (result.drift.length > 0) {
-    ledger.captures.add(snapshot, acquired.origin, 'drift', result, gzipped);
+    ledger.captures.add(snapshot, acquired.origin, 'drift', result, compressed);
     const message = `extraction drift: ${result.drift.join('; ')}`;
     ledger.sources.recordFailure(source.id, at, message);
     ledger.sources.logFetch({ source_id: source.id, at, status: 'drift', error_class: 'drift', message, attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -145,7 +145,7 @@ export function recordSnapshot(
     return report;
   }
 
-  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result, gzipped);
+  const capture = ledger.captures.add(snapshot, acquired.origin, 'extracted', result, compressed);
   const isNewest = !basis || basis.observed_at <= snapshot.observed_at;
   ledger.sources.recordSuccess(source.id, at, { captureId: isNewest ? capture.id : undefined, etag: acquired.etag, lastModified: acquired.lastModified });
   ledger.sources.logFetch({ source_id: source.id, at, status: 'fetched', attempts: acquired.attempts, ms: acquired.ms, http_status: acquired.httpStatus });
@@ -436,8 +436,8 @@ export async function runPipeline(
         for (const { source, acquired, extracted } of batch) {
           const report = recordAcquired(ledger, source, acquired, now(), acquired.status === 'snapshot' ? detector() : undefined, extracted, limits);
           if (options.keepBody && acquired.status === 'snapshot' && acquired.origin !== 'replay' && report.outcome !== 'unchanged' && report.snapshot) {
-            // A worker gzipped the body as it extracted it; a body extracted here was gzipped as it was stored.
-            options.keepBody(source.id, report.snapshot, extracted?.gzipped ?? ledger.captures.gzippedBody(report.snapshot)!);
+            // A worker compressed the body as it extracted it; a body extracted here was compressed as it was stored.
+            options.keepBody(source.id, report.snapshot, extracted?.compressed ?? ledger.captures.compressedBody(report.snapshot)!);
           }
           reports.push(report);
         }

@@ -1,11 +1,10 @@
-import { gunzipSync } from 'node:zlib';
 import type { Capture } from '../schema/capture.ts';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { ClaimStore } from './claims.ts';
 import type { LedgerDb } from './db.ts';
 import { json, toCapture, type Row } from './rows.ts';
-import { gzipBody } from './compression.ts';
+import { BODY_ENCODING, compressBody, decompressBody, type BodyEncoding } from './compression.ts';
 
 /** Snapshots (content-addressed bodies) and captures (each read of a source and its outcome). */
 export class CaptureStore {
@@ -15,36 +14,36 @@ export class CaptureStore {
   ) {}
 
   /**
-   * Stores a body once per hash, gzipped: pages and dumps shrink 5–12 times; `bytes` stays the
-   * body's own size. `gzipped` is the body already compressed by gzipBody (on a worker thread).
+   * Stores a body once per hash, compressed (compressBody): pages and dumps shrink 5–12 times;
+   * `bytes` stays the body's own size. `compressed` is the body already compressed by compressBody
+   * (on a worker thread).
    */
-  putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>, gzipped?: Uint8Array): void {
+  putSnapshot(snapshot: Pick<Snapshot, 'sha256' | 'body' | 'content_type'>, compressed?: Uint8Array): void {
     if (this.db.sql('SELECT 1 FROM snapshots WHERE sha256 = ?').get(snapshot.sha256)) return;
-    const body = gzipped ? Buffer.from(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength) : gzipBody(snapshot.body);
+    const body = compressed ? Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength) : compressBody(snapshot.body);
     this.db
-      .sql("INSERT INTO snapshots (sha256, body, content_type, bytes, encoding) VALUES (?, ?, ?, ?, 'gzip')")
-      .run(snapshot.sha256, body, snapshot.content_type, Buffer.byteLength(snapshot.body));
+      .sql('INSERT INTO snapshots (sha256, body, content_type, bytes, encoding) VALUES (?, ?, ?, ?, ?)')
+      .run(snapshot.sha256, body, snapshot.content_type, Buffer.byteLength(snapshot.body), BODY_ENCODING);
   }
 
   snapshotBody(sha256: string): string | null {
     const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
-    if (!row) return null;
-    return row.encoding === 'gzip' ? gunzipSync(row.body as Buffer).toString('utf8') : (row.body as string);
+    return row ? decompressBody(row.body as Buffer | string, row.encoding as BodyEncoding) : null;
   }
 
-  /** A snapshot's body as stored, gzipped: what a journal keeps of it, without compressing it again. */
-  gzippedBody(sha256: string): Buffer | null {
+  /** A snapshot's body compressed as compressBody does: what a journal keeps of it, compressed again only if it was stored otherwise. */
+  compressedBody(sha256: string): Buffer | null {
     const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
     if (!row) return null;
-    return row.encoding === 'gzip' ? (row.body as Buffer) : gzipBody(row.body as string);
+    return row.encoding === BODY_ENCODING ? (row.body as Buffer) : compressBody(decompressBody(row.body as Buffer | string, row.encoding as BodyEncoding));
   }
 
   /**
    * Records a capture and its claims; claims are stored even for a drifting capture, for the record.
    * Claims that repeat the source's previous capture's are not stored again (see ClaimStore).
    */
-  add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null, gzipped?: Uint8Array): Capture {
-    this.putSnapshot(snapshot, gzipped);
+  add(snapshot: Snapshot, origin: Capture['origin'], outcome: Capture['outcome'], result: ExtractResult | null, compressed?: Uint8Array): Capture {
+    this.putSnapshot(snapshot, compressed);
     const previous = (this.db.sql('SELECT MAX(id) AS id FROM captures WHERE source_id = ?').get(snapshot.source_id) as Row).id as number | null;
     const info = this.db
       .sql(

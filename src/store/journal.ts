@@ -1,14 +1,14 @@
 import { appendFileSync, existsSync, mkdir, mkdirSync, readFileSync, statSync, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { inputError } from '../errors.ts';
 import { journalLine, JournalEntrySchema, type JournalEntry } from '../schema/journal.ts';
+import { BODY_ENCODING, decompressBody, type BodyEncoding } from './compression.ts';
 
 export const JOURNAL_FILE = 'decisions.ndjson';
 
 /**
  * The decisions journal on disk: an append-only file of one JSON line per decision, and beside it
- * `captures/<source>/<sha256>.gz` for the bodies a sync read that the shipped snapshots do not hold
+ * `captures/<source>/<sha256>.br` for the bodies a sync read that the shipped snapshots do not hold
  * (live fetches, ingested files), so the repository alone can rebuild the ledger.
  */
 export class Journal {
@@ -29,20 +29,20 @@ export class Journal {
   }
 
   /**
-   * Starts keeping a capture's gzipped body beside the journal (once: the name is its hash). Its
+   * Starts keeping a capture's body, compressed as the ledger stores it (compressBody), beside the journal (once: the name is its hash). Its
    * directory is made and the file written on libuv's threads, by callbacks: a sync keeps reading
    * while a thousand bodies are written, where a synchronous mkdir per source and the promise API's
    * open, write and close held the main thread ~0.5 ms per capture. `captured()` waits for them.
    */
-  keepCapture(source: string, sha256: string, gzipped: Uint8Array): void {
-    const file = gzippedCapturePath(this.capturesDir, source, sha256);
+  keepCapture(source: string, sha256: string, compressed: Uint8Array): void {
+    const file = join(this.capturesDir, source, sha256 + KEPT_FORMS[0][0]);
     this.writing.push(
       new Promise((resolve) => {
         const done = (e: NodeJS.ErrnoException | null) => {
           if (e && e.code !== 'EEXIST') this.failure ??= e;
           resolve();
         };
-        mkdir(dirname(file), { recursive: true }, (e) => (e ? done(e) : writeFile(file, gzipped, { flag: 'wx' }, done)));
+        mkdir(dirname(file), { recursive: true }, (e) => (e ? done(e) : writeFile(file, compressed, { flag: 'wx' }, done)));
       }),
     );
   }
@@ -54,27 +54,25 @@ export class Journal {
   }
 }
 
-/** Where a capture's body is kept: gzipped, or (as older journals kept them) as it was read. */
-function gzippedCapturePath(dir: string, source: string, sha256: string): string {
-  return join(dir, source, `${sha256}.gz`);
-}
+/** How a kept capture's file is named and what it holds: as captures are kept now, then as older journals kept them. */
+const KEPT_FORMS: Array<[suffix: string, encoding: BodyEncoding]> = [
+  [`.${BODY_ENCODING}`, BODY_ENCODING],
+  ['.gz', 'gzip'],
+  ['', 'identity'],
+];
 
-function capturePath(dir: string, source: string, sha256: string): string {
-  return join(dir, source, sha256);
-}
-
-/** A kept capture's body, gzipped or as read, or null when neither is kept. */
+/** A kept capture's body, in whichever form it was kept, or null when it is not kept. */
 export function readKeptCapture(dir: string, source: string, sha256: string): string | null {
-  const gzipped = gzippedCapturePath(dir, source, sha256);
-  if (existsSync(gzipped)) {
+  for (const [suffix, encoding] of KEPT_FORMS) {
+    const file = join(dir, source, sha256 + suffix);
+    if (!existsSync(file)) continue;
     try {
-      return gunzipSync(readFileSync(gzipped)).toString('utf8');
+      return decompressBody(readFileSync(file), encoding);
     } catch {
-      // A write cut short leaves a file that does not unzip: the capture is not kept.
+      // A write cut short leaves a file that does not decompress: the capture is not kept in it.
     }
   }
-  const plain = capturePath(dir, source, sha256);
-  return existsSync(plain) ? readFileSync(plain, 'utf8') : null;
+  return null;
 }
 
 /**

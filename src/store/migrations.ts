@@ -226,7 +226,7 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE model_links ADD COLUMN route TEXT;
   `,
-  // Snapshot bodies stored compressed ('gzip', a BLOB); rows written before stay plain text ('identity').
+  // Snapshot bodies stored compressed (a BLOB: 'gzip' at first, 'br' since; see compression.ts); rows written before stay plain text ('identity').
   `
   ALTER TABLE snapshots ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity';
   `,

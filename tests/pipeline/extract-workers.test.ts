@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ describe('extraction on worker threads', () => {
     expect(inline.claims).toBeGreaterThan(50);
     expect(stored(join(dir, 'threaded.sqlite'))).toEqual(stored(join(dir, 'inline.sqlite')));
     expect(threaded.sources.flatMap((s) => s.notes).filter((n) => n.includes('main thread'))).toEqual([]); // the workers ran
-    // The workers also gzipped each body for the ledger: each stored body reads back to its hash.
+    // The workers also compressed each body for the ledger: each stored body reads back to its hash.
     const ledger = new Ledger(join(dir, 'threaded.sqlite'));
     try {
       const read = threaded.sources.filter((s) => s.snapshot);
@@ -72,7 +72,7 @@ describe('extraction on worker threads', () => {
     }
   });
 
-  it('hands the journal keeper each body gzipped as the ledger stores it, extracted on workers or here', async () => {
+  it('hands the journal keeper each body compressed as the ledger stores it, extracted on workers or here', async () => {
     const fixture = readFileSync(join(import.meta.dirname, '../fixtures/pipeline/openrouter-small.json'), 'utf8');
     const sources = [0, 1, 2].map((i) => SourceSchema.parse({ id: `s${i}`, name: `s${i}`, kind: 'api', url: `https://example.test/${i}`, format: 'json', extractor: 'openrouter', trust: 0.5 }));
     const bodyOf = (i: number) => fixture + ' '.repeat(i); // three captures, three hashes
@@ -80,12 +80,12 @@ describe('extraction on worker threads', () => {
       const ledger = new Ledger(join(mkdtempSync(join(tmpdir(), 'ml-keep-')), 'ledger.sqlite'));
       const kept = new Map<string, Uint8Array>();
       try {
-        await runPipeline(ledger, { sources, extractWorkers, keepBody: (id, _sha, gzipped) => kept.set(id, gzipped) }, sources, async (source) => {
+        await runPipeline(ledger, { sources, extractWorkers, keepBody: (id, _sha, compressed) => kept.set(id, compressed) }, sources, async (source) => {
           const body = bodyOf(sources.indexOf(source));
           return { status: 'snapshot', origin: 'ingest', snapshot: { source_id: source.id, sha256: sha256Hex(body), observed_at: '2026-12-01T00:00:00.000Z', url: source.url, format: 'json', content_type: null, body } };
         });
         expect([...kept.keys()].sort()).toEqual(['s0', 's1', 's2']);
-        sources.forEach((s, i) => expect(gunzipSync(kept.get(s.id)!).toString('utf8')).toBe(bodyOf(i)));
+        sources.forEach((s, i) => expect(brotliDecompressSync(kept.get(s.id)!).toString('utf8')).toBe(bodyOf(i)));
       } finally {
         ledger.close();
       }

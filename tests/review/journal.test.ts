@@ -70,7 +70,7 @@ describe('decisions journal and rebuild', () => {
     // The ingested capture is not a shipped snapshot: its body is kept beside the journal.
     const ingest = lines.filter((l) => l.action === 'sync')[1].reads[0];
     expect(ingest).toMatchObject({ source: 'aggregator-versus', read: 'snapshot', origin: 'ingest', observed_at: '2026-06-01T00:00:00.000Z' });
-    expect(existsSync(join(dir, 'captures', 'aggregator-versus', `${ingest.sha256}.gz`))).toBe(true);
+    expect(existsSync(join(dir, 'captures', 'aggregator-versus', `${ingest.sha256}.br`))).toBe(true);
   });
 
   it('rebuilds a ledger whose export is byte-identical to the original', async () => {

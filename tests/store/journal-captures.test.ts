@@ -1,32 +1,37 @@
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { compressBody, decompressBody } from '../../src/store/compression.ts';
 import { Journal, readKeptCapture } from '../../src/store/journal.ts';
 
 const body = '<table><tr><td>GPT-5.2</td><td>$1.25</td></tr></table>';
 
 describe('captures kept beside the journal', () => {
-  it('keeps the gzipped bytes under the hash once the writes are awaited, and reads them back', async () => {
+  it('keeps the compressed bytes under the hash once the writes are awaited, and reads them back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-captures-'));
     const journal = new Journal(join(dir, 'decisions.ndjson'));
-    journal.keepCapture('vendor-a', 'a'.repeat(64), gzipSync(body));
-    journal.keepCapture('vendor-a', 'b'.repeat(64), gzipSync(body + ' '));
-    journal.keepCapture('vendor-a', 'a'.repeat(64), gzipSync(body)); // the same capture again: one file
+    journal.keepCapture('vendor-a', 'a'.repeat(64), compressBody(body));
+    journal.keepCapture('vendor-a', 'b'.repeat(64), compressBody(body + ' '));
+    journal.keepCapture('vendor-a', 'a'.repeat(64), compressBody(body)); // the same capture again: one file
     await journal.captured();
-    expect(readdirSync(join(dir, 'captures', 'vendor-a')).sort()).toEqual([`${'a'.repeat(64)}.gz`, `${'b'.repeat(64)}.gz`]);
-    expect(gunzipSync(readFileSync(join(dir, 'captures', 'vendor-a', `${'a'.repeat(64)}.gz`))).toString()).toBe(body);
+    expect(readdirSync(join(dir, 'captures', 'vendor-a')).sort()).toEqual([`${'a'.repeat(64)}.br`, `${'b'.repeat(64)}.br`]);
+    expect(decompressBody(readFileSync(join(dir, 'captures', 'vendor-a', `${'a'.repeat(64)}.br`)), 'br')).toBe(body);
     expect(readKeptCapture(journal.capturesDir, 'vendor-a', 'a'.repeat(64))).toBe(body);
   });
 
-  it('still reads a body an older journal kept uncompressed, and finds none that is missing or cut short', () => {
+  it('still reads a body an older journal kept gzipped or uncompressed, and finds none that is missing or cut short', () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-captures-'));
     mkdirSync(join(dir, 'vendor-b'));
     writeFileSync(join(dir, 'vendor-b', 'c'.repeat(64)), body);
     writeFileSync(join(dir, 'vendor-b', `${'d'.repeat(64)}.gz`), gzipSync(body).subarray(0, 10));
+    writeFileSync(join(dir, 'vendor-b', `${'f'.repeat(64)}.gz`), gzipSync(body + '!'));
+    writeFileSync(join(dir, 'vendor-b', `${'9'.repeat(64)}.br`), compressBody(body).subarray(0, 10));
     expect(readKeptCapture(dir, 'vendor-b', 'c'.repeat(64))).toBe(body);
+    expect(readKeptCapture(dir, 'vendor-b', 'f'.repeat(64))).toBe(body + '!');
     expect(readKeptCapture(dir, 'vendor-b', 'd'.repeat(64))).toBeNull();
+    expect(readKeptCapture(dir, 'vendor-b', '9'.repeat(64))).toBeNull();
     expect(readKeptCapture(dir, 'vendor-b', 'e'.repeat(64))).toBeNull();
   });
 
@@ -34,7 +39,7 @@ describe('captures kept beside the journal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-captures-'));
     writeFileSync(join(dir, 'captures'), 'a file where the directory should be');
     const journal = new Journal(join(dir, 'decisions.ndjson'));
-    journal.keepCapture('vendor-c', 'f'.repeat(64), gzipSync(body));
+    journal.keepCapture('vendor-c', 'f'.repeat(64), compressBody(body));
     await expect(journal.captured()).rejects.toThrow();
   });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { keyOf } from '../../src/schema/key.ts';
 import { Ledger } from '../../src/store/ledger.ts';
@@ -90,14 +91,20 @@ describe('Ledger snapshots at rest', () => {
   const body = JSON.stringify({ data: Array.from({ length: 200 }, (_, i) => ({ id: `m/model-${i}`, pricing: { prompt: '0.000001', completion: '0.000004' } })) });
   const sha256 = 'a'.repeat(64);
 
-  it('stores a body gzipped and reads it back as it was', () => {
+  it('stores a body compressed and reads it back as it was, and a body stored gzipped as well', () => {
     const ledger = new Ledger(':memory:');
     ledger.captures.putSnapshot({ sha256, body, content_type: 'application/json' });
     const row = ledger.db.prepare('SELECT body, encoding, bytes FROM snapshots').get() as { body: Buffer; encoding: string; bytes: number };
-    expect(row.encoding).toBe('gzip');
+    expect(row.encoding).toBe('br');
     expect(row.bytes).toBe(Buffer.byteLength(body));
     expect(row.body.length).toBeLessThan(body.length / 5);
     expect(ledger.captures.snapshotBody(sha256)).toBe(body);
+    expect(ledger.captures.compressedBody(sha256)).toEqual(row.body);
+
+    const older = 'b'.repeat(64);
+    ledger.db.prepare("INSERT INTO snapshots (sha256, body, content_type, bytes, encoding) VALUES (?, ?, NULL, ?, 'gzip')").run(older, gzipSync(body), body.length);
+    expect(ledger.captures.snapshotBody(older)).toBe(body);
+    expect(brotliDecompressSync(ledger.captures.compressedBody(older)!).toString()).toBe(body);
   });
 
   it('still reads the plain bodies and the claims a ledger stored before bodies were compressed and claims stored once', () => {
