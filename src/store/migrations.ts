@@ -245,4 +245,14 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE claims DROP COLUMN snapshot_hash;
   ALTER TABLE claims DROP COLUMN observed_at;
   `,
+  // Covering indexes for what every sync counts (the tallies in its fingerprint, the facts by
+  // status) and for the few backfilled changes: without them each count read every row, past its
+  // evidence, ~100 ms a sync on a ledger of the full default (86k changes, 72k facts).
+  `
+  DROP INDEX changes_status;
+  CREATE INDEX changes_status_reviewed ON changes(status, reviewed_at);
+  CREATE INDEX changes_backfill ON changes(backfill) WHERE backfill = 1;
+  CREATE INDEX history_valid_to ON history(valid_to);
+  CREATE INDEX facts_status ON facts(status);
+  `,
 ];
