@@ -102,8 +102,7 @@ export function diffFacts(input: DiffInput): DiffOutput {
       fact: null,
     });
   }
-  proposals.sort(queueOrder);
-  return { proposals, absences };
+  return { proposals: inQueueOrder(proposals), absences };
 }
 
 export interface QueuePlan {
@@ -161,8 +160,10 @@ function samePending(current: Change, p: ProposedChange): boolean {
 /**
  * The order changes are queued in, and so their ids: keys compared as the JSON text
  * `["model","field","condition"]`, the ledger's first key encoding. Kept so that change ids, and
- * the history and exports that cite them, stay what they were for the same inputs.
+ * the history and exports that cite them, stay what they were for the same inputs. Each text is
+ * built once, not at every comparison: sorting a first import's 70k proposals took 0.7-1.0 s.
  */
-function queueOrder(a: FieldKey, b: FieldKey): number {
-  return JSON.stringify([a.model, a.field, a.condition]).localeCompare(JSON.stringify([b.model, b.field, b.condition]));
+function inQueueOrder<T extends FieldKey>(keys: T[]): T[] {
+  const text = new Map(keys.map((k) => [k, JSON.stringify([k.model, k.field, k.condition])]));
+  return keys.sort((a, b) => text.get(a)!.localeCompare(text.get(b)!));
 }
