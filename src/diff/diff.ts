@@ -135,7 +135,7 @@ export function planQueue(proposals: ProposedChange[], existing: Change[]): Queu
       continue;
     }
     if (current) plan.supersede.push(current.id);
-    if (rejected.has(JSON.stringify([key, p.new_value, p.evidence_key]))) continue;
+    if (rejected.size > 0 && rejected.has(JSON.stringify([key, p.new_value, p.evidence_key]))) continue;
     plan.insert.push(p);
   }
   for (const [key, c] of pending) if (!proposed.has(key)) plan.supersede.push(c.id);

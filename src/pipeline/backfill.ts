@@ -31,6 +31,7 @@ export function applyQueuePlan(ledger: Ledger, plan: QueuePlan, at: string, opti
  */
 export function queueBackfills(ledger: Ledger, sources: Source[], reports: SourceReport[], currentFacts: Fact[], at: string): QueueCounts {
   const counts: QueueCounts = { queued: 0, refreshed: 0, superseded: 0 };
+  if (!reports.some((r) => r.outcome === 'backfilled')) return counts;
   const currentKeys = new Set(currentFacts.map(keyOf));
   for (const report of reports) {
     if (report.outcome !== 'backfilled' || !report.snapshot) continue;
