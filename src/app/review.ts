@@ -40,7 +40,7 @@ export function triageLedger(ledger: Ledger, changes: Change[], largeMovePct?: n
 /** Publishes the selected changes into the dataset and its history, all or nothing; `dryRun` only says which. */
 export function approve(ws: Workspace, selection: Selection, review: { reviewer?: string; note?: string; dryRun?: boolean }): Change[] {
   return withLedger(ws, (ledger) => {
-    if (selection.all && !selection.ids?.length && ledger.changes.list({ status: 'pending' }).length === 0) return [];
+    if (selection.all && !selection.ids?.length && ledger.changes.count('pending') === 0) return [];
     const chosen = chooseChanges(ledger, ws, selection);
     if (review.dryRun) return ledger.changes.list({ ids: chosen });
     return approveChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws));

@@ -7,7 +7,6 @@ import { inputError } from '../errors.ts';
 import type { JournalEntry } from '../schema/journal.ts';
 import type { Journal } from '../store/journal.ts';
 
-
 /** Who is reviewing: --reviewer, then $MODEL_LEDGER_REVIEWER, then the OS user. */
 export function resolveReviewer(explicit?: string): string {
   if (explicit) return explicit;
@@ -68,7 +67,7 @@ export function approveChanges(
       ledger.audit.record(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null, ...(review.rule ? { rule: review.rule } : {}) }, at);
     }
     journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'approve', ...(review.rule ? { rule: review.rule } : {}), ...changeKey(c), note: review.note ?? null })));
-    return changes.map((c) => ledger.changes.get(c.id)!);
+    return changes.map((c) => ({ ...c, status: 'approved', reviewer: review.reviewer, reviewed_at: at, note: review.note ?? null }));
   });
 }
 
@@ -82,7 +81,7 @@ export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer:
       ledger.audit.record(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
     }
     journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'reject', ...changeKey(c), reason: review.reason })));
-    return changes.map((c) => ledger.changes.get(c.id)!);
+    return changes.map((c) => ({ ...c, status: 'rejected', reviewer: review.reviewer, reviewed_at: at, note: review.reason }));
   });
 }
 

@@ -17,6 +17,19 @@ async function twoCaptures(): Promise<Ledger> {
   return ledger;
 }
 
+describe('a decision', () => {
+  it('returns each decided change as the ledger now holds it', async () => {
+    const ledger = await twoCaptures();
+    const [first, ...rest] = pending(ledger);
+    const rejected = rejectChanges(ledger, [first.id], { reviewer: 'bo', reason: 'promo price', at: D21 });
+    const approved = approveChanges(ledger, rest.map((c) => c.id), { reviewer: 'ana', note: 'checked', at: D21 }, SOURCES);
+    expect(rejected).toEqual([ledger.changes.get(first.id)]);
+    expect(approved).toEqual(rest.map((c) => ledger.changes.get(c.id)));
+    expect(approved.length).toBeGreaterThan(0);
+    expect(approved.every((c) => c.status === 'approved' && c.reviewer === 'ana' && c.note === 'checked' && c.reviewed_at === D21)).toBe(true);
+  });
+});
+
 describe('a rejected change', () => {
   it('is not proposed again on later syncs of the same evidence', async () => {
     const ledger = await twoCaptures();
