@@ -31,9 +31,9 @@ export class Journal {
   /**
    * Starts keeping a capture's body, compressed as the ledger stores it (compressBody), beside the
    * journal (once: the name is its hash). Its directory is made and the file written on libuv's
-   * threads, by callbacks: a sync keeps reading
-   * while a thousand bodies are written, where a synchronous mkdir per source and the promise API's
-   * open, write and close held the main thread ~0.5 ms per capture. `captured()` waits for them.
+   * threads, by callbacks: a sync keeps reading while a thousand bodies are written, where a
+   * synchronous mkdir per source and the promise API's open, write and close held the main thread
+   * ~0.5 ms per capture. `captured()` waits for them.
    */
   keepCapture(source: string, sha256: string, compressed: Uint8Array): void {
     const file = join(this.capturesDir, source, sha256 + KEPT_FORMS[0][0]);
