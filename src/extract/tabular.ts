@@ -171,8 +171,8 @@ function emit(
   const locator = cellLocator(table, row, col, columnName);
   for (const [text, beta] of parts) {
     for (const reading of readCell(meaning.field, text, opts)) {
-      const claim = { name: model, field: meaning.field, value: reading.value, locator, quote: table.rowText[row] || text, confidence: opts.confidence };
-      out.push(makeClaim({ ...claim, condition: joinConditions(meaning.condition, reading.condition, tier.condition, beta) }, opts.provider));
+      const condition = joinConditions(meaning.condition, reading.condition, tier.condition, beta);
+      out.push(makeClaim({ name: model, field: meaning.field, value: reading.value, condition, locator, quote: table.rowText[row] || text, confidence: opts.confidence }, opts.provider));
     }
   }
 }
