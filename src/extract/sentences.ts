@@ -92,10 +92,17 @@ function overlaps(figures: Figure[], start: number, end: number): boolean {
   return figures.some((f) => start < f.end && f.start < end);
 }
 
+/** Every figure pattern needs a digit, a price a dollar sign, a context size one of these words. */
+const DIGIT = /\d/;
+const CONTEXT_WORD = /token|context/i;
+
 /** Price and context figures in a sentence, in order; "versus $X" inherits the previous figure's field. */
 function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
   const figures: Figure[] = [];
-  for (const re of [PRICE_WITH_SIDE, PRICE_THEN_SIDE]) {
+  // Most sentences state no figure: eight scans of each cost more than the rest of the prose reading.
+  if (!DIGIT.test(sentence)) return figures;
+  const priced = sentence.includes('$');
+  for (const re of priced ? [PRICE_WITH_SIDE, PRICE_THEN_SIDE] : []) {
     for (const m of sentence.matchAll(re)) {
       const start = m.index ?? 0;
       if (overlaps(figures, start, start + m[0].length)) continue;
@@ -104,7 +111,7 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
       if (value !== null) figures.push({ field: side === 'input' ? 'input_price' : 'output_price', value, start, end: start + m[0].length });
     }
   }
-  for (const re of CONTEXT_PATTERNS) {
+  for (const re of CONTEXT_WORD.test(sentence) ? CONTEXT_PATTERNS : []) {
     for (const m of sentence.matchAll(re)) {
       const start = m.index ?? 0;
       if (overlaps(figures, start, start + m[0].length)) continue;
@@ -113,8 +120,9 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
     }
   }
   figures.sort((a, b) => a.start - b.start);
+  if (figures.length === 0) return figures;
   // Follow-ups: "versus $2.50/1M", "while B costs $14", "versus 400,000 for B".
-  for (const m of sentence.matchAll(PRICE_BARE)) {
+  for (const m of priced ? sentence.matchAll(PRICE_BARE) : []) {
     const start = m.index ?? 0;
     if (overlaps(figures, start, start + m[0].length)) continue;
     const previous = [...figures].reverse().find((f) => f.start < start && f.field.endsWith('_price'));
