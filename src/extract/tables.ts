@@ -519,9 +519,14 @@ export function parseContent(body: string): Document {
 }
 const BLOCK_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'li', 'pre', 'dd', 'dt', 'figcaption']);
 
+/** Whitespace that squashing would change: a run of it, or any but a plain space. */
+const UNSQUASHED = /\s\s|[^\S ]/;
+
 /** An element's text, its whitespace squashed. */
 function squashedText(el: Element): string {
-  return textContent(el).replace(/\s+/g, ' ').trim();
+  const text = textContent(el);
+  // Most cells hold a few words: testing is cheaper than rebuilding a string that would not change.
+  return (UNSQUASHED.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 /** The element a table sits in that labels it as a tab or section: the table itself or an ancestor. */
