@@ -6,7 +6,9 @@
 export function memoize<V>(compute: (key: string) => V, limit = 10_000): (key: string) => V {
   const memory = new Map<string, V>();
   return (key) => {
-    if (memory.has(key)) return memory.get(key) as V;
+    const known = memory.get(key);
+    // One lookup when the value is remembered; a second only to tell a remembered undefined from none.
+    if (known !== undefined || memory.has(key)) return known as V;
     const value = compute(key);
     if (memory.size >= limit) memory.clear();
     memory.set(key, value);
