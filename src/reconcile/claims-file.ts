@@ -116,6 +116,16 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
     pool.set(trimmed, trimmed);
     return trimmed;
   };
+  // A column repeats its last cell more often than not (one entity's fields, one date): compared
+  // with that first, a cell skips the pool's hashing.
+  const last: string[] = [];
+  const columnCell = (cells: string[], column: number): string => {
+    const raw = cells[column];
+    if (raw === last[column]) return last[column];
+    const shared = cell(raw);
+    if (shared === raw) last[column] = shared;
+    return shared;
+  };
   let header: string[] | null = null;
   // Each column's place in a record, -1 when the file has no such column.
   let [source, entity, field, value, observed, condition, confidence] = [-1, -1, -1, -1, -1, -1, -1];
@@ -140,9 +150,9 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
     }
     const v = cell(cells[value]);
     if (!v) return;
-    const record: ClaimRecord = { source: cell(cells[source]), entity: cell(cells[entity]), field: cell(cells[field]), value: v };
+    const record: ClaimRecord = { source: columnCell(cells, source), entity: columnCell(cells, entity), field: columnCell(cells, field), value: v };
     if (!record.source || !record.entity || !record.field) throw inputError(`line ${line}: source, entity and field must not be blank`);
-    if (observed >= 0 && cells[observed].trim()) record.observed_at = cell(cells[observed]);
+    if (observed >= 0 && cells[observed].trim()) record.observed_at = columnCell(cells, observed);
     if (condition >= 0) record.condition = cell(cells[condition]);
     if (confidence >= 0 && cells[confidence].trim()) {
       const c = Number(cells[confidence]);
