@@ -260,8 +260,10 @@ export function reconcileAndQueue(ledger: Ledger, options: PipelineOptions, repo
 /** reconcileAndQueue's work, in its one transaction. */
 function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, reports: SourceReport[], at: string): Omit<SyncSummary, 'timings'> {
   return ledger.transaction(() => {
-    // A backfilled capture is not a basis, so the fingerprint does not see it; its changes still need queueing.
-    const unchanged = !options.full && !reports.some((r) => r.outcome === 'backfilled') && ledger.runs.meta(RECONCILED_INPUTS) === reconcileInputs(ledger, options);
+    // What the last run built may stand unless a full run is asked for or a capture was backfilled:
+    // a backfilled capture is not a basis, so no fingerprint sees it; its changes still need queueing.
+    const reusable = !options.full && !reports.some((r) => r.outcome === 'backfilled');
+    const unchanged = reusable && ledger.runs.meta(RECONCILED_INPUTS) === reconcileInputs(ledger, options);
     const last = unchanged ? ledger.runs.meta(RECONCILED_COUNTS) : null;
     if (last) {
       return {
@@ -280,9 +282,8 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     // it keeps the weights the last run decided with while the new ones are within noise of them.
     const truth = learnTruth(claims, { sources: options.sources, settled: base?.learned });
     const globals = globalsOf(options.sources, registry, links, removalAfterSyncs);
-    const incremental = base && !options.full && !reports.some((r) => r.outcome === 'backfilled');
     // Only while nothing that weighs on every key moved can the other keys keep their facts.
-    const only = incremental && base.globals === globals && sameLearnedWeights(base.learned, truth.learned) ? changedKeys(ledger, base, claims, links) : null;
+    const only = reusable && base && base.globals === globals && sameLearnedWeights(base.learned, truth.learned) ? changedKeys(ledger, base, claims, links) : null;
     const overrides = ledger.overrides.active();
     const facts = factsOf(truth, overrides, only ?? undefined);
     if (only) ledger.facts.replaceKeys(only, facts);

@@ -30,6 +30,12 @@ function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
   return changes;
 }
 
+/** Records a decision on a pending change and returns the change as the ledger now holds it, without reading it back. */
+function decide(ledger: Ledger, change: Change, status: 'approved' | 'rejected', review: { reviewer: string; at: string; note: string | null }): Change {
+  ledger.changes.setStatus(change.id, status, review);
+  return { ...change, status, reviewer: review.reviewer, reviewed_at: review.at, note: review.note };
+}
+
 /**
  * Approving publishes the change: it lands in the key's timeline at the date its evidence was
  * observed, and the review is written to the audit log, all or nothing.
@@ -45,8 +51,9 @@ export function approveChanges(
   const urls = new Map(sources.map((s) => [s.id, s.url]));
   return ledger.transaction(() => {
     const changes = pendingOnly(ledger, ids);
+    const decided: Change[] = [];
     for (const change of changes) {
-      ledger.changes.setStatus(change.id, 'approved', { reviewer: review.reviewer, at, note: review.note ?? null });
+      decided.push(decide(ledger, change, 'approved', { reviewer: review.reviewer, at, note: review.note ?? null }));
       const key = { model: change.model, field: change.field, condition: change.condition };
       if (change.kind === 'removed' || change.new_value === null || !change.fact) {
         ledger.history.insertInterval(key, { value: null, valid_from: change.observed_at, change_id: change.id });
@@ -67,7 +74,7 @@ export function approveChanges(
       ledger.audit.record(review.reviewer, 'approve', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, note: review.note ?? null, ...(review.rule ? { rule: review.rule } : {}) }, at);
     }
     journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'approve', ...(review.rule ? { rule: review.rule } : {}), ...changeKey(c), note: review.note ?? null })));
-    return changes.map((c) => ({ ...c, status: 'approved', reviewer: review.reviewer, reviewed_at: at, note: review.note ?? null }));
+    return decided;
   });
 }
 
@@ -76,12 +83,13 @@ export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer:
   const at = review.at ?? new Date().toISOString();
   return ledger.transaction(() => {
     const changes = pendingOnly(ledger, ids);
+    const decided: Change[] = [];
     for (const change of changes) {
-      ledger.changes.setStatus(change.id, 'rejected', { reviewer: review.reviewer, at, note: review.reason });
+      decided.push(decide(ledger, change, 'rejected', { reviewer: review.reviewer, at, note: review.reason }));
       ledger.audit.record(review.reviewer, 'reject', `change ${change.id}`, { model: change.model, field: change.field, condition: change.condition, new_value: change.new_value, reason: review.reason }, at);
     }
     journal?.append(changes.map((c) => ({ at, by: review.reviewer, action: 'reject', ...changeKey(c), reason: review.reason })));
-    return changes.map((c) => ({ ...c, status: 'rejected', reviewer: review.reviewer, reviewed_at: at, note: review.reason }));
+    return decided;
   });
 }
 

@@ -26,16 +26,21 @@ export class CaptureStore {
       .run(snapshot.sha256, body, snapshot.content_type, Buffer.byteLength(snapshot.body), BODY_ENCODING);
   }
 
+  /** A snapshot's body as stored, and how it was encoded. */
+  private stored(sha256: string): { body: Buffer | string; encoding: BodyEncoding } | null {
+    return (this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as { body: Buffer | string; encoding: BodyEncoding } | undefined) ?? null;
+  }
+
   snapshotBody(sha256: string): string | null {
-    const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
-    return row ? decompressBody(row.body as Buffer | string, row.encoding as BodyEncoding) : null;
+    const row = this.stored(sha256);
+    return row ? decompressBody(row.body, row.encoding) : null;
   }
 
   /** A snapshot's body compressed as compressBody does: what a journal keeps of it, compressed again only if it was stored otherwise. */
   compressedBody(sha256: string): Buffer | null {
-    const row = this.db.sql('SELECT body, encoding FROM snapshots WHERE sha256 = ?').get(sha256) as Row | undefined;
+    const row = this.stored(sha256);
     if (!row) return null;
-    return row.encoding === BODY_ENCODING ? (row.body as Buffer) : compressBody(decompressBody(row.body as Buffer | string, row.encoding as BodyEncoding));
+    return row.encoding === BODY_ENCODING ? (row.body as Buffer) : compressBody(decompressBody(row.body, row.encoding));
   }
 
   /**
