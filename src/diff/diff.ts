@@ -153,7 +153,7 @@ function samePending(current: Change, p: ProposedChange): boolean {
     current.evidence_key === p.evidence_key &&
     (stampedNow || current.observed_at === p.observed_at) &&
     JSON.stringify(current.old_value) === JSON.stringify(p.old_value) &&
-    JSON.stringify(current.fact) === JSON.stringify(p.fact)
+    (current.fact === p.fact || JSON.stringify(current.fact) === JSON.stringify(p.fact))
   );
 }
 

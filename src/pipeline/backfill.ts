@@ -13,12 +13,17 @@ export interface QueueCounts {
   superseded: number;
 }
 
-/** Brings the queue in line with a plan; backfill changes are flagged so they are planned apart. */
+/**
+ * Brings the queue in line with a plan; backfill changes are flagged so they are planned apart.
+ * The others propose the facts the facts table now holds, so they follow those rows (see
+ * ChangeStore); a backfill's fact is of an older date, so it keeps its own copy.
+ */
 export function applyQueuePlan(ledger: Ledger, plan: QueuePlan, at: string, options: { backfill?: boolean } = {}): QueueCounts {
+  const follows = !options.backfill;
   for (const id of plan.supersede) ledger.changes.setStatus(id, 'superseded', { reviewer: null, at, note: 'replaced by newer evidence' });
-  for (const { id, proposal } of plan.refresh) ledger.changes.refreshPending(id, proposal);
+  for (const { id, proposal } of plan.refresh) ledger.changes.refreshPending(id, proposal, follows);
   for (const p of plan.insert) {
-    const id = ledger.changes.insert(p, at);
+    const id = ledger.changes.insert(p, at, follows);
     if (options.backfill) ledger.changes.markBackfill(id);
   }
   return { queued: plan.insert.length, refreshed: plan.refresh.length, superseded: plan.supersede.length };

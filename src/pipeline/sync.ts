@@ -13,6 +13,7 @@ import { factsOf, learnTruth, sameLearnedWeights } from '../reconcile/index.ts';
 import { applyLinks, changedKeys, globalsOf, overridesByKey, settingsOf, readBase, writeBase } from './incremental.ts';
 import { diffFacts, planQueue } from '../diff/diff.ts';
 import type { Ledger } from '../store/ledger.ts';
+import { keyOf } from '../schema/key.ts';
 import { applyQueuePlan, queueBackfills } from './backfill.ts';
 import { emptyRegistry, type AliasRegistry } from '../normalize/aliases.ts';
 import { NewModelDetector } from './new-models.ts';
@@ -307,7 +308,8 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     if (diffed) for (const [key, syncs] of lastAbsences) if (!diffed.has(key)) absences.set(key, syncs);
     ledger.facts.replaceAbsences(absences);
     const backfills = ledger.changes.backfillIds();
-    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open(diffed ?? undefined).filter((c) => !backfills.has(c.id))), at);
+    const written = new Map(facts.map((f) => [keyOf(f), f]));
+    const queue = applyQueuePlan(ledger, planQueue(proposals, ledger.changes.open(diffed ?? undefined, written).filter((c) => !backfills.has(c.id))), at);
     const backfilled = queueBackfills(ledger, options.sources, reports, facts, at);
 
     const statuses = only ? ledger.facts.statusCounts() : null;

@@ -1,13 +1,29 @@
 import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
+import type { Fact } from '../schema/fact.ts';
 import type { LedgerDb } from './db.ts';
-import { column, json, packedFact, toChange, type Row } from './rows.ts';
+import { column, FOLLOWED_FACT_COLUMNS, json, packedFact, toChange, toFact, type Row } from './rows.ts';
 
-/** The review queue: every proposed change and what reviewers decided. */
+/** Changes as they are read: with the facts row of those that follow their key's fact. */
+const CHANGES = `changes c LEFT JOIN facts f ON c.fact IS NULL AND f.model = c.model AND f.field = c.field AND f.condition = c.condition`;
+const CHANGE_COLUMNS = `c.*, ${FOLLOWED_FACT_COLUMNS}`;
+
+/**
+ * The review queue: every proposed change and what reviewers decided.
+ *
+ * A change proposes a fact. One queued for its key's current fact (any but a backfill) does not
+ * copy it: its fact column is NULL and it is read with its key's facts row, which it follows while
+ * it is pending. Before the facts store rewrites or deletes that row it gives the change its own
+ * copy, unless the change is still pending and the new fact keeps its value (it stays in the queue
+ * and shows the newer evidence); a change superseded while it follows gets a copy then. A first
+ * sync of the full default queues 70k changes, and their copies were half the ledger.
+ */
 export class ChangeStore {
   constructor(private readonly db: LedgerDb) {}
 
   list(filter: { status?: ChangeStatus; ids?: number[] } = {}): Change[] {
-    const all = (this.db.sql('SELECT * FROM changes WHERE (? IS NULL OR status = ?) ORDER BY id').all(filter.status ?? null, filter.status ?? null) as Row[]).map(toChange);
+    const all: Change[] = [];
+    // Row by row: a first import's 70k pending rows and their changes were in memory together.
+    for (const r of this.db.sql(`SELECT ${CHANGE_COLUMNS} FROM ${CHANGES} WHERE (? IS NULL OR c.status = ?) ORDER BY c.id`).iterate(filter.status ?? null, filter.status ?? null) as IterableIterator<Row>) all.push(toChange(r));
     if (!filter.ids) return all;
     const ids = new Set(filter.ids);
     return all.filter((c) => ids.has(c.id));
@@ -18,12 +34,16 @@ export class ChangeStore {
     return (this.db.sql('SELECT COUNT(*) AS n FROM changes WHERE status = ?').get(status) as Row).n as number;
   }
 
-  /** The changes a new proposal can meet: pending ones and rejected ones (approved and superseded are settled); with `keys`, only those keys' (keyOf). */
-  open(keys?: ReadonlySet<string>): Change[] {
-    const open = "status IN ('pending', 'rejected')";
+  /**
+   * The changes a new proposal can meet: pending ones and rejected ones (approved and superseded
+   * are settled); with `keys`, only those keys' (keyOf). `current`: facts just written to the facts
+   * table, by key, which the changes that follow them get without their rows being read again.
+   */
+  open(keys?: ReadonlySet<string>, current?: ReadonlyMap<string, Fact>): Change[] {
+    const open = "c.status IN ('pending', 'rejected')";
     // A first import leaves tens of thousands pending: reading each one's fact to diff a few thousand keys took most of an incremental sync.
-    const rows = keys ? this.db.rowsOfKeys('changes', open, 'id', keys) : (this.db.sql(`SELECT * FROM changes WHERE ${open} ORDER BY id`).all() as Row[]);
-    return rows.map(toChange);
+    const rows = keys ? this.db.rowsOfKeys({ columns: CHANGE_COLUMNS, from: CHANGES, where: open, order: 'c.id', key: '(c.model, c.field, c.condition)' }, keys) : (this.db.sql(`SELECT ${CHANGE_COLUMNS} FROM ${CHANGES} WHERE ${open} ORDER BY c.id`).all() as Row[]);
+    return rows.map((r) => toChange(r, current));
   }
 
   /** Per status, how many changes and the newest id: moves with every change queued or decided. */
@@ -32,17 +52,18 @@ export class ChangeStore {
   }
 
   get(id: number): Change | null {
-    const row = this.db.sql('SELECT * FROM changes WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db.sql(`SELECT ${CHANGE_COLUMNS} FROM ${CHANGES} WHERE c.id = ?`).get(id) as Row | undefined;
     return row ? toChange(row) : null;
   }
 
-  insert(p: ProposedChange, at: string): number {
+  /** Queues a proposal. `follows`: its fact is its key's row in the facts table, which the change follows instead of copying it. */
+  insert(p: ProposedChange, at: string, follows = false): number {
     const info = this.db
       .sql(
         `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, packedFact(p.fact), at);
+      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, storedFact(p, follows), at);
     return Number(info.lastInsertRowid);
   }
 
@@ -55,13 +76,41 @@ export class ChangeStore {
     return new Set(column<number>(this.db.sql('SELECT id FROM changes WHERE backfill = 1').all(), 'id'));
   }
 
-  refreshPending(id: number, p: ProposedChange): void {
+  /** Brings a pending change up to date with a proposal for the same value (`follows` as for insert). */
+  refreshPending(id: number, p: ProposedChange, follows = false): void {
     this.db
       .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ? WHERE id = ?')
-      .run(json(p.old_value), p.observed_at, p.evidence_key, packedFact(p.fact), id);
+      .run(json(p.old_value), p.observed_at, p.evidence_key, storedFact(p, follows), id);
   }
 
   setStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {
+    // Superseded, a change stops following: it keeps the fact it proposed as it stands now.
+    if (status === 'superseded') this.keepFollowedFact(id);
     this.db.sql('UPDATE changes SET status = ?, reviewer = ?, reviewed_at = ?, note = ? WHERE id = ?').run(status, review.reviewer, review.at, review.note, id);
   }
+
+  /**
+   * Gives the changes that follow `fact` (a facts row about to be rewritten or deleted) their own
+   * copy of it, but for pending ones whose value the row keeps (`nextValue`, its JSON; null when the
+   * row goes): those go on following it.
+   */
+  keepFact(fact: Row, nextValue: string | null): void {
+    const ids = column<number>(
+      this.db.sql('SELECT id FROM changes WHERE fact IS NULL AND model = ? AND field = ? AND condition = ? AND (status <> \'pending\' OR new_value IS NOT ?)').all(fact.model, fact.field, fact.condition, nextValue),
+      'id',
+    );
+    if (ids.length === 0) return;
+    const copy = packedFact(toFact(fact));
+    const keep = this.db.sql('UPDATE changes SET fact = ? WHERE id = ?');
+    for (const id of ids) keep.run(copy, id);
+  }
+
+  /** Gives change `id`, if it follows its key's fact, its own copy of that fact. */
+  private keepFollowedFact(id: number): void {
+    const fact = this.db.sql('SELECT f.* FROM changes c JOIN facts f ON f.model = c.model AND f.field = c.field AND f.condition = c.condition WHERE c.id = ? AND c.fact IS NULL').get(id) as Row | undefined;
+    if (fact) this.db.sql('UPDATE changes SET fact = ? WHERE id = ?').run(packedFact(toFact(fact)), id);
+  }
 }
+
+/** A proposal's fact as its change row stores it: NULL when the change follows its key's facts row. */
+const storedFact = (p: ProposedChange, follows: boolean): string | Buffer | null => (follows && p.fact ? null : packedFact(p.fact));

@@ -81,19 +81,21 @@ export class LedgerDb {
   }
 
   /**
-   * The rows of `table` that `where` selects, in `order`, whose (model, field, condition) key is
-   * in `keys` (keyOf), chosen by SQLite: an incremental diff of a few thousand keys then reads
-   * a few thousand rows, not tens of thousands, and picking them in JavaScript took ~4x as long.
+   * The rows `query` selects (its `columns`, default all, of `from` where `where`, in `order`) whose
+   * key columns (`key`, default `(model, field, condition)`) hold one of `keys` (keyOf), chosen by SQLite: an incremental diff
+   * of a few thousand keys then reads a few thousand rows, not tens of thousands, and picking
+   * them in JavaScript took ~4x as long.
    */
-  rowsOfKeys(table: 'changes' | 'history', where: string, order: string, keys: ReadonlySet<string>): Row[] {
+  rowsOfKeys(query: { columns?: string; from: string; where: string; order: string; key?: string }, keys: ReadonlySet<string>): Row[] {
     const triples = JSON.stringify(
       Array.from(keys, (key) => {
         const { model, field, condition } = parseKey(key);
         return [model, field, condition];
       }),
     );
-    const picked = '(model, field, condition) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))';
-    return this.sql(`SELECT * FROM ${table} WHERE ${where} AND ${picked} ORDER BY ${order}`).all(triples) as Row[];
+    const { columns = '*', from, where, order, key = '(model, field, condition)' } = query;
+    const picked = `${key} IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))`;
+    return this.sql(`SELECT ${columns} FROM ${from} WHERE ${where} AND ${picked} ORDER BY ${order}`).all(triples) as Row[];
   }
 
   /**

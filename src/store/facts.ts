@@ -1,12 +1,20 @@
 import type { Fact } from '../schema/fact.ts';
 import { keyOf, parseKey, type FieldKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
+import type { ChangeStore } from './changes.ts';
 import type { LedgerDb } from './db.ts';
 import { column, json, packedFactClaims, sameStored, toFact, type Row } from './rows.ts';
 
-/** The latest reconciliation: facts, learned source reliability, and keys no source states any more. */
+/**
+ * The latest reconciliation: facts, learned source reliability, and keys no source states any more.
+ * Changes may follow a fact instead of copying it (see ChangeStore): a row is rewritten or
+ * deleted only once those changes have what they need of it.
+ */
 export class FactStore {
-  constructor(private readonly db: LedgerDb) {}
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly changes: ChangeStore,
+  ) {}
 
   /**
    * Makes the table hold exactly `facts`, writing only the rows that differ: a re-sync where
@@ -47,16 +55,17 @@ export class FactStore {
       const key = keyOf(f);
       const value = json(f.value);
       const before = stored.get(key);
-      // A key the ledger had no fact for is queued as a new value: pack its change row now too.
-      const claims = packedFactClaims(f, before === undefined);
+      const claims = packedFactClaims(f);
       stored.delete(key);
       if (before && before.value === value && before.status === f.status && before.confidence === f.confidence && before.rule === f.rule && before.explanation === f.explanation && sameStored(before.claims, claims)) continue;
+      if (before) this.changes.keepFact(before, value);
       upsert.run(f.model, f.field, f.condition, value, f.status, f.confidence, f.rule, f.explanation, claims);
       written++;
     }
     const remove = this.db.sql('DELETE FROM facts WHERE model = ? AND field = ? AND condition = ?');
-    for (const key of stored.keys()) {
+    for (const [key, before] of stored) {
       const { model, field, condition } = parseKey(key);
+      this.changes.keepFact(before, null);
       remove.run(model, field, condition);
       written++;
     }

@@ -17,7 +17,7 @@ export class HistoryStore {
   published(keys?: ReadonlySet<string>): PublishedValue[] {
     const open = 'valid_to IS NULL';
     const order = 'model, field, condition';
-    const rows = keys ? this.db.rowsOfKeys('history', open, order, keys) : (this.db.sql(`SELECT * FROM history WHERE ${open} ORDER BY ${order}`).all() as Row[]);
+    const rows = keys ? this.db.rowsOfKeys({ from: 'history', where: open, order }, keys) : (this.db.sql(`SELECT * FROM history WHERE ${open} ORDER BY ${order}`).all() as Row[]);
     return rows.map(toPublished);
   }
 

@@ -39,10 +39,10 @@ export class Ledger {
     this.captures = new CaptureStore(db, this.claims);
     this.sources = new SourceStateStore(db);
     this.models = new ModelStore(db);
-    this.facts = new FactStore(db);
+    this.changes = new ChangeStore(db);
+    this.facts = new FactStore(db, this.changes);
     this.audit = new AuditStore(db);
     this.overrides = new OverrideStore(db, this.audit);
-    this.changes = new ChangeStore(db);
     this.history = new HistoryStore(db);
     this.runs = new RunStore(db);
   }

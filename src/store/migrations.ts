@@ -255,4 +255,9 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX history_valid_to ON history(valid_to);
   CREATE INDEX facts_status ON facts(status);
   `,
+  // Changes that follow their key's fact instead of copying it (fact NULL: see ChangeStore), found
+  // by key each time the facts store rewrites a row.
+  `
+  CREATE INDEX changes_following ON changes(model, field, condition) WHERE fact IS NULL;
+  `,
 ];

@@ -9,6 +9,7 @@ import type { Change } from '../schema/change.ts';
 import type { Claim, ClaimValue } from '../schema/claim.ts';
 import type { Fact, Override } from '../schema/fact.ts';
 import type { FieldName } from '../schema/fields.ts';
+import { keyOf, type FieldKey } from '../schema/key.ts';
 import type { PublishedValue } from '../schema/history.ts';
 import type { AuditEntry, ModelCandidate, ModelRecord } from '../schema/model.ts';
 
@@ -17,38 +18,20 @@ export type Row = { readonly [column: string]: string | number | null | Buffer }
 
 export const json = (v: unknown): string => JSON.stringify(v);
 
-/**
- * A fact's evidence serialised: its JSON, and once asked for (to be packed), that JSON's UTF-8
- * bytes. Not kept past the call that needs it: keeping every fact's serialised evidence from its
- * facts row to its change held ~190 MB more at the peak of a 5,000-page cold sync (see
- * packedFactClaims for what is kept instead).
- */
-interface Evidence {
-  json: string;
-  bytes?: Buffer;
-}
-
-function evidenceOf(claims: Fact['claims']): Evidence {
-  return { json: JSON.stringify(claims) };
-}
-
-const bytesOf = (evidence: Evidence): Buffer => (evidence.bytes ??= Buffer.from(evidence.json));
-
-/** A fact's JSON around its evidence (what comes before, the evidence, what after), or null when the evidence is not its last key. */
-function factParts(fact: Fact, evidence?: Evidence): [string, Evidence, string] | null {
+/** A fact's JSON around its evidence (what comes before the evidence, what after), or null when the evidence is not its last key. */
+function factParts(fact: Fact): [string, string] | null {
   const keys = Object.keys(fact);
   if (keys[keys.length - 1] !== 'claims') return null;
   const { claims, ...rest } = fact;
   const head = JSON.stringify(rest);
-  return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, evidence ?? evidenceOf(claims), '}'];
+  return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, '}'];
 }
 
 /**
- * JSON from this many characters on is stored brotli-compressed, as a BLOB: a fact's evidence (in
- * the facts table, and in the change queued for it) grows with the sources that state its key, and
- * a cold sync of a thousand pages wrote 53 MB of it, twice over (the WAL, then the database). At the
- * fastest quality it shrinks 6–7 times in a third of the time writing it plain took; shorter JSON
- * stays text, readable in any SQLite shell.
+ * JSON from this many characters on is stored brotli-compressed, as a BLOB: a fact's evidence
+ * grows with the sources that state its key, and a cold sync of a thousand pages wrote 53 MB of
+ * it (the WAL, then the database). At the fastest quality it shrinks 6–7 times in a third of the
+ * time writing it plain took; shorter JSON stays text, readable in any SQLite shell.
  */
 const PACK_FROM = 4096;
 
@@ -58,36 +41,20 @@ export function packedJson(text: string): string | Buffer {
   return text.length < PACK_FROM ? text : pack(text);
 }
 
-/** Change rows packed ahead of their queueing, from the evidence serialised for a facts row. */
-const packedAhead = new WeakMap<Fact, string | Buffer>();
-
-/**
- * A fact's evidence as the facts table stores it (see packedJson). `queued`: the fact is new and
- * about to be queued as a change, so its change row is packed now from the same serialised
- * evidence and kept, packed (a twentieth of its JSON), until packedFact asks for it. Serialising
- * a cold sync's evidence once instead of twice saved ~0.25 s per 1,000 pages.
- */
-export function packedFactClaims(fact: Fact, queued = false): string | Buffer {
-  const evidence = evidenceOf(fact.claims);
-  if (queued) packedAhead.set(fact, packedFactFrom(fact, evidence));
-  return evidence.json.length < PACK_FROM ? evidence.json : pack(bytesOf(evidence));
+/** A fact's evidence as the facts table stores it (see packedJson). */
+export function packedFactClaims(fact: Fact): string | Buffer {
+  return packedJson(JSON.stringify(fact.claims));
 }
 
-/** A fact as the changes table stores it: null, or packed JSON (see packedJson). */
+/** A fact as a change that keeps its own copy stores it: null, or packed JSON (see packedJson). */
 export function packedFact(fact: Fact | null): string | Buffer {
   if (!fact) return 'null';
-  const ahead = packedAhead.get(fact);
-  if (ahead === undefined) return packedFactFrom(fact);
-  packedAhead.delete(fact);
-  return ahead;
-}
-
-function packedFactFrom(fact: Fact, evidence?: Evidence): string | Buffer {
-  const parts = factParts(fact, evidence);
+  const parts = factParts(fact);
   if (!parts) return packedJson(JSON.stringify(fact));
-  const [head, claims, tail] = parts;
-  if (head.length + claims.json.length + tail.length < PACK_FROM) return head + claims.json + tail;
-  return pack(Buffer.concat([Buffer.from(head), bytesOf(claims), Buffer.from(tail)]));
+  const [head, tail] = parts;
+  const claims = JSON.stringify(fact.claims);
+  if (head.length + claims.length + tail.length < PACK_FROM) return head + claims + tail;
+  return pack(Buffer.concat([Buffer.from(head), Buffer.from(claims), Buffer.from(tail)]));
 }
 
 /** Whether two stored column values are the same bytes (packed JSON is a Buffer, a new one per read). */
@@ -174,7 +141,8 @@ export function toFetchLogEntry(r: Row): FetchLogEntry {
   };
 }
 
-export function toChange(r: Row): Change {
+/** A change row; `current`, by key (keyOf), are facts the facts table is known to hold, used instead of reading their row again. */
+export function toChange(r: Row, current?: ReadonlyMap<string, Fact>): Change {
   return {
     id: num(r, 'id'),
     model: text(r, 'model'),
@@ -185,7 +153,7 @@ export function toChange(r: Row): Change {
     new_value: parsed<ClaimValue | null>(r, 'new_value'),
     observed_at: text(r, 'observed_at'),
     evidence_key: text(r, 'evidence_key'),
-    fact: unpacked<Fact | null>(r, 'fact'),
+    fact: r.fact === null ? (current?.get(keyOf(r as unknown as FieldKey)) ?? followedFact(r)) : unpacked<Fact | null>(r, 'fact'),
     status: text(r, 'status') as Change['status'],
     created_at: text(r, 'created_at'),
     reviewer: textOrNull(r, 'reviewer'),
@@ -193,6 +161,20 @@ export function toChange(r: Row): Change {
     note: textOrNull(r, 'note'),
   };
 }
+
+/**
+ * The fact a change follows (its fact column NULL: see ChangeStore), from the facts row the change
+ * was read with (FOLLOWED_FACT_COLUMNS). A change never follows a fact that is gone, since the
+ * facts store gives the change its own copy before it rewrites or deletes the row; a missing row
+ * is a broken ledger, not a removal (a null fact would be approved as one).
+ */
+function followedFact(r: Row): Fact {
+  if (r.fact_value === null || r.fact_value === undefined) throw new Error(`change ${r.id as number} follows the fact of ${r.model as string} ${r.field as string}, and the ledger has no such fact`);
+  return factFrom(r, 'fact_');
+}
+
+/** The facts row's columns a change that follows its fact is read with (see followedFact), from the facts table as `f`. */
+export const FOLLOWED_FACT_COLUMNS = 'f.value AS fact_value, f.status AS fact_status, f.confidence AS fact_confidence, f.rule AS fact_rule, f.explanation AS fact_explanation, f.claims AS fact_claims';
 
 export function toPublished(r: Row): PublishedValue {
   return {
@@ -210,17 +192,20 @@ export function toPublished(r: Row): PublishedValue {
   };
 }
 
-export function toFact(r: Row): Fact {
+export const toFact = (r: Row): Fact => factFrom(r, '');
+
+/** A fact from a row's key columns and its fact columns, whose names start with `prefix`. */
+function factFrom(r: Row, prefix: '' | 'fact_'): Fact {
   return {
     model: text(r, 'model'),
     field: text(r, 'field') as FieldName,
     condition: text(r, 'condition'),
-    value: parsed<ClaimValue>(r, 'value'),
-    status: text(r, 'status') as Fact['status'],
-    confidence: num(r, 'confidence'),
-    rule: text(r, 'rule'),
-    explanation: text(r, 'explanation'),
-    claims: unpacked<Fact['claims']>(r, 'claims'),
+    value: parsed<ClaimValue>(r, `${prefix}value`),
+    status: text(r, `${prefix}status`) as Fact['status'],
+    confidence: num(r, `${prefix}confidence`),
+    rule: text(r, `${prefix}rule`),
+    explanation: text(r, `${prefix}explanation`),
+    claims: unpacked<Fact['claims']>(r, `${prefix}claims`),
   };
 }
 

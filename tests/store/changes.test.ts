@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ProposedChange } from '../../src/schema/change.ts';
+import type { Fact } from '../../src/schema/fact.ts';
+import { Ledger } from '../../src/store/ledger.ts';
+
+const claim = (source: string, value: number, observed_at: string) => ({
+  source_id: source,
+  source_kind: 'aggregator' as const,
+  value,
+  snapshot_hash: source.repeat(64).slice(0, 64),
+  locator: 'table[0] row[1]',
+  quote: `GPT-5.2 | $${value}`,
+  observed_at,
+  weight: 0.5,
+  supports: true,
+});
+const factOf = (value: number, observed_at: string, sources = ['a', 'b']): Fact => ({
+  model: 'openai/gpt-5.2',
+  field: 'input_price',
+  condition: '',
+  value,
+  status: 'agreed',
+  confidence: 0.9,
+  rule: 'unanimous',
+  explanation: `stated by ${sources.length} sources`,
+  claims: sources.map((s) => claim(s, value, observed_at)),
+});
+const proposalOf = (fact: Fact): ProposedChange => ({
+  model: fact.model,
+  field: fact.field,
+  condition: fact.condition,
+  kind: 'added',
+  old_value: null,
+  new_value: fact.value,
+  observed_at: fact.claims[0].observed_at,
+  evidence_key: `${fact.value}@${fact.claims[0].observed_at}`,
+  fact,
+});
+const AT = '2026-08-01T00:00:00.000Z';
+const review = { reviewer: 'ana', at: AT, note: null };
+/** A ledger in a file, so that a second connection can see what it stores. */
+const fileLedger = () => new Ledger(join(mkdtempSync(join(tmpdir(), 'changes-')), 'ledger.sqlite'));
+/** The change's fact column as stored: NULL while it follows its key's facts row. */
+const storedFact = (ledger: Ledger, id: number) => (new Database(ledger.path).prepare('SELECT fact FROM changes WHERE id = ?').get(id) as { fact: unknown }).fact;
+
+describe('changes that follow their fact', () => {
+  it('store no copy of the fact they propose, and read it from the facts table', () => {
+    const ledger = fileLedger();
+    const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
+    ledger.facts.replace([fact]);
+    const id = ledger.changes.insert(proposalOf(fact), AT, true);
+    expect(storedFact(ledger, id)).toBeNull();
+    expect(ledger.changes.get(id)!.fact).toEqual(fact);
+    expect(ledger.changes.list({ status: 'pending' }).map((c) => c.fact)).toEqual([fact]);
+    expect(ledger.changes.open(new Set(['openai/gpt-5.2\u0000input_price\u0000']))[0].fact).toEqual(fact);
+  });
+
+  it('follow newer evidence for the same value while pending, and keep the fact they were approved with', () => {
+    const ledger = fileLedger();
+    const first = factOf(1.25, '2026-07-01T00:00:00.000Z');
+    ledger.facts.replace([first]);
+    const pending = ledger.changes.insert(proposalOf(first), AT, true);
+    const newer = factOf(1.25, '2026-07-08T00:00:00.000Z', ['a', 'b', 'c']);
+    ledger.facts.replace([newer]);
+    expect(storedFact(ledger, pending)).toBeNull();
+    expect(ledger.changes.get(pending)!.fact).toEqual(newer);
+
+    ledger.changes.setStatus(pending, 'approved', review);
+    const latest = factOf(1.25, '2026-07-15T00:00:00.000Z', ['a']);
+    ledger.facts.replace([latest]);
+    expect(storedFact(ledger, pending)).not.toBeNull();
+    expect(ledger.changes.get(pending)!.fact).toEqual(newer);
+  });
+
+  it('keep the fact they proposed when its value moves, when it is no longer stated, and when superseded', () => {
+    const ledger = fileLedger();
+    const first = factOf(1.25, '2026-07-01T00:00:00.000Z');
+    ledger.facts.replace([first]);
+    const moved = ledger.changes.insert(proposalOf(first), AT, true);
+    ledger.facts.replace([factOf(1.5, '2026-07-08T00:00:00.000Z')]);
+    expect(ledger.changes.get(moved)!.fact).toEqual(first);
+
+    const second = factOf(1.5, '2026-07-08T00:00:00.000Z');
+    const gone = ledger.changes.insert(proposalOf(second), AT, true);
+    ledger.facts.replace([]);
+    expect(ledger.changes.get(gone)!.fact).toEqual(second);
+
+    const third = factOf(2, '2026-07-15T00:00:00.000Z');
+    ledger.facts.replace([third]);
+    const superseded = ledger.changes.insert(proposalOf(third), AT, true);
+    ledger.changes.setStatus(superseded, 'superseded', { reviewer: null, at: AT, note: null });
+    ledger.facts.replace([factOf(2, '2026-07-22T00:00:00.000Z', ['c'])]);
+    expect(ledger.changes.get(superseded)!.fact).toEqual(third);
+  });
+
+  it('keep their own copy when queued without following (a backfill)', () => {
+    const ledger = fileLedger();
+    const older = factOf(3, '2026-03-01T00:00:00.000Z');
+    ledger.facts.replace([factOf(1.25, '2026-07-01T00:00:00.000Z')]);
+    const id = ledger.changes.insert(proposalOf(older), AT);
+    expect(storedFact(ledger, id)).not.toBeNull();
+    expect(ledger.changes.get(id)!.fact).toEqual(older);
+  });
+
+  it('are an error, not a removal, when the fact they follow is missing', () => {
+    const ledger = fileLedger();
+    const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
+    ledger.facts.replace([fact]);
+    const id = ledger.changes.insert(proposalOf(fact), AT, true);
+    new Database(ledger.path).prepare('DELETE FROM facts').run();
+    expect(() => ledger.changes.get(id)).toThrow(/follows the fact of openai\/gpt-5.2 input_price/);
+  });
+});
