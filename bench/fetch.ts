@@ -202,6 +202,9 @@ async function productSync(origin: string, dir: string): Promise<Figures> {
     unchanged: count('unchanged'),
     failed: count('failed') + count('drift'),
     claims: summary.claims,
+    queued: summary.changes.queued,
+    refreshed: summary.changes.refreshed,
+    superseded: summary.changes.superseded,
   };
 }
 
@@ -414,6 +417,9 @@ export async function run(): Promise<Figures> {
     if (e) {
       figures.e_updated = e.updated;
       figures.e_reconciled_keys = e.reconciled_keys;
+      figures.e_changes_queued = e.queued;
+      figures.e_changes_refreshed = e.refreshed;
+      figures.e_changes_superseded = e.superseded;
       figures.e_facts = e.facts;
     }
     // Each ratio only when both of its phases ran: a missing figure, never a made-up one.

@@ -1,7 +1,7 @@
 import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
 import type { Fact } from '../schema/fact.ts';
 import type { LedgerDb } from './db.ts';
-import { column, FOLLOWED_FACT_COLUMNS, json, packedFact, toChange, toFact, type Row } from './rows.ts';
+import { column, factCopy, factCopyOfRow, FOLLOWED_FACT_COLUMNS, json, toChange, type FactCopy, type Row } from './rows.ts';
 
 /** Changes as they are read: with the facts row of those that follow their key's fact. */
 const CHANGES = `changes c LEFT JOIN facts f ON c.fact IS NULL AND f.model = c.model AND f.field = c.field AND f.condition = c.condition`;
@@ -60,10 +60,10 @@ export class ChangeStore {
   insert(p: ProposedChange, at: string, follows = false): number {
     const info = this.db
       .sql(
-        `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, fact_claims, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, storedFact(p, follows), at);
+      .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, ...storedFact(p, follows), at);
     return Number(info.lastInsertRowid);
   }
 
@@ -79,8 +79,8 @@ export class ChangeStore {
   /** Brings a pending change up to date with a proposal for the same value (`follows` as for insert). */
   refreshPending(id: number, p: ProposedChange, follows = false): void {
     this.db
-      .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ? WHERE id = ?')
-      .run(json(p.old_value), p.observed_at, p.evidence_key, storedFact(p, follows), id);
+      .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ?, fact_claims = ? WHERE id = ?')
+      .run(json(p.old_value), p.observed_at, p.evidence_key, ...storedFact(p, follows), id);
   }
 
   setStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {
@@ -99,18 +99,25 @@ export class ChangeStore {
       this.db.sql('SELECT id FROM changes WHERE fact IS NULL AND model = ? AND field = ? AND condition = ? AND (status <> \'pending\' OR new_value IS NOT ?)').all(fact.model, fact.field, fact.condition, nextValue),
       'id',
     );
-    if (ids.length === 0) return;
-    const copy = packedFact(toFact(fact));
-    const keep = this.db.sql('UPDATE changes SET fact = ? WHERE id = ?');
-    for (const id of ids) keep.run(copy, id);
+    if (ids.length > 0) this.keep(factCopyOfRow(fact), ids);
   }
 
   /** Gives change `id`, if it follows its key's fact, its own copy of that fact. */
   private keepFollowedFact(id: number): void {
     const fact = this.db.sql('SELECT f.* FROM changes c JOIN facts f ON f.model = c.model AND f.field = c.field AND f.condition = c.condition WHERE c.id = ? AND c.fact IS NULL').get(id) as Row | undefined;
-    if (fact) this.db.sql('UPDATE changes SET fact = ? WHERE id = ?').run(packedFact(toFact(fact)), id);
+    if (fact) this.keep(factCopyOfRow(fact), [id]);
+  }
+
+  private keep(copy: FactCopy, ids: readonly number[]): void {
+    const keep = this.db.sql('UPDATE changes SET fact = ?, fact_claims = ? WHERE id = ?');
+    for (const id of ids) keep.run(copy.fact, copy.claims, id);
   }
 }
 
-/** A proposal's fact as its change row stores it: NULL when the change follows its key's facts row. */
-const storedFact = (p: ProposedChange, follows: boolean): string | Buffer | null => (follows && p.fact ? null : packedFact(p.fact));
+/** A proposal's fact as its change row stores it (fact, fact_claims): NULLs when the change follows its key's facts row, JSON null for none. */
+function storedFact(p: ProposedChange, follows: boolean): [string | null, string | Buffer | null] {
+  if (!p.fact) return ['null', null];
+  if (follows) return [null, null];
+  const copy = factCopy(p.fact);
+  return [copy.fact, copy.claims];
+}

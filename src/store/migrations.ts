@@ -256,8 +256,10 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX facts_status ON facts(status);
   `,
   // Changes that follow their key's fact instead of copying it (fact NULL: see ChangeStore), found
-  // by key each time the facts store rewrites a row.
+  // by key each time the facts store rewrites a row; a change's own copy keeps its evidence apart,
+  // as the facts table stores it (fact_claims), so that copying a facts row moves its bytes unread.
   `
   CREATE INDEX changes_following ON changes(model, field, condition) WHERE fact IS NULL;
+  ALTER TABLE changes ADD COLUMN fact_claims;
   `,
 ];

@@ -18,15 +18,6 @@ export type Row = { readonly [column: string]: string | number | null | Buffer }
 
 export const json = (v: unknown): string => JSON.stringify(v);
 
-/** A fact's JSON around its evidence (what comes before the evidence, what after), or null when the evidence is not its last key. */
-function factParts(fact: Fact): [string, string] | null {
-  const keys = Object.keys(fact);
-  if (keys[keys.length - 1] !== 'claims') return null;
-  const { claims, ...rest } = fact;
-  const head = JSON.stringify(rest);
-  return [`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"claims":`, '}'];
-}
-
 /**
  * JSON from this many characters on is stored brotli-compressed, as a BLOB: a fact's evidence
  * grows with the sources that state its key, and a cold sync of a thousand pages wrote 53 MB of
@@ -46,15 +37,25 @@ export function packedFactClaims(fact: Fact): string | Buffer {
   return packedJson(JSON.stringify(fact.claims));
 }
 
-/** A fact as a change that keeps its own copy stores it: null, or packed JSON (see packedJson). */
-export function packedFact(fact: Fact | null): string | Buffer {
-  if (!fact) return 'null';
-  const parts = factParts(fact);
-  if (!parts) return packedJson(JSON.stringify(fact));
-  const [head, tail] = parts;
-  const claims = JSON.stringify(fact.claims);
-  if (head.length + claims.length + tail.length < PACK_FROM) return head + claims + tail;
-  return pack(Buffer.concat([Buffer.from(head), Buffer.from(claims), Buffer.from(tail)]));
+/**
+ * A fact as a change that keeps its own copy stores it: the fact without its evidence, as JSON
+ * (the `fact` column), and its evidence as the facts table stores it (`fact_claims`). Copying a
+ * facts row then moves its evidence's bytes as they are, unread.
+ */
+export interface FactCopy {
+  fact: string;
+  claims: string | Buffer;
+}
+
+export function factCopy(fact: Fact): FactCopy {
+  const { claims, ...rest } = fact;
+  return { fact: JSON.stringify(rest), claims: packedJson(JSON.stringify(claims)) };
+}
+
+/** The copy of the fact a facts row holds. */
+export function factCopyOfRow(r: Row): FactCopy {
+  const { claims, ...rest } = factFrom(r, '', false);
+  return { fact: JSON.stringify(rest), claims: r.claims as string | Buffer };
 }
 
 /** Whether two stored column values are the same bytes (packed JSON is a Buffer, a new one per read). */
@@ -153,7 +154,7 @@ export function toChange(r: Row, current?: ReadonlyMap<string, Fact>): Change {
     new_value: parsed<ClaimValue | null>(r, 'new_value'),
     observed_at: text(r, 'observed_at'),
     evidence_key: text(r, 'evidence_key'),
-    fact: r.fact === null ? (current?.get(keyOf(r as unknown as FieldKey)) ?? followedFact(r)) : unpacked<Fact | null>(r, 'fact'),
+    fact: r.fact === null ? (current?.get(keyOf(r as unknown as FieldKey)) ?? followedFact(r)) : copiedFact(r),
     status: text(r, 'status') as Change['status'],
     created_at: text(r, 'created_at'),
     reviewer: textOrNull(r, 'reviewer'),
@@ -162,19 +163,25 @@ export function toChange(r: Row, current?: ReadonlyMap<string, Fact>): Change {
   };
 }
 
+/** A change's own copy of its fact (see FactCopy); a change stored before copies were split holds the whole fact in `fact`. */
+function copiedFact(r: Row): Fact | null {
+  if (r.fact_claims === null || r.fact_claims === undefined) return unpacked<Fact | null>(r, 'fact');
+  return { ...(JSON.parse(r.fact as string) as Omit<Fact, 'claims'>), claims: unpacked<Fact['claims']>(r, 'fact_claims') };
+}
+
 /**
  * The fact a change follows (its fact column NULL: see ChangeStore), from the facts row the change
- * was read with (FOLLOWED_FACT_COLUMNS). A change never follows a fact that is gone, since the
+ * was read with (FOLLOWED_FACT_COLUMNS, named `followed_…`). A change never follows a fact that is gone, since the
  * facts store gives the change its own copy before it rewrites or deletes the row; a missing row
  * is a broken ledger, not a removal (a null fact would be approved as one).
  */
 function followedFact(r: Row): Fact {
-  if (r.fact_value === null || r.fact_value === undefined) throw new Error(`change ${r.id as number} follows the fact of ${r.model as string} ${r.field as string}, and the ledger has no such fact`);
-  return factFrom(r, 'fact_');
+  if (r.followed_value === null || r.followed_value === undefined) throw new Error(`change ${r.id as number} follows the fact of ${r.model as string} ${r.field as string}, and the ledger has no such fact`);
+  return factFrom(r, 'followed_');
 }
 
 /** The facts row's columns a change that follows its fact is read with (see followedFact), from the facts table as `f`. */
-export const FOLLOWED_FACT_COLUMNS = 'f.value AS fact_value, f.status AS fact_status, f.confidence AS fact_confidence, f.rule AS fact_rule, f.explanation AS fact_explanation, f.claims AS fact_claims';
+export const FOLLOWED_FACT_COLUMNS = 'f.value AS followed_value, f.status AS followed_status, f.confidence AS followed_confidence, f.rule AS followed_rule, f.explanation AS followed_explanation, f.claims AS followed_claims';
 
 export function toPublished(r: Row): PublishedValue {
   return {
@@ -194,8 +201,8 @@ export function toPublished(r: Row): PublishedValue {
 
 export const toFact = (r: Row): Fact => factFrom(r, '');
 
-/** A fact from a row's key columns and its fact columns, whose names start with `prefix`. */
-function factFrom(r: Row, prefix: '' | 'fact_'): Fact {
+/** A fact from a row's key columns and its fact columns, whose names start with `prefix`; its evidence left out unless `withClaims`. */
+function factFrom(r: Row, prefix: '' | 'followed_', withClaims = true): Fact {
   return {
     model: text(r, 'model'),
     field: text(r, 'field') as FieldName,
@@ -205,7 +212,7 @@ function factFrom(r: Row, prefix: '' | 'fact_'): Fact {
     confidence: num(r, `${prefix}confidence`),
     rule: text(r, `${prefix}rule`),
     explanation: text(r, `${prefix}explanation`),
-    claims: unpacked<Fact['claims']>(r, `${prefix}claims`),
+    claims: withClaims ? unpacked<Fact['claims']>(r, `${prefix}claims`) : [],
   };
 }
 

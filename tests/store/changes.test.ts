@@ -106,6 +106,14 @@ describe('changes that follow their fact', () => {
     expect(ledger.changes.get(id)!.fact).toEqual(older);
   });
 
+  it('read a copy stored whole, as changes were before copies kept their evidence apart', () => {
+    const ledger = fileLedger();
+    const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
+    const id = ledger.changes.insert(proposalOf(fact), AT);
+    new Database(ledger.path).prepare('UPDATE changes SET fact = ?, fact_claims = NULL WHERE id = ?').run(JSON.stringify(fact), id);
+    expect(ledger.changes.get(id)!.fact).toEqual(fact);
+  });
+
   it('are an error, not a removal, when the fact they follow is missing', () => {
     const ledger = fileLedger();
     const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
