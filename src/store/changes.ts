@@ -1,21 +1,22 @@
 import type { Change, ChangeStatus, ProposedChange } from '../schema/change.ts';
 import type { Fact } from '../schema/fact.ts';
 import type { LedgerDb } from './db.ts';
-import { column, factCopy, factCopyOfRow, FOLLOWED_FACT_COLUMNS, json, toChange, type FactCopy, type Row } from './rows.ts';
+import { CHANGE_FACT_COLUMNS, column, json, packedFactClaims, packedJson, toChange, type Row } from './rows.ts';
 
 /** Changes as they are read: with the facts row of those that follow their key's fact. */
 const CHANGES = `changes c LEFT JOIN facts f ON c.fact IS NULL AND f.model = c.model AND f.field = c.field AND f.condition = c.condition`;
-const CHANGE_COLUMNS = `c.*, ${FOLLOWED_FACT_COLUMNS}`;
+const CHANGE_COLUMNS = `c.*, ${CHANGE_FACT_COLUMNS}`;
 
 /**
  * The review queue: every proposed change and what reviewers decided.
  *
  * A change proposes a fact. One queued for its key's current fact (any but a backfill) does not
- * copy it: its fact column is NULL and it is read with its key's facts row, which it follows while
- * it is pending. Before the facts store rewrites or deletes that row it gives the change its own
- * copy, unless the change is still pending and the new fact keeps its value (it stays in the queue
- * and shows the newer evidence); a change superseded while it follows gets a copy then. A first
- * sync of the full default queues 70k changes, and their copies were half the ledger.
+ * copy it while it is pending: it follows its key's facts row, read with it, and shows the newest
+ * evidence for its value. Decided or superseded, it takes its own copy, the row's columns as they
+ * stand then (its value is the change's new_value). Should the row change value or go while the
+ * change is pending, the facts store has it take its copy first (keepFact). A first sync of
+ * the full default queues 70k changes, whose copies were a third of the ledger, and a backlog of
+ * pending changes was copied again on every sync that moved their evidence.
  */
 export class ChangeStore {
   constructor(private readonly db: LedgerDb) {}
@@ -60,8 +61,9 @@ export class ChangeStore {
   insert(p: ProposedChange, at: string, follows = false): number {
     const info = this.db
       .sql(
-        `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key, fact, fact_claims, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO changes (model, field, condition, kind, old_value, new_value, observed_at, evidence_key,
+           fact, fact_status, fact_confidence, fact_rule, fact_explanation, fact_claims, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
       .run(p.model, p.field, p.condition, p.kind, json(p.old_value), json(p.new_value), p.observed_at, p.evidence_key, ...storedFact(p, follows), at);
     return Number(info.lastInsertRowid);
@@ -79,45 +81,58 @@ export class ChangeStore {
   /** Brings a pending change up to date with a proposal for the same value (`follows` as for insert). */
   refreshPending(id: number, p: ProposedChange, follows = false): void {
     this.db
-      .sql('UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?, fact = ?, fact_claims = ? WHERE id = ?')
+      .sql(
+        `UPDATE changes SET old_value = ?, observed_at = ?, evidence_key = ?,
+           fact = ?, fact_status = ?, fact_confidence = ?, fact_rule = ?, fact_explanation = ?, fact_claims = ? WHERE id = ?`,
+      )
       .run(json(p.old_value), p.observed_at, p.evidence_key, ...storedFact(p, follows), id);
   }
 
-  setStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {
-    // Superseded, a change stops following: it keeps the fact it proposed as it stands now.
-    if (status === 'superseded') this.keepFollowedFact(id);
-    this.db.sql('UPDATE changes SET status = ?, reviewer = ?, reviewed_at = ?, note = ? WHERE id = ?').run(status, review.reviewer, review.at, review.note, id);
-  }
-
   /**
-   * Gives the changes that follow `fact` (a facts row about to be rewritten or deleted) their own
-   * copy of it, but for pending ones whose value the row keeps (`nextValue`, its JSON; null when the
-   * row goes): those go on following it.
+   * Gives the pending changes that follow `fact` (a facts row about to be rewritten or deleted)
+   * their own copy of it, unless the row keeps their value (`nextValue`, its JSON; null when the
+   * row goes): those go on following it. Found by key in a partial index of the following ones.
    */
   keepFact(fact: Row, nextValue: string | null): void {
     const ids = column<number>(
-      this.db.sql('SELECT id FROM changes WHERE fact IS NULL AND model = ? AND field = ? AND condition = ? AND (status <> \'pending\' OR new_value IS NOT ?)').all(fact.model, fact.field, fact.condition, nextValue),
+      this.db
+        .sql("SELECT id FROM changes WHERE fact IS NULL AND fact_status IS NULL AND model = ? AND field = ? AND condition = ? AND (status <> 'pending' OR new_value IS NOT ?)")
+        .all(fact.model, fact.field, fact.condition, nextValue),
       'id',
     );
-    if (ids.length > 0) this.keep(factCopyOfRow(fact), ids);
+    const keep = this.db.sql('UPDATE changes SET fact_status = ?, fact_confidence = ?, fact_rule = ?, fact_explanation = ?, fact_claims = ? WHERE id = ?');
+    for (const id of ids) keep.run(fact.status, fact.confidence, fact.rule, fact.explanation, fact.claims, id);
   }
 
-  /** Gives change `id`, if it follows its key's fact, its own copy of that fact. */
-  private keepFollowedFact(id: number): void {
-    const fact = this.db.sql('SELECT f.* FROM changes c JOIN facts f ON f.model = c.model AND f.field = c.field AND f.condition = c.condition WHERE c.id = ? AND c.fact IS NULL').get(id) as Row | undefined;
-    if (fact) this.keep(factCopyOfRow(fact), [id]);
-  }
-
-  private keep(copy: FactCopy, ids: readonly number[]): void {
-    const keep = this.db.sql('UPDATE changes SET fact = ?, fact_claims = ? WHERE id = ?');
-    for (const id of ids) keep.run(copy.fact, copy.claims, id);
+  /**
+   * Records a decision (approved, rejected) or a supersession. A change that followed its key's
+   * fact takes its own copy in the same write: from now on it shows the fact it was decided on.
+   */
+  setStatus(id: number, status: ChangeStatus, review: { reviewer: string | null; at: string; note: string | null }): void {
+    this.db
+      .sql(
+        `UPDATE changes SET status = ?, reviewer = ?, reviewed_at = ?, note = ?,
+           (fact_status, fact_confidence, fact_rule, fact_explanation, fact_claims) = (
+             SELECT coalesce(changes.fact_status, f.status), coalesce(changes.fact_confidence, f.confidence), coalesce(changes.fact_rule, f.rule),
+               coalesce(changes.fact_explanation, f.explanation), coalesce(changes.fact_claims, f.claims)
+             FROM (SELECT 1) LEFT JOIN facts f ON changes.fact IS NULL AND changes.fact_status IS NULL
+               AND f.model = changes.model AND f.field = changes.field AND f.condition = changes.condition)
+         WHERE id = ?`,
+      )
+      .run(status, review.reviewer, review.at, review.note, id);
   }
 }
 
-/** A proposal's fact as its change row stores it (fact, fact_claims): NULLs when the change follows its key's facts row, JSON null for none. */
-function storedFact(p: ProposedChange, follows: boolean): [string | null, string | Buffer | null] {
-  if (!p.fact) return ['null', null];
-  if (follows) return [null, null];
-  const copy = factCopy(p.fact);
-  return [copy.fact, copy.claims];
+/**
+ * A proposal's fact as its change row stores it, the columns (fact, fact_status, fact_confidence,
+ * fact_rule, fact_explanation, fact_claims): JSON null for none; all NULL when the change follows
+ * its key's facts row; else its own copy, in the fact_ columns (the value is the change's
+ * new_value), or whole in `fact` should its value ever differ from new_value.
+ */
+function storedFact(p: ProposedChange, follows: boolean): [string | Buffer | null, string | null, number | null, string | null, string | null, string | Buffer | null] {
+  const f = p.fact;
+  if (!f) return ['null', null, null, null, null, null];
+  if (follows) return [null, null, null, null, null, null];
+  if (json(f.value) !== json(p.new_value)) return [packedJson(json(f)), null, null, null, null, null];
+  return [null, f.status, f.confidence, f.rule, f.explanation, packedFactClaims(f)];
 }

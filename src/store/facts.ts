@@ -7,8 +7,8 @@ import { column, json, packedFactClaims, sameStored, toFact, type Row } from './
 
 /**
  * The latest reconciliation: facts, learned source reliability, and keys no source states any more.
- * Changes may follow a fact instead of copying it (see ChangeStore): a row is rewritten or
- * deleted only once those changes have what they need of it.
+ * Pending changes may follow a fact instead of copying it (see ChangeStore): before a row is
+ * rewritten or deleted, they are given what they need of it.
  */
 export class FactStore {
   constructor(

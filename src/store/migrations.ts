@@ -255,11 +255,15 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX history_valid_to ON history(valid_to);
   CREATE INDEX facts_status ON facts(status);
   `,
-  // Changes that follow their key's fact instead of copying it (fact NULL: see ChangeStore), found
-  // by key each time the facts store rewrites a row; a change's own copy keeps its evidence apart,
-  // as the facts table stores it (fact_claims), so that copying a facts row moves its bytes unread.
+  // A pending change queued for its key's current fact follows the facts row instead of copying it
+  // (see ChangeStore). Its own copy, when it needs one, is that row's columns (its value is the
+  // change's new_value), and the following ones are found by key as the facts store rewrites a row.
   `
-  CREATE INDEX changes_following ON changes(model, field, condition) WHERE fact IS NULL;
+  ALTER TABLE changes ADD COLUMN fact_status TEXT;
+  ALTER TABLE changes ADD COLUMN fact_confidence REAL;
+  ALTER TABLE changes ADD COLUMN fact_rule TEXT;
+  ALTER TABLE changes ADD COLUMN fact_explanation TEXT;
   ALTER TABLE changes ADD COLUMN fact_claims;
+  CREATE INDEX changes_following ON changes(model, field, condition) WHERE fact IS NULL AND fact_status IS NULL;
   `,
 ];

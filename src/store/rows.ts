@@ -37,27 +37,6 @@ export function packedFactClaims(fact: Fact): string | Buffer {
   return packedJson(JSON.stringify(fact.claims));
 }
 
-/**
- * A fact as a change that keeps its own copy stores it: the fact without its evidence, as JSON
- * (the `fact` column), and its evidence as the facts table stores it (`fact_claims`). Copying a
- * facts row then moves its evidence's bytes as they are, unread.
- */
-export interface FactCopy {
-  fact: string;
-  claims: string | Buffer;
-}
-
-export function factCopy(fact: Fact): FactCopy {
-  const { claims, ...rest } = fact;
-  return { fact: JSON.stringify(rest), claims: packedJson(JSON.stringify(claims)) };
-}
-
-/** The copy of the fact a facts row holds. */
-export function factCopyOfRow(r: Row): FactCopy {
-  const { claims, ...rest } = factFrom(r, '', false);
-  return { fact: JSON.stringify(rest), claims: r.claims as string | Buffer };
-}
-
 /** Whether two stored column values are the same bytes (packed JSON is a Buffer, a new one per read). */
 export const sameStored = (a: Row[string] | undefined, b: Row[string]): boolean => a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
 
@@ -154,7 +133,7 @@ export function toChange(r: Row, current?: ReadonlyMap<string, Fact>): Change {
     new_value: parsed<ClaimValue | null>(r, 'new_value'),
     observed_at: text(r, 'observed_at'),
     evidence_key: text(r, 'evidence_key'),
-    fact: r.fact === null ? (current?.get(keyOf(r as unknown as FieldKey)) ?? followedFact(r)) : copiedFact(r),
+    fact: factOfChange(r, current),
     status: text(r, 'status') as Change['status'],
     created_at: text(r, 'created_at'),
     reviewer: textOrNull(r, 'reviewer'),
@@ -163,25 +142,25 @@ export function toChange(r: Row, current?: ReadonlyMap<string, Fact>): Change {
   };
 }
 
-/** A change's own copy of its fact (see FactCopy); a change stored before copies were split holds the whole fact in `fact`. */
-function copiedFact(r: Row): Fact | null {
-  if (r.fact_claims === null || r.fact_claims === undefined) return unpacked<Fact | null>(r, 'fact');
-  return { ...(JSON.parse(r.fact as string) as Omit<Fact, 'claims'>), claims: unpacked<Fact['claims']>(r, 'fact_claims') };
-}
-
 /**
- * The fact a change follows (its fact column NULL: see ChangeStore), from the facts row the change
- * was read with (FOLLOWED_FACT_COLUMNS, named `followed_…`). A change never follows a fact that is gone, since the
- * facts store gives the change its own copy before it rewrites or deletes the row; a missing row
- * is a broken ledger, not a removal (a null fact would be approved as one).
+ * A change's fact (see ChangeStore): its own copy, kept in its fact_ columns with its new_value
+ * (CHANGE_FACT_COLUMNS), or whole in `fact` as changes were stored before; or the facts row it
+ * follows, read with it as followed_ columns, or found in `current`. A change never follows a fact
+ * that is gone (the facts store gives it its copy first), so a missing row is a broken ledger, not a
+ * removal: a null fact would be approved as one.
  */
-function followedFact(r: Row): Fact {
+function factOfChange(r: Row, current?: ReadonlyMap<string, Fact>): Fact | null {
+  if (r.fact !== null) return unpacked<Fact | null>(r, 'fact');
+  if (r.fact_status !== null) return factFrom(r, 'fact_');
+  const followed = current?.get(keyOf(r as unknown as FieldKey));
+  if (followed) return followed;
   if (r.followed_value === null || r.followed_value === undefined) throw new Error(`change ${r.id as number} follows the fact of ${r.model as string} ${r.field as string}, and the ledger has no such fact`);
   return factFrom(r, 'followed_');
 }
 
-/** The facts row's columns a change that follows its fact is read with (see followedFact), from the facts table as `f`. */
-export const FOLLOWED_FACT_COLUMNS = 'f.value AS followed_value, f.status AS followed_status, f.confidence AS followed_confidence, f.rule AS followed_rule, f.explanation AS followed_explanation, f.claims AS followed_claims';
+/** What a change is read with, beside its own columns (from the facts table as `f`): see factOfChange. */
+export const CHANGE_FACT_COLUMNS =
+  'c.new_value AS fact_value, f.value AS followed_value, f.status AS followed_status, f.confidence AS followed_confidence, f.rule AS followed_rule, f.explanation AS followed_explanation, f.claims AS followed_claims';
 
 export function toPublished(r: Row): PublishedValue {
   return {
@@ -201,8 +180,8 @@ export function toPublished(r: Row): PublishedValue {
 
 export const toFact = (r: Row): Fact => factFrom(r, '');
 
-/** A fact from a row's key columns and its fact columns, whose names start with `prefix`; its evidence left out unless `withClaims`. */
-function factFrom(r: Row, prefix: '' | 'followed_', withClaims = true): Fact {
+/** A fact from a row's key columns and its fact columns, whose names start with `prefix`. */
+function factFrom(r: Row, prefix: '' | 'fact_' | 'followed_'): Fact {
   return {
     model: text(r, 'model'),
     field: text(r, 'field') as FieldName,
@@ -212,7 +191,7 @@ function factFrom(r: Row, prefix: '' | 'followed_', withClaims = true): Fact {
     confidence: num(r, `${prefix}confidence`),
     rule: text(r, `${prefix}rule`),
     explanation: text(r, `${prefix}explanation`),
-    claims: withClaims ? unpacked<Fact['claims']>(r, `${prefix}claims`) : [],
+    claims: unpacked<Fact['claims']>(r, `${prefix}claims`),
   };
 }
 

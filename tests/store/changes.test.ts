@@ -44,8 +44,8 @@ const AT = '2026-08-01T00:00:00.000Z';
 const review = { reviewer: 'ana', at: AT, note: null };
 /** A ledger in a file, so that a second connection can see what it stores. */
 const fileLedger = () => new Ledger(join(mkdtempSync(join(tmpdir(), 'changes-')), 'ledger.sqlite'));
-/** The change's fact column as stored: NULL while it follows its key's facts row. */
-const storedFact = (ledger: Ledger, id: number) => (new Database(ledger.path).prepare('SELECT fact FROM changes WHERE id = ?').get(id) as { fact: unknown }).fact;
+/** Whether the change stores a copy of its fact, whole or in its fact_ columns, or follows its key's facts row. */
+const storedFact = (ledger: Ledger, id: number) => (new Database(ledger.path).prepare('SELECT coalesce(fact, fact_status) AS copy FROM changes WHERE id = ?').get(id) as { copy: unknown }).copy;
 
 describe('changes that follow their fact', () => {
   it('store no copy of the fact they propose, and read it from the facts table', () => {
@@ -59,7 +59,7 @@ describe('changes that follow their fact', () => {
     expect(ledger.changes.open(new Set(['openai/gpt-5.2\u0000input_price\u0000']))[0].fact).toEqual(fact);
   });
 
-  it('follow newer evidence for the same value while pending, and keep the fact they were approved with', () => {
+  it('follow newer evidence for the same value while pending, and take a copy of the fact they are approved with', () => {
     const ledger = fileLedger();
     const first = factOf(1.25, '2026-07-01T00:00:00.000Z');
     ledger.facts.replace([first]);
@@ -70,6 +70,7 @@ describe('changes that follow their fact', () => {
     expect(ledger.changes.get(pending)!.fact).toEqual(newer);
 
     ledger.changes.setStatus(pending, 'approved', review);
+    expect(storedFact(ledger, pending)).not.toBeNull();
     const latest = factOf(1.25, '2026-07-15T00:00:00.000Z', ['a']);
     ledger.facts.replace([latest]);
     expect(storedFact(ledger, pending)).not.toBeNull();
@@ -106,15 +107,15 @@ describe('changes that follow their fact', () => {
     expect(ledger.changes.get(id)!.fact).toEqual(older);
   });
 
-  it('read a copy stored whole, as changes were before copies kept their evidence apart', () => {
+  it("read a copy stored whole, as changes were before they kept the facts row's columns", () => {
     const ledger = fileLedger();
     const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
     const id = ledger.changes.insert(proposalOf(fact), AT);
-    new Database(ledger.path).prepare('UPDATE changes SET fact = ?, fact_claims = NULL WHERE id = ?').run(JSON.stringify(fact), id);
+    new Database(ledger.path).prepare('UPDATE changes SET fact = ?, fact_status = NULL, fact_confidence = NULL, fact_rule = NULL, fact_explanation = NULL, fact_claims = NULL WHERE id = ?').run(JSON.stringify(fact), id);
     expect(ledger.changes.get(id)!.fact).toEqual(fact);
   });
 
-  it('are an error, not a removal, when the fact they follow is missing', () => {
+  it('are an error, not a removal, when the fact they follow is missing from a ledger edited by hand', () => {
     const ledger = fileLedger();
     const fact = factOf(1.25, '2026-07-01T00:00:00.000Z');
     ledger.facts.replace([fact]);

@@ -54,13 +54,13 @@ describe('evidence packed at rest', () => {
       const otherId = ledger.changes.insert({ model: other.model, field: other.field, condition: other.condition, kind: 'added', old_value: null, new_value: 1.25, observed_at: '2026-08-01T00:00:00.000Z', evidence_key: 'k', fact: other }, '2026-08-01T00:00:00.000Z');
       expect(ledger.changes.get(otherId)!.fact).toEqual(other);
     }
-    // A change's own copy: the fact without its evidence as text, its evidence as the facts table stores it.
-    const types = ledger.db.prepare('SELECT typeof(fact) AS fact, typeof(fact_claims) AS claims FROM changes ORDER BY id').all();
-    expect(types).toEqual([
-      { fact: 'text', claims: 'blob' },
-      { fact: 'text', claims: 'null' },
-      { fact: 'text', claims: 'text' },
-      { fact: 'text', claims: 'blob' },
+    // A change's own copy: the facts row's columns, its evidence packed as the facts table packs it.
+    const columns = ledger.db.prepare('SELECT typeof(fact) AS fact, typeof(fact_status) AS status, typeof(fact_claims) AS claims FROM changes ORDER BY id').all();
+    expect(columns).toEqual([
+      { fact: 'null', status: 'text', claims: 'blob' },
+      { fact: 'text', status: 'null', claims: 'null' },
+      { fact: 'null', status: 'text', claims: 'text' },
+      { fact: 'null', status: 'text', claims: 'blob' },
     ]);
   });
 });
