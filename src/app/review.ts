@@ -41,25 +41,26 @@ export function triageLedger(ledger: Ledger, changes: Change[], largeMovePct?: n
 export function approve(ws: Workspace, selection: Selection, review: { reviewer?: string; note?: string; dryRun?: boolean }): Change[] {
   return withLedger(ws, (ledger) => {
     if (selection.all && !selection.ids?.length && ledger.changes.count('pending') === 0) return [];
-    const chosen = chooseChanges(ledger, ws, selection);
-    if (review.dryRun) return ledger.changes.list({ ids: chosen });
-    return approveChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws));
+    if (review.dryRun) return ledger.changes.list({ ids: chosenIds(chooseChanges(ledger, ws, selection)) });
+    // Chosen in the deciding transaction, the changes need not be read again to be decided.
+    return ledger.transaction(() => approveChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws)));
   });
 }
 
 /** Rejects the selected changes; a rejected change returns only when its evidence changes. `dryRun` only says which. */
 export function reject(ws: Workspace, selection: Selection, review: { reviewer?: string; reason: string; dryRun?: boolean }): Change[] {
   return withLedger(ws, (ledger) => {
-    const chosen = chooseChanges(ledger, ws, selection);
     if (review.dryRun) {
+      const chosen = chosenIds(chooseChanges(ledger, ws, selection));
       if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
       return ledger.changes.list({ ids: chosen });
     }
-    return rejectChanges(ledger, chosen, { reviewer: resolveReviewer(review.reviewer), reason: review.reason }, journalOf(ws));
+    return ledger.transaction(() => rejectChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), reason: review.reason }, journalOf(ws)));
   });
 }
 
-function chooseChanges(ledger: Ledger, ws: Workspace, selection: Selection): number[] {
+/** The chosen changes: as read among the pending ones, or by id when a named id is not pending (deciding it says why it cannot be). */
+function chooseChanges(ledger: Ledger, ws: Workspace, selection: Selection): Array<Change | number> {
   const filter = parseFilter({ ...selection, model: selection.model ? findModel(ledger, aliasesOf(ws), selection.model) : undefined });
   let pending = ledger.changes.list({ status: 'pending' });
   let all = selection.all;
@@ -70,8 +71,11 @@ function chooseChanges(ledger: Ledger, ws: Workspace, selection: Selection): num
     if (pending.length === 0) throw inputError(`no pending changes in group ${group}`);
     all = true;
   }
-  return batchSelection(pending, { ids: changeIds(selection.ids ?? []), all, filter });
+  const byId = new Map(pending.map((c) => [c.id, c]));
+  return batchSelection(pending, { ids: changeIds(selection.ids ?? []), all, filter }).map((id) => byId.get(id) ?? id);
 }
+
+const chosenIds = (chosen: Array<Change | number>): number[] => chosen.map((c) => (typeof c === 'number' ? c : c.id));
 
 export function triageGroupNamed(name: string): TriageGroup {
   if (!isTriageGroup(name)) throw inputError(`unknown triage group "${name}"; groups: ${TRIAGE_GROUPS.join(', ')}`);

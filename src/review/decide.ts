@@ -20,14 +20,17 @@ export function resolveReviewer(explicit?: string): string {
 
 const UNITS: Record<string, string | null> = { tokens: 'tokens', usd_per_mtok: 'USD/1M tokens', count: 'parameters' };
 
-function pendingOnly(ledger: Ledger, ids: number[]): Change[] {
-  const changes = ids.map((id) => {
-    const change = ledger.changes.get(id);
-    if (!change) throw inputError(`no change with id ${id}`);
-    if (change.status !== 'pending') throw inputError(`change ${id} is ${change.status}, not pending`);
+/**
+ * The changes to decide, each pending: named by id and read here, or given as the caller read them
+ * in the transaction that decides them (a reviewer may decide tens of thousands at once).
+ */
+function pendingOnly(ledger: Ledger, chosen: ReadonlyArray<number | Change>): Change[] {
+  return chosen.map((c) => {
+    const change = typeof c === 'number' ? ledger.changes.get(c) : c;
+    if (!change) throw inputError(`no change with id ${c as number}`);
+    if (change.status !== 'pending') throw inputError(`change ${change.id} is ${change.status}, not pending`);
     return change;
   });
-  return changes;
 }
 
 /** Records a decision on a pending change and returns the change as the ledger now holds it, without reading it back. */
@@ -42,7 +45,7 @@ function decide(ledger: Ledger, change: Change, status: 'approved' | 'rejected',
  */
 export function approveChanges(
   ledger: Ledger,
-  ids: number[],
+  ids: ReadonlyArray<number | Change>,
   review: { reviewer: string; note?: string; at?: string; rule?: string },
   sources: Source[],
   journal?: Journal,
@@ -78,7 +81,7 @@ export function approveChanges(
   });
 }
 
-export function rejectChanges(ledger: Ledger, ids: number[], review: { reviewer: string; reason: string; at?: string }, journal?: Journal): Change[] {
+export function rejectChanges(ledger: Ledger, ids: ReadonlyArray<number | Change>, review: { reviewer: string; reason: string; at?: string }, journal?: Journal): Change[] {
   if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
   const at = review.at ?? new Date().toISOString();
   return ledger.transaction(() => {

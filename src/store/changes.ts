@@ -4,7 +4,7 @@ import type { LedgerDb } from './db.ts';
 import { CHANGE_FACT_COLUMNS, column, json, packedFactClaims, packedJson, toChange, type Row } from './rows.ts';
 
 /** Changes as they are read: with the facts row of those that follow their key's fact. */
-const CHANGES = `changes c LEFT JOIN facts f ON c.fact IS NULL AND f.model = c.model AND f.field = c.field AND f.condition = c.condition`;
+const CHANGES = `changes c LEFT JOIN facts f ON c.fact IS NULL AND c.fact_status IS NULL AND f.model = c.model AND f.field = c.field AND f.condition = c.condition`;
 const CHANGE_COLUMNS = `c.*, ${CHANGE_FACT_COLUMNS}`;
 
 /**
