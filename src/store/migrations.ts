@@ -266,4 +266,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE changes ADD COLUMN fact_claims;
   CREATE INDEX changes_following ON changes(model, field, condition) WHERE fact IS NULL AND fact_status IS NULL;
   `,
+  // A model's spellings, by model: folding a linked id into its model read every alias twice,
+  // 0.1 s for the full default's 204 links (5,869 aliases).
+  `
+  CREATE INDEX aliases_model ON aliases(model_id);
+  `,
 ];
