@@ -33,7 +33,7 @@ export function triageChanges(ws: Workspace, options: { largeMovePct?: number } 
 
 /** Triage of `changes` against what the ledger has approved so far. */
 export function triageLedger(ledger: Ledger, changes: Change[], largeMovePct?: number): Triage {
-  const approvedModels = new Set(ledger.history.published().map((p) => p.model));
+  const approvedModels = ledger.history.publishedModels();
   return triage(changes, { approvedModels, largeMovePct });
 }
 

@@ -300,7 +300,7 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
     const { proposals, absences } = diffFacts({
       newEvidence,
       facts,
-      published: ledger.history.published(diffed ?? undefined),
+      published: ledger.history.publishedValues(diffed ?? undefined),
       absences: lastAbsences,
       removalAfterSyncs,
       now: at,

@@ -2,7 +2,7 @@ import type { FieldKey } from '../schema/key.ts';
 import type { PublishedValue } from '../schema/history.ts';
 import { endOfDay } from '../normalize/dates.ts';
 import type { LedgerDb } from './db.ts';
-import { json, toPublished, type Row } from './rows.ts';
+import { column, json, toPublished, type Row } from './rows.ts';
 
 /** A value to place in a key's timeline; a null value ends the timeline. */
 export type IntervalEntry =
@@ -13,12 +13,30 @@ export type IntervalEntry =
 export class HistoryStore {
   constructor(private readonly db: LedgerDb) {}
 
-  /** The open intervals: the dataset as currently approved; with `keys`, only those keys' (keyOf). */
-  published(keys?: ReadonlySet<string>): PublishedValue[] {
-    const open = 'valid_to IS NULL';
-    const order = 'model, field, condition';
-    const rows = keys ? this.db.rowsOfKeys({ from: 'history', where: open, order }, keys) : (this.db.sql(`SELECT * FROM history WHERE ${open} ORDER BY ${order}`).all() as Row[]);
-    return rows.map(toPublished);
+  /** The open intervals: the dataset as currently approved. */
+  published(): PublishedValue[] {
+    return (this.db.sql('SELECT * FROM history WHERE valid_to IS NULL ORDER BY model, field, condition').all() as Row[]).map(toPublished);
+  }
+
+  /**
+   * The open intervals' keys, values and start dates, all a diff reads of them; with `keys`, only
+   * those keys' (keyOf). A sync after a first import's approval diffs 70k published values: their
+   * sources and the rest of each row were most of reading them.
+   */
+  publishedValues(keys?: ReadonlySet<string>): Array<Pick<PublishedValue, 'model' | 'field' | 'condition' | 'value' | 'valid_from'>> {
+    const query = { columns: 'model, field, condition, value, valid_from', from: 'history', where: 'valid_to IS NULL', order: 'model, field, condition' };
+    const rows = keys ? this.db.rowsOfKeys(query, keys) : (this.db.sql(`SELECT ${query.columns} FROM history WHERE ${query.where} ORDER BY ${query.order}`).all() as Row[]);
+    return rows.map((r) => ({ model: r.model as string, field: r.field as PublishedValue['field'], condition: r.condition as string, value: JSON.parse(r.value as string) as PublishedValue['value'], valid_from: r.valid_from as string }));
+  }
+
+  /** The models with an approved value, without reading the values. */
+  publishedModels(): Set<string> {
+    return new Set(column<string>(this.db.sql('SELECT DISTINCT model FROM history WHERE valid_to IS NULL').all(), 'model'));
+  }
+
+  /** One model's open intervals, by field and condition. */
+  publishedOf(model: string): PublishedValue[] {
+    return (this.db.sql('SELECT * FROM history WHERE model = ? AND valid_to IS NULL ORDER BY field, condition').all(model) as Row[]).map(toPublished);
   }
 
   /** How many intervals, how many closed, and the newest id: moves with every approval. */

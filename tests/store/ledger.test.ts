@@ -70,12 +70,19 @@ describe('Ledger history intervals', () => {
     keys.forEach((k, i) => ledger.history.insertInterval(k, value(1 + i, '2026-07-17T00:00:00.000Z')));
     ledger.history.insertInterval(keys[1], value(9, '2026-07-21T00:00:00.000Z'));
     const asked = new Set([keyOf(keys[1]), keyOf(keys[3]), keyOf({ ...key, model: 'openai/none' })]);
-    expect(ledger.history.published(asked).map((h) => [h.model, h.condition, h.value])).toEqual([
-      ['openai/gpt-5.2', '', 4],
-      ['openai/gpt-5.2-codex', 'context>200000', 9],
+    expect(ledger.history.publishedValues(asked)).toEqual([
+      { model: 'openai/gpt-5.2', field: 'input_price', condition: '', value: 4, valid_from: '2026-07-17T00:00:00.000Z' },
+      { model: 'openai/gpt-5.2-codex', field: 'input_price', condition: 'context>200000', value: 9, valid_from: '2026-07-21T00:00:00.000Z' },
     ]);
-    expect(ledger.history.published(new Set())).toEqual([]);
-    expect(ledger.history.published()).toHaveLength(4);
+    expect(ledger.history.publishedValues(new Set())).toEqual([]);
+    expect(ledger.history.publishedValues()).toHaveLength(4);
+    expect(ledger.history.publishedValues()).toEqual(ledger.history.published().map(({ model, field, condition, value, valid_from }) => ({ model, field, condition, value, valid_from })));
+    expect([...ledger.history.publishedModels()].sort()).toEqual(['openai/gpt-5.2', 'openai/gpt-5.2-codex']);
+    expect(ledger.history.publishedOf('openai/gpt-5.2-codex').map((h) => [h.field, h.condition, h.value])).toEqual([
+      ['input_price', '', 1],
+      ['input_price', 'context>200000', 9],
+      ['output_price', '', 3],
+    ]);
   });
 
   it('keeps the audit log append-only', () => {

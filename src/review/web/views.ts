@@ -51,7 +51,7 @@ export function priceMove(change: Pick<Change, 'field' | 'kind' | 'old_value' | 
 /** The filtered pending queue in triage order (what needs a human first), each with its group. */
 export function triagedSelection(ledger: Ledger, filter: ChangeFilter, group?: TriageGroup) {
   const pending = ledger.changes.list({ status: 'pending' });
-  const t = triage(selectChanges(pending, filter), { approvedModels: new Set(ledger.history.published().map((p) => p.model)) });
+  const t = triage(selectChanges(pending, filter), { approvedModels: ledger.history.publishedModels() });
   return { pending, counts: t.counts, matched: group ? t.changes.filter((c) => c.group === group) : t.changes };
 }
 
@@ -94,7 +94,7 @@ export interface ModelView {
 export function modelView(ledger: Ledger, id: string): ModelView | null {
   const record = ledger.models.list().find((m) => m.id === id);
   if (!record) return null;
-  const published = new Map(ledger.history.published().filter((p) => p.model === id).map((p) => [`${p.field}\u0000${p.condition}`, p]));
+  const published = new Map(ledger.history.publishedOf(id).map((p) => [`${p.field}\u0000${p.condition}`, p]));
   const facts = ledger.facts.list({ model: id });
   return {
     id,
