@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ClaimValue } from '../schema/claim.ts';
 import type { Change, ProposedChange } from '../schema/change.ts';
 import type { Fact } from '../schema/fact.ts';
@@ -35,7 +35,7 @@ export function sameValue(a: ClaimValue | null, b: ClaimValue | null): boolean {
 /** A fingerprint of what supports a value: the value and the snapshots it was read from. */
 export function evidenceKey(value: ClaimValue | null, fact: Fact | null): string {
   const snapshots = fact ? [...new Set(fact.claims.filter((c) => c.supports).map((c) => c.snapshot_hash))].sort() : [];
-  return createHash('sha256').update(JSON.stringify([value, snapshots])).digest('hex').slice(0, 16);
+  return hash('sha256', JSON.stringify([value, snapshots]), 'hex').slice(0, 16);
 }
 
 function latestSupport(fact: Fact, fallback: string): string {
