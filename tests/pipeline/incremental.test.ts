@@ -166,7 +166,17 @@ async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; 
         registry = REGISTRIES[step.registry];
         summaries.push(reconcileAndQueue(ledger, { ...options, aliases: registry }, []));
       }
-      states.push({ step: i, facts: ledger.facts.list(), changes: ledger.changes.list(), history: ledger.history.list(), absences: [...ledger.facts.absences()].sort() });
+      const changes = ledger.changes.list();
+      // A change shows the fact it proposes, with that fact's evidence, whether it still follows its
+      // key's row or took its own copy when the row moved on or the change was decided or superseded.
+      for (const c of changes) {
+        if (c.kind === 'removed') continue;
+        expect(c.fact?.value, `step ${i}: change ${c.id} (${c.status})`).toEqual(c.new_value);
+        if (c.fact!.status === 'overridden') continue;
+        const supported = c.fact!.claims.some((e) => e.supports && JSON.stringify(e.value) === JSON.stringify(c.new_value));
+        expect(supported, `step ${i}: change ${c.id} (${c.status}) shows evidence for ${JSON.stringify(c.new_value)}`).toBe(true);
+      }
+      states.push({ step: i, facts: ledger.facts.list(), changes, history: ledger.history.list(), absences: [...ledger.facts.absences()].sort() });
     }
   } finally {
     ledger.close();
