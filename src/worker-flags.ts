@@ -1,3 +1,5 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
 /** Flags that load code into a thread before its entry (preloads and loader hooks), each with its value. */
 const PRELOAD_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
 
@@ -23,3 +25,27 @@ export function workerExecArgv(hostArgv: readonly string[], compiled: boolean): 
   }
   return kept;
 }
+
+/**
+ * A worker thread started with the host's flags as workerExecArgv keeps them. Node refuses V8 and
+ * process-wide flags in a worker's execArgv, and a host run as `node --max-old-space-size=8192` or
+ * `node --expose-gc` has them: every worker failed to start and the sync with it. The worker is
+ * started again without the flags Node names (and, should it still refuse, with none).
+ */
+export function startWorker(entry: string | URL, options: Omit<WorkerOptions, 'execArgv'>, flags: { compiled: boolean; hostArgv?: readonly string[] }): Worker {
+  const execArgv = workerExecArgv(flags.hostArgv ?? process.execArgv, flags.compiled);
+  try {
+    return new Worker(entry, { ...options, execArgv });
+  } catch (error) {
+    if (!refusedFlags(error)) throw error;
+    const refused = new Set(/flags: (.*)$/.exec((error as Error).message)?.[1].split(', ') ?? []);
+    try {
+      return new Worker(entry, { ...options, execArgv: execArgv.filter((flag) => !refused.has(flag)) });
+    } catch (again) {
+      if (!refusedFlags(again)) throw again;
+      return new Worker(entry, { ...options, execArgv: [] });
+    }
+  }
+}
+
+const refusedFlags = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_WORKER_INVALID_EXEC_ARGV';

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ExtractResult } from '../schema/claim.ts';
 import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
-import { workerExecArgv } from '../worker-flags.ts';
+import { startWorker } from '../worker-flags.ts';
 
 /**
  * One extraction's result, and the body compressed for storage when a worker thread had it in hand:
@@ -42,12 +42,12 @@ export interface ExtractionPoolOptions {
 function spawnWorker(maxHeapMb: number): Worker {
   const here = import.meta.url;
   const compiled = here.endsWith('.js');
-  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: workerExecArgv(process.execArgv, compiled) };
-  if (compiled) return new Worker(new URL('./extract-worker.js', here), options);
+  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } };
+  if (compiled) return startWorker(new URL('./extract-worker.js', here), options, { compiled });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./extract-worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { ...options, eval: true });
+  return startWorker(boot, { ...options, eval: true }, { compiled });
 }
 
 interface Job {
@@ -118,7 +118,15 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
 
   function freeSlot(): Slot | null {
     const unstarted = slots.indexOf(null);
-    if (unstarted !== -1) return start(unstarted);
+    if (unstarted !== -1) {
+      try {
+        return start(unstarted);
+      } catch (error) {
+        // Refused at once, not dying later: the same environment problem as a worker that dies loading.
+        noWorkers ??= `extraction worker could not start: ${(error as Error).message}`;
+        return null;
+      }
+    }
     const least = (slots as Slot[]).reduce((best, slot) => (slot.running.size < best.running.size ? slot : best));
     return least.running.size < PER_WORKER ? least : null;
   }
@@ -147,6 +155,7 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
       slot.running.set(id, job);
       slot.worker.postMessage({ id, job: job.job });
     }
+    if (noWorkers !== null) dispatch();
   }
 
   return {

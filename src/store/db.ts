@@ -2,10 +2,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_DB_PATH } from '../paths.ts';
 import { parseKey } from '../schema/key.ts';
-import { workerExecArgv } from '../worker-flags.ts';
+import { startWorker } from '../worker-flags.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { Row } from './rows.ts';
 
@@ -129,9 +128,14 @@ export class LedgerDb {
       return;
     }
     if (walBytes < minBytes) return;
-    // Plain CommonJS that loads the driver by path: none of the host's loaders, nor its --input-type.
-    const worker = new Worker(CHECKPOINT_WORKER, { eval: true, execArgv: workerExecArgv(process.execArgv, true), workerData: { driver: DRIVER, path: this.path } });
-    // Never rejects: a checkpoint that could not run here is the close's to do, as it always was.
+    // A checkpoint that could not run here, whether its thread failed to start or died, is the close's to do, as it always was.
+    let worker: ReturnType<typeof startWorker>;
+    try {
+      // Plain CommonJS that loads the driver by path: none of the host's loaders, nor its --input-type.
+      worker = startWorker(CHECKPOINT_WORKER, { eval: true, workerData: { driver: DRIVER, path: this.path } }, { compiled: true });
+    } catch {
+      return;
+    }
     this.aside = new Promise((resolve) => worker.once('exit', () => resolve()).once('error', () => undefined));
   }
 

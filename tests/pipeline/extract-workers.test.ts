@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { brotliDecompressSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sync } from '../../src/index.ts';
 import { createExtractionPool } from '../../src/pipeline/extract-pool.ts';
-import { workerExecArgv } from '../../src/worker-flags.ts';
+import { startWorker, workerExecArgv } from '../../src/worker-flags.ts';
 import { extractSnapshot } from '../../src/extract/registry.ts';
 import { Ledger } from '../../src/store/ledger.ts';
 import { runPipeline } from '../../src/pipeline/sync.ts';
@@ -51,6 +52,14 @@ describe('extraction on worker threads', () => {
     expect(workerExecArgv(host, true)).toEqual(['--enable-source-maps', '--stack-trace-limit=50']);
     // A TypeScript worker registers tsx itself; the host's other flags it keeps as they are.
     expect(workerExecArgv(host, false)).toEqual(host.filter((flag) => flag !== '--input-type=module'));
+  });
+
+  it('starts a worker for a host run with flags Node refuses in a worker (V8 and process-wide ones), without those flags', async () => {
+    const host = ['--expose-gc', '--no-warnings', '--max-old-space-size=512', '--enable-source-maps'];
+    const worker = startWorker("require('node:worker_threads').parentPort.postMessage(process.execArgv)", { eval: true }, { compiled: true, hostArgv: host });
+    const [execArgv] = (await once(worker, 'message')) as [string[]];
+    await worker.terminate();
+    expect(execArgv).toEqual(['--no-warnings', '--enable-source-maps']);
   });
 
   it('extracts on the main thread, and says so, when no worker can start', async () => {
