@@ -33,19 +33,15 @@ export function workerExecArgv(hostArgv: readonly string[], compiled: boolean): 
  * started again without the flags Node names (and, should it still refuse, with none).
  */
 export function startWorker(entry: string | URL, options: Omit<WorkerOptions, 'execArgv'>, flags: { compiled: boolean; hostArgv?: readonly string[] }): Worker {
-  const execArgv = workerExecArgv(flags.hostArgv ?? process.execArgv, flags.compiled);
-  try {
-    return new Worker(entry, { ...options, execArgv });
-  } catch (error) {
-    if (!refusedFlags(error)) throw error;
-    const refused = new Set(/flags: (.*)$/.exec((error as Error).message)?.[1].split(', ') ?? []);
+  let execArgv = workerExecArgv(flags.hostArgv ?? process.execArgv, flags.compiled);
+  for (;;) {
     try {
-      return new Worker(entry, { ...options, execArgv: execArgv.filter((flag) => !refused.has(flag)) });
-    } catch (again) {
-      if (!refusedFlags(again)) throw again;
-      return new Worker(entry, { ...options, execArgv: [] });
+      return new Worker(entry, { ...options, execArgv });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw error;
+      const refused = new Set(/flags: (.*)$/.exec((error as Error).message)?.[1].split(', ') ?? []);
+      const kept = execArgv.filter((flag) => !refused.has(flag));
+      execArgv = kept.length < execArgv.length ? kept : [];
     }
   }
 }
-
-const refusedFlags = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_WORKER_INVALID_EXEC_ARGV';
