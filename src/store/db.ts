@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { inputError } from '../errors.ts';
 import { DEFAULT_DB_PATH } from '../paths.ts';
 import { parseKey } from '../schema/key.ts';
 import { startWorker } from '../worker-flags.ts';
@@ -152,7 +153,13 @@ export class LedgerDb {
   /** Brings the schema up to date; two processes opening a new ledger at once migrate it once. */
   private migrate(): void {
     const version = () => this.db.pragma('user_version', { simple: true }) as number;
-    if (version() >= MIGRATIONS.length) return;
+    if (version() > MIGRATIONS.length) {
+      // Its tables mean what a newer schema says they mean: read as ours, pending changes that follow their fact would look like removals.
+      const newer = version();
+      this.db.close();
+      throw inputError(`${this.path} was written by a newer model-ledger (ledger schema ${newer}; this one knows up to ${MIGRATIONS.length}): upgrade model-ledger to open it`);
+    }
+    if (version() === MIGRATIONS.length) return;
     this.db
       .transaction(() => {
         // Read again under the write lock: another process may have migrated meanwhile.

@@ -136,6 +136,20 @@ describe('Ledger snapshots at rest', () => {
   });
 });
 
+describe('a ledger from a newer model-ledger', () => {
+  it('is refused, untouched, rather than read with this schema', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ml-newer-')), 'ledger.sqlite');
+    new Ledger(path).close();
+    const newer = new Database(path);
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    expect(() => new Ledger(path)).toThrow(expect.objectContaining({ kind: 'input', message: expect.stringMatching(/written by a newer model-ledger \(ledger schema \d+; this one knows up to \d+\)/) }));
+    const after = new Database(path);
+    expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    after.close();
+  });
+});
+
 describe('Ledger claims stored once', () => {
   const claim = (model: string, value: number) => ({ model, model_name: model, field: 'input_price' as const, value, unit: 'USD/1M tokens', condition: '', locator: `row ${model}`, quote: `$${value}`, confidence: 0.9 });
   const capture = (sha: string, observedAt: string) => ({ source_id: 'pages', sha256: sha.repeat(64), observed_at: observedAt, url: 'https://pages.example/', format: 'html' as const, content_type: null, body: `<p>${sha}</p>` });
