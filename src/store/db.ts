@@ -153,13 +153,13 @@ export class LedgerDb {
   /** Brings the schema up to date; two processes opening a new ledger at once migrate it once. */
   private migrate(): void {
     const version = () => this.db.pragma('user_version', { simple: true }) as number;
-    if (version() > MIGRATIONS.length) {
+    const found = version();
+    if (found > MIGRATIONS.length) {
       // Its tables mean what a newer schema says they mean: read as ours, pending changes that follow their fact would look like removals.
-      const newer = version();
       this.db.close();
-      throw inputError(`${this.path} was written by a newer model-ledger (ledger schema ${newer}; this one knows up to ${MIGRATIONS.length}): upgrade model-ledger to open it`);
+      throw inputError(`${this.path} was written by a newer model-ledger (ledger schema ${found}; this one knows up to ${MIGRATIONS.length}): upgrade model-ledger to open it`);
     }
-    if (version() === MIGRATIONS.length) return;
+    if (found === MIGRATIONS.length) return;
     this.db
       .transaction(() => {
         // Read again under the write lock: another process may have migrated meanwhile.
