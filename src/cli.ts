@@ -91,7 +91,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the claims as JSON')
     .action(async (file: string, o) => {
       const [app, format] = await Promise.all([loadApp(), loadFormat()]);
-      const result = app.extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
+      const result = await app.extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
       const claims = result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) }));
       print(o, claims, () => claims.map(format.claimLine).join('\n'));
       const report = [...result.notes.map((n) => `note: ${n}`), ...result.drift.map((d) => `drift: ${d}`)];

@@ -17,7 +17,7 @@ export function fieldNamed(field: string | undefined): FieldName | undefined {
 /** The facts of a model (or one field of it), each with its status, rule and every claim behind it. */
 export function explainModel(ws: Workspace, model: string, field?: string): Fact[] {
   return withLedger(ws, (ledger) => {
-    const facts = ledger.facts.list({ model: findModel(ledger, aliasesOf(ws), model), field: fieldNamed(field) });
+    const facts = ledger.facts.list({ model: findModel(ledger, aliasesOf(ws, ledger), model), field: fieldNamed(field) });
     if (facts.length === 0) throw inputError(`no facts for ${model}${field ? ` ${field}` : ''}`);
     return facts;
   });
@@ -26,7 +26,7 @@ export function explainModel(ws: Workspace, model: string, field?: string): Fact
 /** Approved values over time; with `at`, those in force on that date. */
 export function modelHistory(ws: Workspace, model: string, options: { field?: string; at?: string } = {}): { id: string; intervals: PublishedValue[] } {
   return withLedger(ws, (ledger) => {
-    const id = findModel(ledger, aliasesOf(ws), model);
+    const id = findModel(ledger, aliasesOf(ws, ledger), model);
     const field = fieldNamed(options.field);
     const intervals = options.at
       ? ledger.history.publishedAt(pointInTime(options.at)).filter((r) => r.model === id && (!field || r.field === field))

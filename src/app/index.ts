@@ -9,7 +9,21 @@ export { listChanges, approve, reject, triageChanges, triageGroupNamed, type Sel
 export { loadPolicy, applyPolicy, POLICY_FILE } from './policy.ts';
 export { rebuildLedger, type RebuildResult } from './rebuild.ts';
 export { sourceStatuses, type SourceStatus } from './sources.ts';
-export { extractFile } from './files.ts';
 export { reconcileClaimsFile } from './claims-file.ts';
 export { exportLedger, serveExport } from './export.ts';
-export { proposeSource, type SourceProposal, type ProposeSourceRequest, type ExtractorTrial } from './propose-source.ts';
+export type { SourceProposal, ProposeSourceRequest, ExtractorTrial } from './propose-source.ts';
+
+// `extract` and `sources add` run every extractor (and the latter the fetcher), whose parsers take
+// ~0.2 s to load: imported when called, so the other commands start without them.
+type ExtractFile = typeof import('./files.ts').extractFile;
+type ProposeSource = typeof import('./propose-source.ts').proposeSource;
+
+/** The claims a file yields, without touching a ledger. */
+export async function extractFile(...args: Parameters<ExtractFile>): Promise<ReturnType<ExtractFile>> {
+  return (await import('./files.ts')).extractFile(...args);
+}
+
+/** `sources add`: what each extractor makes of a page, and a source file proposed for it. */
+export async function proposeSource(...args: Parameters<ProposeSource>): ReturnType<ProposeSource> {
+  return (await import('./propose-source.ts')).proposeSource(...args);
+}

@@ -53,7 +53,7 @@ function onOverride(
   act: (ledger: Parameters<Parameters<typeof withLedger>[1]>[0], key: Key, reviewer: string, at: string) => void,
 ): OverrideResult {
   return withLedger(ws, (ledger) => {
-    const key: Key = { model: findModel(ledger, aliasesOf(ws), request.model), field: fieldNamed(request.field)!, condition: request.condition ?? '' };
+    const key: Key = { model: findModel(ledger, aliasesOf(ws, ledger), request.model), field: fieldNamed(request.field)!, condition: request.condition ?? '' };
     const at = request.at ?? new Date().toISOString();
     act(ledger, key, resolveReviewer(request.reviewer), at);
     // Reconciled as of the pin's own time, so a rebuild replaying it dates the pinned value the same.

@@ -61,7 +61,7 @@ export function reject(ws: Workspace, selection: Selection, review: { reviewer?:
 
 /** The chosen changes: as read among the pending ones, or by id when a named id is not pending (deciding it says why it cannot be). */
 function chooseChanges(ledger: Ledger, ws: Workspace, selection: Selection): Array<Change | number> {
-  const filter = parseFilter({ ...selection, model: selection.model ? findModel(ledger, aliasesOf(ws), selection.model) : undefined });
+  const filter = parseFilter({ ...selection, model: selection.model ? findModel(ledger, aliasesOf(ws, ledger), selection.model) : undefined });
   let pending = ledger.changes.list({ status: 'pending' });
   let all = selection.all;
   if (selection.group !== undefined) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { inputError } from '../errors.ts';
-import { parseFetcherOptions, type FetcherOptionsInput } from '../fetch/index.ts';
+import { parseFetcherOptions, type FetcherOptionsInput } from '../fetch/options.ts';
 import { parsePointInTime } from '../normalize/dates.ts';
 import { acquireLock } from '../pipeline/lock.ts';
 import { sha256Hex } from '../pipeline/manifest.ts';
@@ -82,7 +82,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const journal = journalOf(ws);
-      const options = { sources: all, aliases: aliasesOf(ws), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy);
@@ -127,7 +127,7 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
 
 /** Reconciles the current claims again and queues what moved: after a pin, a lift or an alias. */
 export function reconcileNow(ledger: Ledger, ws: Workspace, at?: string): SyncSummary {
-  return reconcileAndQueue(ledger, { sources: sourcesOf(ws), aliases: aliasesOf(ws), ...(at ? { now: () => at } : {}) }, []);
+  return reconcileAndQueue(ledger, { sources: sourcesOf(ws, ledger), aliases: aliasesOf(ws, ledger), ...(at ? { now: () => at } : {}) }, []);
 }
 
 /** A user's date (YYYY-MM-DD or ISO timestamp), checked; calendar dates become their midnight UTC. */

@@ -102,19 +102,20 @@ export function extractDocument(body: string, opts: ExtractOptions = {}): Extrac
 export interface SnapshotExtractionJob {
   body: string;
   format: SourceFormat;
-  source: Pick<Source, 'id' | 'kind' | 'expect' | 'extractor' | 'provider'>;
+  source: Pick<Source, 'id' | 'kind' | 'expect' | 'extractor' | 'provider' | 'route'>;
   observedAt?: string;
 }
 
 /**
  * A source's capture through its extractor, judged against what the source promises: a capture
  * that yields no figures at all is drift too, so an emptied page never passes for a good one.
+ * A host's claims are put on its route.
  */
 export function extractSnapshot({ body, format, source, observedAt }: SnapshotExtractionJob): ExtractResult {
   const extracted = extractDocument(body, { format, extractor: source.extractor, provider: source.provider, source, observedAt });
   const result = ownModelsOnly(extracted, source);
   if (result.claims.length === 0 && result.drift.length === 0) result.drift.push('no figures found');
-  return result;
+  return onRoute(result, source.route);
 }
 
 /** Kinds of source that speak for one vendor: with a declared provider they name only its models. */

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { ExtractResult } from '../schema/claim.ts';
-import { extractSnapshot, type SnapshotExtractionJob } from '../extract/registry.ts';
+import type { SnapshotExtractionJob } from '../extract/registry.ts';
 import { startWorker } from '../worker-flags.ts';
 
 /**
@@ -19,9 +19,17 @@ export interface Extraction {
   close(): Promise<void>;
 }
 
+/**
+ * The extractors, imported when this thread first extracts: the HTML and markdown parsers take
+ * ~0.1 s to load, which a command that extracts nothing (explain, approve, a re-sync of 304s, a
+ * sync whose pages all go to worker threads) never pays.
+ */
+let registry: Promise<typeof import('../extract/registry.ts')> | undefined;
+const extractors = () => (registry ??= import('../extract/registry.ts'));
+
 /** Extraction on the calling thread: no start-up cost, for runs with few pages. */
 export const inlineExtraction: Extraction = {
-  extract: async (job) => ({ result: extractSnapshot(job) }),
+  extract: async (job) => ({ result: (await extractors()).extractSnapshot(job) }),
   close: async () => undefined,
 };
 
@@ -132,12 +140,16 @@ export function createExtractionPool({ workers, maxHeapMb = 1024 }: ExtractionPo
   }
 
   /** Without workers: one waiting job on this thread, then back to the event loop before the next. */
-  function extractHere(): void {
+  async function extractHere(): Promise<void> {
     draining = false;
     const next = waiting.shift();
     if (!next || closed) return;
-    const result = extractSnapshot(next.job);
-    next.resolve({ result: { ...result, notes: [...result.notes, `extracted on the main thread: ${noWorkers}`] } });
+    try {
+      const result = (await extractors()).extractSnapshot(next.job);
+      next.resolve({ result: { ...result, notes: [...result.notes, `extracted on the main thread: ${noWorkers}`] } });
+    } catch (error) {
+      next.reject(error as Error);
+    }
     dispatch();
   }
 

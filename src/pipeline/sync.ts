@@ -4,7 +4,7 @@ import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import type { SourceOutcome, SourceReport, SyncSummary } from '../schema/sync.ts';
-import { extractSnapshot, onRoute, type SnapshotExtractionJob } from '../extract/registry.ts';
+import type { SnapshotExtractionJob } from '../extract/registry.ts';
 import { createExtractionPool, inlineExtraction, type Extracted, type Extraction } from './extract-pool.ts';
 import { identify } from '../normalize/identity.ts';
 import { linkModels, type ModelLink } from '../normalize/links.ts';
@@ -103,7 +103,7 @@ const nowIso = () => new Date().toISOString();
  * Takes one snapshot of a source through extraction into the ledger. A snapshot that is
  * identical to the source's basis is not extracted again; one whose extraction falls short of
  * the source's expectations is kept for the record but never replaces the last good basis.
- * `extracted` is the extraction (and the compressed body) when it already ran elsewhere (a worker thread).
+ * `extracted` is the capture's extraction, and its body compressed when a worker thread ran it.
  */
 export function recordSnapshot(
   ledger: Ledger,
@@ -119,8 +119,9 @@ export function recordSnapshot(
   if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at, basis.sha256);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
-  const result = onRoute(extracted?.result ?? extractSnapshot(extractionJob(source, snapshot)), source.route);
-  const compressed = extracted?.compressed;
+  // The pipeline extracts every capture that differs from its source's basis before recording it.
+  if (!extracted) throw new Error(`internal: capture ${snapshot.sha256} of ${source.id} reached recording unextracted`);
+  const { result, compressed } = extracted;
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -361,8 +362,8 @@ function decideFacts(ledger: Ledger, options: PipelineOptions, reusable: boolean
 }
 
 export function extractionJob(source: Source, snapshot: Snapshot): SnapshotExtractionJob {
-  const { id, kind, expect, extractor, provider } = source;
-  return { body: snapshot.body, format: snapshot.format, source: { id, kind, expect, extractor, provider }, observedAt: snapshot.observed_at };
+  const { id, kind, expect, extractor, provider, route } = source;
+  return { body: snapshot.body, format: snapshot.format, source: { id, kind, expect, extractor, provider, route }, observedAt: snapshot.observed_at };
 }
 
 /**

@@ -6,12 +6,16 @@
  * Never auto-approved, whatever a rule says: a disputed figure, a removal, a price move beyond the
  * triage bound or the rule's own, and a new model's figure. Only the `routine` group is judged.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node } from 'yaml';
 import { z } from 'zod';
 import { inputError } from '../errors.ts';
 import type { Change } from '../schema/change.ts';
 import { FIELDS, FIELD_NAMES } from '../schema/fields.ts';
 import { priceMovePct, type TriagedChange } from './triage.ts';
+
+/** yaml, required when a policy is read: the commands that apply none never load it (~30 ms). */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml');
 
 const Common = {
   /** A label for the audit log and the journal (default: the rule's kind). */
@@ -42,6 +46,7 @@ export const NO_POLICY: Policy = { rules: [] };
 
 /** Parses a policy file; a malformed one is an input error naming the file and line. */
 export function parsePolicy(text: string, where = 'review-policy.yaml'): Policy {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -57,6 +62,7 @@ export function parsePolicy(text: string, where = 'review-policy.yaml'): Policy 
 
 /** The line of the deepest node on `path` that exists (a missing key points at its parent). */
 function lineOf(root: Node | null, path: Array<string | number>, lines: LineCounter): number {
+  const { isMap, isSeq } = yaml();
   let node: Node | null = root;
   let found = root;
   for (const key of path) {

@@ -1,4 +1,4 @@
-import { zodToJsonSchema } from 'zod-to-json-schema';
+import { createRequire } from 'node:module';
 import type { ZodTypeAny } from 'zod';
 import { ClaimSchema, ExtractedClaimSchema } from './claim.ts';
 import { ChangeSchema } from './change.ts';
@@ -20,6 +20,8 @@ const SCHEMAS: Record<string, ZodTypeAny> = {
 
 /** The JSON Schemas published in schemas/, generated from the zod schemas (the single source of truth). */
 export function jsonSchemas(): Record<string, string> {
+  // Required here, not imported at the top: only an export writes schemas, and the converter takes ~30 ms to load.
+  const { zodToJsonSchema } = createRequire(import.meta.url)('zod-to-json-schema') as typeof import('zod-to-json-schema');
   const out: Record<string, string> = {};
   for (const [name, schema] of Object.entries(SCHEMAS)) {
     const json = zodToJsonSchema(schema, { name, $refStrategy: 'none', target: 'jsonSchema7' }) as Record<string, any>;
