@@ -46,10 +46,29 @@ function child(value: unknown, segment: string): unknown {
   return undefined;
 }
 
+/** The most lines a JSON region shows: a model's own record fits, a provider's whole catalogue does not. */
+const MAX_JSON_REGION_LINES = 200;
+
+/** Whether `value`, re-indented, takes more than `limit` lines; counts no further than that. */
+function longerThan(value: unknown, limit: number): boolean {
+  let lines = 0;
+  const walk = (v: unknown): boolean => {
+    if (++lines > limit) return true;
+    if (typeof v !== 'object' || v === null) return false;
+    lines++; // the closing bracket
+    for (const member of Array.isArray(v) ? v : Object.values(v)) if (walk(member)) return true;
+    return false;
+  };
+  return walk(value);
+}
+
 /**
  * The JSON entry a pointer lies in: one element of the top-level array (OpenRouter: `/3/...`),
  * of a top-level `data` array (`/data/3/...`), or one member of a top-level object (LiteLLM:
- * `/gpt-5/input_cost_per_token`). The whole entry is shown, re-indented, so a diff lines up by field.
+ * `/gpt-5/input_cost_per_token`); where that entry is a whole catalogue (models.dev's provider
+ * `/openai`, with every model of it), the first entry under it on the pointer's path that fits
+ * in MAX_JSON_REGION_LINES (`/openai/models/gpt-5`). The entry is shown whole, re-indented, so
+ * a diff lines up by field.
  */
 function jsonRegion(doc: PreparedDocument, pointer: string): Region | null {
   const root = doc.json();
@@ -57,9 +76,15 @@ function jsonRegion(doc: PreparedDocument, pointer: string): Region | null {
   const segments = pointer.split('/').slice(1).map(unescapePointer);
   if (segments.length === 0) return null;
   const first = child(root, segments[0]);
-  const entryPath = Array.isArray(root) || !Array.isArray(first) || segments.length < 2 ? segments.slice(0, 1) : segments.slice(0, 2);
-  const entry = entryPath.reduce<unknown>(child, root);
+  let entryPath = Array.isArray(root) || !Array.isArray(first) || segments.length < 2 ? segments.slice(0, 1) : segments.slice(0, 2);
+  let entry = entryPath.reduce<unknown>(child, root);
   if (entry === undefined) return null;
+  while (entryPath.length < segments.length && longerThan(entry, MAX_JSON_REGION_LINES)) {
+    const inner = child(entry, segments[entryPath.length]);
+    if (inner === undefined) break;
+    entryPath = segments.slice(0, entryPath.length + 1);
+    entry = inner;
+  }
   const label = '/' + entryPath.map(escapePointer).join('/');
   const pretty = JSON.stringify(entry, null, 2);
   const text = Array.isArray(root) || entryPath.length > 1 ? pretty : `${JSON.stringify(entryPath[0])}: ${pretty}`;

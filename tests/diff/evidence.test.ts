@@ -40,6 +40,18 @@ describe('regionAt', () => {
     expect(region?.text).not.toContain('0.000001');
   });
 
+  it('narrows a catalogue-sized entry to the record on the pointer\'s path, and keeps a small one whole', () => {
+    // models.dev's shape: providers at the top, each with every one of its models.
+    const model = (i: number) => ({ id: `m-${i}`, name: `Model ${i}`, cost: { input: i / 10, output: i / 5 }, limit: { context: 128000, output: 16384 } });
+    const catalogue = (count: number) => ({ id: 'acme', name: 'Acme', models: Object.fromEntries(Array.from({ length: count }, (_, i) => [`m-${i}`, model(i)])) });
+    const large = regionAt(prepareDocument(JSON.stringify({ acme: catalogue(300), other: catalogue(2) })), '/acme/models/m-7/cost/input');
+    expect(large?.label).toBe('JSON /acme/models/m-7 (re-indented)');
+    expect(JSON.parse(large!.text)).toEqual(model(7));
+    const small = regionAt(prepareDocument(JSON.stringify({ acme: catalogue(3) })), '/acme/models/m-1/cost/input');
+    expect(small?.label).toBe('JSON /acme (re-indented)');
+    expect(small?.text).toContain('"m-2"');
+  });
+
   it('returns null when the pointer leads nowhere or the body is not JSON', () => {
     expect(regionAt(prepareDocument(openRouterOld), '/7/pricing/prompt')).toBeNull();
     expect(regionAt(prepareDocument('not json'), '/0/pricing')).toBeNull();
