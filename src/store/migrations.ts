@@ -271,4 +271,10 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX aliases_model ON aliases(model_id);
   `,
+  // One model's claims in one capture (the desk's evidence, a capture before a figure moved), by
+  // index: found by source and run alone, each lookup read every claim of a large source, ~0.7 s
+  // of a desk page on the full default.
+  `
+  CREATE INDEX claims_source_model ON claims(source_id, model, last_capture_id);
+  `,
 ];
