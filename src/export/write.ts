@@ -35,8 +35,7 @@ export interface ExportResult {
 export function datasetFromLedger(ledger: Ledger, at?: string) {
   const values = at ? ledger.history.publishedAt(at) : ledger.history.published();
   const models = ledger.models.list().map((m) => ({ ...m, aliases: ledger.models.aliasesOf(m.id) }));
-  const approvals = ledger.changes.list({ status: 'approved' }).map((c) => c.reviewed_at ?? '');
-  const asOf = at ? endOfDay(at) : approvals.reduce((a, b) => (a > b ? a : b), '');
+  const asOf = at ? endOfDay(at) : ledger.changes.lastApprovedAt();
   return buildDataset(values, models, asOf);
 }
 

@@ -30,6 +30,11 @@ export class ChangeStore {
     return all.filter((c) => ids.has(c.id));
   }
 
+  /** When the newest approval was made ('' before any), without reading the approved changes. */
+  lastApprovedAt(): string {
+    return ((this.db.sql("SELECT MAX(reviewed_at) AS at FROM changes WHERE status = 'approved'").get() as Row).at as string | null) ?? '';
+  }
+
   /** How many changes have this status, without reading them. */
   count(status: ChangeStatus): number {
     return (this.db.sql('SELECT COUNT(*) AS n FROM changes WHERE status = ?').get(status) as Row).n as number;

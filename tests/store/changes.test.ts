@@ -124,3 +124,16 @@ describe('changes that follow their fact', () => {
     expect(() => ledger.changes.get(id)).toThrow(/follows the fact of openai\/gpt-5.2 input_price/);
   });
 });
+
+describe('the newest approval', () => {
+  it("is the latest approved change's decision time, whatever was rejected or superseded after it, and '' before any", () => {
+    const ledger = new Ledger(':memory:');
+    expect(ledger.changes.lastApprovedAt()).toBe('');
+    const ids = [1, 2, 3, 4].map((v) => ledger.changes.insert(proposalOf({ ...factOf(v, '2026-07-01T00:00:00.000Z'), condition: `tier:${v}` }), AT, false));
+    ledger.changes.setStatus(ids[0], 'approved', { ...review, at: '2026-08-03T00:00:00.000Z' });
+    ledger.changes.setStatus(ids[1], 'approved', { ...review, at: '2026-08-05T00:00:00.000Z' });
+    ledger.changes.setStatus(ids[2], 'rejected', { ...review, at: '2026-08-09T00:00:00.000Z' });
+    ledger.changes.setStatus(ids[3], 'superseded', { reviewer: null, at: '2026-08-10T00:00:00.000Z', note: null });
+    expect(ledger.changes.lastApprovedAt()).toBe('2026-08-05T00:00:00.000Z');
+  });
+});
