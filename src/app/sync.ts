@@ -121,7 +121,7 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
   if (policy && policy.rules.length > 0) {
     const approved = applyPolicy(ledger, ws, policy);
     summary.auto_approved = countByRule(approved);
-    summary.changes.pending = ledger.changes.list({ status: 'pending' }).length;
+    summary.changes.pending = ledger.changes.count('pending');
   }
 }
 

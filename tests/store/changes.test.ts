@@ -137,3 +137,15 @@ describe('the newest approval', () => {
     expect(ledger.changes.lastApprovedAt()).toBe('2026-08-05T00:00:00.000Z');
   });
 });
+
+describe('changes listed by id', () => {
+  it('are exactly those ids that exist, in id order, of any status unless one is asked for', () => {
+    const ledger = new Ledger(':memory:');
+    const ids = [1, 2, 3].map((v) => ledger.changes.insert(proposalOf({ ...factOf(v, '2026-07-01T00:00:00.000Z'), condition: `tier:${v}` }), AT, false));
+    ledger.changes.setStatus(ids[1], 'approved', review);
+    expect(ledger.changes.list({ ids: [ids[2], ids[1], 999] }).map((c) => [c.id, c.status])).toEqual([[ids[1], 'approved'], [ids[2], 'pending']]);
+    expect(ledger.changes.list({ ids: [ids[2], ids[1]], status: 'pending' }).map((c) => c.id)).toEqual([ids[2]]);
+    expect(ledger.changes.list({ ids: [] })).toEqual([]);
+    expect(ledger.changes.list().map((c) => c.id)).toEqual(ids);
+  });
+});
