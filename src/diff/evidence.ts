@@ -62,13 +62,20 @@ function longerThan(value: unknown, limit: number): boolean {
   return walk(value);
 }
 
+/** A collection of records (every member an object or array), such as a provider's list of models. */
+function isCollection(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const members = Object.values(value);
+  return members.length > 0 && members.every((m) => typeof m === 'object' && m !== null);
+}
+
 /**
  * The JSON entry a pointer lies in: one element of the top-level array (OpenRouter: `/3/...`),
  * of a top-level `data` array (`/data/3/...`), or one member of a top-level object (LiteLLM:
  * `/gpt-5/input_cost_per_token`); where that entry is a whole catalogue (models.dev's provider
  * `/openai`, with every model of it), the first entry under it on the pointer's path that fits
- * in MAX_JSON_REGION_LINES (`/openai/models/gpt-5`). The entry is shown whole, re-indented, so
- * a diff lines up by field.
+ * in MAX_JSON_REGION_LINES and is a record rather than a list of them (`/openai/models/gpt-5`,
+ * not `/openai/models`). The entry is shown whole, re-indented, so a diff lines up by field.
  */
 function jsonRegion(doc: PreparedDocument, pointer: string): Region | null {
   const root = doc.json();
@@ -79,7 +86,7 @@ function jsonRegion(doc: PreparedDocument, pointer: string): Region | null {
   let entryPath = Array.isArray(root) || !Array.isArray(first) || segments.length < 2 ? segments.slice(0, 1) : segments.slice(0, 2);
   let entry = entryPath.reduce<unknown>(child, root);
   if (entry === undefined) return null;
-  while (entryPath.length < segments.length && longerThan(entry, MAX_JSON_REGION_LINES)) {
+  while (entryPath.length < segments.length && (longerThan(entry, MAX_JSON_REGION_LINES) || isCollection(entry))) {
     const inner = child(entry, segments[entryPath.length]);
     if (inner === undefined) break;
     entryPath = segments.slice(0, entryPath.length + 1);

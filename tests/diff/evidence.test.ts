@@ -50,6 +50,11 @@ describe('regionAt', () => {
     const small = regionAt(prepareDocument(JSON.stringify({ acme: catalogue(3) })), '/acme/models/m-1/cost/input');
     expect(small?.label).toBe('JSON /acme (re-indented)');
     expect(small?.text).toContain('"m-2"');
+    // genai-prices' shape: a list of providers, each with a list of models; a list of records is never the region.
+    const listed = prepareDocument(JSON.stringify([{ id: 'acme', regions: Array.from({ length: 150 }, (_, i) => `r-${i}`), models: Array.from({ length: 5 }, (_, i) => model(i)) }]));
+    expect(regionAt(listed, '/0/models/3/cost/output')?.label).toBe('JSON /0/models/3 (re-indented)');
+    const grouped = prepareDocument(JSON.stringify({ acme: [model(0), model(1)] }));
+    expect(JSON.parse(regionAt(grouped, '/acme/1/cost/input')!.text)).toEqual(model(1));
   });
 
   it('returns null when the pointer leads nowhere or the body is not JSON', () => {
