@@ -16,7 +16,6 @@ import { inputError } from '../errors.ts';
  */
 const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml');
 
-
 const CANONICAL_ID = /^[a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9.:-]*$/;
 
 const RegistryFileSchema = z
