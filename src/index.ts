@@ -11,6 +11,9 @@ import { OverrideSchema } from './schema/fact.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import type { ExportFormat, ExportResult } from './export/write.ts';
 import type { FetcherOptionsInput } from './fetch/index.ts';
+// A library sync reads live unless told otherwise: its fetcher loads with the entry, as the
+// extractors do for `extract`, not inside a caller's first sync (the CLI loads each per command).
+import './pipeline/live.ts';
 
 export { extractDocument as extract } from './extract/registry.ts';
 export { Ledger } from './store/ledger.ts';
