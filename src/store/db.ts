@@ -23,6 +23,19 @@ export interface LedgerDbOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Why the file at `path` cannot be a ledger, as the user's to fix (bad input, exit 65) rather than
+ * an internal error: --db names something else, a directory, or a file this user may not write
+ * (the ledger is written even to be read: its WAL, its migrations). Anything else is rethrown.
+ */
+function unusableLedger(path: string, error: unknown): unknown {
+  const code = error instanceof Database.SqliteError ? error.code : '';
+  if (code === 'SQLITE_NOTADB') return inputError(`${path} is not a ledger: the file is not an SQLite database (--db names the ledger file)`);
+  if (code.startsWith('SQLITE_READONLY')) return inputError(`the ledger at ${path} is read-only: model-ledger writes to it, and to ${path}-wal beside it, even to read it`);
+  if (code.startsWith('SQLITE_CANTOPEN')) return inputError(`cannot open a ledger at ${path}: it is a directory, or this user may not read or create it`);
+  return error;
+}
+
 /** Another connection holds the write lock (SQLITE_BUSY and its extended codes), past the busy timeout. */
 export function isBusy(e: unknown): boolean {
   return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
@@ -54,8 +67,17 @@ export class LedgerDb {
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // The busy timeout is set before anything else, so even switching to WAL waits for a writer.
-    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
-    this.db.pragma('journal_mode = WAL');
+    try {
+      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw unusableLedger(path, error);
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (error) {
+      this.db.close();
+      throw unusableLedger(path, error);
+    }
     // In WAL mode NORMAL never corrupts the ledger; a power cut can lose only the last commits.
     this.db.pragma('synchronous = NORMAL');
     // 16 MB of page cache: a 64 MB one filled up on every large sync and was a sixth of a 5,000-page

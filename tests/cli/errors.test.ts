@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,22 @@ describe('the CLI error policy', () => {
     const format = await cli(['--db', db(), 'export', '--out', join(tmpdir(), 'never'), '--format', 'json,bogus']);
     expect(format.code).toBe(64);
     expect(oneLine(format.stderr)).toMatch(/unknown export format\(s\): bogus/);
+  });
+
+  it('calls a --db that is not a ledger bad input (65) in one line, and leaves what it names as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-errors-db-'));
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'not a ledger\n');
+    for (const args of [['models'], ['sync', '--offline'], ['export', '--out', join(dir, 'out')]]) {
+      const run = await cli(['--db', notes, ...args]);
+      expect(run.code, args[0]).toBe(65);
+      expect(oneLine(run.stderr)).toMatch(/notes\.txt is not a ledger: the file is not an SQLite database/);
+    }
+    expect(readFileSync(notes, 'utf8')).toBe('not a ledger\n');
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    const directory = await cli(['--db', dir, 'models']);
+    expect(directory.code).toBe(65);
+    expect(oneLine(directory.stderr)).toMatch(/cannot open a ledger at .*: it is a directory/);
   });
 
   it('calls a directory given as a file bad input (65)', async () => {
