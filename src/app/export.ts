@@ -8,6 +8,7 @@ import { sourcesOf, withLedger, type Workspace } from './workspace.ts';
 /** Writes the approved dataset (as it stood on `at`, if given) to `dir` in each format. */
 export function exportLedger(ws: Workspace, dir: string, options: { at?: string; formats?: ExportFormat[] } = {}): ExportResult {
   const at = options.at === undefined ? undefined : pointInTime(options.at);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw inputError(`${dir} exists and is not a directory: --out names the directory the export replaces`);
   // The LiteLLM and models.dev exports speak those sources' language, read from their captures.
   const readBy = (extractor: string) => (options.formats?.includes(extractor as ExportFormat) ? sourcesOf(ws).filter((s) => s.extractor === extractor).map((s) => s.id) : undefined);
   return withLedger(ws, (ledger) => exportDataset(ledger, dir, { at, formats: options.formats, litellmSources: readBy('litellm'), modelsDevSources: readBy('models-dev') }));

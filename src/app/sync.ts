@@ -50,6 +50,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
   // Checked before the lock is taken and anything is read: a bad option is the caller's to fix.
   if (!request.offline) parseFetcherOptions(request.fetch);
   captureLimits(request.limits);
+  journalOf(ws)?.checkWritable();
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
@@ -75,6 +76,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
+  journalOf(ws)?.checkWritable();
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {

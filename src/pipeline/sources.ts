@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceSchema, type Source } from '../schema/source.ts';
 import { inputError } from '../errors.ts';
@@ -12,6 +12,7 @@ import { codeText, keptParse, type ParseCache } from './kept-parse.ts';
  */
 export function loadSources(dir: string, cache?: ParseCache): Source[] {
   if (!existsSync(dir)) throw inputError(`no sources directory at ${dir} (--sources DIR)`);
+  if (!statSync(dir).isDirectory()) throw inputError(`${dir} is not a directory of source files (--sources DIR)`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   if (files.length === 0) throw inputError(`no source files (*.json) in ${dir}`);
   const texts = files.map((file) => readSourceText(join(dir, file)));

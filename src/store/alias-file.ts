@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { emptyRegistry, parseAliasRegistry, type AliasRegistry } from '../normalize/aliases.ts';
+import { inputError } from '../errors.ts';
 import { DEFAULT_ALIAS_FILE } from '../paths.ts';
 
 const EMPTY_REGISTRY_TEXT = 'models: {}\ndistinct: []\n';
@@ -11,7 +12,7 @@ export function loadAliasRegistry(file: string = DEFAULT_ALIAS_FILE): AliasRegis
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
-    throw err;
+    throw inputError(`cannot read the alias registry ${file} (--aliases FILE): ${(err as Error).message}`);
   }
   return parseAliasRegistry(text, file);
 }

@@ -1,10 +1,13 @@
-import { appendFileSync, existsSync, mkdir, mkdirSync, readFileSync, statSync, writeFile } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, mkdir, mkdirSync, readFileSync, statSync, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inputError } from '../errors.ts';
 import { journalLine, JournalEntrySchema, type JournalEntry } from '../schema/journal.ts';
 import { BODY_ENCODING, decompressBody, type BodyEncoding } from './compression.ts';
 
 export const JOURNAL_FILE = 'decisions.ndjson';
+
+/** Why a path cannot hold the journal: a directory, under a file (EEXIST, ENOTDIR), or not this user's to write. */
+const UNWRITABLE_PATH = new Set(['EISDIR', 'EEXIST', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);
 
 /**
  * The decisions journal on disk: an append-only file of one JSON line per decision, and beside it
@@ -18,10 +21,40 @@ export class Journal {
 
   constructor(readonly path: string) {}
 
+  /** Throws (and so rolls back the decision it records) when the journal cannot be written; a path that cannot hold one is bad input. */
   append(entries: JournalEntry[]): void {
     if (entries.length === 0) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, entries.map((e) => journalLine(e) + '\n').join(''));
+    this.writeChecked(() => appendFileSync(this.path, entries.map((e) => journalLine(e) + '\n').join('')));
+  }
+
+  /**
+   * Fails now, as append would, if the journal could not be written, without creating it: a sync
+   * checks before it reads anything, so that it never records in the ledger what the journal
+   * could not record after it. (Permissions as access(2) reports them: root passes them all, and
+   * append still reports what this check cannot see.)
+   */
+  checkWritable(): void {
+    let at = this.path;
+    while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+    const wanted = at === this.path ? 'file' : 'directory';
+    const found = statSync(at);
+    const fails = (problem: string) => inputError(`cannot write the decisions journal ${this.path} (--journal FILE): ${at} ${problem}`);
+    if (wanted === 'file' ? !found.isFile() : !found.isDirectory()) throw fails(`is not a ${wanted}`);
+    try {
+      accessSync(at, constants.W_OK);
+    } catch {
+      throw fails('is not writable');
+    }
+  }
+
+  private writeChecked(write: () => void): void {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      write();
+    } catch (e) {
+      if (UNWRITABLE_PATH.has((e as NodeJS.ErrnoException).code ?? '')) throw inputError(`cannot write the decisions journal ${this.path} (--journal FILE): ${(e as Error).message}`);
+      throw e;
+    }
   }
 
   get capturesDir(): string {

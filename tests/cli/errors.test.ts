@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,29 @@ describe('the CLI error policy', () => {
     const directory = await cli(['--db', dir, 'models']);
     expect(directory.code).toBe(65);
     expect(oneLine(directory.stderr)).toMatch(/cannot open a ledger at .*: it is a directory/);
+  });
+
+  it('calls a file given for a directory, or a directory for a file, bad input (65) in one line, before anything is recorded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-errors-paths-'));
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x\n');
+    const ledger = join(dir, 'l.sqlite');
+    const unjournalled = join(dir, 'never.sqlite');
+    const cases: Array<[string[], RegExp]> = [
+      [['--db', ledger, '--sources', file, 'sync', '--offline'], /file\.txt is not a directory of source files/],
+      [['--db', ledger, '--aliases', dir, 'explain', 'openai/gpt-5.2'], /cannot read the alias registry .* \(--aliases FILE\): EISDIR/],
+      [['--db', ledger, 'export', '--out', file], /file\.txt exists and is not a directory/],
+      [['--db', unjournalled, '--journal', dir, 'sync', '--offline'], /cannot write the decisions journal .* \(--journal FILE\): .* is not a file/],
+      [['--db', unjournalled, '--journal', join(file, 'decisions.ndjson'), 'sync', '--offline'], /cannot write the decisions journal .*file\.txt\/decisions\.ndjson .*file\.txt is not a directory/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(args);
+      expect(run.code, args.join(' ')).toBe(65);
+      expect(oneLine(run.stderr)).toMatch(message);
+    }
+    // A sync whose journal cannot be written stops before it reads anything: not even its ledger is made.
+    expect(existsSync(unjournalled)).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('x\n');
   });
 
   it('calls a directory given as a file bad input (65)', async () => {
