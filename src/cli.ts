@@ -31,10 +31,10 @@ export function buildProgram(): Command {
   const program = new Command('model-ledger')
     .description('A reviewed, versioned dataset of AI model specs and prices.')
     .version(packageVersion(), '--version', 'print the version')
-    .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH)
-    .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR)
-    .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR)
-    .option('--aliases <file>', 'the alias registry reviewers edit', process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE)
+    .option('--db <path>', 'SQLite ledger', process.env.MODEL_LEDGER_DB || DEFAULT_DB_PATH)
+    .option('--sources <dir>', 'directory of source files', process.env.MODEL_LEDGER_SOURCES || DEFAULT_SOURCES_DIR)
+    .option('--snapshots <dir>', 'directory of shipped snapshots', process.env.MODEL_LEDGER_SNAPSHOTS || DEFAULT_SNAPSHOTS_DIR)
+    .option('--aliases <file>', 'the alias registry reviewers edit', process.env.MODEL_LEDGER_ALIASES || DEFAULT_ALIAS_FILE)
     .option('--journal <file>', 'the decisions journal every decision is appended to (default: $MODEL_LEDGER_JOURNAL, else decisions.ndjson beside the ledger)')
     .exitOverride();
 

@@ -9,6 +9,7 @@ import { loadAliasRegistry } from '../store/alias-file.ts';
 import { DEFAULT_DB_PATH, Ledger } from '../store/ledger.ts';
 import { Journal, JOURNAL_FILE } from '../store/journal.ts';
 import { dirname, join } from 'node:path';
+import { usageError } from '../errors.ts';
 
 /** Where one ledger's files live: the database, the source files, the shipped snapshots and the alias registry. */
 export interface Workspace {
@@ -22,15 +23,25 @@ export interface Workspace {
 
 /** A workspace: what is given, else $MODEL_LEDGER_DB / _SOURCES / _SNAPSHOTS / _ALIASES, else the package's own. */
 export function workspace(given: Partial<Workspace> = {}): Workspace {
-  const db = given.db ?? process.env.MODEL_LEDGER_DB ?? DEFAULT_DB_PATH;
+  for (const [option, path] of Object.entries(PATH_OPTIONS)) {
+    // An empty --db is an anonymous temporary database: a sync into it would succeed and keep nothing.
+    if (given[path] === '') throw usageError(`${option} is empty: give a path (a variable a script meant to pass may be unset)`);
+  }
+  const db = given.db ?? fromEnv('MODEL_LEDGER_DB') ?? DEFAULT_DB_PATH;
   return {
     db,
-    sourcesDir: given.sourcesDir ?? process.env.MODEL_LEDGER_SOURCES ?? DEFAULT_SOURCES_DIR,
-    snapshotsDir: given.snapshotsDir ?? process.env.MODEL_LEDGER_SNAPSHOTS ?? DEFAULT_SNAPSHOTS_DIR,
-    aliasesFile: given.aliasesFile ?? process.env.MODEL_LEDGER_ALIASES ?? DEFAULT_ALIAS_FILE,
-    journal: given.journal !== undefined ? given.journal : (process.env.MODEL_LEDGER_JOURNAL ?? defaultJournal(db)),
+    sourcesDir: given.sourcesDir ?? fromEnv('MODEL_LEDGER_SOURCES') ?? DEFAULT_SOURCES_DIR,
+    snapshotsDir: given.snapshotsDir ?? fromEnv('MODEL_LEDGER_SNAPSHOTS') ?? DEFAULT_SNAPSHOTS_DIR,
+    aliasesFile: given.aliasesFile ?? fromEnv('MODEL_LEDGER_ALIASES') ?? DEFAULT_ALIAS_FILE,
+    journal: given.journal !== undefined ? given.journal : (fromEnv('MODEL_LEDGER_JOURNAL') ?? defaultJournal(db)),
   };
 }
+
+/** Each path of a workspace by the option that gives it. */
+const PATH_OPTIONS = { '--db': 'db', '--sources': 'sourcesDir', '--snapshots': 'snapshotsDir', '--aliases': 'aliasesFile', '--journal': 'journal' } as const;
+
+/** An environment variable set to nothing counts as unset, as a shell's `${VAR:-default}` has it. */
+const fromEnv = (name: string): string | undefined => process.env[name] || undefined;
 
 /** The journal beside the ledger's directory: data/decisions.ndjson for data/ledger.sqlite. */
 export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_FILE);

@@ -72,6 +72,19 @@ describe('the CLI error policy', () => {
     expect(readFileSync(file, 'utf8')).toBe('x\n');
   });
 
+  it('refuses an empty --db (a temporary database would keep nothing) and reads an empty $MODEL_LEDGER_DB as unset', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ml-errors-empty-'));
+    const bin = join(PACKAGE_ROOT, 'bin', 'model-ledger.js');
+    const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+    const empty = run(['--db', '', 'sync', '--offline', '--quiet']);
+    expect(empty.status).toBe(64);
+    expect(oneLine(empty.stderr)).toMatch(/--db is empty: give a path/);
+    expect(readdirSync(cwd)).toEqual([]); // no journal, no lock, nothing synced anywhere
+    const unset = run(['models'], { MODEL_LEDGER_DB: '', MODEL_LEDGER_JOURNAL: '' });
+    expect(unset.status, unset.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'data', 'ledger.sqlite'))).toBe(true); // the default ledger
+  });
+
   it('calls a directory given as a file bad input (65)', async () => {
     const run = await cli(['extract', tmpdir()]);
     expect(run.code).toBe(65);
