@@ -42,7 +42,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
   const entries = readJournal(journalFile).map((entry, i) => ({ entry, line: i + 1 }));
   const numbered = numberLines(journalFile, entries);
   if (existsSync(ws.db)) {
-    const used = withLedger(ws, (ledger) => ledger.runs.meta('diff_basis') !== null || ledger.changes.list().length > 0);
+    const used = withLedger(ws, (ledger) => ledger.runs.meta('diff_basis') !== null || ledger.changes.tally().length > 0);
     if (used) throw inputError(`${ws.db} already holds a ledger: a rebuild writes a new one (remove it first, or pass another --db)`);
   }
   const sources = new Map(sourcesOf(ws).map((s) => [s.id, s]));
@@ -128,7 +128,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
           }
         }
       }
-    });
+    }, { create: true });
   } finally {
     release();
     rmSync(scratch, { recursive: true, force: true });

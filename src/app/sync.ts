@@ -64,7 +64,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
-    });
+    }, { create: true });
   } finally {
     release();
   }
@@ -90,7 +90,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       afterPipeline(ledger, ws, summary, request.policy);
       await deliver(ledger, ws, summary, request.report);
       return summary;
-    });
+    }, { create: true });
   } finally {
     release();
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseAliasRegistry, type AliasRegistry } from '../normalize/aliases.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../paths.ts';
 import { codeText, keptParse, type ParseCache } from '../pipeline/kept-parse.ts';
@@ -9,7 +9,7 @@ import { loadAliasRegistry } from '../store/alias-file.ts';
 import { DEFAULT_DB_PATH, Ledger } from '../store/ledger.ts';
 import { Journal, JOURNAL_FILE } from '../store/journal.ts';
 import { dirname, join } from 'node:path';
-import { usageError } from '../errors.ts';
+import { inputError, usageError } from '../errors.ts';
 
 /** Where one ledger's files live: the database, the source files, the shipped snapshots and the alias registry. */
 export interface Workspace {
@@ -80,8 +80,16 @@ const revivedRegistry = (kept: unknown): AliasRegistry => {
   return { byAlias: new Map(byAlias), ids: new Set(ids), distinct: new Set(distinct) };
 };
 
-/** Runs `use` on the workspace's ledger and closes it after, also when `use` throws or its promise rejects. */
-export function withLedger<T>(ws: Workspace, use: (ledger: Ledger) => T): T {
+/**
+ * Runs `use` on the workspace's ledger and closes it after, also when `use` throws or its promise
+ * rejects. Only a command that records captures (`create`: sync, ingest, rebuild) makes a ledger
+ * that does not exist yet: any other would open a mistyped --db as a new, empty one, and an
+ * export from it would replace a published dataset with an empty one.
+ */
+export function withLedger<T>(ws: Workspace, use: (ledger: Ledger) => T, options: { create?: boolean } = {}): T {
+  if (!options.create && ws.db !== ':memory:' && !existsSync(ws.db)) {
+    throw inputError(`no ledger at ${ws.db}: \`model-ledger sync\` makes one (or check --db and $MODEL_LEDGER_DB)`);
+  }
   const ledger = new Ledger(ws.db);
   let result: T;
   try {

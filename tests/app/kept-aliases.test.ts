@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aliasesOf, workspace, withLedger } from '../../src/app/workspace.ts';
 import { loadAliasRegistry } from '../../src/store/alias-file.ts';
+import { Ledger } from '../../src/store/ledger.ts';
 
 const REGISTRY = 'models:\n  openai/gpt-4o:\n    - GPT 4 Omni\n  anthropic/claude-sonnet-4.5:\n    - sonnet 4.5\ndistinct:\n  - [openai/gpt-4o, openai/gpt-4o-mini]\n';
 
@@ -15,6 +16,7 @@ describe('the alias registry kept in the ledger', () => {
     dirs.push(dir);
     const ws = workspace({ db: path.join(dir, 'ledger.sqlite'), aliasesFile: path.join(dir, 'aliases.yaml'), journal: null });
     writeFileSync(ws.aliasesFile, text);
+    new Ledger(ws.db).close(); // a ledger a sync made
     return ws;
   }
 

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LedgerError } from '../../src/errors.ts';
+import { Ledger } from '../../src/store/ledger.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { cli } from '../helpers/cli.ts';
+import { cli, DEMO_SNAPSHOTS, DEMO_SOURCES } from '../helpers/cli.ts';
 
 const db = () => join(mkdtempSync(join(tmpdir(), 'ml-errors-')), 'l.sqlite');
 
@@ -54,6 +55,7 @@ describe('the CLI error policy', () => {
     const file = join(dir, 'file.txt');
     writeFileSync(file, 'x\n');
     const ledger = join(dir, 'l.sqlite');
+    new Ledger(ledger).close(); // one a sync made
     const unjournalled = join(dir, 'never.sqlite');
     const cases: Array<[string[], RegExp]> = [
       [['--db', ledger, '--sources', file, 'sync', '--offline'], /file\.txt is not a directory of source files/],
@@ -80,9 +82,27 @@ describe('the CLI error policy', () => {
     expect(empty.status).toBe(64);
     expect(oneLine(empty.stderr)).toMatch(/--db is empty: give a path/);
     expect(readdirSync(cwd)).toEqual([]); // no journal, no lock, nothing synced anywhere
-    const unset = run(['models'], { MODEL_LEDGER_DB: '', MODEL_LEDGER_JOURNAL: '' });
+    const unset = run(['--sources', DEMO_SOURCES, '--snapshots', DEMO_SNAPSHOTS, 'sync', '--offline', '--quiet'], { MODEL_LEDGER_DB: '', MODEL_LEDGER_JOURNAL: '' });
     expect(unset.status, unset.stderr).toBe(0);
     expect(existsSync(join(cwd, 'data', 'ledger.sqlite'))).toBe(true); // the default ledger
+  });
+
+  it('refuses a ledger that does not exist for every command but the ones that make one, and creates nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-errors-missing-'));
+    const out = join(dir, 'published');
+    mkdirSync(out);
+    writeFileSync(join(out, 'dataset.json'), '{"published": true}\n');
+    const typo = join(dir, 'ledgr.sqlite');
+    for (const args of [['export', '--out', out], ['changes'], ['explain', 'openai/gpt-5.2'], ['models'], ['sources'], ['approve', '--all', '--reviewer', 'ana']]) {
+      const run = await cli(['--db', typo, ...args]);
+      expect(run.code, args[0]).toBe(65);
+      expect(oneLine(run.stderr)).toMatch(/no ledger at .*ledgr\.sqlite: `model-ledger sync` makes one/);
+    }
+    expect(readdirSync(dir)).toEqual(['published']);
+    expect(readFileSync(join(out, 'dataset.json'), 'utf8')).toBe('{"published": true}\n'); // the published dataset was not replaced by an empty one
+    const synced = await cli(['--db', typo, '--sources', DEMO_SOURCES, '--snapshots', DEMO_SNAPSHOTS, 'sync', '--offline', '--quiet']);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(existsSync(typo)).toBe(true);
   });
 
   it('calls a directory given as a file bad input (65)', async () => {

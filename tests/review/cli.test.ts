@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/store/ledger.ts';
 import { cli } from '../helpers/cli.ts';
 import { FIXTURES } from './helpers.ts';
 
@@ -69,6 +70,7 @@ describe('the review desk from the command line', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const { port } = holder.address() as AddressInfo;
     try {
+      new Ledger(db).close(); // the ledger the desk serves
       const taken = await run('review', '--web', '--port', String(port), '--reviewer', 'ana');
       expect(taken.code).toBe(65);
       expect(taken.stderr).toBe(`model-ledger: port ${port} on 127.0.0.1 is in use; pick another with --port, or --port 0 for a free one\n`);

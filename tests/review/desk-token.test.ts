@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MIN_TOKEN_LENGTH, startDesk, type Desk } from '../../src/review/web/server.ts';
-import type { Ledger } from '../../src/store/ledger.ts';
+import { Ledger } from '../../src/store/ledger.ts';
 import { LedgerError } from '../../src/errors.ts';
 import { reviewLedger, SOURCES } from './helpers.ts';
 import { cli } from '../helpers/cli.ts';
@@ -98,6 +98,7 @@ describe('the desk token', () => {
 
   it('review --web --token short exits 64 with one line', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ml-desk-token-')), 'l.sqlite');
+    new Ledger(db).close(); // the ledger the desk serves
     const run = await cli(['--db', db, 'review', '--web', '--port', '0', '--token', 'short']);
     expect(run.code).toBe(64);
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/token must be at least 16 characters/)]);
