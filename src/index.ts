@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { exportLedger, syncLedger, workspace } from './app/index.ts';
 import { LedgerError } from './errors.ts';
 import { reconcile as reconcileClaims, type ReconcileOptions, type ReconcileResult } from './reconcile/index.ts';
-import { ClaimSchema, type Claim } from './schema/claim.ts';
+import { ClaimSchema, type Claim, type ExtractResult } from './schema/claim.ts';
+import { extractDocument, type ExtractOptions } from './extract/registry.ts';
+import { SourceFormatSchema } from './schema/source.ts';
 import { OverrideSchema } from './schema/fact.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import type { ExportFormat, ExportResult } from './export/write.ts';
@@ -15,8 +17,8 @@ import type { FetcherOptionsInput } from './fetch/index.ts';
 // extractors do for `extract`, not inside a caller's first sync (the CLI loads each per command).
 import './pipeline/live.ts';
 
-export { extractDocument as extract } from './extract/registry.ts';
 export { Ledger } from './store/ledger.ts';
+export type { ExtractOptions } from './extract/registry.ts';
 export { LedgerError, EXIT, type ErrorKind, type Issue } from './errors.ts';
 export type { SyncSummary } from './schema/sync.ts';
 export type { ExportResult, ExportFormat } from './export/write.ts';
@@ -68,13 +70,42 @@ const ReconcileInputSchema = z.object({
  */
 export function reconcile(claims: Claim[], options: ReconcileOptions): ReconcileResult {
   const parsed = ReconcileInputSchema.safeParse({ claims, options });
-  if (!parsed.success) {
-    // Unknown keys first: a claim of another shape (source/entity) says most by the keys it has.
-    const ordered = [...parsed.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
-    const issues = ordered.map((i) => ({ path: i.path, message: i.message }));
-    const shown = issues.slice(0, 12);
-    const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
-    throw new LedgerError('usage', `reconcile: invalid arguments${more}`, shown);
-  }
+  if (!parsed.success) throw invalidArguments('reconcile', parsed.error);
   return reconcileClaims(claims, options);
+}
+
+const ExtractInputSchema = z.object({
+  body: z.string(),
+  options: z
+    .object({
+      format: z.union([SourceFormatSchema, z.literal('auto')]).optional(),
+      extractor: z.string().optional(),
+      provider: z.string().optional(),
+      filename: z.string().optional(),
+      source: z.object({ id: z.string(), kind: z.string() }).passthrough().optional(),
+      observedAt: z.string().optional(),
+    })
+    .strict()
+    .optional(),
+});
+
+/**
+ * The claims a document yields (format and extractor detected unless given). An unknown extractor
+ * or a failing one is drift in the result; arguments of the wrong shape are a LedgerError, as for
+ * `reconcile`.
+ */
+export function extract(body: string, options?: ExtractOptions): ExtractResult {
+  const parsed = ExtractInputSchema.safeParse({ body, options });
+  if (!parsed.success) throw invalidArguments('extract', parsed.error);
+  return extractDocument(body, options);
+}
+
+/** A library call's bad arguments as one usage error naming the first few bad paths. */
+function invalidArguments(call: string, error: z.ZodError): LedgerError {
+  // Unknown keys first: an argument of another shape (a claim with source/entity) says most by the keys it has.
+  const ordered = [...error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issues = ordered.map((i) => ({ path: i.path, message: i.message }));
+  const shown = issues.slice(0, 12);
+  const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
+  return new LedgerError('usage', `${call}: invalid arguments${more}`, shown);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerError, reconcile } from '../../src/index.ts';
+import { extract, LedgerError, reconcile } from '../../src/index.ts';
 import type { Claim } from '../../src/schema/claim.ts';
 
 const claim = (over: Partial<Claim> = {}): Claim => ({
@@ -39,5 +39,25 @@ describe('the library entry checks what plain JavaScript hands it', () => {
     const { facts } = reconcile([claim(), claim({ source_id: 'b', value: 3 })], { sources: [{ id: 'a', kind: 'first-party', trust: 0.95 }] });
     expect(facts[0]).toMatchObject({ model: 'openai/gpt-5.2', field: 'input_price' });
     expect(facts[0].status).not.toBe('agreed');
+  });
+});
+
+describe('the library extract', () => {
+  it('refuses a body that is not text and options it does not know, as a LedgerError naming them', () => {
+    expect(() => extract(null as never)).toThrow(LedgerError);
+    expect(() => extract(42 as never, { format: 'json' })).toThrow(/extract: invalid arguments: body: Expected string, received number/);
+    expect(() => extract('x', { format: 'pdf' as never })).toThrow(/options\.format/);
+    try {
+      extract('| a |', { extracter: 'pricing' } as never);
+    } catch (e) {
+      expect((e as LedgerError).kind).toBe('usage');
+      expect((e as LedgerError).message).toMatch(/Unrecognized key\(s\) in object: 'extracter'/);
+    }
+    expect.assertions(5);
+  });
+
+  it('extracts what it is given', () => {
+    const { claims } = extract('| Model | Input price | Output price |\n|---|---|---|\n| GPT-5.2 | $1.75 | $14.00 |\n\nPrices per 1M tokens.\n', { format: 'markdown', extractor: 'pricing', provider: 'openai' });
+    expect(claims.map((c) => [c.model, c.field, c.value])).toEqual(expect.arrayContaining([['openai/gpt-5.2', 'input_price', 1.75], ['openai/gpt-5.2', 'output_price', 14]]));
   });
 });
