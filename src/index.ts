@@ -12,6 +12,7 @@ import { SourceFormatSchema } from './schema/source.ts';
 import { OverrideSchema } from './schema/fact.ts';
 import type { SyncSummary } from './schema/sync.ts';
 import type { ExportFormat, ExportResult } from './export/write.ts';
+import { ExportFormatSchema } from './schema/dataset.ts';
 import type { FetcherOptionsInput } from './fetch/index.ts';
 // A library sync reads live unless told otherwise: its fetcher loads with the entry, as the
 // extractors do for `extract`, not inside a caller's first sync (the CLI loads each per command).
@@ -42,14 +43,39 @@ export interface SyncOptions {
   full?: boolean;
 }
 
+/** SyncOptions as checked at run time: a misspelt or mistyped option is an error, not ignored. */
+const SyncOptionsSchema = z
+  .object({
+    db: z.string().optional(),
+    sourcesDir: z.string().optional(),
+    snapshotsDir: z.string().optional(),
+    sources: z.array(z.string()).optional(),
+    offline: z.boolean().optional(),
+    aliasesFile: z.string().optional(),
+    // Each fetcher option is checked by the fetcher's own schema, which names the bad one.
+    fetch: z.custom<Partial<FetcherOptionsInput>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'Expected an object of fetcher options').optional(),
+    extractWorkers: z.number().int().min(0).optional(),
+    full: z.boolean().optional(),
+  })
+  .strict() satisfies z.ZodType<SyncOptions>;
+
 /** One sync of the ledger at `db`: read sources, extract, reconcile, queue changes. */
 export async function sync(options: SyncOptions = {}): Promise<SyncSummary> {
+  const parsed = SyncOptionsSchema.safeParse(options);
+  if (!parsed.success) throw invalidArguments('sync', parsed.error);
   const ws = workspace({ db: options.db, sourcesDir: options.sourcesDir, snapshotsDir: options.snapshotsDir, aliasesFile: options.aliasesFile });
   return syncLedger(ws, { offline: options.offline, sources: options.sources, fetch: options.fetch, extractWorkers: options.extractWorkers, full: options.full });
 }
 
+const ExportArgumentsSchema = z.object({
+  dir: z.string(),
+  options: z.object({ db: z.string().optional(), at: z.string().optional(), formats: z.array(ExportFormatSchema).optional() }).strict(),
+});
+
 /** Writes the approved dataset of the ledger at `db` to `dir`. */
 export function exportDataset(dir: string, options: { db?: string; at?: string; formats?: ExportFormat[] } = {}): ExportResult {
+  const parsed = ExportArgumentsSchema.safeParse({ dir, options });
+  if (!parsed.success) throw invalidArguments('exportDataset', parsed.error);
   return exportLedger(workspace({ db: options.db }), dir, { at: options.at, formats: options.formats });
 }
 

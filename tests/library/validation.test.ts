@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extract, LedgerError, reconcile } from '../../src/index.ts';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportDataset, extract, LedgerError, reconcile, sync } from '../../src/index.ts';
 import type { Claim } from '../../src/schema/claim.ts';
 
 const claim = (over: Partial<Claim> = {}): Claim => ({
@@ -59,5 +62,18 @@ describe('the library extract', () => {
   it('extracts what it is given', () => {
     const { claims } = extract('| Model | Input price | Output price |\n|---|---|---|\n| GPT-5.2 | $1.75 | $14.00 |\n\nPrices per 1M tokens.\n', { format: 'markdown', extractor: 'pricing', provider: 'openai' });
     expect(claims.map((c) => [c.model, c.field, c.value])).toEqual(expect.arrayContaining([['openai/gpt-5.2', 'input_price', 1.75], ['openai/gpt-5.2', 'output_price', 14]]));
+  });
+});
+
+describe('the library sync and exportDataset', () => {
+  it('refuse options of the wrong type or a misspelt name before anything is read or written, as a LedgerError naming them', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ml-lib-args-')), 'l.sqlite');
+    await expect(sync({ db, sources: 'litellm' as never, offline: true })).rejects.toThrow(/sync: invalid arguments: sources: Expected array, received string/);
+    await expect(sync({ db, offline: true, extractWorkers: 'two' as never })).rejects.toThrow(/extractWorkers/);
+    await expect(sync({ db, ofline: true } as never)).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/Unrecognized key\(s\) in object: 'ofline'/) });
+    await expect(sync(null as never)).rejects.toBeInstanceOf(LedgerError);
+    expect(() => exportDataset(42 as never, { db })).toThrow(/exportDataset: invalid arguments: dir: Expected string/);
+    expect(() => exportDataset(join(db, '..', 'out'), { db, formats: ['xml' as never] })).toThrow(/options\.formats\.0/);
+    expect(existsSync(db)).toBe(false);
   });
 });
