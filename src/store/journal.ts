@@ -24,7 +24,13 @@ export class Journal {
   /** Throws (and so rolls back the decision it records) when the journal cannot be written; a path that cannot hold one is bad input. */
   append(entries: JournalEntry[]): void {
     if (entries.length === 0) return;
-    this.writeChecked(() => appendFileSync(this.path, entries.map((e) => journalLine(e) + '\n').join('')));
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      appendFileSync(this.path, entries.map((e) => journalLine(e) + '\n').join(''));
+    } catch (e) {
+      if (UNWRITABLE_PATH.has((e as NodeJS.ErrnoException).code ?? '')) throw this.unwritable((e as Error).message);
+      throw e;
+    }
   }
 
   /**
@@ -38,23 +44,16 @@ export class Journal {
     while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
     const wanted = at === this.path ? 'file' : 'directory';
     const found = statSync(at);
-    const fails = (problem: string) => inputError(`cannot write the decisions journal ${this.path} (--journal FILE): ${at} ${problem}`);
-    if (wanted === 'file' ? !found.isFile() : !found.isDirectory()) throw fails(`is not a ${wanted}`);
+    if (wanted === 'file' ? !found.isFile() : !found.isDirectory()) throw this.unwritable(`${at} is not a ${wanted}`);
     try {
       accessSync(at, constants.W_OK);
     } catch {
-      throw fails('is not writable');
+      throw this.unwritable(`${at} is not writable`);
     }
   }
 
-  private writeChecked(write: () => void): void {
-    try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      write();
-    } catch (e) {
-      if (UNWRITABLE_PATH.has((e as NodeJS.ErrnoException).code ?? '')) throw inputError(`cannot write the decisions journal ${this.path} (--journal FILE): ${(e as Error).message}`);
-      throw e;
-    }
+  private unwritable(why: string) {
+    return inputError(`cannot write the decisions journal ${this.path} (--journal FILE): ${why}`);
   }
 
   get capturesDir(): string {
