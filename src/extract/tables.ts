@@ -7,6 +7,7 @@
 // tables and blocks, so no selector engine or wrapper object is needed per cell.
 import { DomHandler, type AnyNode, type Document, type Element } from 'domhandler';
 import { findAll, findOne, getElementsByTagName, textContent } from 'domutils';
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import type { Root, RootContent, Table as MdTable } from 'mdast';
 import remarkGfm from 'remark-gfm';
@@ -458,7 +459,7 @@ const isElement = (node: AnyNode): node is Element => node.type === 'tag' || nod
 
 /** Parts of a page that are never its content: scripts, styles, navigation, hidden elements. */
 const NOISE_TAGS = new Set(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'svg']);
-const isNoise = (name: string, attribs: Record<string, string>) => NOISE_TAGS.has(name) || attribs.role === 'navigation' || attribs['aria-hidden'] === 'true';
+const isNoise = (name: string, attribs: Record<string, string>) => NOISE_TAGS.has(name) || attr(attribs, 'role') === 'navigation' || attr(attribs, 'aria-hidden') === 'true';
 
 /**
  * A DOM builder that leaves noise subtrees out as they are parsed. Navigation, footers, inline
@@ -507,9 +508,21 @@ class ContentHandler extends DomHandler {
 
 /**
  * htmlparser2 parses a table page in about half parse5's time; scraped pages are read for their
- * tables, not rendered, so its leniency is what we want.
+ * tables, not rendered, so its leniency is what we want. Entities are left as written: the
+ * tokenizer skips to the next `<` or closing quote only when it need not stop at every `&`, which
+ * takes a third off tokenizing a page. The text and attributes the reader keeps are decoded as it
+ * reads them (`decodedText`, `attr`), by the same decoder and rules the tokenizer would have used.
  */
-export const HTML_PARSER_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
+export const HTML_PARSER_OPTIONS = { xmlMode: false, decodeEntities: false } as const;
+
+/** Text as written in the page, its character references decoded (as text, not as an attribute). */
+const decodedText = (raw: string): string => (raw.includes('&') ? decodeHTML(raw) : raw);
+
+/** An attribute's value, its character references decoded (by the attribute rules), or undefined. */
+function attr(attribs: Record<string, string>, name: string): string | undefined {
+  const raw = attribs[name];
+  return raw !== undefined && raw.includes('&') ? decodeHTMLAttribute(raw) : raw;
+}
 
 /** The page's content as a DOM, noise left out. */
 export function parseContent(body: string): Document {
@@ -524,7 +537,7 @@ const UNSQUASHED = /\s\s|[^\S ]/;
 
 /** An element's text, its whitespace squashed. */
 function squashedText(el: Element): string {
-  const text = textContent(el);
+  const text = decodedText(textContent(el));
   // Most cells hold a few words: testing is cheaper than rebuilding a string that would not change.
   return (UNSQUASHED.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
@@ -533,7 +546,7 @@ function squashedText(el: Element): string {
 function labelledPanel(table: Element): Element | null {
   for (let node: Element | null = table; node && isElement(node); node = node.parent as Element | null) {
     const a = node.attribs;
-    if (a.role === 'tabpanel' || 'data-tab' in a || 'data-state' in a || ((node.name === 'section' || node.name === 'div') && 'aria-label' in a)) return node;
+    if (attr(a, 'role') === 'tabpanel' || 'data-tab' in a || 'data-state' in a || ((node.name === 'section' || node.name === 'div') && 'aria-label' in a)) return node;
   }
   return null;
 }
@@ -546,11 +559,11 @@ function htmlCaption(table: Element): string {
   if (own) return own;
   const panel = labelledPanel(table);
   if (panel) {
-    const label = panel.attribs['aria-label'] ?? panel.attribs['data-tab'] ?? '';
+    const label = attr(panel.attribs, 'aria-label') ?? attr(panel.attribs, 'data-tab') ?? '';
     if (label) return label;
-    const labelledBy = panel.attribs['aria-labelledby'];
+    const labelledBy = attr(panel.attribs, 'aria-labelledby');
     if (labelledBy) {
-      const tabEl = findOne((el) => el.attribs.id === labelledBy, documentOf(table).children);
+      const tabEl = findOne((el) => attr(el.attribs, 'id') === labelledBy, documentOf(table).children);
       const tab = tabEl ? squashedText(tabEl) : '';
       if (tab) return tab;
     }
@@ -654,8 +667,8 @@ function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]
     const texts = cellsOf(tr);
     childElements(tr, CELLS).forEach((td, i) => {
       take();
-      const rowspan = Math.min(Number(td.attribs.rowspan) || 1, 1000);
-      const colspan = Math.min(Number(td.attribs.colspan) || 1, 100);
+      const rowspan = Math.min(Number(attr(td.attribs, 'rowspan')) || 1, 1000);
+      const colspan = Math.min(Number(attr(td.attribs, 'colspan')) || 1, 100);
       if (rowspan > 1) carried.set(cells.length, { text: texts[i], rows: rowspan - 1 });
       cells.push(texts[i], ...Array<string>(colspan - 1).fill(''));
     });
@@ -691,7 +704,7 @@ function parseHtml(body: string): Page {
   parts.blocks.forEach((el, i) => {
     if (within(el, 'table')) return;
     if (el.name === 'li' && hasDescendant(el, NESTED_BLOCKS)) return;
-    const text = el.name === 'pre' ? textContent(el) : squashedText(el);
+    const text = el.name === 'pre' ? decodedText(textContent(el)) : squashedText(el);
     if (!text) return;
     const kind: TextBlock['kind'] = /^h\d$/.test(el.name) ? 'heading' : el.name === 'pre' ? 'code' : el.name === 'li' ? 'list' : 'paragraph';
     blocks.push({ text, locator: `${el.name}[${i}]`, kind });

@@ -115,3 +115,32 @@ describe('HTML pages: what is never content', () => {
     expect(parsed.title).toBe('');
   });
 });
+
+describe('HTML pages: character references', () => {
+  // The parser leaves references as written (its fast path); the reader decodes what it keeps.
+  const page = [
+    '<html><head><title>GPT&#8209;5 &amp; Claude &mdash; API pricing</title></head><body>',
+    '<div role="tab&#112;anel" aria-label="Batch &amp; Flex"><table>',
+    '<tr><th>Model</th><th>Input&nbsp;price</th></tr>',
+    '<tr><td rowspan="&#50;">GPT&#x2011;5 &lt;mini&gt;</td><td>&dollar;1.25 &copy &amp;amp;</td></tr>',
+    '<tr><td>$2</td></tr></table></div>',
+    '<p>Context&nbsp;window: 400,000&#160;tokens</p><pre>a &lt;b&gt;  c</pre>',
+    '<button id="t&#49;">Standard &amp; Co</button>',
+    '<div role="tabpanel" aria-labelledby="t&#x31;"><table><tr><th>M</th><th>P</th></tr><tr><td>A</td><td>$1</td></tr></table></div>',
+    '<div aria-hidden="tr&#117;e"><p>Hidden note</p></div></body></html>',
+  ].join('\n');
+  const parsed = parsePage(page, 'html');
+
+  it('decodes them in cells, blocks, titles and preformatted text', () => {
+    expect(parsed.title).toBe('GPT\u20115 & Claude \u2014 API pricing');
+    expect(parsed.tables[0].headers).toEqual(['Model', 'Input price']);
+    expect(parsed.tables[0].rows[0]).toEqual(['GPT\u20115 <mini>', '$1.25 \u00a9 &amp;']);
+    expect(parsed.blocks.map((b) => b.text)).toEqual(['Context window: 400,000 tokens', 'a <b>  c']);
+  });
+
+  it('decodes them in the attributes it reads: spans, panel roles and labels, the labelling tab, hidden parts', () => {
+    expect(parsed.tables[0].rows[1]).toEqual(['GPT\u20115 <mini>', '$2']);
+    expect(parsed.tables[0].caption).toBe('Batch & Flex');
+    expect(parsed.tables[1].caption).toBe('Standard & Co');
+  });
+});
