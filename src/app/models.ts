@@ -68,7 +68,7 @@ export function settleAlias(ws: Workspace, request: { name: string; id: string; 
     const decision = { name, nameId: canonicalModelId(name), id, distinct };
     editAliasFile(ws.aliasesFile, (text) => registryWith(text, decision));
     const at = request.at ?? new Date().toISOString();
-    record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws));
+    record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws, ledger));
     // Re-reconcile at once: an alias moves the name's claims onto its model.
     const summary = reconcileNow(ledger, ws, at);
     return { name, id, relation: distinct ? 'distinct' : 'alias', pending: summary.changes.pending };
@@ -107,7 +107,7 @@ export function settleCandidates(ws: Workspace, request: { provider?: string; ev
           result.skipped.push({ name: c.model_id, id: decision.id, reason: (e as Error).message });
           continue;
         }
-        record(ledger, decision, reviewer, at, journalOf(ws));
+        record(ledger, decision, reviewer, at, journalOf(ws, ledger));
         result.settled.push({ name: c.model_id, id: decision.id, relation: distinct ? 'distinct' : 'alias' });
       }
       return text;

@@ -30,7 +30,7 @@ export function pinValue(ws: Workspace, request: OverrideRequest & { value: stri
   return onOverride(ws, request, (ledger, key, reviewer, at) => {
     const pinned = parseFieldValue(key.field, value);
     ledger.overrides.pin({ ...key, value: pinned, reason, reviewer, created_at: at });
-    journalOf(ws)?.append([{ at, by: reviewer, action: 'pin', ...key, value: pinned, reason }]);
+    journalOf(ws, ledger)?.append([{ at, by: reviewer, action: 'pin', ...key, value: pinned, reason }]);
   });
 }
 
@@ -41,7 +41,7 @@ export function liftValue(ws: Workspace, request: OverrideRequest): OverrideResu
       throw inputError(`no pinned value for ${key.model} ${key.field}${key.condition ? ` [${key.condition}]` : ''}`);
     }
     ledger.audit.record(reviewer, 'lift-override', `${key.model} ${key.field}`, { condition: key.condition }, at);
-    journalOf(ws)?.append([{ at, by: reviewer, action: 'lift', ...key }]);
+    journalOf(ws, ledger)?.append([{ at, by: reviewer, action: 'lift', ...key }]);
   });
 }
 

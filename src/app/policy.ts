@@ -28,7 +28,7 @@ export function applyPolicy(ledger: Ledger, ws: Workspace, policy: Policy, at = 
   const pending = ledger.changes.list({ status: 'pending' });
   const chosen = autoApprovals(policy, triageLedger(ledger, pending, policy.large_move_pct).changes);
   const sources = sourcesOf(ws);
-  const journal = journalOf(ws);
+  const journal = journalOf(ws, ledger);
   ledger.transaction(() => {
     for (const a of chosen) approveChanges(ledger, [a.change.id], { reviewer: `policy:${a.rule}`, rule: a.rule, note: a.why, at }, sources, journal);
   });

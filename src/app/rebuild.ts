@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { inputError } from '../errors.ts';
 import { removeAlias, removeDistinct } from '../normalize/aliases.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
@@ -40,6 +40,7 @@ type AliasEntry = Extract<JournalEntry, { action: 'alias' | 'distinct' }>;
  */
 export async function rebuildLedger(ws: Workspace, journalFile: string): Promise<RebuildResult> {
   const entries = readJournal(journalFile).map((entry, i) => ({ entry, line: i + 1 }));
+  const readBytes = statSync(journalFile).size;
   const numbered = numberLines(journalFile, entries);
   if (existsSync(ws.db)) {
     const used = withLedger(ws, (ledger) => ledger.runs.meta('diff_basis') !== null || ledger.changes.tally().length > 0);
@@ -128,6 +129,8 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
           }
         }
       }
+      // The rebuilt ledger stands where the journal stood when it was read: decisions go on from there.
+      ledger.journalMark().set({ path: resolve(journalFile), bytes: readBytes });
     }, { create: true });
   } finally {
     release();

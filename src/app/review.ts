@@ -43,7 +43,7 @@ export function approve(ws: Workspace, selection: Selection, review: { reviewer?
     if (selection.all && !selection.ids?.length && ledger.changes.count('pending') === 0) return [];
     if (review.dryRun) return ledger.changes.list({ ids: chosenIds(chooseChanges(ledger, ws, selection)) });
     // Chosen in the deciding transaction, the changes need not be read again to be decided.
-    return ledger.transaction(() => approveChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws)));
+    return ledger.transaction(() => approveChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), note: review.note }, sourcesOf(ws), journalOf(ws, ledger)));
   });
 }
 
@@ -55,7 +55,7 @@ export function reject(ws: Workspace, selection: Selection, review: { reviewer?:
       if (!review.reason.trim()) throw inputError('a rejection needs a reason (--reason TEXT)');
       return ledger.changes.list({ ids: chosen });
     }
-    return ledger.transaction(() => rejectChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), reason: review.reason }, journalOf(ws)));
+    return ledger.transaction(() => rejectChanges(ledger, chooseChanges(ledger, ws, selection), { reviewer: resolveReviewer(review.reviewer), reason: review.reason }, journalOf(ws, ledger)));
   });
 }
 

@@ -57,7 +57,8 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const all = sourcesOf(ws, ledger);
       const targets = selectSources(all, request.sources);
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const journal = journalOf(ws);
+      const journal = journalOf(ws, ledger);
+      journal?.checkInStep();
       const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
       const summary = await runSync(ledger, options, targets, reading);
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
@@ -83,7 +84,8 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const all = sourcesOf(ws);
       const [source] = selectSources(all, [request.source]);
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
-      const journal = journalOf(ws);
+      const journal = journalOf(ws, ledger);
+      journal?.checkInStep();
       const options = { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
@@ -110,7 +112,7 @@ function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
  * approves what its rules allow, each approval journalled with its rule.
  */
 function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined): void {
-  const journal = journalOf(ws);
+  const journal = journalOf(ws, ledger);
   if (journal) {
     const reads = summary.sources.filter((r) => r.outcome !== 'live-only').map((r): SyncRead => {
       if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };

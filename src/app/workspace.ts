@@ -46,7 +46,8 @@ const fromEnv = (name: string): string | undefined => process.env[name] || undef
 /** The journal beside the ledger's directory: data/decisions.ndjson for data/ledger.sqlite. */
 export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_FILE);
 
-export const journalOf = (ws: Workspace): Journal | undefined => (ws.journal ? new Journal(ws.journal) : undefined);
+/** The workspace's journal; given the ledger it records that ledger's decisions, and refuses them once the two are out of step. */
+export const journalOf = (ws: Workspace, ledger?: Ledger): Journal | undefined => (ws.journal ? new Journal(ws.journal, ledger?.journalMark()) : undefined);
 
 /** A parse kept in the ledger's meta under `key`. */
 const metaCache = (ledger: Ledger, key: string): ParseCache => ({ read: () => ledger.runs.meta(key), write: (value) => ledger.runs.setMeta(key, value) });

@@ -82,7 +82,7 @@ export function registerReviewCommands(program: Command): void {
       const token = o.token ?? process.env.MODEL_LEDGER_DESK_TOKEN;
       const [{ startDesk }, { resolveReviewer }] = await Promise.all([import('../review/web/server.ts'), import('../review/decide.ts')]);
       await app.withLedger(ws, async (ledger) => {
-        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token, journal: app.journalOf(ws) });
+        const desk = await startDesk({ ledger, sources: app.sourcesOf(ws), reviewer: resolveReviewer(o.reviewer), host: o.host, port: o.port, token, journal: app.journalOf(ws, ledger) });
         process.stderr.write(`review desk at ${desk.url}${token ? '?token=…' : ''}  (Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -1,5 +1,5 @@
-import { accessSync, appendFileSync, constants, existsSync, mkdir, mkdirSync, readFileSync, statSync, writeFile } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, appendFileSync, closeSync, constants, existsSync, mkdir, mkdirSync, openSync, readFileSync, readSync, statSync, writeFile } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { inputError } from '../errors.ts';
 import { journalLine, JournalEntrySchema, type JournalEntry } from '../schema/journal.ts';
 import { BODY_ENCODING, decompressBody, type BodyEncoding } from './compression.ts';
@@ -8,6 +8,15 @@ export const JOURNAL_FILE = 'decisions.ndjson';
 
 /** Why a path cannot hold the journal: a directory, under a file (EEXIST, ENOTDIR), or not this user's to write. */
 const UNWRITABLE_PATH = new Set(['EISDIR', 'EEXIST', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Where a ledger last left its journal: the journal's path and its size once the ledger's last
+ * decision was appended. Kept in the ledger, written in the same transaction as the decision.
+ */
+export interface JournalMark {
+  get(): { path: string; bytes: number } | null;
+  set(mark: { path: string; bytes: number }): void;
+}
 
 /**
  * The decisions journal on disk: an append-only file of one JSON line per decision, and beside it
@@ -19,18 +28,48 @@ export class Journal {
   private readonly writing: Array<Promise<void>> = [];
   private failure: Error | null = null;
 
-  constructor(readonly path: string) {}
+  /** `mark`: the ledger that records its decisions here, so that it can tell when the two went out of step. */
+  constructor(
+    readonly path: string,
+    private readonly mark?: JournalMark,
+  ) {}
 
-  /** Throws (and so rolls back the decision it records) when the journal cannot be written; a path that cannot hold one is bad input. */
+  /**
+   * Throws (and so rolls back the decision it records) when the journal cannot be written, or is
+   * not where the ledger left it; a path that cannot hold one is bad input. Each entry starts a
+   * line of its own, even after a last line cut short or saved without its newline.
+   */
   append(entries: JournalEntry[]): void {
     if (entries.length === 0) return;
+    const size = this.checkInStep();
+    const text = (size > 0 && lastByte(this.path, size) !== 0x0a ? '\n' : '') + entries.map((e) => journalLine(e) + '\n').join('');
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      appendFileSync(this.path, entries.map((e) => journalLine(e) + '\n').join(''));
+      appendFileSync(this.path, text);
     } catch (e) {
       if (UNWRITABLE_PATH.has((e as NodeJS.ErrnoException).code ?? '')) throw this.unwritable((e as Error).message);
       throw e;
     }
+    this.mark?.set({ path: resolve(this.path), bytes: size + Buffer.byteLength(text) });
+  }
+
+  /**
+   * The journal's size; throws unless it is the size the ledger's last decision left it at. A
+   * command killed after its decision reached the journal but before the ledger committed it
+   * (or a journal changed elsewhere: a pull, an edit) leaves the two telling different stories,
+   * and a decision made on the ledger's would be lost to the journal's: a rebuild makes them one.
+   */
+  checkInStep(): number {
+    const size = existsSync(this.path) && statSync(this.path).isFile() ? statSync(this.path).size : 0;
+    const mark = this.mark?.get();
+    if (mark && mark.path === resolve(this.path) && mark.bytes !== size) {
+      throw inputError(
+        `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${mark.bytes} ` +
+          '(a command stopped between writing the journal and the ledger, or the journal was changed elsewhere). ' +
+          'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then decide again',
+      );
+    }
+    return size;
   }
 
   /**
@@ -84,6 +123,17 @@ export class Journal {
   async captured(): Promise<void> {
     await Promise.all(this.writing.splice(0));
     if (this.failure) throw this.failure;
+  }
+}
+
+function lastByte(path: string, size: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, size - 1);
+    return byte[0];
+  } finally {
+    closeSync(fd);
   }
 }
 

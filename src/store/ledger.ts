@@ -6,11 +6,14 @@ import { ClaimStore } from './claims.ts';
 import { DEFAULT_DB_PATH, LedgerDb, type LedgerDbOptions } from './db.ts';
 import { FactStore } from './facts.ts';
 import { HistoryStore } from './history.ts';
+import type { JournalMark } from './journal.ts';
 import { ModelStore } from './models.ts';
 import { OverrideStore } from './overrides.ts';
 import { SourceStateStore } from './source-state.ts';
 
 export { DEFAULT_DB_PATH };
+
+const JOURNAL_MARK = 'journal_mark';
 
 /**
  * The SQLite ledger: every snapshot, claim, change, review and approved interval, one store per
@@ -62,6 +65,17 @@ export class Ledger {
       this.models.candidateTally(),
       this.audit.lastId(),
     ]);
+  }
+
+  /** Where this ledger last left its decisions journal (see Journal.checkInStep). */
+  journalMark(): JournalMark {
+    return {
+      get: () => {
+        const text = this.runs.meta(JOURNAL_MARK);
+        return text ? (JSON.parse(text) as { path: string; bytes: number }) : null;
+      },
+      set: (mark) => this.runs.setMeta(JOURNAL_MARK, JSON.stringify(mark)),
+    };
   }
 
   /** The raw connection, for tests that probe the schema's own guards. */

@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compressBody, decompressBody } from '../../src/store/compression.ts';
-import { Journal, readKeptCapture } from '../../src/store/journal.ts';
+import { Journal, readJournal, readKeptCapture } from '../../src/store/journal.ts';
 
 const body = '<table><tr><td>GPT-5.2</td><td>$1.25</td></tr></table>';
 
@@ -41,5 +41,38 @@ describe('captures kept beside the journal', () => {
     const journal = new Journal(join(dir, 'decisions.ndjson'));
     journal.keepCapture('vendor-c', 'f'.repeat(64), compressBody(body));
     await expect(journal.captured()).rejects.toThrow();
+  });
+});
+
+describe('journal lines and the ledger that writes them', () => {
+  const entry = (by: string) => ({ at: '2026-07-01T00:00:00.000Z', by, action: 'lift' as const, model: 'openai/gpt-5.2', field: 'input_price' as const, condition: '' });
+
+  it('starts each entry on a line of its own after a last line saved without its newline', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-lines-')), 'decisions.ndjson');
+    new Journal(path).append([entry('ana')]);
+    writeFileSync(path, readFileSync(path, 'utf8').trimEnd());
+    new Journal(path).append([entry('bob')]);
+    expect(readJournal(path).map((e) => e.by)).toEqual(['ana', 'bob']);
+  });
+
+  it('refuses a decision once the journal is not where its ledger left it, and writes nothing', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-lines-')), 'decisions.ndjson');
+    let mark: { path: string; bytes: number } | null = null;
+    const ledgerMark = { get: () => mark, set: (m: { path: string; bytes: number }) => (mark = m) };
+    new Journal(path, ledgerMark).append([entry('ana')]);
+    expect(mark!.bytes).toBe(statSync(path).size);
+    // Another writer (a second ledger, a killed command whose ledger never committed) appended.
+    new Journal(path).append([entry('bob')]);
+    const before = readFileSync(path, 'utf8');
+    expect(() => new Journal(path, ledgerMark).append([entry('carla')])).toThrow(/not in step with its journal/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    // Shrunk below it (a reset, an edit) is out of step too.
+    writeFileSync(path, '');
+    expect(() => new Journal(path, ledgerMark).append([entry('carla')])).toThrow(/not in step/);
+    writeFileSync(path, before.split('\n')[0] + '\n');
+    // Once the ledger stands where the journal does (a rebuild), decisions go on.
+    mark = { path: mark!.path, bytes: statSync(path).size };
+    new Journal(path, ledgerMark).append([entry('carla')]);
+    expect(readJournal(path).map((e) => e.by)).toEqual(['ana', 'carla']);
   });
 });
