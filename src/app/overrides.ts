@@ -3,6 +3,9 @@ import { resolveReviewer } from '../review/decide.ts';
 import type { ClaimValue } from '../schema/claim.ts';
 import type { Fact } from '../schema/fact.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
+import { parseDate } from '../normalize/dates.ts';
+import { canonicalCondition, parseCondition } from '../schema/condition.ts';
+import type { Ledger } from '../store/ledger.ts';
 import { fieldNamed } from './facts.ts';
 import { findModel } from './models.ts';
 import { reconcileNow } from './sync.ts';
@@ -29,6 +32,7 @@ export function pinValue(ws: Workspace, request: OverrideRequest & { value: stri
   const { value, reason } = request;
   return onOverride(ws, request, (ledger, key, reviewer, at) => {
     const pinned = parseFieldValue(key.field, value);
+    checkCondition(ledger, key);
     ledger.overrides.pin({ ...key, value: pinned, reason, reviewer, created_at: at });
     journalOf(ws, ledger)?.append([{ at, by: reviewer, action: 'pin', ...key, value: pinned, reason }]);
   });
@@ -47,6 +51,18 @@ export function liftValue(ws: Workspace, request: OverrideRequest): OverrideResu
 
 type Key = { model: string; field: FieldName; condition: string };
 
+/** A pin's condition: canonical, and either in the condition grammar or one the model's figures already carry. */
+function checkCondition(ledger: Ledger, key: Key): void {
+  if (!key.condition) return;
+  const canonical = canonicalCondition(key.condition);
+  if (canonical !== key.condition) throw inputError(`condition "${key.condition}" is written "${canonical}" (parts trimmed, sorted and joined by ";")`);
+  if (parseCondition(key.condition).every((part) => part.kind !== 'other')) return;
+  if (ledger.facts.list({ model: key.model, field: key.field }).some((f) => f.condition === key.condition)) return;
+  throw inputError(
+    `condition "${key.condition}" is none of context>N, tier:NAME, route:NAME, cache_ttl:DURATION, from:YYYY-MM-DD, and no figure of ${key.model} ${key.field} carries it`,
+  );
+}
+
 function onOverride(
   ws: Workspace,
   request: OverrideRequest,
@@ -63,17 +79,37 @@ function onOverride(
   });
 }
 
-/** A value typed for a field, in the field's kind: true/false for flags, a non-negative number for figures. */
+/** A decimal as people type one: "1.25", "400000", "1,047,576"; not "", "0x10" or "1e6". */
+const DECIMAL = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
+
+/**
+ * A value typed for a field, in the field's kind: true/false for flags, a number within the field's
+ * bounds (a whole one for token and parameter counts), a real calendar date, a non-empty text. A pin
+ * is published as it is, so it is held to what any source's figure is held to.
+ */
 export function parseFieldValue(field: FieldName, text: string): ClaimValue {
-  const kind = FIELDS[field].kind;
-  if (kind === 'boolean') {
-    if (!/^(true|false)$/i.test(text)) throw inputError(`${field} takes true or false, not "${text}"`);
-    return text.toLowerCase() === 'true';
+  const spec = FIELDS[field];
+  const typed = text.trim();
+  if (spec.kind === 'boolean') {
+    if (!/^(true|false)$/i.test(typed)) throw inputError(`${field} takes true or false, not "${text}"`);
+    return typed.toLowerCase() === 'true';
   }
-  if (kind === 'tokens' || kind === 'usd_per_mtok' || kind === 'count') {
-    const n = Number(text.replaceAll(',', ''));
-    if (!Number.isFinite(n) || n < 0) throw inputError(`${field} takes a non-negative number, not "${text}"`);
+  if (spec.kind === 'tokens' || spec.kind === 'usd_per_mtok' || spec.kind === 'count') {
+    const whole = spec.kind !== 'usd_per_mtok';
+    const bounds = spec.min !== undefined && spec.max !== undefined ? ` from ${spec.min} to ${spec.max}` : '';
+    const wanted = `${field} takes ${whole ? 'a whole number' : 'a decimal number'}${bounds}${whole ? '' : ' (USD per 1M tokens)'}`;
+    const n = DECIMAL.test(typed) ? Number(typed.replaceAll(',', '')) : NaN;
+    if (!Number.isFinite(n) || (whole && !Number.isInteger(n))) throw inputError(`${wanted}, not "${text}"`);
+    if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+      throw inputError(`${wanted}: "${text}" is outside what the ledger takes from any source`);
+    }
     return n;
   }
-  return text;
+  if (spec.kind === 'date') {
+    const date = parseDate(typed);
+    if (!date) throw inputError(`${field} takes a calendar date (YYYY-MM-DD or YYYY-MM), not "${text}"`);
+    return date;
+  }
+  if (!typed) throw inputError(`${field} takes a text, not an empty one`);
+  return typed;
 }

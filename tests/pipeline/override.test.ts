@@ -55,6 +55,32 @@ describe('reviewer overrides', () => {
   it('refuses a pin without a reason or with a value of the wrong kind', async () => {
     expect((await run('override', 'openai/gpt-5.2-codex', 'context_window', '1')).stderr).toMatch(/needs a reason/);
     expect((await run('override', 'openai/gpt-5.2-codex', 'vision', 'maybe', '--reason', 'x')).stderr).toMatch(/takes true or false/);
-    expect((await run('override', 'openai/gpt-5.2-codex', 'input_price', '-3', '--reason', 'x')).stderr).toMatch(/non-negative number/);
+    expect((await run('override', 'openai/gpt-5.2-codex', 'input_price', '-3', '--reason', 'x')).stderr).toMatch(/takes a decimal number from 0.001 to 2000/);
+  });
+
+  it('refuses a value no source could state, as it is, and an unknown condition, pinning nothing', async () => {
+    const before = (await run('changes', '--json')).json().length;
+    const refused: Array<[string, string, RegExp, string?]> = [
+      ['input_price', '', /takes a decimal number/], // an unset shell variable
+      ['input_price', '0x10', /takes a decimal number/],
+      ['input_price', '0', /outside what the ledger takes/],
+      ['input_price', '99999999', /outside what the ledger takes/],
+      ['context_window', '1.5', /takes a whole number/],
+      ['release_date', '2026-13-45', /takes a calendar date/],
+      ['license', '  ', /not an empty one/],
+      ['input_price', '1.5', /is written "route:azure;tier:flex"/, 'tier:flex; route:azure'],
+      ['input_price', '1.5', /none of context>N/, 'garbage!!'],
+    ];
+    for (const [field, value, message, condition] of refused) {
+      const r = await run('override', 'openai/gpt-5.2-codex', field, value, '--reason', 'x', ...(condition ? ['--condition', condition] : []));
+      expect(r.code, `${field} "${value}" ${condition ?? ''}`).toBe(65);
+      expect(r.stderr).toMatch(message);
+    }
+    expect((await run('changes', '--json')).json()).toHaveLength(before);
+    // In the grammar, or with a thousands separator and a written date: pinned.
+    expect((await run('override', 'openai/gpt-5.2-codex', 'input_price', '1.5', '--condition', 'tier:flex', '--reason', 'x')).code).toBe(0);
+    expect((await run('override', 'openai/gpt-5.2-codex', 'context_window', '1,047,576', '--reason', 'x')).code).toBe(0);
+    const dated = await run('override', 'openai/gpt-5.2-codex', 'release_date', 'December 11, 2025', '--reason', 'x', '--json');
+    expect(dated.json().fact).toMatchObject({ value: '2025-12-11', status: 'overridden' });
   });
 });
