@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { inputError } from '../errors.ts';
 import { parseFetcherOptions, type FetcherOptionsInput } from '../fetch/options.ts';
 import { parsePointInTime } from '../normalize/dates.ts';
@@ -13,6 +14,7 @@ import type { SyncSummary } from '../schema/sync.ts';
 import type { Journal } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
 import type { SyncRead } from '../schema/journal.ts';
+import { unwritable } from '../writable.ts';
 import type { Policy } from '../review/policy.ts';
 import { applyPolicy, countByRule } from './policy.ts';
 import { triageLedger } from './review.ts';
@@ -46,7 +48,7 @@ export interface SyncRequest {
 
 /** One sync of the workspace's ledger under its lock: read sources, extract, reconcile, queue changes. */
 export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Promise<SyncSummary> {
-  checkWebhook(request.report?.webhook);
+  checkReport(request.report);
   // Checked before the lock is taken and anything is read: a bad option is the caller's to fix.
   if (!request.offline) parseFetcherOptions(request.fetch);
   captureLimits(request.limits);
@@ -73,7 +75,7 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
 
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
 export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport; policy?: Policy; full?: boolean }): Promise<SyncSummary> {
-  checkWebhook(request.report?.webhook);
+  checkReport(request.report);
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
@@ -143,12 +145,32 @@ export function pointInTime(input: string): string {
   }
 }
 
-function timestampOf(input: string): string {
+/** Clocks disagree by minutes, not by a day: a later observation is a typo, not a capture. */
+const CLOCK_SKEW_MS = 86_400_000;
+
+/**
+ * When an ingested file was observed. Never in the future: a capture dated ahead would stay its
+ * source's newest, and every real capture after it would be shelved as an older one.
+ */
+function timestampOf(input: string, now = Date.now()): string {
   const at = pointInTime(input);
-  return at.includes('T') ? at : `${at}T00:00:00.000Z`;
+  const stamp = at.includes('T') ? at : `${at}T00:00:00.000Z`;
+  if (Date.parse(stamp) > now + CLOCK_SKEW_MS) throw inputError(`--observed-at ${input} is in the future: name when the file was read`);
+  return stamp;
 }
 
-/** A webhook must be an http(s) URL; checked before the sync runs, not after it. */
+/**
+ * Where a run's report goes is checked before the run reads or commits anything: a summary file
+ * that cannot be written, or a webhook that is no http(s) URL, is the caller's to fix, not a
+ * failure after the changes were queued.
+ */
+function checkReport(report: SyncReport | undefined): void {
+  const file = report?.markdownFile;
+  const why = file === undefined ? null : unwritable(file, 'file');
+  if (why) throw inputError(`cannot write the summary ${file} (--summary FILE): ${why}`);
+  checkWebhook(report?.webhook);
+}
+
 function checkWebhook(url: string | undefined): void {
   if (url === undefined) return;
   let protocol = '';
@@ -162,7 +184,10 @@ function checkWebhook(url: string | undefined): void {
 
 async function deliver(ledger: Ledger, ws: Workspace, summary: SyncSummary, report: SyncReport | undefined): Promise<void> {
   if (!report) return;
-  if (report.markdownFile) writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, triageLedger(ledger, ledger.changes.list({ status: 'pending' })).changes));
+  if (report.markdownFile) {
+    mkdirSync(dirname(report.markdownFile), { recursive: true });
+    writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, triageLedger(ledger, ledger.changes.list({ status: 'pending' })).changes));
+  }
   if (report.webhook && summary.changes.pending > 0) {
     const sent = await notify(report.webhook, notificationBody(summary, ws.db));
     if (!sent.ok) report.onWarning?.(`webhook ${report.webhook} failed: ${sent.error ?? `HTTP ${sent.status}`}`);

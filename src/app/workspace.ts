@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseAliasRegistry, type AliasRegistry } from '../normalize/aliases.ts';
 import { DEFAULT_ALIAS_FILE, DEFAULT_SNAPSHOTS_DIR, DEFAULT_SOURCES_DIR } from '../paths.ts';
 import { codeText, keptParse, type ParseCache } from '../pipeline/kept-parse.ts';
@@ -91,15 +91,26 @@ export function withLedger<T>(ws: Workspace, use: (ledger: Ledger) => T, options
   if (!options.create && ws.db !== ':memory:' && !existsSync(ws.db)) {
     throw inputError(`no ledger at ${ws.db}: \`model-ledger sync\` makes one (or check --db and $MODEL_LEDGER_DB)`);
   }
+  const created = ws.db !== ':memory:' && !existsSync(ws.db);
   const ledger = new Ledger(ws.db);
+  // A command that fails leaves no ledger it made: an empty one would export as an empty dataset.
+  const failed = (e: unknown): never => {
+    ledger.close();
+    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(ws.db + suffix, { force: true });
+    throw e;
+  };
   let result: T;
   try {
     result = use(ledger);
   } catch (e) {
-    ledger.close();
-    throw e;
+    return failed(e);
   }
-  if (result instanceof Promise) return result.finally(() => ledger.close()) as T;
+  if (result instanceof Promise) {
+    return result.then((value: unknown) => {
+      ledger.close();
+      return value;
+    }, failed) as T;
+  }
   ledger.close();
   return result;
 }

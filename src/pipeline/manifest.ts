@@ -12,7 +12,13 @@ export { sha256Hex } from '../fetch/snapshot-store.ts';
 export function readManifest(dir: string): ManifestEntry[] {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) return [];
-  const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw inputError(`${path}: not JSON: ${(e as Error).message}`);
+  }
+  const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) throw inputError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }

@@ -1,6 +1,7 @@
-import { accessSync, appendFileSync, closeSync, constants, existsSync, mkdir, mkdirSync, openSync, readFileSync, readSync, statSync, writeFile } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdir, mkdirSync, openSync, readFileSync, readSync, statSync, writeFile } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { inputError } from '../errors.ts';
+import { unwritable } from '../writable.ts';
 import { journalLine, JournalEntrySchema, type JournalEntry } from '../schema/journal.ts';
 import { BODY_ENCODING, decompressBody, type BodyEncoding } from './compression.ts';
 
@@ -79,16 +80,8 @@ export class Journal {
    * append still reports what this check cannot see.)
    */
   checkWritable(): void {
-    let at = this.path;
-    while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
-    const wanted = at === this.path ? 'file' : 'directory';
-    const found = statSync(at);
-    if (wanted === 'file' ? !found.isFile() : !found.isDirectory()) throw this.unwritable(`${at} is not a ${wanted}`);
-    try {
-      accessSync(at, constants.W_OK);
-    } catch {
-      throw this.unwritable(`${at} is not writable`);
-    }
+    const why = unwritable(this.path, 'file');
+    if (why) throw this.unwritable(why);
   }
 
   private unwritable(why: string) {

@@ -105,6 +105,45 @@ describe('the CLI error policy', () => {
     expect(existsSync(typo)).toBe(true);
   });
 
+  it('checks where a run reports and exports before it records anything, and leaves no ledger it made when it fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-errors-outputs-'));
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x\n');
+    const ledger = join(dir, 'l.sqlite');
+    const journal = join(dir, 'decisions.ndjson');
+    const demo = ['--db', ledger, '--journal', journal, '--sources', DEMO_SOURCES, '--snapshots', DEMO_SNAPSHOTS];
+    // A summary that cannot be written fails the sync before it reads: no ledger, no journal line.
+    for (const summary of [dir, join(file, 'summary.md')]) {
+      const run = await cli([...demo, 'sync', '--offline', '--quiet', '--summary', summary]);
+      expect(run.code, summary).toBe(65);
+      expect(oneLine(run.stderr)).toMatch(/cannot write the summary .* \(--summary FILE\): .* is not a (file|directory)/);
+    }
+    expect(readdirSync(dir)).toEqual(['file.txt']);
+    // A manifest that is not JSON is bad input, and the ledger the failed sync had opened is gone.
+    const snapshots = join(dir, 'snapshots');
+    mkdirSync(snapshots);
+    writeFileSync(join(snapshots, 'manifest.json'), '[{');
+    const broken = await cli(['--db', ledger, '--journal', journal, '--sources', DEMO_SOURCES, '--snapshots', snapshots, 'sync', '--offline', '--quiet']);
+    expect(broken.code).toBe(65);
+    expect(oneLine(broken.stderr)).toMatch(/manifest\.json: not JSON/);
+    expect(existsSync(ledger)).toBe(false);
+    // A summary under a directory not made yet is written there.
+    const made = await cli([...demo, 'sync', '--offline', '--quiet', '--summary', join(dir, 'reports', 'sync.md')]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'reports', 'sync.md'), 'utf8')).toMatch(/\S/);
+    // An export nowhere, or under a file, is refused in one line.
+    const empty = await cli(['--db', ledger, 'export', '--out', '']);
+    expect(empty.code).toBe(64);
+    expect(oneLine(empty.stderr)).toMatch(/--out names the directory the export replaces, not an empty path/);
+    const underFile = await cli(['--db', ledger, 'export', '--out', join(file, 'export')]);
+    expect(underFile.code).toBe(65);
+    expect(oneLine(underFile.stderr)).toMatch(/cannot write the export to .* \(--out DIR\): .*file\.txt is not a directory/);
+    // A capture dated ahead of now would stay its source's newest: refused.
+    const ahead = await cli([...demo, 'ingest', file, '--source', 'aggregator-versus', '--observed-at', '2099-01-01']);
+    expect(ahead.code).toBe(65);
+    expect(oneLine(ahead.stderr)).toMatch(/--observed-at 2099-01-01 is in the future/);
+  });
+
   it('calls a directory given as a file bad input (65)', async () => {
     const run = await cli(['extract', tmpdir()]);
     expect(run.code).toBe(65);
