@@ -9,7 +9,10 @@ const go = new Int32Array(workerData.signal);
 parentPort.postMessage({ ready: true });
 let trial = 0;
 for (;;) {
-  Atomics.wait(go, 0, trial);
+  // Waits until the test starts the next trial: a wait can also end with the counter unchanged
+  // (seen about once in 5,000 trials under load), and a contender that ran its trial again then
+  // raced the test setting up the next one.
+  while (Atomics.load(go, 0) === trial) Atomics.wait(go, 0, trial);
   trial = Atomics.load(go, 0);
   if (trial < 0) break;
   try {
