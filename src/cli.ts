@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LedgerError, usageError } from './errors.ts';
-import { exportFormats, integer, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
+import { exportFormats, integer, MIN_YIELD, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
 import { loadApp, loadFormat, print, printChunks, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
 import { registerSourcesCommands } from './cli/sources.ts';
@@ -48,6 +48,7 @@ export function buildProgram(): Command {
       .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
       .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
       .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
+      .option(...MIN_YIELD)
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (o, cmd) => {
     const app = await loadApp();
@@ -59,7 +60,7 @@ export function buildProgram(): Command {
       onProgress: progress.onProgress,
     };
     const policy = app.loadPolicy(o.policy);
-    const summary = await app.syncLedger(await workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, full: Boolean(o.full), report: syncReport(o), policy }).finally(() => progress.done());
+    const summary = await app.syncLedger(await workspaceOf(cmd), { offline: o.offline, sources: o.source, fetch, full: Boolean(o.full), limits: { minYieldPct: o.minYield }, report: syncReport(o), policy }).finally(() => progress.done());
     await printSummary(o, summary);
     process.exitCode = syncExitCode(summary);
   });
@@ -72,10 +73,11 @@ export function buildProgram(): Command {
       .requiredOption('--source <id>', 'the source this capture belongs to')
       .option('--observed-at <date>', 'when the capture was taken (default: now)')
       .option('--full', 'reconcile and diff everything, not only the keys the capture touches')
+      .option(...MIN_YIELD)
       .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
   ).action(async (file: string, o, cmd) => {
     const app = await loadApp();
-    const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, full: Boolean(o.full), report: syncReport(o), policy: app.loadPolicy(o.policy) });
+    const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, full: Boolean(o.full), limits: { minYieldPct: o.minYield }, report: syncReport(o), policy: app.loadPolicy(o.policy) });
     await printSummary(o, summary);
     const outcome = summary.sources.find((s) => s.source_id === o.source)?.outcome;
     process.exitCode = outcome === 'drift' || outcome === 'failed' ? EXIT.partial : EXIT.ok;

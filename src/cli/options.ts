@@ -16,6 +16,17 @@ export function integer(min: number): (text: string) => number {
   };
 }
 
+/** `--min-yield PCT` for sync and ingest: a capture yielding less than this share of its source's last good one is drift. */
+export const MIN_YIELD = [
+  '--min-yield <pct>',
+  "a capture naming fewer than this % of the models (or yielding fewer than this % of the figures) of its source's last good capture is drift, not removals (default 50; 0 accepts any)",
+  (text: string) => {
+    const pct = integer(0)(text);
+    if (pct > 100) throw new InvalidArgumentError('expected a whole number from 0 to 100');
+    return pct;
+  },
+] as const;
+
 export function exportFormats(list: string): ExportFormat[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.includes('all')) return [...EXPORT_FORMATS];

@@ -68,17 +68,35 @@ export interface CaptureLimits {
   maxClaims: number;
   /** Model ids one capture may name that the ledger has never seen. */
   maxNewModels: number;
+  /**
+   * The share (percent) of its source's last good capture's models and figures a new capture must
+   * still yield: below it the page lost a section or changed its shape, and the capture is drift,
+   * not a mass removal. 0 accepts any shrinking (a source that really dropped most of its models).
+   */
+  minYieldPct: number;
 }
 
-export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxClaims: 200_000, maxNewModels: 5_000 };
+export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxClaims: 200_000, maxNewModels: 5_000, minYieldPct: 50 };
 
-/** The limits with defaults filled in; a limit must be a positive whole number. */
+/** The limits with defaults filled in; each a whole number, the maxima at least 1, the share at most 100. */
 export function captureLimits(given: Partial<CaptureLimits> = {}): CaptureLimits {
   const limits = { ...DEFAULT_CAPTURE_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value < 1) throw usageError(`${name} must be a whole number of at least 1, not ${value}`);
+    const [min, max] = name === 'minYieldPct' ? [0, 100] : [1, Infinity];
+    if (!Number.isInteger(value) || value < min || value > max) throw usageError(`${name} must be a whole number from ${min}${max === Infinity ? ' up' : ` to ${max}`}, not ${value}`);
   }
   return limits;
+}
+
+/** Below this many models a page's yield moves too much between captures to judge it by share. */
+const SHRINK_FLOOR_MODELS = 10;
+
+/** Why a capture yields too little beside its source's basis (`before`), or null. */
+function shrunk(before: { models: number; figures: number }, models: number, figures: number, limits: CaptureLimits): string | null {
+  if (limits.minYieldPct === 0 || before.models < SHRINK_FLOOR_MODELS) return null;
+  const share = limits.minYieldPct / 100;
+  if (models >= before.models * share && figures >= before.figures * share) return null;
+  return `capture shrank: ${models} models and ${figures} figures where the last good capture had ${before.models} and ${before.figures} (under ${limits.minYieldPct}%); kept as drift, not as removals (a source that really dropped them: --min-yield 0)`;
 }
 
 /** Why a capture is past the limits, or null when it is within them. */
@@ -121,7 +139,8 @@ export function recordSnapshot(
 
   // The pipeline extracts every capture that differs from its source's basis before recording it.
   if (!extracted) throw new Error(`internal: capture ${snapshot.sha256} of ${source.id} reached recording unextracted`);
-  const { result, compressed } = extracted;
+  const { compressed } = extracted;
+  let { result } = extracted;
   report.claims = result.claims.length;
   report.models = new Set(result.claims.map((c) => c.model)).size;
   report.notes = result.notes;
@@ -137,6 +156,8 @@ export function recordSnapshot(
     return report;
   }
 
+  const lessThanBasis = basis && basis.observed_at <= snapshot.observed_at ? shrunk(ledger.claims.yieldOf(basis.id), report.models, report.claims, limits) : null;
+  if (lessThanBasis) result = { ...result, drift: [...result.drift, lessThanBasis] };
   if (result.drift.length > 0) {
     ledger.captures.add(snapshot, acquired.origin, 'drift', result, compressed);
     const message = `extraction drift: ${result.drift.join('; ')}`;

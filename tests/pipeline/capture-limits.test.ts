@@ -64,6 +64,27 @@ describe('capture limits', () => {
     expect(inputPrices(ws)).toEqual([1, 2, 3, 4, 5, 6].map((n) => [`acme/nimbus-${n}`, 2]));
   });
 
+  it('takes a capture that lost most of its source\'s models or figures for drift, not for removals, unless told to accept it', async () => {
+    const ws = acmeWorkspace();
+    const names = Array.from({ length: 24 }, (_, i) => `Nimbus ${i + 1}`);
+    await ingestFile(ws, page(ws, 'a.md', names, 1), { source: 'acme', observedAt: '2026-01-01' });
+    // Half the models still there: a page may drop some.
+    const half = await ingestFile(ws, page(ws, 'b.md', names.slice(0, 12), 2), { source: 'acme', observedAt: '2026-02-01' });
+    expect(half.sources[0].outcome).toBe('updated');
+    // A third of them: a lost section or a changed shape.
+    const third = page(ws, 'c.md', names.slice(0, 4), 3);
+    const lost = await ingestFile(ws, third, { source: 'acme', observedAt: '2026-03-01' });
+    expect(lost.sources[0].outcome).toBe('drift');
+    expect(lost.sources[0].problems).toEqual([expect.stringMatching(/^capture shrank: 4 models and 8 figures where the last good capture had 12 and 24 \(under 50%\)/)]);
+    expect(inputPrices(ws).filter(([, v]) => v === 2)).toHaveLength(12);
+    expect(inputPrices(ws).filter(([, v]) => v === 3)).toEqual([]);
+    // Accepted on purpose: the source really dropped them.
+    const accepted = await ingestFile(ws, third, { source: 'acme', observedAt: '2026-03-02', limits: { minYieldPct: 0 } });
+    expect(accepted.sources[0].outcome).toBe('updated');
+    expect(inputPrices(ws).filter(([, v]) => v === 3)).toHaveLength(4);
+    await expect(ingestFile(ws, third, { source: 'acme', limits: { minYieldPct: 101 } })).rejects.toThrow(/minYieldPct must be a whole number from 0 to 100/);
+  });
+
   it('refuses a limit that is not a positive whole number before reading anything', async () => {
     const ws = acmeWorkspace();
     const file = page(ws, 'a.md', ['Nimbus 1'], 1);
