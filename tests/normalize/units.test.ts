@@ -133,3 +133,20 @@ describe('boundsAnomaly', () => {
     expect(boundsAnomaly('license', 'mit')).toBeUndefined();
   });
 });
+
+describe('a comma that groups no thousands', () => {
+  // "$1,60" is a decimal comma (1.60) or a typo; its leading digit read as 1, or the digits as 160, would be wrong.
+  it('yields no figure rather than one its leading digits spell', () => {
+    for (const text of ['$1,60', '1,60 €', '$ 1,60 / 1M tokens', '$12,34,567', '2,5 cents']) expect(parsePrice(text), text).toBeNull();
+    for (const text of ['1,60', '12,34,567 tokens', '128,0k']) expect(parseTokenCount(text), text).toBeNull();
+    expect(parseCount('7,5B')).toBeNull();
+  });
+
+  it('still reads thousands groups', () => {
+    expect(parsePrice('$1,600')).toBe(1600);
+    expect(parsePrice('$2,000.50 / 1M tokens')).toBe(2000.5);
+    expect(parseTokenCount('1,047,576')).toBe(1_047_576);
+    expect(parseTokenCount('8,192 tokens')).toBe(8192);
+    expect(parseCount('21,000,000,000')).toBe(21_000_000_000);
+  });
+});
