@@ -61,10 +61,12 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
       const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
       const journal = journalOf(ws, ledger);
       journal?.checkInStep();
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
+      // One time for the whole run, as its journal line records it and a rebuild replays it.
+      const at = new Date().toISOString();
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal), now: () => at };
       const summary = await runSync(ledger, options, targets, reading);
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, summary, request.policy);
+      afterPipeline(ledger, ws, summary, request.policy, at);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });
@@ -88,10 +90,12 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
       const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const journal = journalOf(ws, ledger);
       journal?.checkInStep();
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal) };
+      // One time for the whole run, as its journal line records it and a rebuild replays it.
+      const at = new Date().toISOString();
+      const options = { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal), now: () => at };
       const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, summary, request.policy);
+      afterPipeline(ledger, ws, summary, request.policy, at);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });
@@ -113,7 +117,7 @@ function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
  * replays the same captures; their bodies were kept as they were recorded), then the policy
  * approves what its rules allow, each approval journalled with its rule.
  */
-function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined): void {
+function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined, at: string): void {
   const journal = journalOf(ws, ledger);
   if (journal) {
     const reads = summary.sources.filter((r) => r.outcome !== 'live-only').map((r): SyncRead => {
@@ -122,7 +126,7 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
       const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;
       return { source: r.source_id, read: 'snapshot', sha256: r.snapshot, observed_at: capture.observed_at, origin: capture.origin };
     });
-    journal.append([{ at: new Date().toISOString(), by: 'model-ledger', action: 'sync', reads }]);
+    journal.append([{ at, by: 'model-ledger', action: 'sync', reads }]);
   }
   if (policy && policy.rules.length > 0) {
     const approved = applyPolicy(ledger, ws, policy);

@@ -48,6 +48,12 @@ describe('decisions journal and rebuild', () => {
     const moved = join(dir, 'versus-moved.txt');
     writeFileSync(moved, readFileSync(join(DEMO_SNAPSHOTS, entry.file), 'utf8').replaceAll('$2.50', '$2.25'));
     await ok('ingest', moved, '--source', 'aggregator-versus', '--observed-at', '2026-06-01', '--quiet');
+    // The page stops stating knowledge cutoffs, over two captures: their removal is queued and approved.
+    const cut = join(dir, 'versus-cut.txt');
+    writeFileSync(cut, readFileSync(moved, 'utf8').replace(/^\| Knowledge cutoff .*\n/m, ''));
+    await ok('ingest', cut, '--source', 'aggregator-versus', '--observed-at', '2026-06-02', '--quiet');
+    writeFileSync(cut, readFileSync(cut, 'utf8') + '\n');
+    await ok('ingest', cut, '--source', 'aggregator-versus', '--observed-at', '2026-06-03', '--quiet');
     await ok('approve', '--all', '--reviewer', 'carla');
     await ok('override', 'openai/gpt-5.2', 'input_price', '--lift', '--reviewer', 'bob');
     await ok('reject', '--all', '--reason', 'keep the pinned price for now', '--reviewer', 'bob');
@@ -57,7 +63,7 @@ describe('decisions journal and rebuild', () => {
   it('appends every decision as one line naming who, when and what, never a change id', () => {
     const lines = readFileSync(journal, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     const actions = lines.map((l) => l.action);
-    expect(actions.filter((a) => a === 'sync')).toHaveLength(2);
+    expect(actions.filter((a) => a === 'sync')).toHaveLength(4);
     for (const a of ['approve', 'reject', 'pin', 'lift', 'alias']) expect(actions).toContain(a);
     for (const l of lines) {
       expect(Object.keys(l).slice(0, 3)).toEqual(['at', 'by', 'action']);
@@ -75,12 +81,15 @@ describe('decisions journal and rebuild', () => {
 
   it('rebuilds a ledger whose export is byte-identical to the original', async () => {
     const before = tree(join(dir, 'before'));
+    // Removals are part of it: their intervals end when the sync that queued them ran.
+    const intervals = JSON.parse(before['history.json']).intervals as Array<{ model: string; field: string; valid_to: string | null }>;
+    expect(intervals.find((h) => h.model === 'openai/gpt-4o-audio' && h.field === 'knowledge_cutoff')?.valid_to).toEqual(expect.any(String));
     expect(JSON.parse(before['dataset.json']).models.length).toBeGreaterThan(3);
     renameSync(db, join(dir, 'old.sqlite'));
     const journalBefore = readFileSync(journal, 'utf8');
     const rebuilt = await run('rebuild', '--journal', journal, '--json');
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    expect(rebuilt.json()).toMatchObject({ syncs: 2, skipped: [] });
+    expect(rebuilt.json()).toMatchObject({ syncs: 4, skipped: [] });
     expect(readFileSync(journal, 'utf8')).toBe(journalBefore); // replaying writes nothing to the journal
     await ok('export', '--out', join(dir, 'after'), '--format', 'all');
     expect(tree(join(dir, 'after'))).toEqual(before);
