@@ -99,6 +99,8 @@ export function buildProgram(): Command {
       const report = [...result.notes.map((n) => `note: ${n}`), ...result.drift.map((d) => `drift: ${d}`)];
       if (claims.length === 0) report.push('no figures found');
       for (const line of report) process.stderr.write(line + '\n');
+      // Drift (an unknown extractor, a page short of what it should yield) is a failed read, as in a sync.
+      if (result.drift.length > 0) process.exitCode = EXIT.partial;
     });
 
   program

@@ -27,6 +27,13 @@ export const MIN_YIELD = [
   },
 ] as const;
 
+/** A positive number of percent ("25", "12.5"), or a usage error naming the option and what was typed. */
+export function percentage(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive percentage');
+  return n;
+}
+
 export function exportFormats(list: string): ExportFormat[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.includes('all')) return [...EXPORT_FORMATS];

@@ -5,7 +5,7 @@ import type { formatChange } from '../review/format.ts';
 import { DEFAULT_LARGE_MOVE_PCT } from '../review/triage.ts';
 import type { ChangeStatus } from '../schema/change.ts';
 import { loadApp, loadFormat, print, workspaceOf } from './io.ts';
-import { integer, withSelectionOptions } from './options.ts';
+import { integer, percentage, withSelectionOptions } from './options.ts';
 
 export function registerReviewCommands(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerReviewCommands(program: Command): void {
     .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'superseded']).default('pending'))
     .option('--triage', 'with --json: {counts, changes} in triage order instead of the plain array')
     .option('--group <group>', 'only this triage group: disputed, large-move, removal, new-model, routine')
-    .option('--large-move <pct>', 'a price move beyond this many percent is a large move', Number, DEFAULT_LARGE_MOVE_PCT)
+    .option('--large-move <pct>', 'a price move beyond this many percent is a large move', percentage, DEFAULT_LARGE_MOVE_PCT)
     .option('--json', 'print as JSON (each pending change carries its triage group)')
     .action(async (o, cmd) => {
       const [app, format] = await Promise.all([loadApp(), loadFormat()]);
@@ -24,7 +24,6 @@ export function registerReviewCommands(program: Command): void {
         const changes = app.listChanges(ws, o.status as ChangeStatus);
         return print(o, changes, () => (changes.length ? changes.map(format.formatChange).join('\n') : `no ${o.status} changes`));
       }
-      if (!Number.isFinite(o.largeMove) || o.largeMove <= 0) throw usageError(`--large-move takes a positive percentage, not "${o.largeMove}"`);
       const t = app.triageChanges(ws, { largeMovePct: o.largeMove });
       const group = o.group ? app.triageGroupNamed(o.group) : undefined;
       const shown = group ? { changes: t.changes.filter((c) => c.group === group), counts: t.counts } : t;

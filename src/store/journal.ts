@@ -63,6 +63,11 @@ export class Journal {
   checkInStep(): number {
     const size = existsSync(this.path) && statSync(this.path).isFile() ? statSync(this.path).size : 0;
     const mark = this.mark?.get();
+    // Another journal that still exists is where this ledger's decisions are (a mistyped --journal
+    // would start a second record a rebuild never reads); one gone was moved with its directory.
+    if (mark && mark.path !== resolve(this.path) && existsSync(mark.path)) {
+      throw inputError(`this ledger records its decisions in ${mark.path}, not ${this.path}: name that journal (--journal, $MODEL_LEDGER_JOURNAL), or rebuild a ledger from this one`);
+    }
     if (mark && mark.path === resolve(this.path) && mark.bytes !== size) {
       throw inputError(
         `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${mark.bytes} ` +

@@ -32,6 +32,19 @@ describe('the CLI error policy', () => {
     const format = await cli(['--db', db(), 'export', '--out', join(tmpdir(), 'never'), '--format', 'json,bogus']);
     expect(format.code).toBe(64);
     expect(oneLine(format.stderr)).toMatch(/unknown export format\(s\): bogus/);
+    for (const value of ['abc', '0', '']) {
+      const move = await cli(['--db', db(), 'changes', '--large-move', value]);
+      expect(move.code, value).toBe(64);
+      expect(oneLine(move.stderr)).toMatch(new RegExp(`--large-move.*'${value}'.*expected a positive percentage`));
+    }
+  });
+
+  it('fails an extract whose read drifted (an unknown extractor) with exit 1, saying why', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ml-errors-extract-')), 'page.md');
+    writeFileSync(file, '| Model | Input |\n|---|---|\n| Nimbus | $1 |\n');
+    const run = await cli(['extract', file, '--extractor', 'bogus']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/drift: unknown extractor "bogus"/);
   });
 
   it('calls a --db that is not a ledger bad input (65) in one line, and leaves what it names as it was', async () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compressBody, decompressBody } from '../../src/store/compression.ts';
@@ -74,5 +74,9 @@ describe('journal lines and the ledger that writes them', () => {
     mark = { path: mark!.path, bytes: statSync(path).size };
     new Journal(path, ledgerMark).append([entry('carla')]);
     expect(readJournal(path).map((e) => e.by)).toEqual(['ana', 'carla']);
+    // A mistyped journal path would start a second record: refused while the ledger's own journal exists.
+    const typo = join(dirname(path), 'decisons.ndjson');
+    expect(() => new Journal(typo, ledgerMark).append([entry('dan')])).toThrow(/records its decisions in .*decisions\.ndjson, not .*decisons\.ndjson/);
+    expect(existsSync(typo)).toBe(false);
   });
 });
