@@ -25,7 +25,14 @@ export function offlineAcquirer(ledger: Ledger, snapshotsDir: string): (source: 
   return async (source) => {
     const current = ledger.captures.current(source.id);
     const entry = nextEntry(manifest, source.id, current?.observed_at ?? null);
-    if (entry) return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
+    if (entry) {
+      try {
+        return { status: 'snapshot', origin: 'replay', snapshot: loadShippedSnapshot(snapshotsDir, entry, source) };
+      } catch (e) {
+        // A shipped capture that is missing or no longer hashes to its name: that source's failure, not the program's.
+        return { status: 'failed', errorClass: 'snapshot', message: (e as Error).message };
+      }
+    }
     if (current) return { status: 'unchanged' };
     if (LIVE_ONLY_KINDS.has(source.kind)) {
       return { status: 'live-only', message: `live only: no shipped snapshot of ${source.url}; a live sync reads it (or \`model-ledger ingest FILE --source ${source.id}\`)` };

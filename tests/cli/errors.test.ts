@@ -39,6 +39,20 @@ describe('the CLI error policy', () => {
     }
   });
 
+  it('fails a source whose shipped capture no longer hashes to its name as a snapshot failure, keeping the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-errors-snapshot-'));
+    const snapshots = join(dir, 'snapshots');
+    (await import('node:fs')).cpSync(DEMO_SNAPSHOTS, snapshots, { recursive: true });
+    const versus = join(snapshots, 'aggregator-versus');
+    const file = join(versus, readdirSync(versus)[0]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('$1.75', '$0.00'));
+    const run = await cli(['--db', join(dir, 'l.sqlite'), '--sources', DEMO_SOURCES, '--snapshots', snapshots, 'sync', '--offline', '--json']);
+    expect(run.code).toBe(1);
+    const reports = run.json().sources as Array<{ source_id: string; outcome: string; problems: string[] }>;
+    expect(reports.find((r) => r.source_id === 'aggregator-versus')).toMatchObject({ outcome: 'failed', problems: [expect.stringMatching(/^snapshot: snapshot .* hashes to .*, manifest says/)] });
+    expect(reports.filter((r) => r.outcome === 'updated').length).toBeGreaterThan(3);
+  });
+
   it('fails an extract whose read drifted (an unknown extractor) with exit 1, saying why', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ml-errors-extract-')), 'page.md');
     writeFileSync(file, '| Model | Input |\n|---|---|\n| Nimbus | $1 |\n');
