@@ -101,7 +101,8 @@ async function oneSourceChange(paths: { db: string; sourcesDir: string; snapshot
   copyFileSync(paths.db, copy);
   const timed = async (db: string, full: boolean) => {
     const t = performance.now();
-    const summary = await ingestFile(workspace({ ...paths, db }), file, { source: 'openrouter', observedAt, full });
+    // The copy is a side run: it journals nothing (its ledger's journal is the original's).
+    const summary = await ingestFile(workspace({ ...paths, db, ...(db === copy ? { journal: null } : {}) }), file, { source: 'openrouter', observedAt, full });
     return { ms: ms(t), summary };
   };
   const incremental = await timed(paths.db, false);
