@@ -138,7 +138,7 @@ export async function ledgerGrowth(): Promise<Record<string, number>> {
       const db = path.join(dir, name, 'ledger.sqlite');
       return { db, ws: workspace({ db, sourcesDir: DEFAULT_SOURCES_DIR, snapshotsDir: DEFAULT_SNAPSHOTS_DIR, aliasesFile: path.join(dir, 'aliases.yaml') }) };
     };
-    const day = (week: number) => new Date(Date.UTC(2026, 2, 1) + week * 7 * 86_400_000).toISOString();
+    const day = (week: number) => new Date(Date.UTC(2025, 2, 1) + week * 7 * 86_400_000).toISOString();
 
     const same = ledgerIn('same');
     await ingestFile(same.ws, original, { source: 'litellm', observedAt: day(0) });
