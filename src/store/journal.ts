@@ -12,11 +12,15 @@ const UNWRITABLE_PATH = new Set(['EISDIR', 'EEXIST', 'ENOTDIR', 'EACCES', 'EPERM
 
 /**
  * Where a ledger last left its journal: the journal's path and its size once the ledger's last
- * decision was appended. Kept in the ledger, written in the same transaction as the decision.
+ * decision was appended. Kept in the ledger, written in the same transaction as the decision;
+ * `hold` runs the check, the append and the new mark under the ledger's write lock, so that two
+ * commands on one ledger (a sync and an approve) append one after the other and each sees the
+ * other's mark.
  */
 export interface JournalMark {
   get(): { path: string; bytes: number } | null;
   set(mark: { path: string; bytes: number }): void;
+  hold<T>(fn: () => T): T;
 }
 
 /**
@@ -42,6 +46,11 @@ export class Journal {
    */
   append(entries: JournalEntry[]): void {
     if (entries.length === 0) return;
+    if (this.mark) this.mark.hold(() => this.appendNow(entries));
+    else this.appendNow(entries);
+  }
+
+  private appendNow(entries: JournalEntry[]): void {
     const size = this.checkInStep();
     const text = (size > 0 && lastByte(this.path, size) !== 0x0a ? '\n' : '') + entries.map((e) => journalLine(e) + '\n').join('');
     try {

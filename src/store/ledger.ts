@@ -75,6 +75,7 @@ export class Ledger {
         return text ? (JSON.parse(text) as { path: string; bytes: number }) : null;
       },
       set: (mark) => this.runs.setMeta(JOURNAL_MARK, JSON.stringify(mark)),
+      hold: (fn) => this.transaction(fn),
     };
   }
 

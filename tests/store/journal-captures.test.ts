@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compressBody, decompressBody } from '../../src/store/compression.ts';
 import { Journal, readJournal, readKeptCapture } from '../../src/store/journal.ts';
+import { Ledger } from '../../src/store/ledger.ts';
 
 const body = '<table><tr><td>GPT-5.2</td><td>$1.25</td></tr></table>';
 
@@ -58,7 +59,7 @@ describe('journal lines and the ledger that writes them', () => {
   it('refuses a decision once the journal is not where its ledger left it, and writes nothing', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-lines-')), 'decisions.ndjson');
     let mark: { path: string; bytes: number } | null = null;
-    const ledgerMark = { get: () => mark, set: (m: { path: string; bytes: number }) => (mark = m) };
+    const ledgerMark = { get: () => mark, set: (m: { path: string; bytes: number }) => (mark = m), hold: <T>(fn: () => T): T => fn() };
     new Journal(path, ledgerMark).append([entry('ana')]);
     expect(mark!.bytes).toBe(statSync(path).size);
     // Another writer (a second ledger, a killed command whose ledger never committed) appended.
@@ -78,5 +79,26 @@ describe('journal lines and the ledger that writes them', () => {
     const typo = join(dirname(path), 'decisons.ndjson');
     expect(() => new Journal(typo, ledgerMark).append([entry('dan')])).toThrow(/records its decisions in .*decisions\.ndjson, not .*decisons\.ndjson/);
     expect(existsSync(typo)).toBe(false);
+  });
+});
+
+describe('journal appends of two commands on one ledger', () => {
+  it('take the ledger write lock, so one appends only once the other committed its mark', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-lock-'));
+    const path = join(dir, 'decisions.ndjson');
+    const sync = new Ledger(join(dir, 'ledger.sqlite'));
+    const approve = new Ledger(join(dir, 'ledger.sqlite'));
+    approve.setBusyTimeout(0);
+    const entry = { at: '2026-07-01T00:00:00.000Z', by: 'ana', action: 'lift' as const, model: 'openai/gpt-5.2', field: 'input_price' as const, condition: '' };
+    sync.transaction(() => {
+      new Journal(path, sync.journalMark()).append([entry]);
+      // Mid-way through the other's transaction: no append, so no mark computed from a size about to change.
+      expect(() => new Journal(path, approve.journalMark()).append([{ ...entry, by: 'bob' }])).toThrow(/locked|busy/i);
+    });
+    new Journal(path, approve.journalMark()).append([{ ...entry, by: 'bob' }]);
+    new Journal(path, sync.journalMark()).append([{ ...entry, by: 'carla' }]);
+    expect(readJournal(path).map((e) => e.by)).toEqual(['ana', 'bob', 'carla']);
+    sync.close();
+    approve.close();
   });
 });
