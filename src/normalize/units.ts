@@ -20,16 +20,9 @@ export function isNoValue(text: string | null | undefined): boolean {
   return t === '' || NO_VALUE.test(t);
 }
 
-/** Commas that group thousands: "1,047,576", "2,000.50"; not "1,60" (a decimal comma) or "12,34,567". */
-const GROUPED = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-
-/** The number digits spell, or NaN when their commas are no thousands groups: that figure is ambiguous. */
 function toNumber(digits: string): number {
-  if (digits.includes(',') && !GROUPED.test(digits.replace(/[\s_]/g, ''))) return NaN;
   return Number(digits.replace(/[,\s_]/g, ''));
 }
-
-const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /**
  * A comma between digits that groups no thousands ("$1,60", "12,34,567"): a decimal comma, or a
@@ -63,11 +56,11 @@ const BARE = /(\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)/i;
 
 function moneyAmount(text: string): number | null {
   const dollars = text.match(DOLLARS);
-  if (dollars) return finiteOrNull(toNumber(dollars[1]));
+  if (dollars) return toNumber(dollars[1]);
   const cents = text.match(CENTS);
-  if (cents) return finiteOrNull(toNumber(cents[1]) / 100);
+  if (cents) return toNumber(cents[1]) / 100;
   const bare = text.match(BARE);
-  return bare ? finiteOrNull(toNumber(bare[1])) : null;
+  return bare ? toNumber(bare[1]) : null;
 }
 
 /**
@@ -109,7 +102,6 @@ export function readTokenCount(text: string | number | null | undefined): TokenC
   const m = text.match(TOKEN_COUNT);
   if (!m) return null;
   const mantissa = toNumber(m[1]);
-  if (!Number.isFinite(mantissa)) return null;
   if (!m[2]) return Number.isInteger(mantissa) ? { value: mantissa } : null;
   const scale = /k/i.test(m[2]) ? 1e3 : 1e6;
   const decimals = m[1].includes('.') ? m[1].split('.')[1].length : 0;
@@ -159,7 +151,6 @@ export function parseCount(text: string | number | null | undefined): number | n
   const m = text.match(/(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|[kmbt](?![a-z]))?/i);
   if (!m) return null;
   const n = toNumber(m[1]);
-  if (!Number.isFinite(n)) return null;
   const scale = m[2] ? COUNT_SCALE[m[2].toLowerCase()] : 1;
   return Math.round(cleanNumber(n * scale));
 }
