@@ -52,27 +52,12 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
   // Checked before the lock is taken and anything is read: a bad option is the caller's to fix.
   if (!request.offline) parseFetcherOptions(request.fetch);
   captureLimits(request.limits);
-  journalOf(ws)?.checkWritable();
-  const release = acquireLock(ws.db);
-  try {
-    return await withLedger(ws, async (ledger) => {
-      const all = sourcesOf(ws, ledger);
-      const targets = selectSources(all, request.sources);
-      const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
-      const journal = journalOf(ws, ledger);
-      journal?.checkInStep();
-      // One time for the whole run, as its journal line records it and a rebuild replays it.
-      const at = new Date().toISOString();
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, keepBody: bodyKeeper(journal), now: () => at };
-      const summary = await runSync(ledger, options, targets, reading);
-      await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, summary, request.policy, at);
-      await deliver(ledger, ws, summary, request.report);
-      return summary;
-    }, { create: true });
-  } finally {
-    release();
-  }
+  return journalledRun(ws, request, (ledger, recording) => {
+    const all = sourcesOf(ws, ledger);
+    const targets = selectSources(all, request.sources);
+    const reading: Reading = request.offline ? { offline: true, snapshotsDir: ws.snapshotsDir } : { offline: false, fetch: request.fetch };
+    return runSync(ledger, { sources: all, aliases: aliasesOf(ws, ledger), extractWorkers: request.extractWorkers, limits: request.limits, full: request.full, ...recording }, targets, reading);
+  });
 }
 
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
@@ -81,19 +66,33 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   const body = readInputFile(file);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
+  return journalledRun(ws, request, (ledger, recording) => {
+    const all = sourcesOf(ws);
+    const [source] = selectSources(all, [request.source]);
+    const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
+    return runPipeline(ledger, { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, ...recording }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+  });
+}
+
+/**
+ * A run that reads into the ledger, under its lock and with its journal: the journal is checked
+ * before anything is read; the run gets one time for everything it records (the one its journal
+ * line records and a rebuild replays) and a keeper for the bodies it captures; after it come the
+ * kept bodies on disk, the journal line, the policy's approvals and the report.
+ */
+async function journalledRun(
+  ws: Workspace,
+  request: { policy?: Policy; report?: SyncReport },
+  run: (ledger: Ledger, recording: Pick<PipelineOptions, 'keepBody' | 'now'>) => Promise<SyncSummary>,
+): Promise<SyncSummary> {
   journalOf(ws)?.checkWritable();
   const release = acquireLock(ws.db);
   try {
     return await withLedger(ws, async (ledger) => {
-      const all = sourcesOf(ws);
-      const [source] = selectSources(all, [request.source]);
-      const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
       const journal = journalOf(ws, ledger);
       journal?.checkInStep();
-      // One time for the whole run, as its journal line records it and a rebuild replays it.
       const at = new Date().toISOString();
-      const options = { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, keepBody: bodyKeeper(journal), now: () => at };
-      const summary = await runPipeline(ledger, options, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
+      const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, summary, request.policy, at);
       await deliver(ledger, ws, summary, request.report);
