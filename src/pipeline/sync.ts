@@ -93,7 +93,7 @@ const SHRINK_FLOOR_MODELS = 10;
 
 /** Why a capture yields too little beside its source's basis (`before`), or null. */
 function shrunk(before: { models: number; figures: number }, models: number, figures: number, limits: CaptureLimits): string | null {
-  if (limits.minYieldPct === 0 || before.models < SHRINK_FLOOR_MODELS) return null;
+  if (before.models < SHRINK_FLOOR_MODELS) return null;
   const share = limits.minYieldPct / 100;
   if (models >= before.models * share && figures >= before.figures * share) return null;
   return `capture shrank: ${models} models and ${figures} figures where the last good capture had ${before.models} and ${before.figures} (under ${limits.minYieldPct}%); kept as drift, not as removals (a source that really dropped them: --min-yield 0)`;
@@ -156,7 +156,8 @@ export function recordSnapshot(
     return report;
   }
 
-  const lessThanBasis = basis && basis.observed_at <= snapshot.observed_at ? shrunk(ledger.claims.yieldOf(basis.id), report.models, report.claims, limits) : null;
+  // The basis's yield is counted only when a share is asked for, and only against a newer capture.
+  const lessThanBasis = limits.minYieldPct > 0 && basis && basis.observed_at <= snapshot.observed_at ? shrunk(ledger.claims.yieldOf(basis.id), report.models, report.claims, limits) : null;
   if (lessThanBasis) result = { ...result, drift: [...result.drift, lessThanBasis] };
   if (result.drift.length > 0) {
     ledger.captures.add(snapshot, acquired.origin, 'drift', result, compressed);

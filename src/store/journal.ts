@@ -70,14 +70,16 @@ export class Journal {
    * and a decision made on the ledger's would be lost to the journal's: a rebuild makes them one.
    */
   checkInStep(): number {
-    const size = existsSync(this.path) && statSync(this.path).isFile() ? statSync(this.path).size : 0;
+    const found = existsSync(this.path) ? statSync(this.path) : null;
+    const size = found?.isFile() ? found.size : 0;
     const mark = this.mark?.get();
+    const here = resolve(this.path);
     // Another journal that still exists is where this ledger's decisions are (a mistyped --journal
     // would start a second record a rebuild never reads); one gone was moved with its directory.
-    if (mark && mark.path !== resolve(this.path) && existsSync(mark.path)) {
+    if (mark && mark.path !== here && existsSync(mark.path)) {
       throw inputError(`this ledger records its decisions in ${mark.path}, not ${this.path}: name that journal (--journal, $MODEL_LEDGER_JOURNAL), or rebuild a ledger from this one`);
     }
-    if (mark && mark.path === resolve(this.path) && mark.bytes !== size) {
+    if (mark && mark.path === here && mark.bytes !== size) {
       throw inputError(
         `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${mark.bytes} ` +
           '(a command stopped between writing the journal and the ledger, or the journal was changed elsewhere). ' +
