@@ -76,9 +76,10 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
 
 /**
  * A run that reads into the ledger, under its lock and with its journal: the journal is checked
- * before anything is read; the run gets one time for everything it records (the one its journal
- * line records and a rebuild replays) and a keeper for the bodies it captures; after it come the
- * kept bodies on disk, the journal line, the policy's approvals and the report.
+ * and the ledger marked as owing it this run's line before anything is read; the run gets one
+ * time for everything it records (the one its journal line records and a rebuild replays) and a
+ * keeper for the bodies it captures; after it come the kept bodies on disk, the journal line
+ * (which settles what was owed), the policy's approvals and the report.
  */
 async function journalledRun(
   ws: Workspace,
@@ -90,11 +91,19 @@ async function journalledRun(
   try {
     return await withLedger(ws, async (ledger) => {
       const journal = journalOf(ws, ledger);
-      journal?.checkInStep();
       const at = new Date().toISOString();
-      const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
-      await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, summary, request.policy, at);
+      journal?.owe(at);
+      const written = ledger.rowsWritten();
+      let summary: SyncSummary;
+      try {
+        summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
+        await Promise.all([journal?.captured(), ledger.checkpointed()]);
+        afterPipeline(ledger, ws, summary, request.policy, at);
+      } catch (error) {
+        // A run that failed before it recorded anything (a bad source file) leaves the ledger as the journal has it.
+        if (ledger.rowsWritten() === written) journal?.forgive();
+        throw error;
+      }
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });
@@ -125,7 +134,7 @@ function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, poli
       const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;
       return { source: r.source_id, read: 'snapshot', sha256: r.snapshot, observed_at: capture.observed_at, origin: capture.origin };
     });
-    journal.append([{ at, by: 'model-ledger', action: 'sync', reads }]);
+    journal.append([{ at, by: 'model-ledger', action: 'sync', reads }], { owed: true });
   }
   if (policy && policy.rules.length > 0) {
     const approved = applyPolicy(ledger, ws, policy);

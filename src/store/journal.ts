@@ -18,9 +18,16 @@ const UNWRITABLE_PATH = new Set(['EISDIR', 'EEXIST', 'ENOTDIR', 'EACCES', 'EPERM
  * other's mark.
  */
 export interface JournalMark {
-  get(): { path: string; bytes: number } | null;
-  set(mark: { path: string; bytes: number }): void;
+  get(): JournalPlace | null;
+  set(mark: JournalPlace): void;
   hold<T>(fn: () => T): T;
+}
+
+/** `owed`: the time of a run begun on the ledger whose journal line is not yet appended (see Journal.owe). */
+export interface JournalPlace {
+  path: string;
+  bytes: number;
+  owed?: string;
 }
 
 /**
@@ -44,14 +51,35 @@ export class Journal {
    * not where the ledger left it; a path that cannot hold one is bad input. Each entry starts a
    * line of its own, even after a last line cut short or saved without its newline.
    */
-  append(entries: JournalEntry[]): void {
+  append(entries: JournalEntry[], options: { owed?: boolean } = {}): void {
     if (entries.length === 0) return;
-    if (this.mark) this.mark.hold(() => this.appendNow(entries));
-    else this.appendNow(entries);
+    if (this.mark) this.mark.hold(() => this.appendNow(entries, options.owed ?? false));
+    else this.appendNow(entries, false);
   }
 
-  private appendNow(entries: JournalEntry[]): void {
-    const size = this.checkInStep();
+  /**
+   * Marks the ledger as owing this journal a run's line before the run writes anything. A sync
+   * stopped after it committed captures and queued changes but before its line was appended (a
+   * kill, bodies that could not be kept) leaves the ledger ahead of the journal: a decision on what
+   * it queued would be lost to the next rebuild, so until the line is appended (`append` with
+   * `owed`) the ledger is out of step.
+   */
+  owe(at: string): void {
+    const mark = this.mark;
+    mark?.hold(() => mark.set({ path: resolve(this.path), bytes: this.checkInStep(), owed: at }));
+  }
+
+  /** The owed line is not owed after all: its run failed before it wrote anything to the ledger. */
+  forgive(): void {
+    const mark = this.mark;
+    mark?.hold(() => {
+      const place = mark.get();
+      if (place?.owed) mark.set({ path: place.path, bytes: place.bytes });
+    });
+  }
+
+  private appendNow(entries: JournalEntry[], owed: boolean): void {
+    const size = this.inStep(owed);
     const text = (size > 0 && lastByte(this.path, size) !== 0x0a ? '\n' : '') + entries.map((e) => journalLine(e) + '\n').join('');
     try {
       mkdirSync(dirname(this.path), { recursive: true });
@@ -70,6 +98,11 @@ export class Journal {
    * and a decision made on the ledger's would be lost to the journal's: a rebuild makes them one.
    */
   checkInStep(): number {
+    return this.inStep(false);
+  }
+
+  /** `owed`: the entries to append are the line the ledger owes, so its owing it is in step. */
+  private inStep(owed: boolean): number {
     const found = existsSync(this.path) ? statSync(this.path) : null;
     const size = found?.isFile() ? found.size : 0;
     const mark = this.mark?.get();
@@ -84,6 +117,13 @@ export class Journal {
         `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${mark.bytes} ` +
           '(a command stopped between writing the journal and the ledger, or the journal was changed elsewhere). ' +
           'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then decide again',
+      );
+    }
+    if (mark?.owed && !owed) {
+      throw inputError(
+        `the ledger is ahead of its journal ${this.path}: a sync begun at ${mark.owed} recorded in the ledger but stopped before its journal line was written ` +
+          '(killed, or its bodies could not be kept beside the journal), so a rebuild would not have what it read or queued. ' +
+          'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then sync again',
       );
     }
     return size;

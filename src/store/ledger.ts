@@ -6,7 +6,7 @@ import { ClaimStore } from './claims.ts';
 import { DEFAULT_DB_PATH, LedgerDb, type LedgerDbOptions } from './db.ts';
 import { FactStore } from './facts.ts';
 import { HistoryStore } from './history.ts';
-import type { JournalMark } from './journal.ts';
+import type { JournalMark, JournalPlace } from './journal.ts';
 import { ModelStore } from './models.ts';
 import { OverrideStore } from './overrides.ts';
 import { SourceStateStore } from './source-state.ts';
@@ -72,11 +72,16 @@ export class Ledger {
     return {
       get: () => {
         const text = this.runs.meta(JOURNAL_MARK);
-        return text ? (JSON.parse(text) as { path: string; bytes: number }) : null;
+        return text ? (JSON.parse(text) as JournalPlace) : null;
       },
       set: (mark) => this.runs.setMeta(JOURNAL_MARK, JSON.stringify(mark)),
       hold: (fn) => this.transaction(fn),
     };
+  }
+
+  /** Rows this connection has inserted, updated or deleted since it opened: whether a command has written anything yet. */
+  rowsWritten(): number {
+    return (this.connection.sql('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   /** The raw connection, for tests that probe the schema's own guards. */

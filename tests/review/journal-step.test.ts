@@ -1,9 +1,20 @@
-import { copyFileSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { cli, DEMO_SNAPSHOTS } from '../helpers/cli.ts';
+import { readManifest } from '../../src/pipeline/manifest.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
+
+/** A fresh directory holding a ledger's place, its aliases and its journal; `run` runs the CLI on a ledger there. */
+function workspaceIn(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const aliases = join(dir, 'aliases.yaml');
+  const journal = join(dir, 'decisions.ndjson');
+  copyFileSync(join(PACKAGE_ROOT, 'aliases.yaml'), aliases);
+  const run = (ledger: string, ...args: string[]) => cli(['--db', ledger, '--aliases', aliases, '--journal', journal, ...args]);
+  return { dir, db: join(dir, 'ledger.sqlite'), journal, run };
+}
 
 /**
  * A command killed after its decision reached the journal but before the ledger committed it
@@ -12,12 +23,7 @@ import { PACKAGE_ROOT } from '../../src/paths.ts';
  */
 describe('a ledger out of step with its journal', () => {
   it('refuses decisions and syncs until it is rebuilt from the journal, and then loses nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ml-journal-step-'));
-    const db = join(dir, 'ledger.sqlite');
-    const aliases = join(dir, 'aliases.yaml');
-    const journal = join(dir, 'decisions.ndjson');
-    copyFileSync(join(PACKAGE_ROOT, 'aliases.yaml'), aliases);
-    const run = (ledger: string, ...args: string[]) => cli(['--db', ledger, '--aliases', aliases, '--journal', journal, ...args]);
+    const { dir, db, journal, run } = workspaceIn('ml-journal-step-');
     expect((await run(db, 'sync', '--offline', '--quiet')).code).toBe(0);
     const pending = (await run(db, 'changes', '--json')).json() as Array<{ id: number; model: string; field: string }>;
     const first = pending[0];
@@ -41,5 +47,45 @@ describe('a ledger out of step with its journal', () => {
     const decided = (await run(db, 'changes', '--status', 'approved', '--json')).json() as Array<{ model: string; field: string; reviewer: string }>;
     expect(decided).toEqual([expect.objectContaining({ model: first.model, field: first.field, reviewer: 'ana' })]);
     expect((await run(db, 'changes', '--status', 'rejected', '--json')).json()).toHaveLength(pending.length - 1);
+  });
+
+  it('refuses to decide on what a sync queued after it stopped short of its journal line, until rebuilt', async () => {
+    const { dir, db, journal, run: runOn } = workspaceIn('ml-journal-owed-');
+    const run = (...args: string[]) => runOn(db, ...args);
+    expect((await run('sync', '--offline', '--quiet')).code).toBe(0);
+    expect((await run('approve', '--all', '--reviewer', 'ana')).code).toBe(0);
+
+    // A bad source file stops a sync before it records anything: nothing is owed, the next one runs.
+    const sources = join(dir, 'sources');
+    writeFileSync(sources, 'not a directory');
+    expect((await run('sync', '--offline', '--quiet', '--sources', sources)).code).toBe(65);
+    expect((await run('sync', '--offline', '--quiet')).code).toBe(0);
+    const journalBefore = readFileSync(journal, 'utf8');
+
+    // The ingest commits its capture and queues its change, then cannot keep the body beside the
+    // journal (a file where the captures directory goes): its journal line is never written.
+    const entry = readManifest(DEMO_SNAPSHOTS).find((e) => e.source_id === 'aggregator-versus')!;
+    const moved = join(dir, 'versus-moved.txt');
+    writeFileSync(moved, readFileSync(join(DEMO_SNAPSHOTS, entry.file), 'utf8').replaceAll('$2.50', '$2.25'));
+    writeFileSync(join(dir, 'captures'), 'in the way');
+    const ingested = await run('ingest', moved, '--source', 'aggregator-versus', '--observed-at', '2026-06-01', '--quiet');
+    expect(ingested.code).not.toBe(0);
+    expect(readFileSync(journal, 'utf8')).toBe(journalBefore);
+    const queued = (await run('changes', '--json')).json() as Array<{ id: number }>;
+    expect(queued.length).toBeGreaterThan(0);
+
+    const approved = await run('approve', '--all', '--reviewer', 'bob');
+    expect(approved.code).toBe(65);
+    expect(approved.stderr).toMatch(/ahead of its journal .*begun at .*model-ledger rebuild/s);
+    expect((await run('sync', '--offline', '--quiet')).code).toBe(65);
+    expect(readFileSync(journal, 'utf8')).toBe(journalBefore);
+
+    // Rebuilt from the journal, the ledger has no trace of the ingest the journal never recorded.
+    rmSync(join(dir, 'captures'));
+    renameSync(db, join(dir, 'aside.sqlite'));
+    expect((await run('rebuild', '--journal', journal)).code).toBe(0);
+    expect((await run('changes', '--json')).json()).toEqual([]);
+    expect((await run('ingest', moved, '--source', 'aggregator-versus', '--observed-at', '2026-06-01', '--quiet')).code).toBe(0);
+    expect(((await run('changes', '--json')).json() as unknown[]).length).toBe(queued.length);
   });
 });
