@@ -19,7 +19,7 @@ import type { Policy } from '../review/policy.ts';
 import { applyPolicy, countByRule } from './policy.ts';
 import { triageLedger } from './review.ts';
 import { aliasesOf, journalOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
-import { readInputFile } from './input-file.ts';
+import { readInputPage } from './input-file.ts';
 
 /** What to do with a sync's summary besides returning it. */
 export interface SyncReport {
@@ -63,12 +63,12 @@ export async function syncLedger(ws: Workspace, request: SyncRequest = {}): Prom
 /** Records a local file as a new capture of a source, as if fetched at `observedAt`, and runs the rest of the pipeline. */
 export async function ingestFile(ws: Workspace, file: string, request: { source: string; observedAt?: string; limits?: Partial<CaptureLimits>; report?: SyncReport; policy?: Policy; full?: boolean }): Promise<SyncSummary> {
   checkReport(request.report);
-  const body = readInputFile(file);
+  const all = sourcesOf(ws);
+  const [source] = selectSources(all, [request.source]);
+  const body = readInputPage(file, source.format);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
   return journalledRun(ws, request, (ledger, recording) => {
-    const all = sourcesOf(ws);
-    const [source] = selectSources(all, [request.source]);
     const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };
     return runPipeline(ledger, { sources: all, aliases: aliasesOf(ws, ledger), limits: request.limits, full: request.full, ...recording }, [source], async () => ({ status: 'snapshot', origin: 'ingest', snapshot }));
   });
