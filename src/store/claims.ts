@@ -1,4 +1,5 @@
-import type { Claim, ExtractedClaim } from '../schema/claim.ts';
+import type { Claim, ClaimValue, ExtractedClaim } from '../schema/claim.ts';
+import type { FieldName } from '../schema/fields.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { LedgerDb } from './db.ts';
 import { CLAIM_COLUMNS, json, toClaim, type Row } from './rows.ts';
@@ -77,29 +78,52 @@ export class ClaimStore {
     const claims: Claim[] = [];
     const rowids: number[] = [];
     let inOrder = true;
-    // Many claims share a capture, a source, a model and a field: one string each, not one per claim.
+    // Many claims share a model, a field, a locator or a value: one string each, not one per claim.
     const shared = new Map<Row[string], Row[string]>();
-    // Row by row: the rows of a large ledger and their claims are never in memory together.
-    for (const row of this.db
-      .sql(
-        // CROSS JOIN keeps source_state outside: each basis capture's claims come by index, instead
-        // of a scan of every claim ever stored, which grows with each sync. They come grouped by
-        // source and are put back in stored order below: an ORDER BY would have SQLite sort every
-        // column of every claim in a temporary b-tree, which took as long as reading them.
-        `SELECT ${CLAIM_COLUMNS}, c.rowid FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id
-         CROSS JOIN claims c ON ${SPANS}`,
-      )
-      .raw(true)
-      .iterate() as IterableIterator<Row[string][]>) {
-      for (const i of SHARED_COLUMNS) {
-        const known = shared.get(row[i]);
-        if (known === undefined) shared.set(row[i], row[i]);
-        else row[i] = known;
+    const share = <T extends Row[string]>(v: T): T => {
+      const known = shared.get(v);
+      if (known === undefined) shared.set(v, v);
+      return (known ?? v) as T;
+    };
+    const values = new Map<string, ClaimValue>();
+    // Each basis capture's claims by index (the capture's source and run), one capture after the
+    // other: its source, hash and time are read once, not with each of its claims. They come grouped
+    // by source and are put back in stored order below: an ORDER BY would have SQLite sort every
+    // column of every claim in a temporary b-tree, which took as long as reading them.
+    const bases = this.db.sql('SELECT k.id, k.source_id, k.sha256, k.observed_at FROM source_state s CROSS JOIN captures k ON k.id = s.current_capture_id').raw(true).all() as Array<[number, string, string, string]>;
+    const ofBasis = this.db.sql(`SELECT ${BASIS_CLAIM_COLUMNS} FROM claims c WHERE c.source_id = ? AND c.last_capture_id >= ? AND c.capture_id <= ?`).raw(true);
+    for (const [id, source, hash, at] of bases) {
+      const [source_id, snapshot_hash, observed_at] = [share(source), share(hash), share(at)];
+      let model = '';
+      let modelName = '';
+      // Row by row: the rows of a large ledger and their claims are never in memory together.
+      for (const row of ofBasis.iterate(source, id, id) as IterableIterator<Row[string][]>) {
+        // A model's claims come together: its id and name are the previous claim's, compared before looked up.
+        if (row[0] !== model) model = share(row[0] as string);
+        if (row[1] !== modelName) modelName = share(row[1] as string);
+        const text = row[4] as string;
+        let value = values.get(text);
+        if (value === undefined) values.set(text, (value = JSON.parse(text) as ClaimValue));
+        const anomaly = row[9] as string | null;
+        claims.push({
+          model,
+          model_name: modelName,
+          field: share(row[2] as FieldName),
+          value,
+          unit: row[5] === null ? null : share(row[5] as string),
+          condition: share(row[3] as string),
+          locator: share(row[6] as string),
+          quote: share(row[7] as string),
+          confidence: share(row[8] as number),
+          ...(anomaly ? { anomaly } : {}),
+          source_id,
+          snapshot_hash,
+          observed_at,
+        });
+        const rowid = row[10] as number;
+        if (rowids.length > 0 && rowid < rowids[rowids.length - 1]) inOrder = false;
+        rowids.push(rowid);
       }
-      const rowid = row[ROWID] as number;
-      if (rowids.length > 0 && rowid < rowids[rowids.length - 1]) inOrder = false;
-      rowids.push(rowid);
-      claims.push(toClaim(row));
     }
     if (inOrder) return claims;
     return claims.map((_, i) => i).sort((a, b) => rowids[a] - rowids[b]).map((i) => claims[i]);
@@ -111,15 +135,8 @@ export class ClaimStore {
   }
 }
 
-/**
- * The positions in CLAIM_COLUMNS of the values that repeat across many claims: source, model, name,
- * field, condition, unit, locator, quote, confidence, snapshot and time. A table row's claims share
- * its quote, pages of one shape share locators, and a confidence is a heap number per row unless
- * shared: at 5,000 pages they were a fifth of the claims' memory.
- */
-const SHARED_COLUMNS = [0, 1, 2, 3, 4, 6, 7, 8, 9, 11, 12];
-/** Where current() puts each claim's rowid, after CLAIM_COLUMNS. */
-const ROWID = 13;
+/** What current() reads of each claim, beside its capture's source, hash and time. */
+const BASIS_CLAIM_COLUMNS = 'c.model, c.model_name, c.field, c.condition, c.value, c.unit, c.locator, c.quote, c.confidence, c.anomaly, c.rowid';
 /** The rows of capture k's source whose run of captures spans k. */
 const SPANS = 'c.source_id = k.source_id AND c.last_capture_id >= k.id AND c.capture_id <= k.id';
 

@@ -45,8 +45,10 @@ describe('claim lookups read by index', () => {
       ledger.claims.yieldOf(1);
       ledger.claims.current();
     });
-    expect(plans).toHaveLength(3);
-    for (const plan of plans) {
+    // current() reads the basis captures first, then each one's claims.
+    const ofClaims = plans.filter((plan) => /\b(c|claims)\b/.test(plan));
+    expect(ofClaims).toHaveLength(3);
+    for (const plan of ofClaims) {
       expect(plan).toMatch(/SEARCH c USING (COVERING )?INDEX claims_source_/);
       expect(plan).not.toMatch(/SCAN (c|claims)\b/);
     }
