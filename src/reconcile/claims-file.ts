@@ -108,6 +108,12 @@ function quotedRecord(body: string, start: number, sep: string): { row: string[]
  * entities and values, so the records hold a fraction of the strings and collect less garbage.
  */
 export function parseClaimsFile(text: string): ClaimRecord[] {
+  // The reconciler joins entity, field and condition with NUL: no cell may hold one.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw inputError(`line ${line} of the claims file holds a NUL character: is it UTF-16 or binary? Save it as UTF-8 text`);
+  }
   const pool = new Map<string, string>();
   const cell = (text: string): string => {
     const trimmed = text.trim();

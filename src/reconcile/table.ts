@@ -41,7 +41,6 @@ export class ClaimTable {
   readonly itemGroup = growableInt();
   readonly groupKeys: string[] = [];
   private readonly groupIndex = new Map<string, number>();
-  private readonly itemIndex = new Map<string, number>();
   private readonly itemTree = new Map<string, Map<string, number>>();
   private readonly sourceIndex = new Map<string, number>();
   private readonly firstValue = growableInt();
@@ -68,7 +67,8 @@ export class ClaimTable {
     const local = condition ? field + ITEM_SEP + condition : field;
     let id = byField.get(local);
     if (id === undefined) {
-      id = intern(this.itemIndex, this.itemKeys, entity + ITEM_SEP + field + ITEM_SEP + condition);
+      // New to the tree, so new to the table: no key contains the separator (claims files refuse NUL).
+      id = this.itemKeys.push(entity + ITEM_SEP + field + ITEM_SEP + condition) - 1;
       byField.set(local, id);
       this.itemGroup.push(intern(this.groupIndex, this.groupKeys, field));
     }

@@ -109,6 +109,13 @@ describe('parseClaimsFile', () => {
   it('rejects a confidence outside [0, 1]', () => {
     expect(() => parseClaimsFile('source,entity,field,value,confidence\ns,e,f,1,7\n')).toThrow(/confidence/);
   });
+
+  it('refuses a NUL character, naming its line: the reconciler joins entity, field and condition with it', () => {
+    // Two different (entity, field) pairs that would otherwise join to one key.
+    expect(() => parseClaimsFile('source,entity,field,value\ns,a\u0000b,c,1\ns,a,b\u0000c,2\n')).toThrow(/line 2 .*NUL.*UTF-16/);
+    const utf16 = Buffer.from('source,entity,field,value\ns,e,f,1\n', 'utf16le').toString('utf8');
+    expect(() => parseClaimsFile(utf16)).toThrow(/line 1 .*NUL/);
+  });
 });
 
 describe('runReconcileCommand', () => {
