@@ -10,12 +10,13 @@ export function readInputFile(file: string): string {
 }
 
 /**
- * A page the user saved (to ingest, extract or propose as a source), decoded as a fetched response
- * is: a BOM, else (HTML) its <meta charset>, else UTF-8, else windows-1252; JSON is UTF-8. A page
- * saved in windows-1252 or UTF-16 read as UTF-8 would lose its "€" and its digits to U+FFFD.
- * `format` null: not known before the text is read, so a <meta charset> is looked for.
+ * A page the user saved (to ingest, extract or propose as a source) or a claims file, decoded as a
+ * fetched response is: a BOM, else (HTML) its <meta charset>, else UTF-8, else windows-1252; JSON
+ * is UTF-8. A page saved in windows-1252 or UTF-16 (or a CSV from a spreadsheet) read as UTF-8
+ * would lose its "€" and its digits to U+FFFD. `format` null: not known before the text is read,
+ * so a <meta charset> is looked for.
  */
-export function readInputPage(file: string, format: SourceFormat | null): string {
+export function readInputText(file: string, format: SourceFormat | null): string {
   return decodeBody(readInputBytes(file), null, format ?? 'html').text;
 }
 
