@@ -52,7 +52,9 @@ export class ChangeStore {
   open(keys?: ReadonlySet<string>, current?: ReadonlyMap<string, Fact>): Change[] {
     const open = "c.status IN ('pending', 'rejected')";
     // A first import leaves tens of thousands pending: reading each one's fact to diff a few thousand keys took most of an incremental sync.
-    const rows = keys ? this.db.rowsOfKeys({ columns: CHANGE_COLUMNS, from: CHANGES, where: open, order: 'c.id', key: '(c.model, c.field, c.condition)' }, keys) : (this.db.sql(`SELECT ${CHANGE_COLUMNS} FROM ${CHANGES} WHERE ${open}`).all() as Row[]);
+    const rows = keys
+      ? this.db.rowsOfKeys({ columns: CHANGE_COLUMNS, from: CHANGES, where: `+${open}`, order: 'c.id', key: '(c.model, c.field, c.condition)' }, keys)
+      : (this.db.sql(`SELECT ${CHANGE_COLUMNS} FROM ${CHANGES} WHERE ${open}`).all() as Row[]);
     // Put in id order here: an ORDER BY had SQLite copy every row, evidence and all, through a sorter.
     return rows.map((r) => toChange(r, current)).sort((a, b) => a.id - b.id);
   }

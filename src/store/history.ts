@@ -25,7 +25,7 @@ export class HistoryStore {
    */
   publishedValues(keys?: ReadonlySet<string>): Array<Pick<PublishedValue, 'model' | 'field' | 'condition' | 'value' | 'valid_from'>> {
     const query = { columns: 'model, field, condition, value, valid_from', from: 'history', where: 'valid_to IS NULL', order: 'model, field, condition' };
-    const rows = keys ? this.db.rowsOfKeys(query, keys) : (this.db.sql(`SELECT ${query.columns} FROM history WHERE ${query.where} ORDER BY ${query.order}`).all() as Row[]);
+    const rows = keys ? this.db.rowsOfKeys({ ...query, where: `+${query.where}` }, keys) : (this.db.sql(`SELECT ${query.columns} FROM history WHERE ${query.where} ORDER BY ${query.order}`).all() as Row[]);
     return rows.map((r) => ({ model: r.model as string, field: r.field as PublishedValue['field'], condition: r.condition as string, value: JSON.parse(r.value as string) as PublishedValue['value'], valid_from: r.valid_from as string }));
   }
 

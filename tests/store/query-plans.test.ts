@@ -53,4 +53,12 @@ describe('claim lookups read by index', () => {
       expect(plan).not.toMatch(/SCAN (c|claims)\b/);
     }
   });
+
+  it("finds the approved values and open changes of an incremental run's keys by key, not among every open row", () => {
+    const keys = new Set(['openai/gpt-5.2\u0000input_price\u0000']);
+    const [published] = plansOf(ledger, () => ledger.history.publishedValues(keys));
+    expect(published).toMatch(/SEARCH history USING INDEX history_key \(model=\? AND field=\? AND condition=\?\)/);
+    const [open] = plansOf(ledger, () => ledger.changes.open(keys));
+    expect(open).toMatch(/SEARCH c USING INDEX changes_key \(model=\? AND field=\? AND condition=\?\)/);
+  });
 });
