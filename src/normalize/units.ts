@@ -29,7 +29,12 @@ function toNumber(digits: string): number {
  * list. Either way the figure is not the one its leading digits spell, so no figure is read.
  */
 const AMBIGUOUS_COMMA = /\d,(?!\d{3}(?!\d))\d/;
-const ambiguous = (text: string): boolean => AMBIGUOUS_COMMA.test(text);
+/**
+ * A minus before the figure ("-$2.00", "$-0.175", "−14"): no price or size is negative, so the
+ * text is a typo, a credit or a delta, and dropping the sign would read it as a real figure.
+ */
+const MINUS_SIGN = /^\s*[-\u2212\u2013]\s*(?:US\$|\$|USD)?\s*\.?\d|(?:US\$|\$|USD)\s*[-\u2212\u2013]\s*\.?\d/i;
+const ambiguous = (text: string): boolean => AMBIGUOUS_COMMA.test(text) || MINUS_SIGN.test(text);
 
 // ---------------------------------------------------------------- prices
 

@@ -134,6 +134,22 @@ describe('boundsAnomaly', () => {
   });
 });
 
+describe('a minus sign before a figure', () => {
+  // No price or size is negative: "-$2.00" read without its sign would pass for a real $2.00.
+  it('yields no figure rather than the figure without its sign', () => {
+    for (const text of ['-$1.75', '$-0.175', '\u2212$14.00', '\u2013 $2', 'USD -3', '- 0.5 / 1M tokens']) expect(parsePrice(text), text).toBeNull();
+    for (const text of ['-128K', '\u2212 8,192 tokens']) expect(parseTokenCount(text), text).toBeNull();
+    expect(parseCount('-7B')).toBeNull();
+  });
+
+  it('still reads ranges, dashes for no value and positive figures', () => {
+    expect(parsePrice('$0.50 - $1.00')).toBe(0.5);
+    expect(parsePrice('$1.75')).toBe(1.75);
+    expect(parseTokenCount('128K')).toBe(128_000);
+    expect(parsePrice('-')).toBeNull();
+  });
+});
+
 describe('a comma that groups no thousands', () => {
   // "$1,60" is a decimal comma (1.60) or a typo; its leading digit read as 1, or the digits as 160, would be wrong.
   it('yields no figure rather than one its leading digits spell', () => {
