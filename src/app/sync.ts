@@ -93,17 +93,9 @@ async function journalledRun(
       const journal = journalOf(ws, ledger);
       const at = new Date().toISOString();
       journal?.owe(at);
-      const written = ledger.rowsWritten();
-      let summary: SyncSummary;
-      try {
-        summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
-        await Promise.all([journal?.captured(), ledger.checkpointed()]);
-        afterPipeline(ledger, ws, summary, request.policy, at);
-      } catch (error) {
-        // A run that failed before it recorded anything (a bad source file) leaves the ledger as the journal has it.
-        if (ledger.rowsWritten() === written) journal?.forgive();
-        throw error;
-      }
+      const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
+      await Promise.all([journal?.captured(), ledger.checkpointed()]);
+      afterPipeline(ledger, ws, summary, request.policy, at);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });

@@ -21,13 +21,19 @@ export interface JournalMark {
   get(): JournalPlace | null;
   set(mark: JournalPlace): void;
   hold<T>(fn: () => T): T;
+  /** What the ledger has recorded so far, as a text that moves with each capture, change, decision or approval. */
+  trace(): string;
 }
 
-/** `owed`: the time of a run begun on the ledger whose journal line is not yet appended (see Journal.owe). */
+/**
+ * `owed`: the time of a run begun on the ledger whose journal line is not yet appended (see
+ * Journal.owe), and `trace` the ledger's trace when it began.
+ */
 export interface JournalPlace {
   path: string;
   bytes: number;
   owed?: string;
+  trace?: string;
 }
 
 /**
@@ -62,20 +68,12 @@ export class Journal {
    * stopped after it committed captures and queued changes but before its line was appended (a
    * kill, bodies that could not be kept) leaves the ledger ahead of the journal: a decision on what
    * it queued would be lost to the next rebuild, so until the line is appended (`append` with
-   * `owed`) the ledger is out of step.
+   * `owed`) the ledger is out of step. A run that stopped before it recorded anything (a bad
+   * source file, a kill while fetching) left the ledger's trace as it was, and owes nothing.
    */
   owe(at: string): void {
     const mark = this.mark;
-    mark?.hold(() => mark.set({ path: resolve(this.path), bytes: this.checkInStep(), owed: at }));
-  }
-
-  /** The owed line is not owed after all: its run failed before it wrote anything to the ledger. */
-  forgive(): void {
-    const mark = this.mark;
-    mark?.hold(() => {
-      const place = mark.get();
-      if (place?.owed) mark.set({ path: place.path, bytes: place.bytes });
-    });
+    mark?.hold(() => mark.set({ path: resolve(this.path), bytes: this.checkInStep(), owed: at, trace: mark.trace() }));
   }
 
   private appendNow(entries: JournalEntry[], owed: boolean): void {
@@ -119,7 +117,7 @@ export class Journal {
           'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then decide again',
       );
     }
-    if (mark?.owed && !owed) {
+    if (mark?.owed && !owed && mark.trace !== this.mark!.trace()) {
       throw inputError(
         `the ledger is ahead of its journal ${this.path}: a sync begun at ${mark.owed} recorded in the ledger but stopped before its journal line was written ` +
           '(killed, or its bodies could not be kept beside the journal), so a rebuild would not have what it read or queued. ' +

@@ -76,12 +76,18 @@ export class Ledger {
       },
       set: (mark) => this.runs.setMeta(JOURNAL_MARK, JSON.stringify(mark)),
       hold: (fn) => this.transaction(fn),
+      trace: () => this.recordedTrace(),
     };
   }
 
-  /** Rows this connection has inserted, updated or deleted since it opened: whether a command has written anything yet. */
-  rowsWritten(): number {
-    return (this.connection.sql('SELECT total_changes() AS n').get() as { n: number }).n;
+  /**
+   * The newest capture, claim, change, audit entry and approved interval, as one text: each is a
+   * rowid that only grows, read from the end of its table's key, so a sync that recorded anything
+   * a decision could rest on moved it, and reading it costs nothing at any size.
+   */
+  private recordedTrace(): string {
+    const newest = ['captures', 'claims', 'changes', 'audit_log', 'history'].map((table) => `(SELECT MAX(rowid) FROM ${table})`).join(', ');
+    return JSON.stringify(this.connection.sql(`SELECT ${newest}`).raw(true).get());
   }
 
   /** The raw connection, for tests that probe the schema's own guards. */

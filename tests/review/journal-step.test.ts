@@ -55,7 +55,7 @@ describe('a ledger out of step with its journal', () => {
     expect((await run('sync', '--offline', '--quiet')).code).toBe(0);
     expect((await run('approve', '--all', '--reviewer', 'ana')).code).toBe(0);
 
-    // A bad source file stops a sync before it records anything: nothing is owed, the next one runs.
+    // A bad source file stops a sync before it records anything: its ledger's trace did not move, nothing is owed, the next one runs.
     const sources = join(dir, 'sources');
     writeFileSync(sources, 'not a directory');
     expect((await run('sync', '--offline', '--quiet', '--sources', sources)).code).toBe(65);

@@ -59,7 +59,7 @@ describe('journal lines and the ledger that writes them', () => {
   it('refuses a decision once the journal is not where its ledger left it, and writes nothing', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-lines-')), 'decisions.ndjson');
     let mark: { path: string; bytes: number } | null = null;
-    const ledgerMark = { get: () => mark, set: (m: { path: string; bytes: number }) => (mark = m), hold: <T>(fn: () => T): T => fn() };
+    const ledgerMark = { get: () => mark, set: (m: { path: string; bytes: number }) => (mark = m), hold: <T>(fn: () => T): T => fn(), trace: () => '' };
     new Journal(path, ledgerMark).append([entry('ana')]);
     expect(mark!.bytes).toBe(statSync(path).size);
     // Another writer (a second ledger, a killed command whose ledger never committed) appended.
