@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import { extractDocument, type ExtractOptions } from '../extract/registry.ts';
 import type { ExtractResult } from '../schema/claim.ts';
-import { readInputText } from './input-file.ts';
+import { readInputPage } from './input-file.ts';
 
 /** The claims a file yields, without touching a ledger. */
 export function extractFile(file: string, options: Omit<ExtractOptions, 'filename' | 'source'> = {}): ExtractResult {
   const format = options.format && options.format !== 'auto' ? options.format : null;
-  return extractDocument(readInputText(file, format), { ...options, filename: basename(file) });
+  return extractDocument(readInputPage(file, format), { ...options, filename: basename(file) });
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { inputError } from '../errors.ts';
 import { decodeBody } from '../fetch/charset.ts';
+import { MAX_PAGE_BYTES } from '../fetch/options.ts';
 import type { SourceFormat } from '../schema/source.ts';
 
 /** A file the user named, as text; a missing file or a directory is bad input, not an internal error. */
@@ -18,6 +19,18 @@ export function readInputFile(file: string): string {
  */
 export function readInputText(file: string, format: SourceFormat | null): string {
   return decodeBody(readInputBytes(file), null, format ?? 'html').text;
+}
+
+/**
+ * A saved page (readInputText), refused above the size a fetch reads: a page of hundreds of
+ * megabytes ran the extractors out of memory, a run killed after it had begun to record.
+ */
+export function readInputPage(file: string, format: SourceFormat | null): string {
+  const bytes = existsSync(file) && statSync(file).isFile() ? statSync(file).size : 0;
+  if (bytes > MAX_PAGE_BYTES) {
+    throw inputError(`${file} is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PAGE_BYTES / 1024 / 1024} MB a page may be (the most a fetch reads)`);
+  }
+  return readInputText(file, format);
 }
 
 function readInputBytes(file: string): Buffer {

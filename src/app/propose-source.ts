@@ -11,7 +11,7 @@ import { createFetcher, type FetcherOptionsInput } from '../fetch/index.ts';
 import { detectExtractor, detectFormat, extractDocument, extractSnapshot } from '../extract/registry.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { SourceSchema, type Source, type SourceFormat, type SourceKind } from '../schema/source.ts';
-import { readInputText } from './input-file.ts';
+import { readInputPage } from './input-file.ts';
 import { sourcesOf, type Workspace } from './workspace.ts';
 
 export interface ProposeSourceRequest {
@@ -124,7 +124,7 @@ interface Page {
 function readPage(file: string, address: string | undefined): Page {
   const url = address === undefined ? null : webUrl(address).href;
   const fromExtension = formatOfExtension(file);
-  const body = readInputText(file, fromExtension);
+  const body = readInputPage(file, fromExtension);
   return { body, format: fromExtension ?? detectFormat(body), formatFrom: fromExtension ? 'extension' : 'content', contentType: null, url };
 }
 

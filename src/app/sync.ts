@@ -19,7 +19,7 @@ import type { Policy } from '../review/policy.ts';
 import { applyPolicy, countByRule } from './policy.ts';
 import { triageLedger } from './review.ts';
 import { aliasesOf, journalOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
-import { readInputText } from './input-file.ts';
+import { readInputPage } from './input-file.ts';
 
 /** What to do with a sync's summary besides returning it. */
 export interface SyncReport {
@@ -65,7 +65,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   checkReport(request.report);
   const all = sourcesOf(ws);
   const [source] = selectSources(all, [request.source]);
-  const body = readInputText(file, source.format);
+  const body = readInputPage(file, source.format);
   const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
   return journalledRun(ws, request, (ledger, recording) => {

@@ -11,6 +11,9 @@ export interface ProgressEvent {
   outcome: FetchOutcome;
 }
 
+/** The largest page a fetch reads (and a saved page a command takes): 10 MB, five times the largest listing dump. */
+export const MAX_PAGE_BYTES = 10 * 1024 * 1024;
+
 const ms = (fallback: number) => z.number().int().min(0).default(fallback);
 const count = (fallback: number) => z.number().int().min(1).default(fallback);
 
@@ -50,7 +53,7 @@ export const FetcherOptionsSchema = z
     retryBaseMs: ms(500),
     maxRetryAfterMs: ms(60_000),
     maxRedirects: z.number().int().min(0).max(30).default(5),
-    maxBodyBytes: count(10 * 1024 * 1024),
+    maxBodyBytes: count(MAX_PAGE_BYTES),
     /** Chromium for `render: browser` sources; falls back to $CHROMIUM_PATH, then /usr/bin/chromium. */
     chromiumPath: z.string().optional(),
     browserTimeoutMs: ms(30_000),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../src/app/files.ts';
-import { readInputText } from '../../src/app/input-file.ts';
+import { readInputPage, readInputText } from '../../src/app/input-file.ts';
+import { MAX_PAGE_BYTES } from '../../src/fetch/options.ts';
 import { reconcileClaimsFile } from '../../src/app/claims-file.ts';
 
 const PAGE = readFileSync(new URL('../fixtures/fetch/pricing-table.html', import.meta.url), 'utf8');
@@ -41,5 +42,11 @@ describe('pages and claims files the user names', () => {
     expect(chosen(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]), 'claims-utf16.csv')).toEqual(utf8);
     const cp1252 = Buffer.from(csv.replaceAll('€', '\u0080'), 'latin1'); // è is 0xE8 in both; € is 0x80 in windows-1252
     expect(chosen(cp1252, 'claims-1252.csv')).toEqual(utf8);
+  });
+
+  it('refuses a page larger than a fetch reads, before reading it', () => {
+    const page = saved('huge.html', Buffer.alloc(MAX_PAGE_BYTES + 1, 0x20));
+    expect(() => readInputPage(page, 'html')).toThrow(/huge\.html is 10\.0 MB, more than the 10 MB a page may be/);
+    expect(readInputPage(saved('edge.html', Buffer.alloc(MAX_PAGE_BYTES, 0x20)), 'html')).toHaveLength(MAX_PAGE_BYTES);
   });
 });
