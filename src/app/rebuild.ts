@@ -42,6 +42,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
   const entries = readJournal(journalFile).map((entry, i) => ({ entry, line: i + 1 }));
   const readBytes = statSync(journalFile).size;
   const numbered = numberLines(journalFile, entries);
+  checkTimeOrder(journalFile, numbered);
   if (existsSync(ws.db)) {
     const used = withLedger(ws, (ledger) => ledger.runs.meta('diff_basis') !== null || ledger.changes.tally().length > 0);
     if (used) throw inputError(`${ws.db} already holds a ledger: a rebuild writes a new one (remove it first, or pass another --db)`);
@@ -144,6 +145,22 @@ function numberLines(file: string, entries: Numbered[]): Numbered[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const numbers = lines.flatMap((l, i) => (l.trim() === '' ? [] : [i + 1]));
   return entries.map((e, i) => ({ entry: e.entry, line: numbers[i] }));
+}
+
+/**
+ * The journal's lines must come in time order: its order is what a rebuild replays, and decides
+ * which of two decisions on one change stands. Journals merged by concatenation (a union merge)
+ * put one reviewer's later decision before another's earlier one, and the rebuild would let it stand.
+ */
+function checkTimeOrder(file: string, numbered: Numbered[]): void {
+  for (let i = 1; i < numbered.length; i++) {
+    const [before, here] = [numbered[i - 1], numbered[i]];
+    if (Date.parse(here.entry.at) >= Date.parse(before.entry.at)) continue;
+    throw inputError(
+      `${file}:${here.line}: dated ${here.entry.at}, before line ${before.line} (${before.entry.at}): the journal's lines are out of time order ` +
+        '(journals merged without sorting?). Merge journals with `sort -u`, which puts every line in time order',
+    );
+  }
 }
 
 const isAliasEntry = (e: JournalEntry): e is AliasEntry => e.action === 'alias' || e.action === 'distinct';

@@ -141,5 +141,13 @@ describe('decisions journal and rebuild', () => {
     expect(r.json().skipped).toEqual([{ line: all.indexOf(JSON.stringify(later)) + 1, action: 'approve', reason: expect.stringMatching(/no pending change openai\/gpt-5.2-codex context_window/) }]);
     const rejected = (await cli(['--db', target, '--journal', join(dir, 'merged', 'x.ndjson'), 'changes', '--status', 'rejected', '--json'])).json();
     expect(rejected.find((c: any) => c.model === 'openai/gpt-5.2-codex' && c.field === 'context_window')).toMatchObject({ reviewer: 'ana' });
+
+    // Merged by concatenation instead (theirs, then ours): the later approval would replay first and stand.
+    const union = join(dir, 'merged', 'union.ndjson');
+    writeFileSync(union, [JSON.stringify(later), ...lines].join('\n') + '\n');
+    const unsorted = await cli(['--db', join(dir, 'union.sqlite'), '--aliases', aliases, 'rebuild', '--journal', union]);
+    expect(unsorted.code).toBe(65);
+    expect(unsorted.stderr).toMatch(/union\.ndjson:2: dated .*, before line 1 .*out of time order.*sort -u/);
+    expect(existsSync(join(dir, 'union.sqlite'))).toBe(false);
   });
 });
