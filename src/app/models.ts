@@ -66,6 +66,8 @@ export function settleAlias(ws: Workspace, request: { name: string; id: string; 
       throw inputError(`no model ${id} in the ledger or the alias registry: name a model a source has stated (see \`model-ledger models\`)`);
     }
     const decision = { name, nameId: canonicalModelId(name), id, distinct };
+    const refused = refusal(ledger, decision);
+    if (refused) throw inputError(refused);
     editAliasFile(ws.aliasesFile, (text) => registryWith(text, decision));
     const at = request.at ?? new Date().toISOString();
     record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws, ledger));
@@ -101,6 +103,11 @@ export function settleCandidates(ws: Workspace, request: { provider?: string; ev
     editAliasFile(ws.aliasesFile, (text) => {
       for (const c of chosen) {
         const decision = { name: c.model_id, nameId: c.model_id, id: c.proposals[0].id, distinct };
+        const refused = refusal(ledger, decision);
+        if (refused) {
+          result.skipped.push({ name: c.model_id, id: decision.id, reason: refused });
+          continue;
+        }
         try {
           text = registryWith(text, decision);
         } catch (e) {
@@ -138,6 +145,20 @@ interface Decision {
   nameId: string;
   id: string;
   distinct: boolean;
+}
+
+/**
+ * Why a decision cannot be taken, or null. A name is not its own alias nor distinct from itself;
+ * and a model with a pinned value is not folded into another: every lookup of its id then resolves
+ * to the other, so the pin could never be lifted while its value stayed published under the old id.
+ */
+function refusal(ledger: Ledger, d: Decision): string | null {
+  if (d.nameId === d.id) return `${d.name} is ${d.id} itself: name another model`;
+  if (d.distinct) return null;
+  const pinned = ledger.overrides.active().filter((o) => o.model === d.nameId);
+  if (pinned.length === 0) return null;
+  const fields = pinned.map((o) => o.field + (o.condition ? ` [${o.condition}]` : ''));
+  return `${d.nameId} has pinned values (${fields.join(', ')}): lift them first (\`model-ledger override ${d.nameId} FIELD --lift\`), then alias it`;
 }
 
 function registryWith(text: string, d: Decision): string {

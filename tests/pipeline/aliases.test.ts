@@ -59,4 +59,19 @@ describe('new models and the alias registry', () => {
     expect(bad.stderr).toMatch(/no model no\/such-model/);
     expect(parse(readFileSync(aliases, 'utf8')).models).not.toHaveProperty('no/such-model');
   });
+
+  it('refuses to fold a model with a pinned value into another, and a model into itself', async () => {
+    const registry = readFileSync(aliases, 'utf8');
+    expect((await run('override', 'openai/gpt-5.2', 'input_price', '9.99', '--reason', 'pin', '--reviewer', 'ana')).code).toBe(0);
+    const folded = await run('alias', 'openai/gpt-5.2', 'openai/gpt-5.2-codex', '--reviewer', 'ana');
+    expect(folded.code).toBe(65);
+    expect(folded.stderr).toMatch(/openai\/gpt-5\.2 has pinned values \(input_price\): lift them first/);
+    expect(readFileSync(aliases, 'utf8')).toBe(registry);
+    // The pin can still be lifted under its own id; then the alias is taken.
+    expect((await run('override', 'openai/gpt-5.2', 'input_price', '--lift', '--reviewer', 'ana')).code).toBe(0);
+    const self = await run('alias', 'openai/gpt-5.2-codex', 'openai/gpt-5.2-codex', '--reviewer', 'ana');
+    expect(self.code).toBe(65);
+    expect(self.stderr).toMatch(/is openai\/gpt-5\.2-codex itself/);
+    expect((await run('alias', 'openai/gpt-5.2-codex', 'openai/gpt-5.2-codex', '--not', '--reviewer', 'ana')).code).toBe(65);
+  });
 });
