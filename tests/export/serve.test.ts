@@ -73,4 +73,9 @@ describe('serve an export directory', () => {
   it('refuses a directory that is not there with an input error, before listening', async () => {
     await expect(serveExport(join(tmpdir(), 'ml-serve-missing', 'nowhere'))).rejects.toMatchObject({ kind: 'input', message: expect.stringContaining('not a directory') });
   });
+
+  it('refuses a port in use as bad input, naming it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-serve-busy-'));
+    await expect(serveExport(root, { port: server.port })).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/port \d+ on 127\.0\.0\.1 is in use; pick another/) });
+  });
 });

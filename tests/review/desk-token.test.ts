@@ -103,4 +103,14 @@ describe('the desk token', () => {
     expect(run.code).toBe(64);
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/token must be at least 16 characters/)]);
   }, 15_000);
+
+  it('refuses a desk beyond this machine without a token (64), and an address or port it cannot bind as bad input (65)', async () => {
+    await expect(startDesk({ ledger, sources: SOURCES, reviewer: 'x', port: 0, host: '0.0.0.0' })).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/pass --token/) });
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine.
+    await expect(startDesk({ ledger, sources: SOURCES, reviewer: 'x', port: 0, host: '192.0.2.1', token: TOKEN })).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/192\.0\.2\.1 is not an address of this machine/) });
+    const first = await startDesk({ ledger, sources: SOURCES, reviewer: 'x', port: 0 });
+    const port = Number(new URL(first.url).port);
+    await expect(startDesk({ ledger, sources: SOURCES, reviewer: 'x', port })).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/port \d+ on 127\.0\.0\.1 is in use/) });
+    await first.close();
+  });
 });

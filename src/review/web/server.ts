@@ -18,6 +18,7 @@ import { modelView, queueView } from './views.ts';
 import { inputError, LedgerError, usageError } from '../../errors.ts';
 import type { Journal } from '../../store/journal.ts';
 import { bulkPreviewPage, decideBulk, selectionOf } from './bulk.ts';
+import { listenError } from '../../listen-error.ts';
 
 export interface DeskOptions {
   ledger: Ledger;
@@ -122,19 +123,13 @@ function localPath(back: string | null): string {
   return back && back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/';
 }
 
-/** A bind failure the reviewer can act on, as a LedgerError the CLI shows in one line. */
-function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (e.code === 'EADDRINUSE') return inputError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for a free one`);
-  return e;
-}
-
 export function startDesk(options: DeskOptions): Promise<Desk> {
   const host = options.host ?? '127.0.0.1';
   if (options.token !== undefined && options.token.length < MIN_TOKEN_LENGTH) {
     return Promise.reject(usageError(`the review desk's token must be at least ${MIN_TOKEN_LENGTH} characters (--token or $MODEL_LEDGER_DESK_TOKEN); try: openssl rand -hex 16`));
   }
   if (!isLoopback(host) && !options.token) {
-    return Promise.reject(inputError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
+    return Promise.reject(usageError(`binding the review desk to ${host} exposes it beyond this machine: pass --token SECRET`));
   }
   // The desk owns its connection while it serves: short busy waits, retried between requests.
   options.ledger.setBusyTimeout(DESK_BUSY_SLICE_MS);
