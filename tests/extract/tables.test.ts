@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractGeneric } from '../../src/extract/aggregator.ts';
 import { extractPricingPage } from '../../src/extract/pricing.ts';
-import { parsePage, repairRows, scanLineTables } from '../../src/extract/tables.ts';
+import { parseMarkdownTree, parsePage, repairRows, scanLineTables } from '../../src/extract/tables.ts';
 
 describe('scanLineTables', () => {
   it('cuts prose glued before a header, by the separator\'s column count', () => {
@@ -142,5 +142,28 @@ describe('HTML pages: character references', () => {
     expect(parsed.tables[0].rows[1]).toEqual(['GPT\u20115 <mini>', '$2']);
     expect(parsed.tables[0].caption).toBe('Batch & Flex');
     expect(parsed.tables[1].caption).toBe('Standard & Co');
+  });
+});
+
+describe('markdown as GFM without literal autolinks', () => {
+  const types = (markdown: string): string[] => {
+    const seen: string[] = [];
+    const walk = (n: { type: string; children?: unknown[] }) => {
+      seen.push(n.type);
+      for (const c of n.children ?? []) walk(c as { type: string; children?: unknown[] });
+    };
+    walk(parseMarkdownTree(markdown));
+    return seen;
+  };
+
+  it('reads tables, strikethrough, footnotes and task lists, and leaves a bare URL as text', () => {
+    expect(types('| a | b |\n|---|---|\n| 1 | 2 |\n')).toContain('tableCell');
+    expect(types('Input ~~$3.00~~ $2.50\n')).toContain('delete');
+    expect(types('Price[^1]\n\n[^1]: per 1M tokens\n')).toEqual(expect.arrayContaining(['footnoteReference', 'footnoteDefinition']));
+    expect(types('- [x] batch\n')).toContain('listItem');
+    // A literal autolink search was quadratic in a line's length after an unmatched "[".
+    const line = 'see https://example.com/models [' + '"a": 1, '.repeat(50) + ' and www.example.com';
+    expect(types(line)).not.toContain('link');
+    expect(types('[GPT-5.2](https://example.com/gpt-5.2) and <https://example.com>')).toEqual(expect.arrayContaining(['link']));
   });
 });
