@@ -28,7 +28,7 @@ export function modelHistory(ws: Workspace, model: string, options: { field?: st
   return withLedger(ws, (ledger) => {
     const id = findModel(ledger, aliasesOf(ws, ledger), model);
     const field = fieldNamed(options.field);
-    const intervals = options.at
+    const intervals = options.at !== undefined
       ? ledger.history.publishedAt(pointInTime(options.at)).filter((r) => r.model === id && (!field || r.field === field))
       : ledger.history.list({ model: id, field });
     return { id, intervals };

@@ -66,7 +66,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
   const all = sourcesOf(ws);
   const [source] = selectSources(all, [request.source]);
   const body = readInputPage(file, source.format);
-  const observedAt = request.observedAt ? timestampOf(request.observedAt) : new Date().toISOString();
+  const observedAt = request.observedAt !== undefined ? timestampOf(request.observedAt) : new Date().toISOString();
   captureLimits(request.limits);
   return journalledRun(ws, request, (ledger, recording) => {
     const snapshot = { source_id: source.id, sha256: sha256Hex(body), observed_at: observedAt, url: source.url, format: source.format, content_type: null, body };

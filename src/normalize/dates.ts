@@ -74,19 +74,32 @@ export function findDate(text: string): string | null {
   return null;
 }
 
+/** An ISO timestamp with its zone: `Z` or an offset. Without one, JavaScript reads it in the machine's zone. */
+const ZONED_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
 /**
  * Checks a point in time given by a user (`--at`): a calendar date (YYYY-MM-DD) or an ISO
- * timestamp. Anything else is refused rather than quietly read as "now".
+ * timestamp with its zone. Anything else is refused rather than quietly read as "now", as a day
+ * that does not exist rolled over into the next month, or in whatever zone the machine is set to
+ * (a cron job's answer would then depend on where it runs).
  */
 export function parsePointInTime(at: string): string {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(at);
   if (date) {
-    const d = new Date(`${at}T00:00:00.000Z`);
-    if (!Number.isNaN(d.getTime()) && d.toISOString().startsWith(at)) return at;
-  } else if (/^\d{4}-\d{2}-\d{2}T/.test(at) && !Number.isNaN(new Date(at).getTime())) {
-    return new Date(at).toISOString();
+    if (isCalendarDate(at)) return at;
+  } else {
+    const stamp = ZONED_TIMESTAMP.exec(at);
+    if (stamp && isCalendarDate(stamp[1]) && !Number.isNaN(new Date(at).getTime())) return new Date(at).toISOString();
+    if (!stamp && /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(at)) {
+      throw new RangeError(`"${at}" names no time zone: add Z for UTC (${at}Z) or an offset such as +02:00`);
+    }
   }
-  throw new RangeError(`not a date: "${at}" (use YYYY-MM-DD or an ISO timestamp)`);
+  throw new RangeError(`not a date: "${at}" (use YYYY-MM-DD or an ISO timestamp with its zone)`);
+}
+
+function isCalendarDate(day: string): boolean {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(day);
 }
 
 /** "2026-07-18" means the whole of that day; a full timestamp means itself. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDate, parseDate } from '../../src/normalize/dates.ts';
+import { findDate, parseDate, parsePointInTime } from '../../src/normalize/dates.ts';
 
 describe('parseDate', () => {
   it.each([
@@ -25,5 +25,22 @@ describe('parseDate', () => {
     expect(findDate('It was released on December 18, 2025 to everyone.')).toBe('2025-12-18');
     expect(findDate('trained on data up to Mar 2025')).toBe('2025-03');
     expect(findDate('no date here')).toBeNull();
+  });
+});
+
+describe('a point in time a user gives (--at, --observed-at)', () => {
+  it('takes a calendar date, or a timestamp with its zone, as the same instant on any machine', () => {
+    expect(parsePointInTime('2026-07-18')).toBe('2026-07-18');
+    expect(parsePointInTime('2026-07-01T23:00:00Z')).toBe('2026-07-01T23:00:00.000Z');
+    expect(parsePointInTime('2026-07-01T23:00:00+02:00')).toBe('2026-07-01T21:00:00.000Z');
+    expect(parsePointInTime('2026-07-01T23:00Z')).toBe('2026-07-01T23:00:00.000Z');
+  });
+
+  it('refuses a timestamp without a zone (read in the machine\'s zone otherwise), a day that does not exist, and nothing at all', () => {
+    expect(() => parsePointInTime('2026-07-01T23:00:00')).toThrow(/names no time zone: add Z for UTC \(2026-07-01T23:00:00Z\)/);
+    expect(() => parsePointInTime('2026-02-30T00:00:00Z')).toThrow(/not a date/);
+    expect(() => parsePointInTime('2026-02-30')).toThrow(/not a date/);
+    expect(() => parsePointInTime('')).toThrow(/not a date: ""/);
+    expect(() => parsePointInTime('yesterday')).toThrow(/not a date/);
   });
 });
