@@ -127,7 +127,7 @@ export function buildProgram(): Command {
     .action(async (model: string, field: string | undefined, o, cmd) => {
       const [app, format] = await Promise.all([loadApp(), loadFormat()]);
       const { id, intervals } = app.modelHistory(await workspaceOf(cmd), model, { field, at: o.at });
-      print(o, intervals, () => (intervals.length ? intervals.map(format.formatInterval).join('\n') : `no approved values for ${id}`));
+      print(o, intervals, () => (intervals.length ? intervals.map(format.formatInterval).join('\n') : `no approved values for ${id}${o.at !== undefined ? ` in force at ${o.at}` : ''}`));
     });
 
   program

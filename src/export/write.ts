@@ -25,6 +25,8 @@ export interface ExportResult {
   models: number;
   values: number;
   intervals: number;
+  /** The point in time exported (`--at`), when not now. */
+  at?: string;
   /** LiteLLM export: models left out because LiteLLM knows no provider for them, per provider (or route). */
   litellm_unknown_providers?: Record<string, number>;
   /** models.dev export: models left out because models.dev has no provider folder for them, per vendor (or route). */
@@ -105,6 +107,7 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
     models: dataset.models.length,
     values: dataset.models.reduce((n, m) => n + m.values.length, 0),
     intervals: history.intervals.length,
+    ...(options.at !== undefined ? { at: options.at } : {}),
     ...(litellmUnknown ? { litellm_unknown_providers: litellmUnknown } : {}),
     ...(modelsDevUnknown ? { models_dev_unknown_providers: modelsDevUnknown } : {}),
   };

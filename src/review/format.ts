@@ -272,5 +272,6 @@ function leftOutLine(format: string, unknown: Record<string, number> | undefined
 export function formatExportResult(result: ExportResult): string {
   const line = `wrote ${filesWritten(result.files)} to ${result.dir}: ${result.models} models, ${result.values} values, ${result.intervals} history intervals`;
   const leftOut = [leftOutLine('LiteLLM', result.litellm_unknown_providers), leftOutLine('models.dev', result.models_dev_unknown_providers)].filter(Boolean);
-  return [line, ...leftOut, ...(result.values === 0 ? ['nothing is approved yet: the dataset fills as changes are approved (model-ledger approve)'] : [])].join('\n');
+  const empty = result.at !== undefined ? `nothing approved was in force at ${result.at}: the export holds no values` : 'nothing is approved yet: the dataset fills as changes are approved (model-ledger approve)';
+  return [line, ...leftOut, ...(result.values === 0 ? [empty] : [])].join('\n');
 }

@@ -38,7 +38,7 @@ export type DatasetModel = z.infer<typeof DatasetModelSchema>;
 export const DatasetSchema = z.object({
   $schema: z.string(),
   schema_version: z.literal(DATASET_SCHEMA_VERSION),
-  as_of: z.string().describe('The latest approval included in this dataset'),
+  as_of: z.string().describe('The latest approval included in this dataset; in an export as it stood at a past point in time (--at), that point: the end of its day for a date'),
   models: z.array(DatasetModelSchema),
 });
 export type Dataset = z.infer<typeof DatasetSchema>;

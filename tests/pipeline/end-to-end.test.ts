@@ -184,6 +184,12 @@ describe('points in time', () => {
     }
     expect((await run('history', 'openai/gpt-5.2-codex', '--at', '2026-07-18', '--json')).code).toBe(0);
     expect((await run('history', 'openai/gpt-5.2-codex', '--at', '2026-07-18T12:00:00Z', '--json')).code).toBe(0);
+    // Before anything was approved: an empty answer that says for when, not "nothing is approved yet".
+    expect((await run('history', 'openai/gpt-5.2-codex', '--at', '2020-01-01')).stdout).toMatch(/no approved values for openai\/gpt-5\.2-codex in force at 2020-01-01/);
+    const early = await run('export', '--out', join(dir, 'early'), '--at', '2020-01-01');
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(/nothing approved was in force at 2020-01-01/);
+    expect(early.stdout).not.toMatch(/approved yet/);
   });
 
   it('finds a model by its canonical name or its bare name, not only by a name a source printed', async () => {
