@@ -62,7 +62,10 @@ export interface AliasSettlement {
 export function settleAlias(ws: Workspace, request: { name: string; id: string; distinct?: boolean; reviewer?: string; at?: string }): AliasSettlement {
   const { name, id, distinct = false } = request;
   return withLedger(ws, (ledger) => {
-    if (!ledger.models.has(id) && !aliasesOf(ws, ledger).ids.has(id)) {
+    const registry = aliasesOf(ws, ledger);
+    const target = registry.byAlias.get(id);
+    if (target !== undefined && target !== id) throw inputError(`${id} is itself another name of ${target}: alias ${name} to ${target}`);
+    if (!ledger.models.has(id) && !registry.ids.has(id)) {
       throw inputError(`no model ${id} in the ledger or the alias registry: name a model a source has stated (see \`model-ledger models\`)`);
     }
     const decision = { name, nameId: canonicalModelId(name), id, distinct };

@@ -73,5 +73,9 @@ describe('new models and the alias registry', () => {
     expect(self.code).toBe(65);
     expect(self.stderr).toMatch(/is openai\/gpt-5\.2-codex itself/);
     expect((await run('alias', 'openai/gpt-5.2-codex', 'openai/gpt-5.2-codex', '--not', '--reviewer', 'ana')).code).toBe(65);
+    // An alias is no target: the message names the model it is another name of.
+    const onto = await run('alias', 'some-other-name', 'anthropic/claude-sonnet-4-5', '--reviewer', 'ana');
+    expect(onto.code).toBe(65);
+    expect(onto.stderr).toMatch(/anthropic\/claude-sonnet-4-5 is itself another name of anthropic\/claude-sonnet-4\.5: alias some-other-name to anthropic\/claude-sonnet-4\.5/);
   });
 });
