@@ -12,7 +12,7 @@ import type { Change } from '../schema/change.ts';
 import type { JournalEntry, SyncRead } from '../schema/journal.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
-import { Journal, readJournal, readKeptCapture } from '../store/journal.ts';
+import { Journal, keptCaptureFiles, readJournal, readKeptCapture } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { replayAliasDecisions } from './models.ts';
 import { reconcileNow } from './sync.ts';
@@ -48,13 +48,19 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
     if (used) throw inputError(`${ws.db} already holds a ledger: a rebuild writes a new one (remove it first, or pass another --db)`);
   }
   const sources = new Map(sourcesOf(ws).map((s) => [s.id, s]));
-  const bodies = captureFinder(ws.snapshotsDir, new Journal(journalFile).capturesDir, sources);
+  const { capturesDir } = new Journal(journalFile);
+  const bodies = captureFinder(ws.snapshotsDir, capturesDir, sources);
   for (const { line, entry } of numbered) {
     if (entry.action !== 'sync') continue;
     for (const r of entry.reads) {
       if (!sources.has(r.source)) throw inputError(`${journalFile}:${line}: unknown source "${r.source}" (not in ${ws.sourcesDir})`);
       if (r.read === 'snapshot' && bodies(r.source, r.sha256!) === null) {
-        throw inputError(`${journalFile}:${line}: capture ${r.sha256!.slice(0, 12)}… of ${r.source} is neither a shipped snapshot nor kept in captures/ beside the journal`);
+        const [kept] = keptCaptureFiles(capturesDir, r.source, r.sha256!);
+        throw inputError(
+          kept
+            ? `${journalFile}:${line}: capture ${r.sha256!.slice(0, 12)}… of ${r.source} is kept in ${kept}, but that file does not decompress to a body with its hash (damaged or edited)`
+            : `${journalFile}:${line}: capture ${r.sha256!.slice(0, 12)}… of ${r.source} is neither a shipped snapshot nor kept in captures/ beside the journal`,
+        );
       }
     }
   }

@@ -191,6 +191,11 @@ const KEPT_FORMS: Array<[suffix: string, encoding: BodyEncoding]> = [
   ['', 'identity'],
 ];
 
+/** The files a capture is kept in, in whichever forms (normally one; none when it is not kept). */
+export function keptCaptureFiles(dir: string, source: string, sha256: string): string[] {
+  return KEPT_FORMS.map(([suffix]) => join(dir, source, sha256 + suffix)).filter((file) => existsSync(file));
+}
+
 /** A kept capture's body, in whichever form it was kept, or null when it is not kept. */
 export function readKeptCapture(dir: string, source: string, sha256: string): string | null {
   for (const [suffix, encoding] of KEPT_FORMS) {

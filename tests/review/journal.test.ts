@@ -98,6 +98,24 @@ describe('decisions journal and rebuild', () => {
     expect(history.map((h: any) => h.value)).toContain(1.5);
   });
 
+  it('names a kept capture that is damaged apart from one that is missing, and rebuilds nothing', async () => {
+    const { cpSync, rmSync } = await import('node:fs');
+    const copy = join(dir, 'damaged');
+    cpSync(join(dir, 'captures'), join(copy, 'captures'), { recursive: true });
+    cpSync(journal, join(copy, 'decisions.ndjson'));
+    const ingest = readFileSync(journal, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l)).filter((l) => l.action === 'sync')[1].reads[0];
+    const kept = join(copy, 'captures', 'aggregator-versus', `${ingest.sha256}.br`);
+    writeFileSync(kept, 'not brotli');
+    const target = join(copy, 'l.sqlite');
+    const damaged = await cli(['--db', target, '--aliases', aliases, 'rebuild', '--journal', join(copy, 'decisions.ndjson')]);
+    expect(damaged.code).toBe(65);
+    expect(damaged.stderr).toMatch(/of aggregator-versus is kept in .*\.br, but that file does not decompress to a body with its hash/);
+    rmSync(kept);
+    const missing = await cli(['--db', target, '--aliases', aliases, 'rebuild', '--journal', join(copy, 'decisions.ndjson')]);
+    expect(missing.stderr).toMatch(/is neither a shipped snapshot nor kept in captures\//);
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('refuses to rebuild over a ledger that holds one', async () => {
     const r = await run('rebuild', '--journal', journal);
     expect(r.code).toBe(65);
