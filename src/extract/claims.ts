@@ -6,7 +6,7 @@ import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import type { Source } from '../schema/source.ts';
 import { canonicalModelId } from '../normalize/identity.ts';
-import { boundsAnomaly } from '../normalize/units.ts';
+import { boundsAnomaly, cleanNumber } from '../normalize/units.ts';
 import { canonicalCondition, joinConditions } from '../schema/condition.ts';
 import { memoize } from './memo.ts';
 
@@ -54,7 +54,9 @@ export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim 
     model: input.model ?? modelIdOf(`${provider ?? ''}\u0000${input.name}`),
     model_name: input.name,
     field: input.field,
-    value: input.value,
+    // A JSON dump's 0.09999999999999999 is a price of $0.10 written by a float: the figure is that
+    // number to 10 significant digits, its quote the text as the source wrote it.
+    value: typeof input.value === 'number' ? cleanNumber(input.value) : input.value,
     unit: UNIT_BY_FIELD.get(input.field) ?? null,
     condition: canonicalCondition(input.condition),
     locator: input.locator,

@@ -17,6 +17,16 @@ const claim = (field: FieldName, value: ClaimValue, locator: string, opts: { mod
     confidence: opts.confidence ?? 0.9,
   });
 
+describe('makeClaim', () => {
+  it("states a float's figure to 10 significant digits and keeps the source's text as its quote", () => {
+    // models.dev prints prices such as 0.09999999999999999 and genai-prices 0.18000000000000002.
+    expect(claim('output_price', 0.09999999999999999, '/cost/output')).toMatchObject({ value: 0.1, quote: '0.09999999999999999' });
+    expect(claim('input_price', 0.18000000000000002, '/prices/input_mtok').value).toBe(0.18);
+    expect(claim('cache_write_price', 1 / 12, '/prices/cache_write_mtok').value).toBe(0.08333333333);
+    expect(claim('context_window', 1_047_576, '/limit/context').value).toBe(1_047_576);
+  });
+});
+
 describe('dedupeClaims', () => {
   it('keeps one claim per (model, field, condition, value), in first-seen order, from the most precise place', () => {
     const sentence = claim('input_price', 1.25, 'sentence 3');
