@@ -136,6 +136,7 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
   // Each column's place in a record, -1 when the file has no such column.
   let [source, entity, field, value, observed, condition, confidence] = [-1, -1, -1, -1, -1, -1, -1];
   let line = 0;
+  let checkedAt = '';
   const records: ClaimRecord[] = [];
   eachRecord(text, (cells) => {
     line += 1;
@@ -158,7 +159,15 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
     if (!v) return;
     const record: ClaimRecord = { source: columnCell(cells, source), entity: columnCell(cells, entity), field: columnCell(cells, field), value: v };
     if (!record.source || !record.entity || !record.field) throw inputError(`line ${line}: source, entity and field must not be blank`);
-    if (observed >= 0 && cells[observed].trim()) record.observed_at = columnCell(cells, observed);
+    if (observed >= 0 && cells[observed].trim()) {
+      const at = columnCell(cells, observed);
+      // Checked when it differs from the last one checked: a file repeats a few dates a million times.
+      if (at !== checkedAt) {
+        if (Number.isNaN(Date.parse(at))) throw inputError(`line ${line}: observed_at must be a date or an ISO timestamp, got "${at}"`);
+        checkedAt = at;
+      }
+      record.observed_at = at;
+    }
     if (condition >= 0) record.condition = cell(cells[condition]);
     if (confidence >= 0 && cells[confidence].trim()) {
       const c = Number(cells[confidence]);

@@ -106,6 +106,11 @@ describe('parseClaimsFile', () => {
     expect(() => parseClaimsFile('source,entity,field,value\ns,e,f,1\ns,e\n')).toThrow(/line 3/);
   });
 
+  it('rejects an observed_at that is no date, naming its line', () => {
+    expect(() => parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10\ns,e,f,2,notadate\n')).toThrow(/line 3: observed_at must be a date/);
+    expect(parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10T00:00:00Z\n')[0].observed_at).toBe('2026-01-10T00:00:00Z');
+  });
+
   it('rejects a confidence outside [0, 1]', () => {
     expect(() => parseClaimsFile('source,entity,field,value,confidence\ns,e,f,1,7\n')).toThrow(/confidence/);
   });
