@@ -154,18 +154,29 @@ function numberLines(file: string, entries: Numbered[]): Numbered[] {
 }
 
 /**
- * The journal's lines must come in time order: its order is what a rebuild replays, and decides
+ * Decisions wait at most this long for the ledger's write lock between taking their time and
+ * being appended: two reviewers deciding at once may append a few seconds out of time order.
+ */
+const DECISION_SKEW_MS = 60_000;
+
+/**
+ * A journal's decisions must come in time order: its order is what a rebuild replays, and decides
  * which of two decisions on one change stands. Journals merged by concatenation (a union merge)
- * put one reviewer's later decision before another's earlier one, and the rebuild would let it stand.
+ * put one reviewer's later decision before another's earlier one, and the rebuild would let it
+ * stand. A sync's line is not checked: it carries the time its run began and is appended when the
+ * run ends, after any decision made meanwhile, which is the order that replays it right.
  */
 function checkTimeOrder(file: string, numbered: Numbered[]): void {
-  for (let i = 1; i < numbered.length; i++) {
-    const [before, here] = [numbered[i - 1], numbered[i]];
-    if (Date.parse(here.entry.at) >= Date.parse(before.entry.at)) continue;
-    throw inputError(
-      `${file}:${here.line}: dated ${here.entry.at}, before line ${before.line} (${before.entry.at}): the journal's lines are out of time order ` +
-        '(journals merged without sorting?). Merge journals with `sort -u`, which puts every line in time order',
-    );
+  let latest: Numbered | null = null;
+  for (const here of numbered) {
+    if (here.entry.action === 'sync') continue;
+    if (latest && Date.parse(here.entry.at) < Date.parse(latest.entry.at) - DECISION_SKEW_MS) {
+      throw inputError(
+        `${file}:${here.line}: a decision dated ${here.entry.at}, before the decision on line ${latest.line} (${latest.entry.at}): the journal's decisions are out of time order ` +
+          '(journals merged without sorting?). Merge journals with `sort -u`, which puts every line in time order',
+      );
+    }
+    if (!latest || Date.parse(here.entry.at) > Date.parse(latest.entry.at)) latest = here;
   }
 }
 

@@ -143,8 +143,8 @@ describe('decisions journal and rebuild', () => {
   it('merges two journals by concatenation and sort; of two decisions on one change the earlier stands', async () => {
     const lines = readFileSync(journal, 'utf8').trimEnd().split('\n');
     const rejection = JSON.parse(lines.find((l) => JSON.parse(l).action === 'reject')!);
-    // Another reviewer, on another branch, approved the same change a minute later.
-    const later = { ...rejection, at: new Date(Date.parse(rejection.at) + 60_000).toISOString(), by: 'zoe', action: 'approve', note: 'looks fine' };
+    // Another reviewer, on another branch, approved the same change ten minutes later.
+    const later = { ...rejection, at: new Date(Date.parse(rejection.at) + 600_000).toISOString(), by: 'zoe', action: 'approve', note: 'looks fine' };
     delete later.reason;
     const theirs = join(dir, 'theirs.ndjson');
     writeFileSync(theirs, JSON.stringify(later) + '\n');
@@ -165,7 +165,16 @@ describe('decisions journal and rebuild', () => {
     writeFileSync(union, [JSON.stringify(later), ...lines].join('\n') + '\n');
     const unsorted = await cli(['--db', join(dir, 'union.sqlite'), '--aliases', aliases, 'rebuild', '--journal', union]);
     expect(unsorted.code).toBe(65);
-    expect(unsorted.stderr).toMatch(/union\.ndjson:2: dated .*, before line 1 .*out of time order.*sort -u/);
+    expect(unsorted.stderr).toMatch(/union\.ndjson:\d+: a decision dated .*, before the decision on line 1 .*out of time order.*sort -u/);
     expect(existsSync(join(dir, 'union.sqlite'))).toBe(false);
+
+    // A sync's line carries the time its run began, and is appended after what was decided meanwhile: not out of order.
+    const parsed = lines.map((l) => JSON.parse(l));
+    const second = parsed.findIndex((l, i) => l.action === 'sync' && i > 0 && parsed[i - 1].action !== 'sync');
+    const began = new Date(Date.parse(parsed[second - 1].at) - 600_000).toISOString();
+    const concurrent = lines.map((l, i) => (i === second ? JSON.stringify({ ...parsed[i], at: began }) : l));
+    writeFileSync(union, concurrent.join('\n') + '\n');
+    const replayed = await cli(['--db', join(dir, 'concurrent.sqlite'), '--aliases', aliases, 'rebuild', '--journal', union]);
+    expect(replayed.code, replayed.stderr).toBe(0);
   });
 });
