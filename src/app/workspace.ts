@@ -10,6 +10,7 @@ import { DEFAULT_DB_PATH, Ledger } from '../store/ledger.ts';
 import { Journal, JOURNAL_FILE } from '../store/journal.ts';
 import { dirname, join } from 'node:path';
 import { inputError, usageError } from '../errors.ts';
+import { lockHolder } from '../pipeline/lock.ts';
 
 /** Where one ledger's files live: the database, the source files, the shipped snapshots and the alias registry. */
 export interface Workspace {
@@ -47,7 +48,8 @@ const fromEnv = (name: string): string | undefined => process.env[name] || undef
 export const defaultJournal = (db: string): string => join(dirname(db), JOURNAL_FILE);
 
 /** The workspace's journal; given the ledger it records that ledger's decisions, and refuses them once the two are out of step. */
-export const journalOf = (ws: Workspace, ledger?: Ledger): Journal | undefined => (ws.journal ? new Journal(ws.journal, ledger?.journalMark()) : undefined);
+export const journalOf = (ws: Workspace, ledger?: Ledger): Journal | undefined =>
+  ws.journal ? new Journal(ws.journal, ledger && { ...ledger.journalMark(), busy: () => lockHolder(ws.db) }) : undefined;
 
 /** A parse kept in the ledger's meta under `key`. */
 const metaCache = (ledger: Ledger, key: string): ParseCache => ({ read: () => ledger.runs.meta(key), write: (value) => ledger.runs.setMeta(key, value) });

@@ -136,6 +136,19 @@ function locked(path: string, holder: Partial<LockHolder>, extra = ''): LedgerEr
   return new LedgerError('locked', `another sync holds the ledger lock ${path} (pid ${holder.pid ?? '?'}${where}, since ${holder.started_at ?? '?'})${extra}`);
 }
 
+/** Lock files this process holds. */
+const held = new Set<string>();
+
+/** The error a sync would meet for the ledger's lock now, or null when no live holder but this process has it. */
+export function lockHolder(dbPath: string): LedgerError | null {
+  const path = `${dbPath}.lock`;
+  if (held.has(path)) return null;
+  const seen = readLock(path);
+  if (!seen) return null;
+  const holder = parseHolder(seen.raw);
+  return staleReason(holder, seen.mtimeMs) ? null : locked(path, holder);
+}
+
 /**
  * An exclusive lock beside the ledger so that two syncs never run on it at once. It records the
  * holder's PID, the process's start time and the host. A lock whose holder has exited, or whose
@@ -152,11 +165,16 @@ export function acquireLock(dbPath: string, options: LockOptions = {}): () => vo
   const me: LockHolder = { pid: process.pid, start: processStart(process.pid), host: hostname(), started_at: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   const content = JSON.stringify(me);
   const release = () => {
+    held.delete(path);
     if (readLock(path)?.raw === content) rmSync(path, { force: true });
+  };
+  const taken = () => {
+    held.add(path);
+    return release;
   };
 
   for (let attempt = 0; attempt < 4; attempt++) {
-    if (createExclusive(path, content)) return release;
+    if (createExclusive(path, content)) return taken();
     const seen = readLock(path);
     if (!seen) continue; // released meanwhile
     const holder = parseHolder(seen.raw);
@@ -179,7 +197,7 @@ export function acquireLock(dbPath: string, options: LockOptions = {}): () => vo
       const tmp = `${path}.${process.pid}.${me.token}.tmp`;
       writeFileSync(tmp, content);
       renameSync(tmp, path);
-      return release;
+      return taken();
     } finally {
       rmSync(takeover, { force: true });
     }

@@ -23,6 +23,8 @@ export interface JournalMark {
   hold<T>(fn: () => T): T;
   /** What the ledger has recorded so far, as a text that moves with each capture, change, decision or approval. */
   trace(): string;
+  /** Why the ledger is busy (a sync holds its lock), or null: an owed line may still be coming. */
+  busy?: () => Error | null;
 }
 
 /**
@@ -118,6 +120,9 @@ export class Journal {
       );
     }
     if (mark?.owed && !owed && mark.trace !== this.mark!.trace()) {
+      // A sync still running owes its line until it ends: a decision now would come before it in the journal.
+      const busy = this.mark!.busy?.();
+      if (busy) throw busy;
       throw inputError(
         `the ledger is ahead of its journal ${this.path}: a sync begun at ${mark.owed} recorded in the ledger but stopped before its journal line was written ` +
           '(killed, or its bodies could not be kept beside the journal), so a rebuild would not have what it read or queued. ' +

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, DEMO_SNAPSHOTS } from '../helpers/cli.ts';
 import { readManifest } from '../../src/pipeline/manifest.ts';
+import { processStart } from '../../src/pipeline/lock.ts';
+import { hostname } from 'node:os';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 
 /** A fresh directory holding a ledger's place, its aliases and its journal; `run` runs the CLI on a ledger there. */
@@ -74,8 +76,17 @@ describe('a ledger out of step with its journal', () => {
     const queued = (await run('changes', '--json')).json() as Array<{ id: number }>;
     expect(queued.length).toBeGreaterThan(0);
 
+    // While a sync in another process holds the ledger's lock (here: this test's parent, alive), its
+    // line may still be coming: a decision waits (75), it is not told to rebuild.
+    const holder = { pid: process.ppid, start: processStart(process.ppid), host: hostname(), started_at: new Date().toISOString(), token: 'another-sync' };
+    writeFileSync(`${db}.lock`, JSON.stringify(holder));
+    const meanwhile = await run('approve', '--all', '--reviewer', 'bob');
+    rmSync(`${db}.lock`);
+    expect(meanwhile.code).toBe(75);
+    expect(meanwhile.stderr).toMatch(/another sync holds the ledger lock/);
+
     const approved = await run('approve', '--all', '--reviewer', 'bob');
-    expect(approved.code).toBe(65);
+    expect(approved.code, approved.stderr).toBe(65);
     expect(approved.stderr).toMatch(/ahead of its journal .*begun at .*model-ledger rebuild/s);
     expect((await run('sync', '--offline', '--quiet')).code).toBe(65);
     expect(readFileSync(journal, 'utf8')).toBe(journalBefore);
