@@ -105,26 +105,26 @@ export class Journal {
   private inStep(owed: boolean): number {
     const found = existsSync(this.path) ? statSync(this.path) : null;
     const size = found?.isFile() ? found.size : 0;
-    const mark = this.mark?.get();
+    const place = this.mark?.get();
     const here = resolve(this.path);
     // Another journal that still exists is where this ledger's decisions are (a mistyped --journal
     // would start a second record a rebuild never reads); one gone was moved with its directory.
-    if (mark && mark.path !== here && existsSync(mark.path)) {
-      throw inputError(`this ledger records its decisions in ${mark.path}, not ${this.path}: name that journal (--journal, $MODEL_LEDGER_JOURNAL), or rebuild a ledger from this one`);
+    if (place && place.path !== here && existsSync(place.path)) {
+      throw inputError(`this ledger records its decisions in ${place.path}, not ${this.path}: name that journal (--journal, $MODEL_LEDGER_JOURNAL), or rebuild a ledger from this one`);
     }
-    if (mark && mark.path === here && mark.bytes !== size) {
+    if (place && place.path === here && place.bytes !== size) {
       throw inputError(
-        `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${mark.bytes} ` +
+        `the ledger is not in step with its journal ${this.path}: the journal holds ${size} bytes where the ledger's last decision left ${place.bytes} ` +
           '(a command stopped between writing the journal and the ledger, or the journal was changed elsewhere). ' +
           'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then decide again',
       );
     }
-    if (mark?.owed && !owed && mark.trace !== this.mark!.trace()) {
+    if (place?.owed && !owed && place.trace !== this.mark!.trace()) {
       // A sync still running owes its line until it ends: a decision now would come before it in the journal.
       const busy = this.mark!.busy?.();
       if (busy) throw busy;
       throw inputError(
-        `the ledger is ahead of its journal ${this.path}: a sync begun at ${mark.owed} recorded in the ledger but stopped before its journal line was written ` +
+        `the ledger is ahead of its journal ${this.path}: a sync begun at ${place.owed} recorded in the ledger but stopped before its journal line was written ` +
           '(killed, or its bodies could not be kept beside the journal), so a rebuild would not have what it read or queued. ' +
           'The journal is the record: move the ledger aside and `model-ledger rebuild --journal ' + this.path + '`, then sync again',
       );
