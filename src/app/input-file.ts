@@ -17,8 +17,8 @@ export function readInputFile(file: string): string {
  * would lose its "€" and its digits to U+FFFD. `format` null: not known before the text is read,
  * so a <meta charset> is looked for.
  */
-export function readInputText(file: string, format: SourceFormat | null): string {
-  return decodeBody(readInputBytes(file), null, format ?? 'html').text;
+export function readInputText(file: string, format: SourceFormat | null, maxBytes = Infinity): string {
+  return decodeBody(readInputBytes(file, maxBytes), null, format ?? 'html').text;
 }
 
 /**
@@ -26,16 +26,16 @@ export function readInputText(file: string, format: SourceFormat | null): string
  * megabytes ran the extractors out of memory, a run killed after it had begun to record.
  */
 export function readInputPage(file: string, format: SourceFormat | null): string {
-  const bytes = existsSync(file) && statSync(file).isFile() ? statSync(file).size : 0;
-  if (bytes > MAX_PAGE_BYTES) {
-    throw inputError(`${file} is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PAGE_BYTES / 1024 / 1024} MB a page may be (the most a fetch reads)`);
-  }
-  return readInputText(file, format);
+  return readInputText(file, format, MAX_PAGE_BYTES);
 }
 
-function readInputBytes(file: string): Buffer {
+function readInputBytes(file: string, maxBytes = Infinity): Buffer {
   if (!existsSync(file)) throw inputError(`no such file: ${file}`);
-  if (!statSync(file).isFile()) throw inputError(`not a file: ${file}`);
+  const found = statSync(file);
+  if (!found.isFile()) throw inputError(`not a file: ${file}`);
+  if (found.size > maxBytes) {
+    throw inputError(`${file} is ${(found.size / 1024 / 1024).toFixed(1)} MB, more than the ${maxBytes / 1024 / 1024} MB a page may be (the most a fetch reads)`);
+  }
   try {
     return readFileSync(file);
   } catch (e) {
