@@ -34,7 +34,8 @@ const AMBIGUOUS_COMMA = /\d,(?!\d{3}(?!\d))\d/;
  * text is a typo, a credit or a delta, and dropping the sign would read it as a real figure.
  */
 const MINUS_SIGN = /^\s*[-\u2212\u2013]\s*(?:US\$|\$|USD)?\s*\.?\d|(?:US\$|\$|USD)\s*[-\u2212\u2013]\s*\.?\d/i;
-const ambiguous = (text: string): boolean => AMBIGUOUS_COMMA.test(text) || MINUS_SIGN.test(text);
+/** Text whose figure is not the one its digits spell: read as no figure at all. */
+const misleading = (text: string): boolean => AMBIGUOUS_COMMA.test(text) || MINUS_SIGN.test(text);
 
 // ---------------------------------------------------------------- prices
 
@@ -75,7 +76,7 @@ function moneyAmount(text: string): number | null {
  */
 export function parsePrice(text: string | number | null | undefined, defaultBasis: PriceBasis = 'per_1m'): number | null {
   if (typeof text === 'number') return Number.isFinite(text) ? cleanNumber(text * BASIS_FACTOR[defaultBasis]) : null;
-  if (text == null || isNoValue(text) || ambiguous(text)) return null;
+  if (text == null || isNoValue(text) || misleading(text)) return null;
   const amount = moneyAmount(text);
   if (amount === null || !Number.isFinite(amount)) return null;
   const basis = priceBasisOf(text) ?? defaultBasis;
@@ -103,7 +104,7 @@ const TOKEN_COUNT = /(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([kKmM](?![a-z]))?/;
 /** Read a token count ("128k", "1048K", "1,047,576", "400,000 tokens", "1M", "32000 tokens"). */
 export function readTokenCount(text: string | number | null | undefined): TokenCountReading | null {
   if (typeof text === 'number') return Number.isFinite(text) ? { value: text } : null;
-  if (text == null || isNoValue(text) || ambiguous(text)) return null;
+  if (text == null || isNoValue(text) || misleading(text)) return null;
   const m = text.match(TOKEN_COUNT);
   if (!m) return null;
   const mantissa = toNumber(m[1]);
@@ -152,7 +153,7 @@ const COUNT_SCALE: Record<string, number> = {
 /** A count such as a parameter count ("4B", "2.8T", "20.9B", "117 billion", "21,000,000,000"). */
 export function parseCount(text: string | number | null | undefined): number | null {
   if (typeof text === 'number') return Number.isFinite(text) ? text : null;
-  if (text == null || isNoValue(text) || ambiguous(text)) return null;
+  if (text == null || isNoValue(text) || misleading(text)) return null;
   const m = text.match(/(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|[kmbt](?![a-z]))?/i);
   if (!m) return null;
   const n = toNumber(m[1]);
