@@ -372,6 +372,14 @@ function indexVotes(table: ClaimTable, halfLifeDays: number): VoteIndex {
       if (b < 0 || isBetterClaim(c, b, cObserved, cConfidence)) bestOfSource[cSource[c]] = c;
       if (cObserved[c] > newest) newest = cObserved[c];
     }
+    // A source stating two values for the item at once (one capture's Batch table read as the
+    // standard price beside the real one) contradicts itself: it has no vote on the item.
+    for (let k = itemStart[i]; k < itemStart[i + 1]; k++) {
+      const c = claimOrder[k];
+      const b = bestOfSource[cSource[c]];
+      if (cExcluded[c] || b < 0 || c === b || cValue[c] === cValue[b] || !sameTime(cObserved[c], cObserved[b])) continue;
+      bestOfSource[cSource[c]] = CONTRADICTED;
+    }
     for (let k = itemStart[i]; k < itemStart[i + 1]; k++) {
       const c = claimOrder[k];
       if (bestOfSource[cSource[c]] !== c) continue;
@@ -392,6 +400,12 @@ function indexVotes(table: ClaimTable, halfLifeDays: number): VoteIndex {
     itemStart, claimOrder, voteStart, votes: voteList.view(), claimIsVote, recency, valueStart, values: valueList.view(),
   };
 }
+
+/** A source's best claim on an item when it states two values for it at the same time: no claim of it votes. */
+const CONTRADICTED = -2;
+
+/** The same observation time, an unknown time (NaN) being the same as another unknown one. */
+const sameTime = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 function isBetterClaim(c: number, b: number, observed: Float64Array, conf: Float64Array): boolean {
   const oc = Number.isNaN(observed[c]) ? -Infinity : observed[c];

@@ -111,6 +111,21 @@ describe('reconcile: votes', () => {
     expect(reconcile([claim('openai-docs', 4000, { anomaly: 'too small' })], { sources: SOURCES }).facts).toEqual([]);
   });
 
+  it('gives a source that states two values for one figure at once no vote on it, and lists both', () => {
+    // A pricing page whose Batch table lost its label: half the price beside the real one, in one capture.
+    const batch = claim('openai-pricing', 0.875, { field: 'input_price', unit: 'USD/1M tokens', locator: 'table 1 / row 3' });
+    const standard = claim('openai-pricing', 1.75, { field: 'input_price', unit: 'USD/1M tokens', locator: 'table 2 / row 3' });
+    const api = claim('openrouter', 1.75, { field: 'input_price', unit: 'USD/1M tokens' });
+    const fact = only(reconcile([batch, standard, api], { sources: SOURCES }).facts);
+    expect(fact).toMatchObject({ value: 1.75, status: 'agreed' });
+    expect(fact.claims.filter((c) => c.source_id === 'openai-pricing').map((c) => c.weight)).toEqual([0, 0]);
+    // Alone, it decides nothing: no figure rather than the half price.
+    expect(reconcile([batch, standard], { sources: SOURCES }).facts).toEqual([]);
+    // Its two readings of one value are no contradiction, nor its older figure beside a newer one.
+    expect(only(reconcile([standard, { ...standard, locator: 'prose' }], { sources: SOURCES }).facts).value).toBe(1.75);
+    expect(only(reconcile([{ ...batch, observed_at: '2025-06-01T00:00:00Z' }, standard], { sources: SOURCES }).facts).value).toBe(1.75);
+  });
+
   it("takes a source's newest claim when it changed its figure", () => {
     const old = claim('aggregator-a', 256000, { observed_at: '2025-06-01T00:00:00Z' });
     const now = claim('aggregator-a', 400000, { observed_at: '2026-01-01T00:00:00Z' });
