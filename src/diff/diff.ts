@@ -17,6 +17,11 @@ export interface DiffInput {
   newEvidence?: boolean;
   /** A published key must be missing this many consecutive syncs before "no longer seen" is proposed. */
   removalAfterSyncs: number;
+  /**
+   * Whether a source still states a key that has no fact: its claims are anomalies (a $0 price) or
+   * contradict each other. Such a key is not gone, so its approved value is not proposed for removal.
+   */
+  stated?: (key: string) => boolean;
   now: string;
 }
 
@@ -85,7 +90,7 @@ export function diffFacts(input: DiffInput): DiffOutput {
 
   const absences = new Map<string, number>();
   for (const [key, old] of published) {
-    if (seen.has(key)) continue;
+    if (seen.has(key) || input.stated?.(key)) continue;
     const counted = input.absences.get(key) ?? 0;
     const syncs = counted + (input.newEvidence === false && counted > 0 ? 0 : 1);
     absences.set(key, syncs);

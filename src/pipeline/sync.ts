@@ -299,7 +299,7 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
       };
     }
     const removalAfterSyncs = options.removalAfterSyncs ?? 2;
-    const { facts, only, globals, overrides, reliability, learned, claimCount, anomalyCount } = decideFacts(ledger, options, reusable, removalAfterSyncs, at);
+    const { facts, only, globals, overrides, reliability, learned, claimCount, anomalyCount, stated } = decideFacts(ledger, options, reusable, removalAfterSyncs, at);
     if (only) ledger.facts.replaceKeys(only, facts);
     else ledger.facts.replace(facts);
     ledger.facts.replaceReliability(reliability);
@@ -316,6 +316,7 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
       published: ledger.history.publishedValues(diffed ?? undefined),
       absences: lastAbsences,
       removalAfterSyncs,
+      stated,
       now: at,
     });
     if (diffed) for (const [key, syncs] of lastAbsences) if (!diffed.has(key)) absences.set(key, syncs);
@@ -380,7 +381,12 @@ function decideFacts(ledger: Ledger, options: PipelineOptions, reusable: boolean
   const facts = factsOf(truth, overrides, only ?? undefined);
   let anomalyCount = 0;
   for (const c of claims) if (c.anomaly) anomalyCount++;
-  return { facts, only, globals, overrides, reliability: truth.reliability, learned: truth.learned, claimCount: claims.length, anomalyCount };
+  // Keys some claim names that no vote decides (anomalies, a source contradicting itself): still stated, not gone.
+  const undecided = new Set<string>();
+  const { itemKeys } = truth.run.table;
+  for (let i = 0; i < itemKeys.length; i++) if (truth.run.truth.winner[i] < 0) undecided.add(itemKeys[i]);
+  const stated = (key: string) => undecided.has(key);
+  return { facts, only, globals, overrides, reliability: truth.reliability, learned: truth.learned, claimCount: claims.length, anomalyCount, stated };
 }
 
 export function extractionJob(source: Source, snapshot: Snapshot): SnapshotExtractionJob {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keyOf } from '../../src/schema/key.ts';
 import { diffFacts, planQueue, evidenceKey } from '../../src/diff/diff.ts';
 import type { Change, ProposedChange } from '../../src/schema/change.ts';
 import { fact } from '../helpers/facts.ts';
@@ -52,6 +53,14 @@ describe('diffFacts', () => {
     expect(first.proposals).toHaveLength(0);
     const second = diffFacts({ ...base, absences: first.absences });
     expect(second.proposals).toEqual([expect.objectContaining({ kind: 'removed', old_value: 2, new_value: null })]);
+  });
+
+  it('never proposes removing a key a source still states, only without a fact (a $0 anomaly, a contradiction)', () => {
+    const base = { facts: [], published: [published('m/held', 'input_price', 1.75)], removalAfterSyncs: 2, now: NOW, stated: (key: string) => key === keyOf({ model: 'm/held', field: 'input_price', condition: '' }) };
+    const first = diffFacts({ ...base, absences: new Map([[keyOf({ model: 'm/held', field: 'input_price', condition: '' }), 1]]) });
+    expect(first.proposals).toEqual([]);
+    expect(first.absences.size).toBe(0);
+    expect(diffFacts({ ...base, stated: () => false, absences: new Map([[keyOf({ model: 'm/held', field: 'input_price', condition: '' }), 1]]) }).proposals).toHaveLength(1);
   });
 
   it('does not count an absence again when no source brought a new capture', () => {
