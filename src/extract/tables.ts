@@ -208,7 +208,8 @@ function parseText(body: string): Page {
     const context = lines.slice(Math.max(from, t.start - 5), t.start).map((l) => l.trim()).filter(isShortLabel);
     if (t.prefix) context.push(t.prefix);
     const caption = context[context.length - 1] ?? '';
-    return { ...t.table, index, locator: `table[${index}] line ${t.start + 1}${t.aligned ? ' (text-aligned)' : ''}`, heading: caption, caption, context };
+    const table = t.aligned ? t.table : readableRows(t.table, t.start + 3, refused);
+    return { ...table, index, locator: `table[${index}] line ${t.start + 1}${t.aligned ? ' (text-aligned)' : ''}`, heading: caption, caption, context };
   });
   const title = lines.find((l) => l.trim())?.trim() ?? '';
   return { title, frontMatter: {}, tables, blocks, notes: refused };
@@ -311,6 +312,8 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
   const tables: Table[] = [];
   const blocks: TextBlock[] = [];
   const covered: Array<[number, number]> = [];
+  /** Rows of the tables read here that could not be read, with their line in the page. */
+  const unread: string[] = [];
   let heading = '';
   let context: string[] = [];
   const lineOf = (node: { position?: { start: { line: number } } }): number => (node.position?.start.line ?? 0) + offsetLines;
@@ -320,7 +323,7 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
     if (placeholder) {
       const t = bigTables.tables[Number(placeholder[1])];
       const lineNumbers = t.table.rows.map((_, i) => t.start + 3 + i + offsetLines);
-      const found = tablesOfRun({ headers: t.table.headers, rows: t.table.rows, rowText: t.table.rowText, lines: lineNumbers }, t.start + 1 + offsetLines, heading, context);
+      const found = tablesOfRun({ headers: t.table.headers, rows: t.table.rows, rowText: t.table.rowText, lines: lineNumbers }, t.start + 1 + offsetLines, heading, context, unread);
       tables.push(...found.tables);
       blocks.push(...found.prose);
       context = [];
@@ -328,7 +331,7 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
       return;
     }
     if (node.type === 'table') {
-      const found = markdownTables(node, bigTables.text, offsetLines, heading, context);
+      const found = markdownTables(node, bigTables.text, offsetLines, heading, context, unread);
       tables.push(...found.tables);
       blocks.push(...found.prose);
       context = [];
@@ -373,7 +376,7 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
     const context = lines.slice(Math.max(0, t.start - 3), t.start).map((l) => l.trim()).filter(isShortLabel);
     if (t.prefix) context.push(t.prefix);
     const label = context[context.length - 1] ?? '';
-    tables.push({ ...t.table, index: tables.length, locator: `table[${tables.length}] line ${line + offsetLines}`, heading: label, caption: label, context });
+    tables.push({ ...readableRows(t.table, t.start + 3 + offsetLines, unread), index: tables.length, locator: `table[${tables.length}] line ${line + offsetLines}`, heading: label, caption: label, context });
   }
   tables.sort((a, b) => lineNumber(a.locator) - lineNumber(b.locator));
   tables.forEach((t, i) => {
@@ -382,7 +385,7 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
   });
   const firstLine = rest.split(/\r?\n/).find((l) => l.trim())?.replace(/^#+\s*/, '').trim() ?? '';
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : firstLine;
-  const notes = refused.map((n) => n.replace(/^line (\d+)/, (_, l: string) => `line ${Number(l) + offsetLines}`));
+  const notes = [...refused.map((n) => n.replace(/^line (\d+)/, (_, l: string) => `line ${Number(l) + offsetLines}`)), ...unread];
   return { title, frontMatter, tables, blocks, notes };
 }
 
@@ -443,7 +446,7 @@ function labelless(cell: string | undefined): boolean {
   return !/^(?:max|min|context|input|output|price|pricing)\b/i.test(cell ?? '');
 }
 
-function markdownTables(node: MdTable, source: string, offsetLines: number, heading: string, context: string[]): { tables: Table[]; prose: TextBlock[] } {
+function markdownTables(node: MdTable, source: string, offsetLines: number, heading: string, context: string[], refused: string[]): { tables: Table[]; prose: TextBlock[] } {
   const cells = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(/\s+/g, ' ').trim()));
   const rowText = node.children.map((row) => {
     const start = row.position?.start.offset;
@@ -451,11 +454,43 @@ function markdownTables(node: MdTable, source: string, offsetLines: number, head
     return start !== undefined && end !== undefined ? source.slice(start, end).trim() : row.children.map(nodeText).join(' | ');
   });
   const lines = node.children.map((row) => (row.position?.start.line ?? 0) + offsetLines);
-  return tablesOfRun({ headers: cells[0] ?? [], rows: cells.slice(1), rowText: rowText.slice(1), lines: lines.slice(1) }, lines[0], heading, context);
+  return tablesOfRun({ headers: cells[0] ?? [], rows: cells.slice(1), rowText: rowText.slice(1), lines: lines.slice(1) }, lines[0], heading, context, refused);
+}
+
+/**
+ * A row with text in more cells than the table has columns ("| acme-1 | preview | $3.00 | $4.00 |"
+ * under three headers): which figure sits under which header cannot be known. GFM drops the extra
+ * cells, which would put the input price under "Output"; the row's own text still has them.
+ */
+function overflows(rowText: string, columns: number): boolean {
+  const cells = splitPipeRow(rowText);
+  return cells.length > columns && cells.slice(columns).some((c) => c !== '');
+}
+
+const overflowNote = (line: number, columns: number) => `line ${line}: a row with more cells than the table's ${columns} columns: which figure is under which header cannot be known, not read`;
+
+/** A line-scanned table without its overflowing rows, each noted with its line (`firstRowLine`: the first row's). */
+function readableRows<T extends Pick<Table, 'headers' | 'rows' | 'rowText'>>(table: T, firstRowLine: number, refused: string[]): T {
+  const kept: number[] = [];
+  table.rows.forEach((_, i) => {
+    if (overflows(table.rowText[i], table.headers.length)) refused.push(overflowNote(firstRowLine + i, table.headers.length));
+    else kept.push(i);
+  });
+  return kept.length === table.rows.length ? table : { ...table, rows: kept.map((i) => table.rows[i]), rowText: kept.map((i) => table.rowText[i]) };
 }
 
 /** The tables one markdown table's rows make once repaired; `headerLine` is the header row's line. */
-function tablesOfRun(run: RowRun, headerLine: number, heading: string, context: string[]): { tables: Table[]; prose: TextBlock[] } {
+function tablesOfRun(whole: RowRun, headerLine: number, heading: string, context: string[], refused: string[]): { tables: Table[]; prose: TextBlock[] } {
+  const run: RowRun = { headers: whole.headers, rows: [], rowText: [], lines: [] };
+  whole.rows.forEach((cells, i) => {
+    if (overflows(whole.rowText[i], whole.headers.length)) {
+      refused.push(overflowNote(whole.lines[i], whole.headers.length));
+      return;
+    }
+    run.rows.push(cells);
+    run.rowText.push(whole.rowText[i]);
+    run.lines.push(whole.lines[i]);
+  });
   const { runs, prose } = repairRows(run);
   const lines = [headerLine];
   const tables = runs.map((run, i): Table => ({

@@ -167,3 +167,15 @@ describe('markdown as GFM without literal autolinks', () => {
     expect(types('[GPT-5.2](https://example.com/gpt-5.2) and <https://example.com>')).toEqual(expect.arrayContaining(['link']));
   });
 });
+
+describe('a row with more cells than its table has columns', () => {
+  const page = '|Model|Input|Output|\n|---|---|---|\n|acme-1 | preview|$3.00|$4.00|\n|acme-2|$1.00|$2.00|\n|acme-3|$5.00|$6.00| |\n';
+
+  it('is not read, in markdown or text, and is noted with its line; an empty extra cell is no overflow', () => {
+    for (const format of ['markdown', 'text'] as const) {
+      const read = parsePage(page, format);
+      expect(read.tables[0].rows.map((r) => r[0]), format).toEqual(['acme-2', 'acme-3']);
+      expect(read.notes, format).toEqual([expect.stringMatching(/^line 3: a row with more cells than the table's 3 columns/)]);
+    }
+  });
+});
