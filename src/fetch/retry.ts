@@ -3,11 +3,18 @@ import type { AbortLike } from './cutoff.ts';
 /** Statuses that say "try again later" rather than "this is wrong". */
 export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Retry-After as a wait in ms: delta-seconds or an HTTP-date; null when absent or unreadable. */
+/**
+ * An HTTP-date as RFC 9110 allows it (IMF-fixdate, and the obsolete RFC 850 and asctime forms all
+ * name the weekday): "1.5" or "-5", which Date.parse reads as dates long past, are none.
+ */
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s/i;
+
+/** Retry-After as a wait in ms: delta-seconds or an HTTP-date; null when absent or unreadable (the backoff then applies). */
 export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | null {
   if (!value) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!HTTP_DATE.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - nowMs);

@@ -76,6 +76,12 @@ describe('retry timing', () => {
     expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
+  it('leaves a Retry-After that is neither (a fraction, a negative number) to the backoff, not to a wait of 0', () => {
+    const now = Date.parse('2025-07-01T10:00:00Z');
+    for (const value of ['1.5', '-5', '2025-07-01']) expect(parseRetryAfter(value, now), value).toBeNull();
+    expect(parseRetryAfter('Tuesday, 01-Jul-25 10:00:30 GMT', now)).toBe(30_000);
+  });
+
   it('backs off exponentially with jitter inside [half, full] of the doubled delay', () => {
     expect([1, 2, 3].map((n) => backoffMs(n, 100, () => 0))).toEqual([50, 100, 200]);
     expect([1, 2, 3].map((n) => backoffMs(n, 100, () => 1))).toEqual([100, 200, 400]);
