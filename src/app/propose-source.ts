@@ -13,6 +13,7 @@ import type { ExtractedClaim } from '../schema/claim.ts';
 import { SourceSchema, type Source, type SourceFormat, type SourceKind } from '../schema/source.ts';
 import { readInputPage } from './input-file.ts';
 import { sourcesOf, type Workspace } from './workspace.ts';
+import { unwritable } from '../writable.ts';
 
 export interface ProposeSourceRequest {
   /** The page to fetch (http or https); with `file`, the address the saved copy came from. */
@@ -297,6 +298,8 @@ const stripSchema = ({ $schema: _schema, ...rest }: Record<string, unknown>) => 
 /** Writes the proposal beside the other sources: never over a file, never under an id in use. */
 function writeProposal(ws: Workspace, path: string, parsed: Source, source: Record<string, unknown>, url: string | null): void {
   if (!url) throw usageError('the page names no address of its own: give its URL (sources add URL --file FILE) to write the source');
+  const why = unwritable(ws.sourcesDir, 'directory');
+  if (why) throw inputError(`cannot write the source into ${ws.sourcesDir} (--sources DIR): ${why}`);
   if (existsSync(path)) throw inputError(`${path} exists: not overwritten (choose another --id)`);
   const hasSources = existsSync(ws.sourcesDir) && readdirSync(ws.sourcesDir).some((f) => f.endsWith('.json'));
   if (hasSources && sourcesOf(ws).some((s) => s.id === parsed.id)) throw inputError(`a source with id "${parsed.id}" exists in ${ws.sourcesDir}`);

@@ -125,6 +125,14 @@ describe('sources add: the proposal', () => {
     expect(loadSources(ws.sourcesDir).map((s) => s.id)).toEqual(['saved']);
   });
 
+  it('refuses to write into a --sources that is a file, as bad input', async () => {
+    const sourcesFile = join(mkdtempSync(join(tmpdir(), 'ml-add-file-')), 'f.json');
+    writeFileSync(sourcesFile, '{}');
+    const ws = { ...emptyWorkspace(), sourcesDir: sourcesFile };
+    await expect(proposeSource(ws, { url: 'https://vendor.example/pricing', file: fixture('pricing.html'), id: 'saved', write: true })).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/cannot write the source into .* \(--sources DIR\): .* is not a directory/) });
+    expect(readFileSync(ws.sourcesDir, 'utf8')).toBe('{}');
+  });
+
   it('a model card is proposed as one, named after its repository, bound to its vendor', async () => {
     const p = await proposeSource(emptyWorkspace(), { url: 'https://huggingface.co/Qwen/Qwen3-8B/raw/main/README.md', file: fixture('model-card.md') });
     expect(p).toMatchObject({ format: 'markdown', chosen: 'model-card', drift: [] });
