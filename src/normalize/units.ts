@@ -55,7 +55,8 @@ export function priceBasisOf(text: string): PriceBasis | null {
   return null;
 }
 
-const NUM = String.raw`(\d[\d,]*(?:\.\d+)?|\.\d+)`;
+// With its exponent when it has one: "$2.5e-1" is 0.25, not 2.5 with its exponent dropped.
+const NUM = String.raw`((?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)`;
 const DOLLARS = new RegExp(String.raw`(?:US\$|\$|USD\s*)\s*` + NUM, 'i');
 const CENTS = new RegExp(NUM + String.raw`\s*(?:¢|cents?\b)`, 'i');
 const BARE = /(\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)/i;

@@ -134,6 +134,14 @@ describe('boundsAnomaly', () => {
   });
 });
 
+describe('a price in scientific notation', () => {
+  it('keeps its exponent', () => {
+    expect(parsePrice('$2.5e-1')).toBe(0.25);
+    expect(parsePrice('$1e1 / 1M tokens')).toBe(10);
+    expect(parsePrice('$0.50 each')).toBe(0.5);
+  });
+});
+
 describe('a minus sign before a figure', () => {
   // No price or size is negative: "-$2.00" read without its sign would pass for a real $2.00.
   it('yields no figure rather than the figure without its sign', () => {
