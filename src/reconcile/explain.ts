@@ -6,8 +6,30 @@ import type { EvidenceClaim, Fact, Override } from '../schema/fact.ts';
 import { KIND_RANK, UNKNOWN_RANK } from './truth.ts';
 import { boundsAnomaly } from '../normalize/units.ts';
 
-/** One sentence naming the rule that decided and the sources on each side. */
+/** One sentence naming the rule that decided and the sources on each side, and any source not counted for contradicting itself. */
 export function explainDecision(fact: Fact, share: number, override?: Override): string {
+  return decision(fact, share, override) + selfContradiction(fact);
+}
+
+/** " X states 0.875 and 1.75 for it at once: not counted." for each source with two values at one time. */
+function selfContradiction(fact: Fact): string {
+  if (fact.claims.length < 2 || new Set(fact.claims.map((c) => c.source_id)).size === fact.claims.length) return '';
+  const said = new Map<string, Set<string>>();
+  for (const c of fact.claims) {
+    if (boundsAnomaly(fact.field, c.value)) continue;
+    const key = `${c.source_id}\u0000${c.observed_at}`;
+    const values = said.get(key) ?? new Set<string>();
+    values.add(String(c.value));
+    said.set(key, values);
+  }
+  let text = '';
+  for (const [key, values] of said) {
+    if (values.size > 1) text += ` ${key.slice(0, key.indexOf('\u0000'))} states ${[...values].sort().join(' and ')} for it at once: not counted.`;
+  }
+  return text;
+}
+
+function decision(fact: Fact, share: number, override?: Override): string {
   const value = String(fact.value);
   const backing: EvidenceClaim[] = [];
   const dissent: EvidenceClaim[] = [];

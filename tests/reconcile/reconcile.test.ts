@@ -119,6 +119,7 @@ describe('reconcile: votes', () => {
     const fact = only(reconcile([batch, standard, api], { sources: SOURCES }).facts);
     expect(fact).toMatchObject({ value: 1.75, status: 'agreed' });
     expect(fact.claims.filter((c) => c.source_id === 'openai-pricing').map((c) => c.weight)).toEqual([0, 0]);
+    expect(fact.explanation).toMatch(/openai-pricing states 0\.875 and 1\.75 for it at once: not counted\.$/);
     // Alone, it decides nothing: no figure rather than the half price.
     expect(reconcile([batch, standard], { sources: SOURCES }).facts).toEqual([]);
     // Its two readings of one value are no contradiction, nor its older figure beside a newer one.
