@@ -14,8 +14,14 @@ export function toNdjson(dataset: Dataset): string {
 /** The flat CSV's columns: identity, then one column per field holding its base ('') value. */
 export const CSV_COLUMNS = ['id', 'name', 'provider', 'family', 'version', 'aliases', ...FIELD_NAMES, 'conditional_values'] as const;
 
+/**
+ * A CSV cell, quoted when it must be. Text a spreadsheet would run as a formula (a model named
+ * "=HYPERLINK(...)" by a page) gets a leading apostrophe, as OWASP advises; no figure or id
+ * begins with = + or -. "@" is left alone: Cloudflare's model ids ("@cf/meta/...") begin with it.
+ */
 function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const inert = /^[=+\-\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(inert) ? `"${inert.replaceAll('"', '""')}"` : inert;
 }
 
 function plain(value: ClaimValue): string {

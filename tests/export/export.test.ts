@@ -99,6 +99,14 @@ describe('export', () => {
     expect(cells[CSV_COLUMNS.indexOf('aliases')]).toBe('GPT-5.2-Codex');
   });
 
+  it('writes a name a spreadsheet would run as a formula as inert text', () => {
+    const dataset = buildDataset([], [], 'x');
+    dataset.models.push({ id: 'acme/x', name: '=HYPERLINK("http://evil.example","click")', provider: 'acme', family: '+x', version: null, aliases: ['@cf/acme/x'], values: [] });
+    const row = toCsv(dataset).trim().split('\n')[1];
+    // The formula-like name and family are inert; the Cloudflare id in the aliases is left as it is.
+    expect(row.startsWith(`acme/x,"'=HYPERLINK(""http://evil.example"",""click"")",acme,'+x,,@cf/acme/x,`)).toBe(true);
+  });
+
   it('formats numbers without float noise or exponents', () => {
     expect(formatNumber(0.1 + 0.2)).toBe('0.3');
     expect(formatNumber(1.75e-7)).toBe('0.000000175');
