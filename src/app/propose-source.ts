@@ -106,7 +106,11 @@ export async function proposeSource(ws: Workspace, request: ProposeSourceRequest
   proposal.source = source;
   proposal.drift = extractSnapshot({ body: page.body, format: page.format, source: parsed.data }).drift;
   if (parsed.data.kind === 'first-party' && !parsed.data.provider) {
-    notes.push('the page names several vendors\' models: if these are a host\'s own prices (Bedrock, Groq, …), add "route": "<host>" so they are claimed as its route, not as the models\' base prices');
+    notes.push(
+      vendorsOf(best).size > 1
+        ? 'the page names several vendors\' models: if these are a host\'s own prices (Bedrock, Groq, …), add "route": "<host>" so they are claimed as its route, not as the models\' base prices'
+        : 'the page\'s models name no vendor (read as unknown/…): add "provider": "<vendor>" so they are claimed as that vendor\'s models',
+    );
   }
   proposal.path = join(ws.sourcesDir, `${id}.json`);
   if (request.write) writeProposal(ws, proposal.path, parsed.data, source, url);
@@ -244,9 +248,14 @@ function idFrom(url: string | null, file: string | undefined): string {
   return id || 'proposed';
 }
 
+/** The vendors (the provider part of the model ids) a trial's figures belong to. */
+function vendorsOf(trial: ExtractorTrial): Set<string> {
+  return new Set(trial.claims.map((c) => c.model.slice(0, c.model.indexOf('/'))));
+}
+
 /** The vendor every figure belongs to, when there is one: the page speaks for it alone. */
 function singleProvider(trial: ExtractorTrial): string | undefined {
-  const providers = new Set(trial.claims.map((c) => c.model.slice(0, c.model.indexOf('/'))));
+  const providers = vendorsOf(trial);
   const [only] = providers;
   return providers.size === 1 && only && only !== 'unknown' ? only : undefined;
 }

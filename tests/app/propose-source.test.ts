@@ -150,6 +150,15 @@ describe('sources add: the proposal', () => {
     expect(p.notes.join(' ')).toMatch(/"route": "<host>"/);
   });
 
+  it('a page whose models name no vendor asks for a provider, not a route', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ml-add-nameless-')), 'pricing.md');
+    writeFileSync(file, '# Pricing\n\n| Model | Input | Output |\n|---|---|---|\n| m1 | $0.40 | $1.60 |\n');
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://vendor.example/pricing', file });
+    expect(p.source).not.toHaveProperty('provider');
+    expect(p.notes.join(' ')).toMatch(/name no vendor \(read as unknown\/…\): add "provider"/);
+    expect(p.notes.join(' ')).not.toMatch(/several vendors/);
+  });
+
   it('a page without figures says so and proposes nothing', async () => {
     const ws = emptyWorkspace();
     const p = await proposeSource(ws, { url: `${server.origin}/welcome`, write: true, fetch: FETCH });
