@@ -11,20 +11,26 @@ export function explainDecision(fact: Fact, share: number, override?: Override):
   return decision(fact, share, override) + selfContradiction(fact);
 }
 
-/** " X states 0.875 and 1.75 for it at once: not counted." for each source with two values at one time. */
+/**
+ * " X states 0.875 and 1.75 for it at once: not counted." for each source the truth run gave no
+ * vote (every claim of it weighs 0) while it stated two values at one time. Whether a source
+ * contradicts itself is the truth run's to decide (indexVotes); this only says so.
+ */
 function selfContradiction(fact: Fact): string {
   if (fact.claims.length < 2 || new Set(fact.claims.map((c) => c.source_id)).size === fact.claims.length) return '';
   const said = new Map<string, Set<string>>();
+  const counted = new Set<string>();
   for (const c of fact.claims) {
-    if (boundsAnomaly(fact.field, c.value)) continue;
     const key = `${c.source_id}\u0000${c.observed_at}`;
+    if (c.weight > 0) counted.add(key);
+    if (boundsAnomaly(fact.field, c.value)) continue;
     const values = said.get(key) ?? new Set<string>();
     values.add(String(c.value));
     said.set(key, values);
   }
   let text = '';
   for (const [key, values] of said) {
-    if (values.size > 1) text += ` ${key.slice(0, key.indexOf('\u0000'))} states ${[...values].sort().join(' and ')} for it at once: not counted.`;
+    if (values.size > 1 && !counted.has(key)) text += ` ${key.slice(0, key.indexOf('\u0000'))} states ${[...values].sort().join(' and ')} for it at once: not counted.`;
   }
   return text;
 }
