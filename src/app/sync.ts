@@ -95,7 +95,7 @@ async function journalledRun(
       journal?.owe(at);
       const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, summary, request.policy, at);
+      afterPipeline(ledger, ws, journal, summary, request.policy, at);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });
@@ -117,8 +117,7 @@ function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
  * replays the same captures; their bodies were kept as they were recorded), then the policy
  * approves what its rules allow, each approval journalled with its rule.
  */
-function afterPipeline(ledger: Ledger, ws: Workspace, summary: SyncSummary, policy: Policy | undefined, at: string): void {
-  const journal = journalOf(ws, ledger);
+function afterPipeline(ledger: Ledger, ws: Workspace, journal: Journal | undefined, summary: SyncSummary, policy: Policy | undefined, at: string): void {
   if (journal) {
     const reads = summary.sources.filter((r) => r.outcome !== 'live-only').map((r): SyncRead => {
       if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };

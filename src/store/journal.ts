@@ -75,7 +75,7 @@ export class Journal {
    */
   owe(at: string): void {
     const mark = this.mark;
-    mark?.hold(() => mark.set({ path: resolve(this.path), bytes: this.checkInStep(), owed: at, trace: mark.trace() }));
+    mark?.hold(() => mark.set({ path: resolve(this.path), bytes: this.inStep(false), owed: at, trace: mark.trace() }));
   }
 
   private appendNow(entries: JournalEntry[], owed: boolean): void {
@@ -96,12 +96,8 @@ export class Journal {
    * command killed after its decision reached the journal but before the ledger committed it
    * (or a journal changed elsewhere: a pull, an edit) leaves the two telling different stories,
    * and a decision made on the ledger's would be lost to the journal's: a rebuild makes them one.
+   * `owed`: the entries to append are the line the ledger owes, so its owing it is in step.
    */
-  checkInStep(): number {
-    return this.inStep(false);
-  }
-
-  /** `owed`: the entries to append are the line the ledger owes, so its owing it is in step. */
   private inStep(owed: boolean): number {
     const found = existsSync(this.path) ? statSync(this.path) : null;
     const size = found?.isFile() ? found.size : 0;

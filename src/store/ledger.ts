@@ -67,7 +67,7 @@ export class Ledger {
     ]);
   }
 
-  /** Where this ledger last left its decisions journal (see Journal.checkInStep). */
+  /** Where this ledger last left its decisions journal (see Journal.owe and Journal.append). */
   journalMark(): JournalMark {
     return {
       get: () => {
