@@ -208,7 +208,7 @@ function parseText(body: string): Page {
     const context = lines.slice(Math.max(from, t.start - 5), t.start).map((l) => l.trim()).filter(isShortLabel);
     if (t.prefix) context.push(t.prefix);
     const caption = context[context.length - 1] ?? '';
-    const table = t.aligned ? t.table : readableRows(t.table, t.start + 3, refused);
+    const table = t.aligned ? t.table : readableRows(t.table, (i) => t.start + 3 + i, refused);
     return { ...table, index, locator: `table[${index}] line ${t.start + 1}${t.aligned ? ' (text-aligned)' : ''}`, heading: caption, caption, context };
   });
   const title = lines.find((l) => l.trim())?.trim() ?? '';
@@ -376,7 +376,7 @@ function parseMarkdown(body: string, lineReadRows = LINE_READ_ROWS): Page {
     const context = lines.slice(Math.max(0, t.start - 3), t.start).map((l) => l.trim()).filter(isShortLabel);
     if (t.prefix) context.push(t.prefix);
     const label = context[context.length - 1] ?? '';
-    tables.push({ ...readableRows(t.table, t.start + 3 + offsetLines, unread), index: tables.length, locator: `table[${tables.length}] line ${line + offsetLines}`, heading: label, caption: label, context });
+    tables.push({ ...readableRows(t.table, (i) => t.start + 3 + i + offsetLines, unread), index: tables.length, locator: `table[${tables.length}] line ${line + offsetLines}`, heading: label, caption: label, context });
   }
   tables.sort((a, b) => lineNumber(a.locator) - lineNumber(b.locator));
   tables.forEach((t, i) => {
@@ -469,28 +469,21 @@ function overflows(rowText: string, columns: number): boolean {
 
 const overflowNote = (line: number, columns: number) => `line ${line}: a row with more cells than the table's ${columns} columns: which figure is under which header cannot be known, not read`;
 
-/** A line-scanned table without its overflowing rows, each noted with its line (`firstRowLine`: the first row's). */
-function readableRows<T extends Pick<Table, 'headers' | 'rows' | 'rowText'>>(table: T, firstRowLine: number, refused: string[]): T {
+/** A table without its overflowing rows, each noted with its line in the page (`lineOf` row i). */
+function readableRows<T extends Pick<RowRun, 'headers' | 'rows' | 'rowText'> & { lines?: number[] }>(table: T, lineOf: (i: number) => number, refused: string[]): T {
   const kept: number[] = [];
   table.rows.forEach((_, i) => {
-    if (overflows(table.rowText[i], table.headers.length)) refused.push(overflowNote(firstRowLine + i, table.headers.length));
+    if (overflows(table.rowText[i], table.headers.length)) refused.push(overflowNote(lineOf(i), table.headers.length));
     else kept.push(i);
   });
-  return kept.length === table.rows.length ? table : { ...table, rows: kept.map((i) => table.rows[i]), rowText: kept.map((i) => table.rowText[i]) };
+  if (kept.length === table.rows.length) return table;
+  const pick = <V,>(values: V[]) => kept.map((i) => values[i]);
+  return { ...table, rows: pick(table.rows), rowText: pick(table.rowText), ...(table.lines ? { lines: pick(table.lines) } : {}) };
 }
 
 /** The tables one markdown table's rows make once repaired; `headerLine` is the header row's line. */
 function tablesOfRun(whole: RowRun, headerLine: number, heading: string, context: string[], refused: string[]): { tables: Table[]; prose: TextBlock[] } {
-  const run: RowRun = { headers: whole.headers, rows: [], rowText: [], lines: [] };
-  whole.rows.forEach((cells, i) => {
-    if (overflows(whole.rowText[i], whole.headers.length)) {
-      refused.push(overflowNote(whole.lines[i], whole.headers.length));
-      return;
-    }
-    run.rows.push(cells);
-    run.rowText.push(whole.rowText[i]);
-    run.lines.push(whole.lines[i]);
-  });
+  const run = readableRows(whole, (i) => whole.lines[i], refused);
   const { runs, prose } = repairRows(run);
   const lines = [headerLine];
   const tables = runs.map((run, i): Table => ({
