@@ -27,6 +27,12 @@ const PROVIDER_BY_PREFIX: Array<[RegExp, string]> = [
   [/^jamba/, 'ai21'],
 ];
 
+// A vendor's own family names that a prefix above gives another vendor: Deepgram's speech models
+// are Nova and Aura, which are not Amazon's Nova. Read only when the name or its source states the vendor.
+const OWN_FAMILIES: Record<string, RegExp> = {
+  deepgram: /^(nova|aura)(-|$)/,
+};
+
 // Display-name prefixes such as "OpenAI: " (OpenRouter) name the vendor, not the provider slug.
 const VENDOR_SLUGS: Record<string, string> = {
   openai: 'openai',
@@ -132,7 +138,9 @@ function parseName(name: string): { vendor: string | undefined; slug: string } {
 
 export function identify(name: string, defaultProvider?: string): ModelIdentity {
   const { vendor, slug } = parseName(name);
-  const provider = inferProvider(slug) ?? vendor ?? (defaultProvider ? providerSlug(defaultProvider) : 'unknown');
+  const stated = vendor ?? (defaultProvider ? providerSlug(defaultProvider) : undefined);
+  const ownFamily = stated !== undefined && OWN_FAMILIES[stated]?.test(slug);
+  const provider = (ownFamily ? stated : inferProvider(slug)) ?? stated ?? 'unknown';
   const version = snapshotVersion(slug);
   const family = version ? slug.slice(0, -version.length - 1) : slug;
   return { id: `${provider}/${slug}`, provider, family, version };
@@ -153,14 +161,24 @@ export function snapshotVersion(slug: string): string | null {
   return monthDay || yearMonth ? digits : null;
 }
 
-/** A name fit to show people: "OpenAI: GPT-5.2" -> "GPT-5.2" (the vendor is the provider already). */
+/**
+ * A name fit to show people, without what the provider already says: "OpenAI: GPT-5.2" -> "GPT-5.2".
+ * A route or file key (no spaces) shows its model's own segment: "azure/gpt-5.2" -> "gpt-5.2",
+ * "abacusai/Dracarys-72B-Instruct" -> "Dracarys-72B-Instruct", a Bedrock id its model name.
+ */
 export function displayName(name: string): string {
-  return name.trim().replace(/^[^:/]{2,30}:\s+/, '');
+  const unprefixed = name.trim().replace(/^[^:/]{2,30}:\s+/, '');
+  if (/\s/.test(unprefixed)) return unprefixed;
+  const segment = unprefixed.slice(unprefixed.lastIndexOf('/') + 1).replace(BEDROCK_REGION, '');
+  const bedrock = segment.match(BEDROCK_VENDOR);
+  const model = bedrock ? segment.slice(bedrock[0].length).replace(BEDROCK_REVISION, '') : segment;
+  return model || unprefixed;
 }
 
 /**
- * How well a printed name serves as a model's display name: a product name ("GPT-5.2 Codex")
- * beats a lower-case slug ("gpt-5.2-codex"), which beats a route or file key ("azure/gpt-5.2").
+ * How well a display name serves: a product name ("GPT-5.2 Codex") beats a lower-case slug
+ * ("gpt-5.2-codex"); a stored route key ("azure/gpt-5.2", kept before displayName shortened
+ * keys) is replaced by either.
  */
 export function displayNameRank(name: string): number {
   if (name.includes('/')) return 0;

@@ -27,6 +27,16 @@ describe('canonicalModelId', () => {
     expect(canonicalModelId('mystery-model')).toBe('unknown/mystery-model');
   });
 
+  it("keeps a vendor's own family that a name prefix would give another vendor", () => {
+    expect(canonicalModelId('deepgram/nova-3')).toBe('deepgram/nova-3');
+    expect(canonicalModelId('Nova-2', 'Deepgram')).toBe('deepgram/nova-2');
+    // Deepgram also hosts OpenAI's Whisper, and Amazon's Nova stays Amazon's wherever it is listed.
+    expect(canonicalModelId('deepgram/whisper-large')).toBe('openai/whisper-large');
+    expect(canonicalModelId('amazon-nova/nova-micro-v1')).toBe('amazon/nova-micro-v1');
+    expect(canonicalModelId('bedrock/amazon.nova-pro-v1:0')).toBe('amazon/nova-pro');
+    expect(canonicalModelId('nova-lite')).toBe('amazon/nova-lite');
+  });
+
   it('is a fixed point on canonical ids', () => {
     for (const id of ['openai/gpt-5.2-codex', 'anthropic/claude-3-5-sonnet-20240620', 'qwen/qwen3-235b-a22b-2507', 'perplexity/sonar-pro']) {
       expect(canonicalModelId(id)).toBe(id);
@@ -73,4 +83,15 @@ describe('helpers', () => {
 it('files CodeLlama under Meta, whoever resells it', async () => {
   const { identify } = await import('../../src/normalize/identity.ts');
   expect(identify('togethercomputer/CodeLlama-34b-Instruct').id).toBe('meta-llama/codellama-34b-instruct');
+});
+
+it('shows a name without what its provider already says', async () => {
+  const { displayName } = await import('../../src/normalize/identity.ts');
+  expect(displayName('OpenAI: GPT-5.2 Codex')).toBe('GPT-5.2 Codex');
+  expect(displayName('azure/gpt-5.2')).toBe('gpt-5.2');
+  expect(displayName('bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe('claude-3-5-sonnet-20240620');
+  expect(displayName('Alibaba-NLP/Tongyi-DeepResearch-30B-A3B')).toBe('Tongyi-DeepResearch-30B-A3B');
+  // A printed name with spaces is a name, not a path: its slash is kept.
+  expect(displayName('GPT-4o / GPT-4o mini')).toBe('GPT-4o / GPT-4o mini');
+  expect(displayName('trailing/')).toBe('trailing/');
 });

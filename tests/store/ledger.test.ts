@@ -204,3 +204,26 @@ describe('Ledger claims stored once', () => {
     ]);
   });
 });
+
+describe('Ledger model names', () => {
+  const record = (name: string) => ({ id: 'abacusai/dracarys-72b-instruct', name, provider: 'abacusai', family: 'dracarys-72b-instruct', version: null });
+  const nameOf = (ledger: Ledger) => ledger.models.list()[0].name;
+
+  it('shows a route key by its model segment, and lets a printed product name replace a slug but not the reverse', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.models.upsert({ ...record('workers-ai/@cf/abacusai/dracarys-72b-instruct') }, '2026-07-17');
+    expect(nameOf(ledger)).toBe('dracarys-72b-instruct');
+    ledger.models.upsert({ ...record('Dracarys 72B Instruct') }, '2026-07-18');
+    expect(nameOf(ledger)).toBe('Dracarys 72B Instruct');
+    ledger.models.upsert({ ...record('openrouter/abacusai/dracarys-72b-instruct') }, '2026-07-19');
+    expect(nameOf(ledger)).toBe('Dracarys 72B Instruct');
+  });
+
+  it('replaces a route key a ledger stored before keys were shortened, even by the same key', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.models.upsert({ ...record('Dracarys') }, '2026-07-17');
+    ledger.db.prepare('UPDATE models SET name = ?').run('abacusai/Dracarys-72B-Instruct');
+    ledger.models.upsert({ ...record('abacusai/Dracarys-72B-Instruct') }, '2026-07-18');
+    expect(nameOf(ledger)).toBe('Dracarys-72B-Instruct');
+  });
+});
