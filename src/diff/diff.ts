@@ -22,6 +22,11 @@ export interface DiffInput {
    * contradict each other. Such a key is not gone, so its approved value is not proposed for removal.
    */
   stated?: (key: string) => boolean;
+  /**
+   * Whether a reviewer declared a model another name of a model (aliases.yaml): its claims now
+   * speak for that model, so its published keys are gone for a known reason and need no wait.
+   */
+  renamed?: (model: string) => boolean;
   now: string;
 }
 
@@ -63,7 +68,7 @@ function validFrom(fact: Fact, replacedFrom: string | undefined, now: string): s
  * Compares reconciled facts with the approved dataset, field by field. Facts are the
  * reconciliation of every source's last good capture, so a failed fetch or a drifting page
  * cannot make a key disappear; a key that does disappear must stay gone for
- * `removalAfterSyncs` syncs before it is proposed as no longer seen.
+ * `removalAfterSyncs` syncs before it is proposed as no longer seen, unless its model was renamed.
  */
 export function diffFacts(input: DiffInput): DiffOutput {
   const proposals: ProposedChange[] = [];
@@ -94,7 +99,7 @@ export function diffFacts(input: DiffInput): DiffOutput {
     const counted = input.absences.get(key) ?? 0;
     const syncs = counted + (input.newEvidence === false && counted > 0 ? 0 : 1);
     absences.set(key, syncs);
-    if (syncs < input.removalAfterSyncs) continue;
+    if (syncs < input.removalAfterSyncs && !input.renamed?.(old.model)) continue;
     proposals.push({
       model: old.model,
       field: old.field,

@@ -317,6 +317,7 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
       absences: lastAbsences,
       removalAfterSyncs,
       stated,
+      renamed: (model) => options.aliases?.byAlias.has(model) ?? false,
       now: at,
     });
     if (diffed) for (const [key, syncs] of lastAbsences) if (!diffed.has(key)) absences.set(key, syncs);

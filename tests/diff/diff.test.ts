@@ -55,6 +55,12 @@ describe('diffFacts', () => {
     expect(second.proposals).toEqual([expect.objectContaining({ kind: 'removed', old_value: 2, new_value: null })]);
   });
 
+  it('proposes the published keys of a model a reviewer renamed as gone at once, and waits for the others', () => {
+    const base = { facts: [], published: [published('m/old-name', 'input_price', 2), published('m/quiet', 'input_price', 3)], removalAfterSyncs: 2, now: NOW };
+    const { proposals } = diffFacts({ ...base, absences: new Map(), renamed: (model) => model === 'm/old-name' });
+    expect(proposals.map((p) => [p.model, p.kind])).toEqual([['m/old-name', 'removed']]);
+  });
+
   it('never proposes removing a key a source still states, only without a fact (a $0 anomaly, a contradiction)', () => {
     const base = { facts: [], published: [published('m/held', 'input_price', 1.75)], removalAfterSyncs: 2, now: NOW, stated: (key: string) => key === keyOf({ model: 'm/held', field: 'input_price', condition: '' }) };
     const first = diffFacts({ ...base, absences: new Map([[keyOf({ model: 'm/held', field: 'input_price', condition: '' }), 1]]) });

@@ -79,3 +79,28 @@ describe('new models and the alias registry', () => {
     expect(onto.stderr).toMatch(/anthropic\/claude-sonnet-4-5 is itself another name of anthropic\/claude-sonnet-4\.5: alias some-other-name to anthropic\/claude-sonnet-4\.5/);
   });
 });
+
+describe('an alias of a published model', () => {
+  it('proposes the renamed id\'s approved values as gone at once, and approving them leaves only the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-alias-published-'));
+    const aliases = join(dir, 'aliases.yaml');
+    writeFileSync(aliases, 'models: {}\ndistinct: []\n');
+    const run = (...args: string[]) => cli(['--db', join(dir, 'l.sqlite'), '--aliases', aliases, ...args]);
+    expect((await run('sync', '--offline')).code).toBe(0);
+    expect((await run('approve', '--all', '--reviewer', 'ana')).code).toBe(0);
+    const preview = 'openai/gpt-4o-audio-preview';
+    const published = (await run('explain', preview, '--json')).json().length;
+    expect(published).toBeGreaterThan(0);
+
+    expect((await run('alias', preview, 'openai/gpt-4o-audio', '--reviewer', 'ana')).code).toBe(0);
+    const gone = (await run('changes', '--json')).json().filter((c: any) => c.model === preview);
+    expect(gone.length).toBe(published);
+    expect(new Set(gone.map((c: any) => c.kind))).toEqual(new Set(['removed']));
+
+    expect((await run('approve', '--all', '--reviewer', 'ana')).code).toBe(0);
+    expect((await run('export', '--out', join(dir, 'out'))).code).toBe(0);
+    const models = JSON.parse(readFileSync(join(dir, 'out', 'dataset.json'), 'utf8')).models.map((m: any) => m.id);
+    expect(models).toContain('openai/gpt-4o-audio');
+    expect(models).not.toContain(preview);
+  });
+});
