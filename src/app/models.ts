@@ -1,10 +1,10 @@
 import { inputError } from '../errors.ts';
-import { addAlias, addDistinct, resolveModel, type AliasRegistry } from '../normalize/aliases.ts';
+import { addAlias, addDistinct, pairKey, resolveModel, type AliasRegistry } from '../normalize/aliases.ts';
 import { canonicalModelId, slugifyModelName } from '../normalize/identity.ts';
 import { closestNames } from '../normalize/suggest.ts';
 import { resolveReviewer } from '../review/decide.ts';
 import type { ModelCandidate, ModelRecord } from '../schema/model.ts';
-import { editAliasFile } from '../store/alias-file.ts';
+import { editAliasFile, loadAliasRegistry } from '../store/alias-file.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { reconcileNow } from './sync.ts';
 import type { Journal } from '../store/journal.ts';
@@ -141,6 +141,22 @@ export function replayAliasDecisions(ledger: Ledger, ws: Workspace, decisions: A
     return text;
   });
   reconcileNow(ledger, ws, at);
+}
+
+/**
+ * Writes into the registry file the journal's alias decisions it lacks (a registry restored from
+ * an older copy, a fresh checkout), so that the next sync reconciles with what a rebuild replayed.
+ * Returns those it wrote; decisions the file already holds leave it untouched.
+ */
+export function restoreAliasDecisions(file: string, decisions: Array<{ name: string; id: string; distinct: boolean }>): Array<{ name: string; id: string; distinct: boolean }> {
+  const held = loadAliasRegistry(file);
+  const missing = decisions.filter((d) => {
+    const nameId = canonicalModelId(d.name);
+    if (d.distinct) return !held.distinct.has(pairKey(nameId, d.id));
+    return nameId !== d.id && held.byAlias.get(nameId) !== d.id;
+  });
+  if (missing.length) editAliasFile(file, (text) => missing.reduce((t, d) => registryWith(t, { ...d, nameId: canonicalModelId(d.name) }), text));
+  return missing;
 }
 
 interface Decision {

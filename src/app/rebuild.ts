@@ -14,7 +14,7 @@ import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import { Journal, keptCaptureFiles, readJournal, readKeptCapture } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { replayAliasDecisions } from './models.ts';
+import { replayAliasDecisions, restoreAliasDecisions } from './models.ts';
 import { reconcileNow } from './sync.ts';
 import { aliasesOf, sourcesOf, withLedger, type Workspace } from './workspace.ts';
 
@@ -25,6 +25,8 @@ export interface RebuildResult {
   decisions: number;
   /** Decisions that found no pending change to act on (a conflict, or a change a sync no longer proposes), with why. */
   skipped: Array<{ line: number; action: string; reason: string }>;
+  /** Alias decisions the journal holds and the registry file (--aliases) lacked, written back into it. */
+  restored: Array<{ name: string; id: string; relation: 'alias' | 'distinct' }>;
 }
 
 type Numbered = { line: number; entry: JournalEntry };
@@ -76,7 +78,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
   writeFileSync(aliasesFile, registry);
   const rws: Workspace = { ...ws, aliasesFile, journal: null };
 
-  const result: RebuildResult = { db: ws.db, journal: journalFile, syncs: 0, decisions: 0, skipped: [] };
+  const result: RebuildResult = { db: ws.db, journal: journalFile, syncs: 0, decisions: 0, skipped: [], restored: [] };
   const release = acquireLock(ws.db);
   try {
     await withLedger(rws, async (ledger) => {
@@ -139,6 +141,8 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
       // The rebuilt ledger stands where the journal stood when it was read: decisions go on from there.
       ledger.journalMark().set({ path: resolve(journalFile), bytes: readBytes });
     }, { create: true });
+    const settled = numbered.flatMap(({ entry }) => (isAliasEntry(entry) ? [{ name: entry.name, id: entry.id, distinct: entry.action === 'distinct' }] : []));
+    result.restored = restoreAliasDecisions(ws.aliasesFile, settled).map((d) => ({ name: d.name, id: d.id, relation: d.distinct ? 'distinct' : 'alias' }));
   } finally {
     release();
     rmSync(scratch, { recursive: true, force: true });

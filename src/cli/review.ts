@@ -57,8 +57,10 @@ export function registerReviewCommands(program: Command): void {
       const app = await loadApp();
       const journal = (cmd.optsWithGlobals() as { journal?: string }).journal ?? process.env.MODEL_LEDGER_JOURNAL;
       if (!journal) throw usageError('name the journal to replay: rebuild --journal FILE');
-      const r = await app.rebuildLedger({ ...await workspaceOf(cmd), journal: null }, journal);
-      print(o, r, () => [`rebuilt ${r.db} from ${r.journal}: ${r.syncs} sync(s), ${r.decisions} decision(s) replayed`, ...r.skipped.map((s) => `skipped line ${s.line} (${s.action}): ${s.reason}`)].join('\n'));
+      const ws = { ...await workspaceOf(cmd), journal: null };
+      const r = await app.rebuildLedger(ws, journal);
+      print(o, r, () => [`rebuilt ${r.db} from ${r.journal}: ${r.syncs} sync(s), ${r.decisions} decision(s) replayed`, ...r.skipped.map((s) => `skipped line ${s.line} (${s.action}): ${s.reason}`),
+        ...(r.restored.length ? [`${ws.aliasesFile}: wrote back ${r.restored.length} alias decision(s) of the journal it lacked: ${r.restored.map((d) => `${d.name} ${d.relation === 'alias' ? '=' : '≠'} ${d.id}`).join(', ')}`] : [])].join('\n'));
     });
 
   program

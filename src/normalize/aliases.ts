@@ -196,7 +196,7 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function pairKey(a: string, b: string): string {
+export function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
 

@@ -86,10 +86,15 @@ describe('decisions journal and rebuild', () => {
     expect(intervals.find((h) => h.model === 'openai/gpt-4o-audio' && h.field === 'knowledge_cutoff')?.valid_to).toEqual(expect.any(String));
     expect(JSON.parse(before['dataset.json']).models.length).toBeGreaterThan(3);
     renameSync(db, join(dir, 'old.sqlite'));
+    // The registry as it was shipped, without the reviewer's alias: the journal brings it back.
+    const registryAfter = readFileSync(aliases, 'utf8');
+    copyFileSync(join(PACKAGE_ROOT, 'aliases.yaml'), aliases);
+    expect(readFileSync(aliases, 'utf8')).not.toContain('openai/gpt-4o-audio-preview');
     const journalBefore = readFileSync(journal, 'utf8');
     const rebuilt = await run('rebuild', '--journal', journal, '--json');
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    expect(rebuilt.json()).toMatchObject({ syncs: 4, skipped: [] });
+    expect(readFileSync(aliases, 'utf8')).toBe(registryAfter);
+    expect(rebuilt.json()).toMatchObject({ syncs: 4, skipped: [], restored: [{ name: 'openai/gpt-4o-audio-preview', id: 'openai/gpt-4o-audio', relation: 'alias' }] });
     expect(readFileSync(journal, 'utf8')).toBe(journalBefore); // replaying writes nothing to the journal
     await ok('export', '--out', join(dir, 'after'), '--format', 'all');
     expect(tree(join(dir, 'after'))).toEqual(before);
@@ -154,8 +159,12 @@ describe('decisions journal and rebuild', () => {
     (await import('node:fs')).cpSync(join(dir, 'captures'), join(dir, 'merged', 'captures'), { recursive: true });
     writeFileSync(merged, all.join('\n') + '\n');
     const target = join(dir, 'merged.sqlite');
+    const registry = readFileSync(aliases, 'utf8');
     const r = await cli(['--db', target, '--aliases', aliases, 'rebuild', '--journal', merged, '--json']);
     expect(r.code, r.stderr).toBe(0);
+    // A registry that holds the journal's alias decisions is left as it is.
+    expect(r.json().restored).toEqual([]);
+    expect(readFileSync(aliases, 'utf8')).toBe(registry);
     expect(r.json().skipped).toEqual([{ line: all.indexOf(JSON.stringify(later)) + 1, action: 'approve', reason: expect.stringMatching(/no pending change openai\/gpt-5.2-codex context_window/) }]);
     const rejected = (await cli(['--db', target, '--journal', join(dir, 'merged', 'x.ndjson'), 'changes', '--status', 'rejected', '--json'])).json();
     expect(rejected.find((c: any) => c.model === 'openai/gpt-5.2-codex' && c.field === 'context_window')).toMatchObject({ reviewer: 'ana' });
