@@ -9,22 +9,23 @@ import type { ClaimRecord } from './records.ts';
 const REQUIRED = ['source', 'entity', 'field', 'value'] as const;
 
 /**
- * Calls `row` with each record of a CSV (RFC 4180 quoting) or TSV text, blank lines skipped; the
- * delimiter is read from the first line. A line without a quote or a lone CR is split as it is,
+ * Calls `row` with each record of a CSV (RFC 4180 quoting) or TSV text and the line it starts on
+ * (counted in the file, as an editor shows it), blank lines skipped; the delimiter is read from the first line. A line without a quote or a lone CR is split as it is,
  * which is most lines of a claims file; a record with quotes is read cell by cell (quotedRecord).
  */
-export function eachRecord(text: string, row: (cells: string[]) => void): void {
+export function eachRecord(text: string, row: (cells: string[], line: number) => void): void {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const newline = body.indexOf('\n');
   const firstLine = newline < 0 ? body : body.slice(0, newline);
   const sep = firstLine.includes('\t') ? '\t' : ',';
-  const emit = (cells: string[]) => {
-    if (cells.length > 1 || cells[0].trim() !== '') row(cells);
+  const emit = (cells: string[], line: number) => {
+    if (cells.length > 1 || cells[0].trim() !== '') row(cells, line);
   };
   // Where the next quote and CR are: a line before both is plain.
   let quote = body.indexOf('"');
   let cr = body.indexOf('\r');
   let at = 0;
+  let line = 1;
   while (at < body.length) {
     let end = body.indexOf('\n', at);
     if (end < 0) end = body.length;
@@ -32,12 +33,14 @@ export function eachRecord(text: string, row: (cells: string[]) => void): void {
     if (cr >= 0 && cr < at) cr = body.indexOf('\r', at);
     const plain = (quote < 0 || quote >= end) && (cr < 0 || cr >= end - 1);
     if (plain) {
-      emit(plainCells(body, at, cr >= 0 && cr === end - 1 ? end - 1 : end, sep));
+      emit(plainCells(body, at, cr >= 0 && cr === end - 1 ? end - 1 : end, sep), line++);
       at = end + 1;
       continue;
     }
     const record = quotedRecord(body, at, sep);
-    emit(record.row);
+    emit(record.row, line);
+    // A quoted cell may span lines: the next record starts past every newline this one holds.
+    for (let lf = body.indexOf('\n', at); lf >= 0 && lf < record.next; lf = body.indexOf('\n', lf + 1)) line++;
     at = record.next;
   }
 }
@@ -135,11 +138,9 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
   let header: string[] | null = null;
   // Each column's place in a record, -1 when the file has no such column.
   let [source, entity, field, value, observed, condition, confidence] = [-1, -1, -1, -1, -1, -1, -1];
-  let line = 0;
   let checkedAt = '';
   const records: ClaimRecord[] = [];
-  eachRecord(text, (cells) => {
-    line += 1;
+  eachRecord(text, (cells, line) => {
     if (!header) {
       header = cells.map((h) => h.trim().toLowerCase());
       const missing = REQUIRED.filter((c) => !header!.includes(c));

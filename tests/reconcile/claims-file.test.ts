@@ -106,6 +106,11 @@ describe('parseClaimsFile', () => {
     expect(() => parseClaimsFile('source,entity,field,value\ns,e,f,1\ns,e\n')).toThrow(/line 3/);
   });
 
+  it('names the line as the file counts it, past blank lines and quoted cells that span lines', () => {
+    const text = 'source,entity,field,value\n\ns,"two\nline name",f,1\r\n\ns,e,f,1,\ns,e\n';
+    expect(() => parseClaimsFile(text)).toThrow(/^line 7 /);
+  });
+
   it('rejects an observed_at that is no date, naming its line', () => {
     expect(() => parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10\ns,e,f,2,notadate\n')).toThrow(/line 3: observed_at must be a date/);
     expect(parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10T00:00:00Z\n')[0].observed_at).toBe('2026-01-10T00:00:00Z');
