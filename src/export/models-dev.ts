@@ -13,7 +13,7 @@
  *   the folder whose claims carry that route), keyed as that folder keys its models. A vendor or route
  *   with no folder is left out and counted: its provider fields would have to be invented.
  * - Every figure is the ledger's approved one; a flag the ledger does not know is left out rather than
- *   written false. `attachment` is image input; modalities are text plus image/audio as the flags say.
+ *   written false. A route's entry takes the model's release date, knowledge cutoff and open weights. `attachment` is image input; modalities are text plus image/audio as the flags say.
  */
 import { parseCondition, routeOf, withoutRoute } from '../schema/condition.ts';
 import type { Dataset, DatasetValue } from '../schema/dataset.ts';
@@ -96,9 +96,13 @@ export function toModelsDev(dataset: Dataset, reference: ModelsDevReference): Mo
   };
   for (const m of dataset.models) {
     const [vendor, ...rest] = m.id.split('/');
-    for (const [route, values] of byRoute(m.values)) {
+    const routes = byRoute(m.values);
+    const model = modelBody(routes.get(null) ?? []);
+    for (const [route, values] of routes) {
       const body = modelBody(values);
       if (!body) continue;
+      // A route is the model resold: what describes the model, not the route, is the model's.
+      if (route !== null && model) for (const key of MODEL_KEYS) if (body[key] === undefined && model[key] !== undefined) body[key] = model[key];
       const entries = listed.get(`${m.id}\u0000${route ?? ''}`);
       if (entries) {
         for (const e of entries) place(e.folder, e.id, sortKeys({ id: e.id, name: e.name ?? m.name, ...body }));
@@ -122,6 +126,9 @@ export function toModelsDev(dataset: Dataset, reference: ModelsDevReference): Mo
   );
   return { api: sorted, unknownProviders: sortKeys(unknownProviders) };
 }
+
+/** models.dev keys that describe a model wherever it is served (the extractor reads them only off its vendor's folder). */
+const MODEL_KEYS = ['release_date', 'knowledge', 'open_weights'] as const;
 
 const COSTS = {
   input_price: 'input', output_price: 'output', cached_input_price: 'cache_read', cache_write_price: 'cache_write',

@@ -33,6 +33,7 @@ describe('models.dev export', () => {
     approved(ledger, 'openai/gpt-5.3', 'input_price', 2);
     approved(ledger, 'openai/gpt-5.3', 'context_window', 400000);
     approved(ledger, 'openai/gpt-5.3', 'vision', false);
+    approved(ledger, 'openai/gpt-5.3', 'release_date', '2026-02-01');
     approved(ledger, 'nousresearch/hermes-4', 'input_price', 0.2);
     approved(ledger, 'openai/gpt-5.3', 'input_price', 2.2, 'route:openrouter');
     approved(ledger, 'openai/gpt-5.3-audio', 'input_price', 2.5);
@@ -64,11 +65,14 @@ describe('models.dev export', () => {
       id: 'gpt-5.2', limit: { context: 400000, input: 272000, output: 128000 }, modalities: { input: ['text', 'image'], output: ['text'] },
       attachment: true, reasoning: true, tool_call: true, structured_output: true, open_weights: false, release_date: '2025-12-11',
     });
+    // models.dev's OpenRouter entry of the model, read without its model-level fields, is written with the model's.
+    expect(api.openrouter.models['openai/gpt-5.2']).toMatchObject({ open_weights: false, release_date: '2025-12-11' });
   });
 
   it('files models models.dev lacks under the folder of their vendor or route, and counts the rest', () => {
-    expect(api.openai.models['gpt-5.3']).toEqual({ id: 'gpt-5.3', name: 'openai/gpt-5.3', cost: { input: 2 }, limit: { context: 400000 }, attachment: false, modalities: { input: ['text'], output: ['text'] } });
-    expect(api.openrouter.models['openai/gpt-5.3'].cost).toEqual({ input: 2.2 });
+    expect(api.openai.models['gpt-5.3']).toEqual({ id: 'gpt-5.3', name: 'openai/gpt-5.3', cost: { input: 2 }, limit: { context: 400000 }, attachment: false, release_date: '2026-02-01', modalities: { input: ['text'], output: ['text'] } });
+    // A route's entry takes what describes the model (its release date), not what the route may not serve (image input).
+    expect(api.openrouter.models['openai/gpt-5.3']).toEqual({ id: 'openai/gpt-5.3', name: 'openai/gpt-5.3', cost: { input: 2.2 }, release_date: '2026-02-01', modalities: { input: ['text'], output: ['text'] } });
     // A flag the ledger does not hold is left out, never written false.
     expect(api.openai.models['gpt-5.3'].reasoning).toBeUndefined();
     expect(unknown).toEqual({ nousresearch: 1 });
