@@ -77,7 +77,8 @@ export class HistoryStore {
 
   /**
    * Places a value into the key's timeline at `validFrom`: the interval it lands in is cut there,
-   * and the new one runs until the next interval starts (or stays open). A null value ends the
+   * and the new one runs until the next interval starts (or stays open); when the next interval
+   * holds the same value, that one starts at `validFrom` instead. A null value ends the
    * key's timeline at `validFrom` (the model or figure is no longer offered).
    */
   insertInterval(key: FieldKey, entry: IntervalEntry): void {
@@ -97,6 +98,16 @@ export class HistoryStore {
     }
     if (entry.value === null) return;
     const e = entry as Omit<PublishedValue, 'model' | 'field' | 'condition' | 'valid_to'>;
+    if (next && json(next.value) === json(e.value)) {
+      // An older capture saying what the next interval says (a backfill): that value held from
+      // earlier, so the interval starts earlier rather than following an equal one of its own.
+      this.db
+        .sql(
+          `UPDATE history SET valid_from = ? WHERE id = (SELECT id FROM history WHERE model = ? AND field = ? AND condition = ? AND valid_from = ? ORDER BY id LIMIT 1)`,
+        )
+        .run(from, key.model, key.field, key.condition, next.valid_from);
+      return;
+    }
     this.db
       .sql(
         `INSERT INTO history (model, field, condition, value, unit, status, confidence, sources, valid_from, valid_to, change_id)

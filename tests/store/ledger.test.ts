@@ -44,6 +44,18 @@ describe('Ledger history intervals', () => {
     expect(ledger.history.published().map((h) => h.value)).toEqual([1.75]);
   });
 
+  it('starts the next interval earlier when a backfilled older value equals it, instead of two equal intervals', () => {
+    const ledger = new Ledger(':memory:');
+    ledger.history.insertInterval(key, value(2, '2026-01-01T00:00:00.000Z'));
+    ledger.history.insertInterval(key, value(3, '2026-07-21T00:00:00.000Z'));
+    ledger.history.insertInterval(key, value(3, '2026-03-01T00:00:00.000Z'));
+    expect(ledger.history.list(key).map((h) => [h.value, h.valid_from.slice(0, 10), h.valid_to?.slice(0, 10) ?? null])).toEqual([
+      [2, '2026-01-01', '2026-03-01'],
+      [3, '2026-03-01', null],
+    ]);
+    expect(ledger.history.published().map((h) => h.valid_from.slice(0, 10))).toEqual(['2026-03-01']);
+  });
+
   it('keeps an approved value that a same-moment correction replaced, as an empty interval', () => {
     const ledger = new Ledger(':memory:');
     ledger.history.insertInterval(key, value(0.12, '2026-08-08T00:00:00.000Z'));
