@@ -80,8 +80,16 @@ export function inferProvider(modelSlug: string): string | undefined {
   return undefined;
 }
 
+/**
+ * "NousResearch 2" -> "NousResearch": a listing's second copy of a vendor (nano-gpt lists
+ * "NousResearch 2/Hermes-4-70B"). An organisation's name has no spaces, so the counter is no part of it.
+ */
+function withoutCounter(vendor: string): string {
+  return vendor.replace(/^(\S.*?)\s+\d+$/, '$1');
+}
+
 export function providerSlug(vendor: string): string {
-  const key = slugifyModelName(vendor).replace(/[.]/g, '');
+  const key = slugifyModelName(withoutCounter(vendor)).replace(/[.]/g, '');
   return VENDOR_SLUGS[key] ?? key;
 }
 
@@ -118,7 +126,7 @@ function parseName(name: string): { vendor: string | undefined; slug: string } {
     vendor = providerSlug(colon[1]);
     model = colon[2];
   }
-  let slug = slugifyModelName(model);
+  let slug = slugifyModelName(model.replace(/^[^/]+(?=\/)/, withoutCounter));
   const slash = slug.lastIndexOf('/');
   if (slash >= 0) {
     // "openrouter/anthropic/claude-3.5-sonnet": the segment before the model names its vendor,
@@ -167,7 +175,7 @@ export function snapshotVersion(slug: string): string | null {
  * "abacusai/Dracarys-72B-Instruct" -> "Dracarys-72B-Instruct", a Bedrock id its model name.
  */
 export function displayName(name: string): string {
-  const unprefixed = name.trim().replace(/^[^:/]{2,30}:\s+/, '');
+  const unprefixed = name.trim().replace(/^[^:/]{2,30}:\s+/, '').replace(/^[^/]+(?=\/)/, withoutCounter);
   if (/\s/.test(unprefixed)) return unprefixed;
   const segment = unprefixed.slice(unprefixed.lastIndexOf('/') + 1).replace(BEDROCK_REGION, '');
   const bedrock = segment.match(BEDROCK_VENDOR);

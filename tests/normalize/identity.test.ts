@@ -37,6 +37,13 @@ describe('canonicalModelId', () => {
     expect(canonicalModelId('nova-lite')).toBe('amazon/nova-lite');
   });
 
+  it('reads a vendor printed with a counter as that vendor, and keeps numbers that are part of a name', () => {
+    expect(canonicalModelId('NousResearch 2/Hermes-4-70B:thinking')).toBe('nousresearch/hermes-4-70b:thinking');
+    expect(canonicalModelId('TheDrummer 2/Cydonia-24B-v4')).toBe('thedrummer/cydonia-24b-v4');
+    expect(canonicalModelId('01-ai/yi-large')).toBe('01-ai/yi-large');
+    expect(canonicalModelId('Qwen 2.5 72B')).toBe('qwen/qwen-2.5-72b');
+  });
+
   it('is a fixed point on canonical ids', () => {
     for (const id of ['openai/gpt-5.2-codex', 'anthropic/claude-3-5-sonnet-20240620', 'qwen/qwen3-235b-a22b-2507', 'perplexity/sonar-pro']) {
       expect(canonicalModelId(id)).toBe(id);
@@ -91,6 +98,7 @@ it('shows a name without what its provider already says', async () => {
   expect(displayName('azure/gpt-5.2')).toBe('gpt-5.2');
   expect(displayName('bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe('claude-3-5-sonnet-20240620');
   expect(displayName('Alibaba-NLP/Tongyi-DeepResearch-30B-A3B')).toBe('Tongyi-DeepResearch-30B-A3B');
+  expect(displayName('NousResearch 2/Hermes-4-70B:thinking')).toBe('Hermes-4-70B:thinking');
   // A printed name with spaces is a name, not a path: its slash is kept.
   expect(displayName('GPT-4o / GPT-4o mini')).toBe('GPT-4o / GPT-4o mini');
   expect(displayName('trailing/')).toBe('trailing/');
