@@ -41,7 +41,7 @@
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
-import { identify, inferProvider, providerSlug, slugifyModelName } from '../normalize/identity.ts';
+import { identify, inferProvider, knownVendor, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, type Json, parseJsonBody } from './json.ts';
@@ -55,46 +55,10 @@ const EXPECT = { min_models: 1, fields: ['input_price', 'context_window'] };
 
 // ---------------------------------------------------------------- identity (shared with genai-prices)
 
-/** Vendors whose name a path segment or a `vendor-` prefix may carry, by the spellings catalogues use. */
-const VENDOR_ALIASES: Record<string, string> = {
-  openai: 'openai',
-  anthropic: 'anthropic',
-  google: 'google',
-  qwen: 'qwen',
-  alibaba: 'qwen',
-  deepseek: 'deepseek',
-  'deepseek-ai': 'deepseek',
-  meta: 'meta-llama',
-  'meta-llama': 'meta-llama',
-  mistral: 'mistralai',
-  mistralai: 'mistralai',
-  xai: 'x-ai',
-  'x-ai': 'x-ai',
-  moonshot: 'moonshotai',
-  moonshotai: 'moonshotai',
-  cohere: 'cohere',
-  amazon: 'amazon',
-  microsoft: 'microsoft',
-  perplexity: 'perplexity',
-  ai21: 'ai21',
-  'z-ai': 'z-ai',
-  zai: 'z-ai',
-  'zai-org': 'z-ai',
-  zhipuai: 'z-ai',
-  minimax: 'minimax',
-  minimaxai: 'minimax',
-  nvidia: 'nvidia',
-  xiaomi: 'xiaomi',
-  xiaomimimo: 'xiaomi',
-  stepfun: 'stepfun',
-  'stepfun-ai': 'stepfun',
-  baidu: 'baidu',
-  tencent: 'tencent',
-};
 
 /** The canonical slug of a vendor as a catalogue spells it ("zhipuai" -> z-ai, "mistral" -> mistralai). */
 export function vendorSlug(name: string): string {
-  return VENDOR_ALIASES[name.toLowerCase()] ?? providerSlug(name);
+  return knownVendor(name) ?? providerSlug(name);
 }
 
 /** Model-name prefixes identity.ts does not know, used only where it infers no vendor itself. */
@@ -153,17 +117,17 @@ function cleanListedName(id: string, listing: Listing): CleanName {
     .replace(/^databricks-/, '');
   // SAP AI Core: "anthropic--claude-4.5-sonnet".
   const sap = /^([a-z0-9]+)--(.+)$/.exec(name);
-  if (sap && VENDOR_ALIASES[sap[1]]) name = `${sap[1]}/${sap[2]}`;
+  if (sap && knownVendor(sap[1])) name = `${sap[1]}/${sap[2]}`;
   if (listing.platform === 'bedrock') {
     // genai-prices spells the in-region price "regional.": no region, the plain Bedrock route.
     const reading = readLiteLLMKey(name.replace(/^regional\./, ''), 'bedrock');
-    return { name: reading.name, vendor: reading.vendor ? VENDOR_ALIASES[reading.vendor] ?? reading.vendor : undefined, region: reading.region };
+    return { name: reading.name, vendor: reading.vendor ? knownVendor(reading.vendor) ?? reading.vendor : undefined, region: reading.region };
   }
   if (listing.platform === 'vertex') name = name.replace(/@default$/, '').replace(/-maas$/, '');
   // "openai-gpt-5.5", "anthropic-claude-opus-4.8": a vendor word glued on, when the rest is that vendor's name.
   const glued = /^([a-z0-9]+)-(.+)$/i.exec(name);
   if (!name.includes('/') && glued) {
-    const vendor = VENDOR_ALIASES[glued[1].toLowerCase()];
+    const vendor = knownVendor(glued[1]);
     if (vendor && vendorOfName(glued[2]) === vendor) name = `${glued[1]}/${glued[2]}`;
   }
   return { name };
@@ -180,7 +144,7 @@ export function listedModel(id: string, listing: Listing): ListedModel {
   const bare = segments[segments.length - 1];
   const path = segments.slice(0, -1);
   const pathVendor = path
-    .map((s) => VENDOR_ALIASES[s.toLowerCase()])
+    .map((s) => knownVendor(s))
     .filter(Boolean)
     .pop();
   // A reseller's "org/model" id names the model's organisation as OpenRouter's API does ("thedrummer/rocinante-12b").
@@ -194,7 +158,7 @@ export function listedModel(id: string, listing: Listing): ListedModel {
   // Path words that name no vendor name a channel of the listing ("siliconflow/deepseek-r1-0528"
   // on alibaba-cn, "stealth/claude-opus-4.6" on kilo, "Pro/zai-org/GLM-5"): a sub-route, priced apart.
   const channel = (vendor === orgVendor ? [] : path)
-    .filter((s) => !VENDOR_ALIASES[s.toLowerCase()] && !PATH_WORDS.has(s.toLowerCase()))
+    .filter((s) => !knownVendor(s) && !PATH_WORDS.has(s.toLowerCase()))
     .map((s) => slugifyModelName(s))
     .join('-');
   const sub = clean.region ?? (channel || undefined);

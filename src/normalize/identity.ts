@@ -33,7 +33,8 @@ const OWN_FAMILIES: Record<string, RegExp> = {
   deepgram: /^(nova|aura)(-|$)/,
 };
 
-// Display-name prefixes such as "OpenAI: " (OpenRouter) name the vendor, not the provider slug.
+// The vendors a name's prefix or path segment can name ("OpenAI: ", "MiniMaxAI/", "zai-org/"),
+// each as every catalogue spells it, to the one provider slug its models are filed under.
 const VENDOR_SLUGS: Record<string, string> = {
   openai: 'openai',
   anthropic: 'anthropic',
@@ -54,9 +55,36 @@ const VENDOR_SLUGS: Record<string, string> = {
   microsoft: 'microsoft',
   perplexity: 'perplexity',
   ai21: 'ai21',
+  'ai21-labs': 'ai21',
   zhipu: 'z-ai',
+  zhipuai: 'z-ai',
   'z-ai': 'z-ai',
+  zai: 'z-ai',
+  'zai-org': 'z-ai',
+  'deepseek-ai': 'deepseek',
+  minimax: 'minimax',
+  minimaxai: 'minimax',
+  nvidia: 'nvidia',
+  xiaomi: 'xiaomi',
+  xiaomimimo: 'xiaomi',
+  stepfun: 'stepfun',
+  'stepfun-ai': 'stepfun',
+  baidu: 'baidu',
+  tencent: 'tencent',
+  'prime-intellect': 'prime-intellect',
+  primeintellect: 'prime-intellect',
+  sarvam: 'sarvam',
+  sarvamai: 'sarvam',
+  '01-ai': '01-ai',
+  'zero-one-ai': '01-ai',
+  ibm: 'ibm',
+  'ibm-granite': 'ibm',
 };
+
+/** The provider slug of a vendor this module knows by any of its spellings ("MiniMaxAI" -> minimax), else undefined. */
+export function knownVendor(name: string): string | undefined {
+  return VENDOR_SLUGS[name.toLowerCase()];
+}
 
 // Bedrock model ids: optional cross-region prefix, vendor dot-prefix, and a "-v1:0" revision.
 const BEDROCK_REGION = /^(us|eu|apac|us-gov|global)\.(?=[a-z0-9-]+\.)/;

@@ -44,6 +44,16 @@ describe('canonicalModelId', () => {
     expect(canonicalModelId('Qwen 2.5 72B')).toBe('qwen/qwen-2.5-72b');
   });
 
+  it('files a vendor under one slug however a catalogue spells it', () => {
+    expect(canonicalModelId('MiniMaxAI/MiniMax-M2.1')).toBe('minimax/minimax-m2.1');
+    expect(canonicalModelId('zero-one-ai/Yi-34B')).toBe('01-ai/yi-34b');
+    expect(canonicalModelId('PrimeIntellect/INTELLECT-3')).toBe('prime-intellect/intellect-3');
+    expect(canonicalModelId('sarvamai/sarvam-m')).toBe('sarvam/sarvam-m');
+    expect(canonicalModelId('ibm-granite/granite-4.0-h-micro')).toBe('ibm/granite-4.0-h-micro');
+    // A host's path names the vendor it resells when that vendor is known.
+    expect(canonicalModelId('openrouter/nvidia/nemotron-nano-9b-v2')).toBe('nvidia/nemotron-nano-9b-v2');
+  });
+
   it('is a fixed point on canonical ids', () => {
     for (const id of ['openai/gpt-5.2-codex', 'anthropic/claude-3-5-sonnet-20240620', 'qwen/qwen3-235b-a22b-2507', 'perplexity/sonar-pro']) {
       expect(canonicalModelId(id)).toBe(id);
