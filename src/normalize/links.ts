@@ -5,7 +5,7 @@
  * strong evidence, each link saying why:
  *   - registry: a reviewer listed the name in aliases.yaml;
  *   - same-name: within one provider the names differ only in punctuation, letter-digit spacing,
- *     version spelling (`v3p1` = `3.1`, `20250929` = `2025-09-29`) or word order;
+ *     version spelling (`v3p1` = `3.1`, `m2p5` = `m2-5` = `m2.5`, `20250929` = `2025-09-29`) or word order;
  *   - reseller: an inference host lists the model under its own name (`fireworks/minimax-m2`) and
  *     exactly one model vendor has that name (`minimax/minimax-m2`): the host's offering is a route
  *     of the vendor's model (its claims gain `route:<host>`).
@@ -51,10 +51,11 @@ export function nameKey(id: string): string {
   let name = slash < 0 ? id : id.slice(slash + 1);
   // A dated suffix keeps its digits, whatever the dashes: 2025-09-29 = 20250929.
   name = name.replace(/(^|-)(\d{4})-(\d{2})-(\d{2})(?=$|[-:])/, '$1$2$3$4');
-  // Fireworks spells 3.1 as v3p1.
+  // Fireworks spells 3.1 as v3p1, and 2.5 after a letter as p: minimax-m2p5, glm-4p7.
   name = name.replace(/(^|-)v(\d+)p(\d+)(?=$|-)/g, '$1$2.$3');
-  // Single- and double-digit parts joined by a dash are one version number: 3-5 = 3.5.
-  name = name.replace(/(^|-)(\d{1,2})-(\d{1,2})(?=$|[-:])/g, '$1$2.$3');
+  name = name.replace(/(?<![\d.])(\d+)p(\d+)(?=$|[-:])/g, '$1.$2');
+  // Single- and double-digit parts joined by a dash are one version number: 3-5 = 3.5, m2-5 = m2.5.
+  name = name.replace(/(?<![\d.])(\d{1,2})-(\d{1,2})(?=$|[-:])/g, '$1.$2');
   const tokens = name
     .split(/[-_\s]+/)
     .flatMap((t) => t.split(/(?<=[a-z])(?=\d)/))

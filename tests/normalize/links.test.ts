@@ -15,6 +15,13 @@ describe('identity links', () => {
       'meta-llama/llama-v3p1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
       'openai/gpt4o': 'openai/gpt-4o (same-name)',
     });
+    // Fireworks' p for the dot, and a dashed version after a letter: one name.
+    expect(linked(['minimax/minimax-m2p5', 'minimax/minimax-m2-5', 'minimax/minimax-m2.5', 'z-ai/glm-4p7', 'z-ai/glm-4.7', 'meta-llama/llama3-1-8b-instruct', 'meta-llama/llama-3.1-8b-instruct'])).toEqual({
+      'minimax/minimax-m2p5': 'minimax/minimax-m2.5 (same-name)',
+      'minimax/minimax-m2-5': 'minimax/minimax-m2.5 (same-name)',
+      'z-ai/glm-4p7': 'z-ai/glm-4.7 (same-name)',
+      'meta-llama/llama3-1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
+    });
     // A dated snapshot's two date spellings are one version.
     expect(linked(['anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4.5-2025-09-29'])).toEqual({
       'anthropic/claude-sonnet-4-5-20250929': 'anthropic/claude-sonnet-4.5-2025-09-29 (same-name)',
@@ -37,6 +44,10 @@ describe('identity links', () => {
       ['google/gemini-2.0-flash', 'google/gemini-2.0-flash-001'],
       ['google/gemini-2.5-flash', 'google/gemini-2.5-flash-lite'],
       ['google/gemma-3-1b', 'google/gemma-3.1b'],
+      ['google/gemma-2-9b', 'google/gemma-2.9b'],
+      ['minimax/minimax-m2', 'minimax/minimax-m2-5'],
+      ['deepseek/deepseek-r1-0528', 'deepseek/deepseek-r1.0528'],
+      ['z-ai/glm-4-32b-0414', 'z-ai/glm-4.32b-0414'],
       ['acme/widget-7b', 'globex/widget-7b'],
     ];
     for (const pair of nearMisses) expect(linked(pair), pair.join(' ~ ')).toEqual({});
@@ -50,8 +61,9 @@ describe('identity links', () => {
     });
     expect(linked(['fireworks/widget-7b', 'acme/widget-7b', 'globex/widget-7b'])).toEqual({});
     // Spelled otherwise under the host too: both spellings land on the vendor's model.
-    expect(linked(['fireworks/minimax-m2p1', 'fireworks/minimax-m2.1', 'minimax/minimax-m2.1'])).toMatchObject({
+    expect(linked(['fireworks/minimax-m2p1', 'fireworks/minimax-m2.1', 'minimax/minimax-m2.1'])).toEqual({
       'fireworks/minimax-m2.1': 'minimax/minimax-m2.1 (reseller, route fireworks)',
+      'fireworks/minimax-m2p1': 'minimax/minimax-m2.1 (same-name, route fireworks)',
     });
   });
 
