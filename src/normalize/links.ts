@@ -8,13 +8,15 @@
  *     version spelling (`v3p1` = `3.1`, `m2p5` = `m2-5` = `m2.5`, `20250929` = `2025-09-29`) or word order;
  *   - reseller: an inference host lists the model under its own name (`fireworks/minimax-m2`) and
  *     exactly one model vendor has that name (`minimax/minimax-m2`): the host's offering is a route
- *     of the vendor's model (its claims gain `route:<host>`).
+ *     of the vendor's model (its claims gain `route:<host>`); so is a host's name that repeats the
+ *     vendor's name before the model's (`venice/zai-org-glm-4.7`), and under the vendor itself such a
+ *     name is a same-name link (`meta-llama/meta-llama-3.1-8b` = `meta-llama/llama-3.1-8b`).
  * Never linked: a dated snapshot and its undated family (versions of a family, not aliases), names
  * with a word the other lacks (`-mini`, `-nano`, `-pro`, `-thinking`, `:free`, `-instruct`, sizes),
  * other version numbers, other providers, and pairs a reviewer declared distinct.
  */
 import type { AliasRegistry } from './aliases.ts';
-import { identify } from './identity.ts';
+import { identify, knownVendor } from './identity.ts';
 
 export type LinkEvidence = 'registry' | 'same-name' | 'reseller';
 
@@ -66,13 +68,16 @@ export function nameKey(id: string): string {
 /**
  * Which of several ids naming one model is canonical: a registry id; else one the ledger already
  * reconciled under (`established`: a new spelling arriving later must not move a model's facts
- * and history to another id); else the vendor's usual spelling: dotted versions (4.5), dashed
- * words (gpt-4o), the version after the name (claude-sonnet-4.5); else the shortest, else the first.
+ * and history to another id); else the vendor's usual spelling: without the vendor's name again
+ * before a family name (llama-3.1-8b, not meta-llama-3.1-8b; but deepseek-r1, not r1), dotted
+ * versions (4.5), dashed words (gpt-4o), the version after the name (claude-sonnet-4.5); else the
+ * shortest, else the first.
  */
 export function preferred(ids: string[], registry: AliasRegistry, established: ReadonlySet<string> = new Set()): string {
   const score = (id: string): number[] => [
     Number(registry.ids.has(id)),
     Number(established.has(id)),
+    Number(!repeatsVendorBeforeFamily(id)),
     id.match(/\d\.\d/g)?.length ?? 0,
     id.split('-').length,
     id.search(/\d/),
@@ -83,6 +88,12 @@ export function preferred(ids: string[], registry: AliasRegistry, established: R
     for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sb[i] - sa[i];
     return a < b ? -1 : a > b ? 1 : 0;
   })[0];
+}
+
+/** `meta-llama/meta-llama-3.1-8b`, `cohere/cohere-command-r`: the provider's name again, then a family name of three letters or more. */
+function repeatsVendorBeforeFamily(id: string): boolean {
+  const [word, ...rest] = id.slice(id.indexOf('/') + 1).split('-');
+  return knownVendor(word) === providerOf(id) && /^[a-z]{3,}/.test(rest.join('-'));
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
@@ -105,9 +116,45 @@ export function linkModels(ids: Iterable<string>, registry: AliasRegistry, estab
     if (group) group.push(id);
     else groups.set(key, [id]);
   }
+  const resold = regroupVendorWords(groups);
   linkSameNames(groups, registry, established, links);
   linkResales([...groups.values()].map((group) => links.get(group[0])?.model ?? group[0]), registry, links);
+  for (const { id, key } of resold) {
+    const group = groups.get(key)!;
+    const model = links.get(group[0])?.model ?? preferred(group, registry, established);
+    if (links.has(id) || registry.distinct.has(pairKey(id, model)) || !sameVersion(id, model)) continue;
+    const host = providerOf(id);
+    links.set(id, { alias: id, model, evidence: 'reseller', detail: `${host} lists ${model} under its own name, the vendor's name before it`, route: host });
+  }
   return links;
+}
+
+/**
+ * Names that carry their vendor's name before the model's (`meta-llama/meta-llama-3.1-8b-instruct`,
+ * `cohere/cohere-command-r`, a host's `venice/zai-org-glm-4.7`), where the vendor has the model
+ * under the rest of the name. Under the vendor itself such an id joins the model's group (a
+ * same-name link); under another provider it is returned, to be linked as that provider's route.
+ * A vendor word with no such model leaves the id alone.
+ */
+function regroupVendorWords(groups: Map<string, string[]>): Array<{ id: string; key: string }> {
+  const resold: Array<{ id: string; key: string }> = [];
+  for (const [key, group] of [...groups]) {
+    if (group.length !== 1) continue;
+    const [id] = group;
+    const provider = providerOf(id);
+    const parts = id.slice(provider.length + 1).split('-');
+    for (const n of [1, 2]) {
+      const vendor = parts.length > n ? knownVendor(parts.slice(0, n).join('-')) : undefined;
+      if (!vendor) continue;
+      const target = nameKey(`${vendor}/${parts.slice(n).join('-')}`);
+      if (target === key || !groups.get(target)?.some((other) => providerOf(other) === vendor)) continue;
+      groups.delete(key);
+      if (vendor === provider) groups.get(target)!.push(id);
+      else resold.push({ id, key: target });
+      break;
+    }
+  }
+  return resold;
 }
 
 function linkSameNames(groups: Map<string, string[]>, registry: AliasRegistry, established: ReadonlySet<string>, links: Map<string, ModelLink>): void {

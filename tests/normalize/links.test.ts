@@ -28,6 +28,20 @@ describe('identity links', () => {
     });
   });
 
+  it('links a name that repeats its vendor before the model, under the vendor or a host, only onto a model the vendor has', () => {
+    expect(linked(['meta-llama/meta-llama-3.1-8b-instruct', 'meta-llama/llama-3.1-8b-instruct', 'deepseek/r1', 'deepseek/deepseek-r1'])).toEqual({
+      'meta-llama/meta-llama-3.1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
+      // Before a bare version the vendor's name is part of the model's: deepseek-r1 stays canonical.
+      'deepseek/r1': 'deepseek/deepseek-r1 (same-name)',
+    });
+    expect(linked(['venice/zai-org-glm-4.7', 'gradient-ai/openai-gpt-4o', 'z-ai/glm-4.7', 'openai/gpt-4o'])).toEqual({
+      'venice/zai-org-glm-4.7': 'z-ai/glm-4.7 (reseller, route venice)',
+      'gradient-ai/openai-gpt-4o': 'openai/gpt-4o (reseller, route gradient-ai)',
+    });
+    // No such model of that vendor: the name stays its own.
+    expect(linked(['gradient-ai/openai-gpt-9', 'openai/gpt-4o', 'cohere/cohere-embed-v4'])).toEqual({});
+  });
+
   it('never merges near-misses: versions, sizes, variants, other providers', () => {
     const nearMisses = [
       ['anthropic/claude-sonnet-4.5', 'anthropic/claude-sonnet-4-5-20250929'],
