@@ -82,10 +82,12 @@ export function triageGroupNamed(name: string): TriageGroup {
   return name;
 }
 
+/** Change ids as `changes` prints them (`71316` or `#71316`); `0x10` or `1e3` is a typo, not change 16 or 1000. */
 function changeIds(ids: string[]): number[] {
   return ids.map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n <= 0) throw inputError(`not a change id: "${s}"`);
+    const digits = /^#?(\d+)$/.exec(s.trim());
+    const n = digits ? Number(digits[1]) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) throw inputError(`not a change id: "${s}"`);
     return n;
   });
 }

@@ -25,11 +25,15 @@ const UNITS: Record<string, string | null> = { tokens: 'tokens', usd_per_mtok: '
  * in the transaction that decides them (a reviewer may decide tens of thousands at once).
  */
 function pendingOnly(ledger: Ledger, chosen: ReadonlyArray<number | Change>): Change[] {
-  return chosen.map((c) => {
+  // One change named twice is decided once: read before any is decided, both copies would pass as pending.
+  const seen = new Set<number>();
+  return chosen.flatMap((c) => {
     const change = typeof c === 'number' ? ledger.changes.get(c) : c;
     if (!change) throw inputError(`no change with id ${c as number}`);
     if (change.status !== 'pending') throw inputError(`change ${change.id} is ${change.status}, not pending`);
-    return change;
+    if (seen.has(change.id)) return [];
+    seen.add(change.id);
+    return [change];
   });
 }
 

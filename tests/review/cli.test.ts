@@ -49,6 +49,22 @@ describe('batch review from the command line', () => {
     expect((await pending()).length).toBe(left.length);
   });
 
+  it('decides a change named twice once, reads #ID as printed, and refuses ids that only look numeric', async () => {
+    await ingest('openrouter-2026-07-17.json', '2026-07-17');
+    const [first, second] = await pending();
+    const twice = await run('approve', String(first.id), `#${first.id}`, '--reviewer', 'ana', '--json');
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(twice.json().map((c: any) => c.id)).toEqual([first.id]);
+    expect((await run('history', first.model, first.field, '--json')).json()).toHaveLength(1);
+    const rejected = await run('reject', String(second.id), String(second.id), '--reason', 'dup', '--reviewer', 'ana', '--json');
+    expect(rejected.json()).toHaveLength(1);
+    for (const typo of [`0x${first.id.toString(16)}`, '1e1', '2.0', '']) {
+      const bad = await run('approve', typo, '--reviewer', 'ana');
+      expect(bad.code, typo).toBe(65);
+      expect(bad.stderr).toMatch(/not a change id/);
+    }
+  });
+
   it('answers point-in-time history after backfilling an older capture', async () => {
     await ingest('openrouter-2026-07-21.json', '2026-07-21');
     await run('approve', '--all', '--json');
