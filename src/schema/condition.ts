@@ -50,17 +50,26 @@ export const condition = {
   from: (date: string): string => `from:${date}`,
 };
 
+const NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+const ROUTE = /^[a-z0-9][a-z0-9_.-]*(\/[a-z0-9][a-z0-9_.-]*)*$/;
+const TTL = /^\d+[smhd]$/;
+const isDay = (text: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+
+/**
+ * A part in the grammar, or `other`: a known head with a value outside its grammar (`route:`,
+ * `route:AZURE`, `context>0`, `from:2026-02-30`) is `other` too, never a route or tier of that name.
+ */
 function parsePart(text: string): ConditionPart {
-  const context = /^context>(\d+)$/.exec(text);
+  const context = /^context>([1-9]\d*)$/.exec(text);
   if (context) return { kind: 'context', above: Number(context[1]) };
   const colon = text.indexOf(':');
   if (colon > 0) {
     const head = text.slice(0, colon);
     const rest = text.slice(colon + 1);
-    if (head === 'tier') return { kind: 'tier', name: rest };
-    if (head === 'route') return { kind: 'route', name: rest };
-    if (head === 'cache_ttl') return { kind: 'cache_ttl', ttl: rest };
-    if (head === 'from') return { kind: 'from', date: rest };
+    if (head === 'tier' && NAME.test(rest)) return { kind: 'tier', name: rest };
+    if (head === 'route' && ROUTE.test(rest)) return { kind: 'route', name: rest };
+    if (head === 'cache_ttl' && TTL.test(rest)) return { kind: 'cache_ttl', ttl: rest };
+    if (head === 'from' && isDay(rest)) return { kind: 'from', date: rest };
   }
   return { kind: 'other', text };
 }
@@ -79,7 +88,7 @@ export function routeOf(condition: string): string | null {
 /** The condition without its route part. */
 export function withoutRoute(condition: string): string {
   return condition
-    ? canonicalCondition(condition).split(';').filter((p) => !p.startsWith('route:')).join(';')
+    ? canonicalCondition(condition).split(';').filter((p) => parsePart(p).kind !== 'route').join(';')
     : '';
 }
 

@@ -56,6 +56,8 @@ describe('LiteLLM export, drop-in', () => {
     approved(ledger, 'qwen/qwen3.5-9b', 'deprecation_date', '2027-03-31');
     approved(ledger, 'qwen/qwen3.5-9b', 'audio_input_price', 0.5);
     approved(ledger, 'qwen/qwen3.5-9b', 'pdf_input', true);
+    // A condition outside the grammar (a pin made before pins were checked against it) is no route.
+    approved(ledger, 'openai/gpt-5.2', 'input_price', 3, 'route:');
     const dir = mkdtempSync(join(tmpdir(), 'ml-litellm-'));
     unknown = exportDataset(ledger, dir, { formats: ['litellm'] }).litellm_unknown_providers;
     written = readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8');

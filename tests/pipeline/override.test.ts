@@ -70,6 +70,10 @@ describe('reviewer overrides', () => {
       ['license', '  ', /not an empty one/],
       ['input_price', '1.5', /is written "route:azure;tier:flex"/, 'tier:flex; route:azure'],
       ['input_price', '1.5', /none of context>N/, 'garbage!!'],
+      // A known head with nothing, or something else, after it (`--condition "route:$R"` with R unset).
+      ...['route:', 'route:AZURE', 'route:azure/', 'tier:', 'cache_ttl:', 'context>0', 'from:2026-02-30'].map(
+        (c) => ['input_price', '1.5', /none of context>N/, c] as [string, string, RegExp, string],
+      ),
     ];
     for (const [field, value, message, condition] of refused) {
       const r = await run('override', 'openai/gpt-5.2-codex', field, value, '--reason', 'x', ...(condition ? ['--condition', condition] : []));

@@ -25,6 +25,14 @@ describe('the condition grammar', () => {
     expect(parseCondition('region:eu')).toEqual([{ kind: 'other', text: 'region:eu' }]);
   });
 
+  it('reads a known head with a value outside its grammar as no part of it, so no exporter takes it for a route', () => {
+    for (const text of ['route:', 'route:AZURE', 'route:azure/', 'route:/', 'tier:', 'cache_ttl:soon', 'context>0', 'from:2026-02-30', 'from:2026-2-3']) {
+      expect(parseCondition(text), text).toEqual([{ kind: 'other', text }]);
+    }
+    expect(routeOf('route:')).toBeNull();
+    expect(withoutRoute('route:;tier:flex')).toBe('route:;tier:flex');
+  });
+
   it('refuses a stored condition that is not canonical', () => {
     expect(ConditionSchema.safeParse('context>200000;tier:flex').success).toBe(true);
     expect(ConditionSchema.safeParse('tier:flex;context>200000').success).toBe(false);
