@@ -18,8 +18,8 @@ import { push } from './shape.ts';
 type Interval = HistoryFile['intervals'][number];
 
 export interface LlmPricesPeriod {
-  input: number | null;
-  output: number | null;
+  input: number;
+  output: number;
   from_date: string | null;
   to_date: string | null;
   input_cached: number | null;
@@ -94,21 +94,29 @@ function tierLabel(tiers: number[]): string {
 function pricePeriods(intervals: Priced[]): LlmPricesPeriod[] {
   const bounds = [...new Set(intervals.flatMap((p) => [p.start, ...(p.end ? [p.end] : [])]))].sort();
   const periods: LlmPricesPeriod[] = [];
+  let gap = false;
   for (let i = 0; i < bounds.length; i++) {
     const at = bounds[i];
     // Of the intervals holding at this moment, the one that started last is in force.
-    const price = (field: PriceField) =>
+    const price = (field: PriceField): number | null =>
       intervals
         .filter((p) => p.field === field && p.start <= at && (p.end === null || p.end > at))
         .sort((a, b) => b.start.localeCompare(a.start))[0]?.value ?? null;
-    const period: LlmPricesPeriod = { input: price('input_price'), output: price('output_price'), from_date: at.slice(0, 10), to_date: bounds[i + 1]?.slice(0, 10) ?? null, input_cached: price('cached_input_price') };
+    const [input, output] = [price('input_price'), price('output_price')];
+    // llm-prices has both prices in every period: while one was not approved there is no period,
+    // and the period before it ends where the gap begins.
+    if (input === null || output === null) {
+      gap = true;
+      continue;
+    }
+    const period: LlmPricesPeriod = { input, output, from_date: at.slice(0, 10), to_date: bounds[i + 1]?.slice(0, 10) ?? null, input_cached: price('cached_input_price') };
     const last = periods.at(-1);
-    if (last && last.input === period.input && last.output === period.output && last.input_cached === period.input_cached) {
+    if (last && !gap && last.input === period.input && last.output === period.output && last.input_cached === period.input_cached) {
       last.to_date = period.to_date;
       continue;
     }
-    if (period.input === null && period.output === null) continue;
     periods.push(period);
+    gap = false;
   }
   if (periods.length) periods[0].from_date = null;
   return periods.reverse();

@@ -135,6 +135,21 @@ describe('export', () => {
     ]);
   });
 
+  it('writes no llm-prices period while one of its two prices was not approved', () => {
+    const interval = (field: 'input_price' | 'output_price', value: number, from: string, to: string | null = null) => ({ model: 'openai/gpt-9', field, condition: '', value, valid_from: `${from}T00:00:00.000Z`, valid_to: to && `${to}T00:00:00.000Z`, change_id: null });
+    const intervals = [
+      interval('output_price', 8, '2026-01-01'),
+      interval('input_price', 2, '2026-03-01', '2026-05-01'),
+      interval('input_price', 2, '2026-06-01'),
+    ];
+    const dataset = buildDataset(intervals.filter((h) => h.valid_to === null).map((h) => ({ ...h, unit: null, status: 'agreed' as const, confidence: 1, sources: [] })), [], 'x');
+    const model = toLlmPrices(dataset, { $schema: '', schema_version: '1.0.0' as const, intervals }).find((v) => v.vendor === 'openai')!.models[0];
+    expect(model.price_history.map((p) => [p.input, p.output, p.from_date, p.to_date])).toEqual([
+      [2, 8, '2026-06-01', null],
+      [2, 8, null, '2026-05-01'],
+    ]);
+  });
+
   it('starts a dated price (from:DAY) on its day in llm-prices, ending the period before it', () => {
     const dated = { model: 'openai/gpt-5.2-codex', field: 'input_price' as const, condition: 'from:2026-09-01', value: 1.5, valid_from: '2026-07-22T00:00:00.000Z', valid_to: null, change_id: 9 };
     const base = ledger.history.list().map(({ model, field, condition, value, valid_from, valid_to, change_id }) => ({ model, field, condition, value, valid_from, valid_to, change_id }));
