@@ -28,7 +28,7 @@ export interface OverrideResult {
 /** Pins a value (status `overridden`) until a reviewer lifts it; the pin shows at once as a change to review. */
 export function pinValue(ws: Workspace, request: OverrideRequest & { value: string | undefined; reason?: string }): OverrideResult {
   if (request.value === undefined) throw inputError('name the value to pin, or use --lift');
-  if (!request.reason) throw inputError('pinning a value needs a reason (--reason TEXT)');
+  if (!request.reason?.trim()) throw inputError('pinning a value needs a reason (--reason TEXT)');
   const { value, reason } = request;
   return onOverride(ws, request, (ledger, key, reviewer, at) => {
     const pinned = parseFieldValue(key.field, value);

@@ -80,6 +80,10 @@ describe('reviewer overrides', () => {
       expect(r.code, `${field} "${value}" ${condition ?? ''}`).toBe(65);
       expect(r.stderr).toMatch(message);
     }
+    // A blank reason is no reason, as for a rejection.
+    const blank = await run('override', 'openai/gpt-5.2-codex', 'input_price', '1.5', '--reason', '   ');
+    expect(blank.code).toBe(65);
+    expect(blank.stderr).toMatch(/needs a reason/);
     expect((await run('changes', '--json')).json()).toHaveLength(before);
     // In the grammar, or with a thousands separator and a written date: pinned.
     expect((await run('override', 'openai/gpt-5.2-codex', 'input_price', '1.5', '--condition', 'tier:flex', '--reason', 'x')).code).toBe(0);
