@@ -61,4 +61,18 @@ describe('the desk triages the queue and decides in bulk after a preview', () =>
     const again = await post({ csrf, ids: ids.join(','), action: 'reject', note: 'late' });
     expect(again.status).toBe(400);
   });
+
+  it("takes a bulk form naming a first import's worth of ids, and still bounds a form", async () => {
+    const preview = await (await get('/bulk')).text();
+    const csrf = preview.match(/name="csrf" value="([0-9a-f]+)"/)![1];
+    // 100,000 ids, ~0.9 MB as a browser encodes them: read whole and refused only for naming changes the ledger lacks.
+    const many = Array.from({ length: 100_000 }, (_, i) => String(9_000_000 + i)).join(',');
+    const read = await post({ csrf, ids: many, action: 'reject', note: 'x' });
+    expect(read.status).toBe(400);
+    expect(await read.text()).toMatch(/no change with id 9000000/);
+    const huge = await post({ csrf, ids: many.repeat(5), action: 'reject', note: 'x' });
+    expect(huge.status).toBe(400);
+    expect(await huge.text()).toMatch(/form too large/);
+    expect(ledger.changes.list({ status: 'rejected' })).toHaveLength(0);
+  });
 });
