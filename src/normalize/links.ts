@@ -61,7 +61,8 @@ export function nameKey(id: string): string {
   const tokens = name
     .split(/[-_\s]+/)
     .flatMap((t) => t.split(/(?<=[a-z])(?=\d)/))
-    .filter(Boolean);
+    // A "v" before a version is how some spell it and others not: deepseek-v3.2 = deepseek-3.2.
+    .filter((t, i, all) => t && !(t === 'v' && /^\d/.test(all[i + 1] ?? '')));
   return `${provider}/${tokens.sort().join(' ')}`;
 }
 
@@ -70,17 +71,19 @@ export function nameKey(id: string): string {
  * reconciled under (`established`: a new spelling arriving later must not move a model's facts
  * and history to another id); else the vendor's usual spelling: without the vendor's name again
  * before a family name (llama-3.1-8b, not meta-llama-3.1-8b; but deepseek-r1, not r1), dotted
- * versions (4.5), dashed words (gpt-4o), the version after the name (claude-sonnet-4.5); else the
- * shortest, else the first.
+ * versions (4.5), dashed words (gpt-4o), the version after the name (claude-sonnet-4.5, a "v" before
+ * it aside); else the spelling more claims carry (`usage`: deepseek-v3.2 over deepseek-3.2, llama-2-13b
+ * over llama-v2-13b); else the shortest, else the first.
  */
-export function preferred(ids: string[], registry: AliasRegistry, established: ReadonlySet<string> = new Set()): string {
+export function preferred(ids: string[], registry: AliasRegistry, established: ReadonlySet<string> = new Set(), usage: ReadonlyMap<string, number> = new Map()): string {
   const score = (id: string): number[] => [
     Number(registry.ids.has(id)),
     Number(established.has(id)),
     Number(!repeatsVendorBeforeFamily(id)),
     id.match(/\d\.\d/g)?.length ?? 0,
     id.split('-').length,
-    id.search(/\d/),
+    id.slice(id.indexOf('/') + 1).replace(/(^|-)v(?=\d)/, '$1').search(/\d/),
+    usage.get(id) ?? 0,
     -id.length,
   ];
   return [...ids].sort((a, b) => {
@@ -105,7 +108,9 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\n${b}` : `${b}\
 export function linkModels(ids: Iterable<string>, registry: AliasRegistry, established: ReadonlySet<string> = new Set()): Map<string, ModelLink> {
   const links = new Map<string, ModelLink>();
   const groups = new Map<string, string[]>();
-  for (const id of new Set(ids)) {
+  const usage = new Map<string, number>();
+  for (const id of ids) usage.set(id, (usage.get(id) ?? 0) + 1);
+  for (const id of usage.keys()) {
     const listed = registry.byAlias.get(id);
     if (listed && listed !== id) {
       links.set(id, { alias: id, model: listed, evidence: 'registry', detail: `listed under ${listed} in the alias registry` });
@@ -117,11 +122,11 @@ export function linkModels(ids: Iterable<string>, registry: AliasRegistry, estab
     else groups.set(key, [id]);
   }
   const resold = regroupVendorWords(groups);
-  linkSameNames(groups, registry, established, links);
+  linkSameNames(groups, registry, established, usage, links);
   linkResales([...groups.values()].map((group) => links.get(group[0])?.model ?? group[0]), registry, links);
   for (const { id, key } of resold) {
     const group = groups.get(key)!;
-    const model = links.get(group[0])?.model ?? preferred(group, registry, established);
+    const model = links.get(group[0])?.model ?? preferred(group, registry, established, usage);
     if (links.has(id) || registry.distinct.has(pairKey(id, model)) || !sameVersion(id, model)) continue;
     const host = providerOf(id);
     links.set(id, { alias: id, model, evidence: 'reseller', detail: `${host} lists ${model} under its own name, the vendor's name before it`, route: host });
@@ -139,28 +144,33 @@ export function linkModels(ids: Iterable<string>, registry: AliasRegistry, estab
 function regroupVendorWords(groups: Map<string, string[]>): Array<{ id: string; key: string }> {
   const resold: Array<{ id: string; key: string }> = [];
   for (const [key, group] of [...groups]) {
-    if (group.length !== 1) continue;
-    const [id] = group;
-    const provider = providerOf(id);
-    const parts = id.slice(provider.length + 1).split('-');
+    // The spellings of one name share its key: the group moves as one.
+    const provider = providerOf(group[0]);
+    const parts = group[0].slice(provider.length + 1).split('-');
     for (const n of [1, 2]) {
       const vendor = parts.length > n ? knownVendor(parts.slice(0, n).join('-')) : undefined;
       if (!vendor) continue;
       const target = nameKey(`${vendor}/${parts.slice(n).join('-')}`);
       if (target === key || !groups.get(target)?.some((other) => providerOf(other) === vendor)) continue;
       groups.delete(key);
-      if (vendor === provider) groups.get(target)!.push(id);
-      else resold.push({ id, key: target });
+      if (vendor === provider) groups.get(target)!.push(...group);
+      else resold.push(...group.map((id) => ({ id, key: target })));
       break;
     }
   }
   return resold;
 }
 
-function linkSameNames(groups: Map<string, string[]>, registry: AliasRegistry, established: ReadonlySet<string>, links: Map<string, ModelLink>): void {
+function linkSameNames(
+  groups: Map<string, string[]>,
+  registry: AliasRegistry,
+  established: ReadonlySet<string>,
+  usage: ReadonlyMap<string, number>,
+  links: Map<string, ModelLink>,
+): void {
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    const model = preferred(group, registry, established);
+    const model = preferred(group, registry, established, usage);
     for (const id of group) {
       if (id === model || registry.distinct.has(pairKey(id, model))) continue;
       // The key keeps dates, but a version read differently (a 4-digit MMDD) must still agree.

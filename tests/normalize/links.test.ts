@@ -22,6 +22,12 @@ describe('identity links', () => {
       'z-ai/glm-4p7': 'z-ai/glm-4.7 (same-name)',
       'meta-llama/llama3-1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
     });
+    // A "v" before a version is spelled by some and not others; the spelling more claims carry is canonical.
+    expect(linked(['deepseek/deepseek-v3.2', 'deepseek/deepseek-v3.2', 'deepseek/deepseek-3.2', 'deepseek/deepseek-v3p2', 'meta-llama/llama-v2-13b', 'meta-llama/llama-2-13b'])).toEqual({
+      'deepseek/deepseek-3.2': 'deepseek/deepseek-v3.2 (same-name)',
+      'deepseek/deepseek-v3p2': 'deepseek/deepseek-v3.2 (same-name)',
+      'meta-llama/llama-v2-13b': 'meta-llama/llama-2-13b (same-name)',
+    });
     // A dated snapshot's two date spellings are one version.
     expect(linked(['anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4.5-2025-09-29'])).toEqual({
       'anthropic/claude-sonnet-4-5-20250929': 'anthropic/claude-sonnet-4.5-2025-09-29 (same-name)',
@@ -29,8 +35,9 @@ describe('identity links', () => {
   });
 
   it('links a name that repeats its vendor before the model, under the vendor or a host, only onto a model the vendor has', () => {
-    expect(linked(['meta-llama/meta-llama-3.1-8b-instruct', 'meta-llama/llama-3.1-8b-instruct', 'deepseek/r1', 'deepseek/deepseek-r1'])).toEqual({
+    expect(linked(['meta-llama/meta-llama-3.1-8b-instruct', 'meta-llama/meta-llama-3-1-8b-instruct', 'meta-llama/llama-3.1-8b-instruct', 'deepseek/r1', 'deepseek/deepseek-r1'])).toEqual({
       'meta-llama/meta-llama-3.1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
+      'meta-llama/meta-llama-3-1-8b-instruct': 'meta-llama/llama-3.1-8b-instruct (same-name)',
       // Before a bare version the vendor's name is part of the model's: deepseek-r1 stays canonical.
       'deepseek/r1': 'deepseek/deepseek-r1 (same-name)',
     });
