@@ -175,7 +175,8 @@ function linkSameNames(
       if (id === model || registry.distinct.has(pairKey(id, model))) continue;
       // The key keeps dates, but a version read differently (a 4-digit MMDD) must still agree.
       if (!sameVersion(id, model)) continue;
-      links.set(id, { alias: id, model, evidence: 'same-name', detail: `${id} and ${model} differ only in punctuation, spacing or word order` });
+      const detail = nameKey(id) === nameKey(model) ? 'differ only in punctuation, spacing or word order' : "differ in the vendor's name repeated before the model's";
+      links.set(id, { alias: id, model, evidence: 'same-name', detail: `${id} and ${model} ${detail}` });
     }
   }
 }

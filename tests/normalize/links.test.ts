@@ -45,6 +45,8 @@ describe('identity links', () => {
       'venice/zai-org-glm-4.7': 'z-ai/glm-4.7 (reseller, route venice)',
       'gradient-ai/openai-gpt-4o': 'openai/gpt-4o (reseller, route gradient-ai)',
     });
+    const [link] = linkModels(['cohere/cohere-command-r', 'cohere/command-r'], emptyRegistry()).values();
+    expect(link.detail).toMatch(/vendor's name repeated/);
     // No such model of that vendor: the name stays its own.
     expect(linked(['gradient-ai/openai-gpt-9', 'openai/gpt-4o', 'cohere/cohere-embed-v4'])).toEqual({});
   });
