@@ -6,7 +6,7 @@
 import type { ClaimValue } from '../schema/claim.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { parseDate } from '../normalize/dates.ts';
-import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, priceBasisOf, type PriceBasis } from '../normalize/units.ts';
+import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
 import { condition } from '../schema/condition.ts';
 
 export interface LabelMeaning {
@@ -94,7 +94,7 @@ function unitHeaderMeaning(key: string): LabelMeaning | null {
 
 /** The price basis a column header states ("Price per 1,000 input tokens" -> per_1k), if any. */
 export function labelBasis(label: string): PriceBasis | null {
-  return priceBasisOf(label.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
+  return statedPriceBasis(label.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
 }
 
 export function isSkipped(m: LabelMeaning | SkippedLabel | null): m is SkippedLabel {

@@ -5,7 +5,7 @@
  * refuses to guess: a figure it cannot tie to one model, one field and one condition is not claimed.
  */
 import { condition as conditions } from '../schema/condition.ts';
-import { parsePrice, parseTokenCount, priceBasisOf, type PriceBasis } from '../normalize/units.ts';
+import { parsePrice, parseTokenCount, priceBasisOf, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { isSkipped, labelMeaning } from './labels.ts';
 import type { Table, TextBlock } from './tables.ts';
@@ -38,7 +38,7 @@ export function rowSubject(cell: string): { name: string; condition: string } {
 export function statedBasis(texts: readonly string[]): PriceBasis | null {
   for (const text of [...texts].reverse()) {
     if (!/\b(?:price|cost|pricing)s?\b/i.test(text)) continue;
-    const basis = priceBasisOf(text);
+    const basis = statedPriceBasis(text);
     if (basis) return basis;
   }
   return null;

@@ -37,18 +37,47 @@ const MINUS_SIGN = /^\s*[-\u2212\u2013]\s*(?:US\$|\$|USD)?\s*\.?\d|(?:US\$|\$|US
 /** Text whose figure is not the one its digits spell: read as no figure at all. */
 const misleading = (text: string): boolean => AMBIGUOUS_COMMA.test(text) || MINUS_SIGN.test(text);
 
+/**
+ * Price text that names no single USD price per token, whatever its digits: another currency
+ * ("€1.8", "¥2", "CNY 4", "A$3"), a share ("50% off"), a range or a floor ("$0.40 - 0.80",
+ * "starting at $0.80", "up to $2"). A price per something else than tokens is the basis `unread`.
+ */
+const OTHER_CURRENCY = /[€£¥₹₩元]|\b(?:EUR|GBP|CNY|RMB|JPY|INR|KRW|CHF|CAD|AUD|SGD|HKD)\b|\b(?:A|C|HK|NZ|S|R)\$/i;
+const SHARE = /\d\s*%/;
+const RANGE = /\d\s*(?:[-–—]|\bto\b)\s*(?:US\$|\$|USD)?\s*\.?\d/i;
+const FLOOR_OR_CAP = /\b(?:starting|starts|from|as low as|up to|min(?:imum)?|max(?:imum)?)\s*(?:at\s*)?(?:US\$|\$|USD)/i;
+const notOnePrice = (text: string): boolean => OTHER_CURRENCY.test(text) || SHARE.test(text) || RANGE.test(text) || FLOOR_OR_CAP.test(text);
+
 // ---------------------------------------------------------------- prices
 
-export type PriceBasis = 'per_token' | 'per_1k' | 'per_1m';
+/**
+ * `unread`: a basis no USD-per-token figure comes of here: per minute, image, character, request or
+ * search, or bare figures under a header or sentence that says they are cents.
+ */
+export type PriceBasis = 'per_token' | 'per_1k' | 'per_1m' | 'unread';
 
-const BASIS_FACTOR: Record<PriceBasis, number> = { per_token: 1e6, per_1k: 1e3, per_1m: 1 };
+const BASIS_FACTOR: Record<PriceBasis, number> = { per_token: 1e6, per_1k: 1e3, per_1m: 1, unread: Number.NaN };
 
 const PER_1M = /(?:\/|\bper\b|\bfor\b)\s*(?:1\s*)?(?:m\b|mtoks?\b|mtokens?\b|million\b|1,000,000\b|1000000\b)|\/\s*mtok/i;
 const PER_1K = /(?:\/|\bper\b|\bfor\b)\s*(?:1\s*)?(?:k\b|ktoks?\b|ktokens?\b|thousand\b|1,000\b|1000\b)/i;
 const PER_TOKEN = /(?:\/|\bper\b)\s*(?:1\s+)?token\b/i;
 
+// "$0.006 / minute", "$15 / 1M characters", "Prices per 1,000 characters", "$25 / 1K calls". A slash
+// needs a figure before it: "(text / image / video)" names modalities, not a unit.
+const NOT_TOKENS =
+  /(?:\d\s*\/|\bper\b|\bfor\b)\s*(?:1\s*)?(?:[km]\s*|thousand\s+|million\s+|1,000\s+|1000\s+|1,000,000\s+)?(?:minutes?|mins?|seconds?|secs?|hours?|hrs?|images?|characters?|chars?|requests?|reqs?|searches|search|queries|query|pages?|calls?|videos?|frames?|steps?)\b/i;
+
+/**
+ * The basis a header, caption or sentence states for the bare figures under it: as priceBasisOf,
+ * and `unread` when it says they are cents ("Pricing in cents per 1M tokens", "Input (¢ / 1M)").
+ */
+export function statedPriceBasis(text: string): PriceBasis | null {
+  return /¢|\bcents?\b/i.test(text) ? 'unread' : priceBasisOf(text);
+}
+
 /** The basis a price string states, if any ("$2.50 / MTok" -> per_1m). */
 export function priceBasisOf(text: string): PriceBasis | null {
+  if (NOT_TOKENS.test(text)) return 'unread';
   if (PER_1M.test(text)) return 'per_1m';
   if (PER_1K.test(text)) return 'per_1k';
   if (PER_TOKEN.test(text)) return 'per_token';
@@ -76,12 +105,12 @@ function moneyAmount(text: string): number | null {
  * "per 1M tokens" print bare "$0.028"). Cents ("15¢") are divided by 100.
  */
 export function parsePrice(text: string | number | null | undefined, defaultBasis: PriceBasis = 'per_1m'): number | null {
-  if (typeof text === 'number') return Number.isFinite(text) ? cleanNumber(text * BASIS_FACTOR[defaultBasis]) : null;
-  if (text == null || isNoValue(text) || misleading(text)) return null;
+  if (typeof text === 'number') return Number.isFinite(text) && defaultBasis !== 'unread' ? cleanNumber(text * BASIS_FACTOR[defaultBasis]) : null;
+  if (text == null || isNoValue(text) || misleading(text) || notOnePrice(text)) return null;
   const amount = moneyAmount(text);
   if (amount === null || !Number.isFinite(amount)) return null;
   const basis = priceBasisOf(text) ?? defaultBasis;
-  return cleanNumber(amount * BASIS_FACTOR[basis]);
+  return basis === 'unread' ? null : cleanNumber(amount * BASIS_FACTOR[basis]);
 }
 
 /** Per-token prices from JSON APIs ("0.00000175" or 1.75e-6) as USD per 1M tokens. */

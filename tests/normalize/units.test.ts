@@ -44,6 +44,34 @@ describe('parsePrice', () => {
   });
 });
 
+describe('price text that names no single USD price per token', () => {
+  it.each([
+    ['€1.8', 'another currency'], ['0.2 €', ''], ['EUR 0.3', ''], ['¥2', ''], ['CNY 4', ''], ['£3', ''], ['A$3.00', ''], ['HK$ 5', ''],
+    ['50% off', 'a share'], ['$15 (promo: 20% off)', ''],
+    ['$0.40 - 0.80', 'a range'], ['$0.50 - $1.00', ''], ['$0.40–$0.80', ''], ['0.4 to 0.8', ''],
+    ['Starting at $0.80', 'a floor or a cap'], ['from $0.50', ''], ['up to $2', ''],
+    ['$0.006 / minute', 'another unit'], ['$15.00 / 1M characters', ''], ['$0.04 / image', ''], ['$0.02 / 1M requests', ''], ['$25.00 / 1K calls', ''], ['$10 per 1,000 searches', ''],
+  ])('%s is no price (%s)', (text) => {
+    expect(parsePrice(text)).toBeNull();
+  });
+
+  it('reads a modality aside and a tier note as no unit', () => {
+    expect(parsePrice('$0.30 (text / image / video)')).toBe(0.3);
+    expect(parsePrice('up to 200k tokens: $1.25')).toBe(1.25);
+  });
+
+  it('reads nothing under a basis in cents or per character, which a figure alone cannot carry', async () => {
+    const { statedPriceBasis } = await import('../../src/normalize/units.ts');
+    expect(statedPriceBasis('Pricing in cents per 1M tokens')).toBe('unread');
+    expect(statedPriceBasis('Prices per 1,000 characters')).toBe('unread');
+    expect(statedPriceBasis('Prices per 1K tokens')).toBe('per_1k');
+    expect(parsePrice('$0.000125', 'unread')).toBeNull();
+    expect(parsePrice(0.5, 'unread')).toBeNull();
+    // A cell that states its own token basis is read whatever the table says.
+    expect(parsePrice('$1.25 / 1M tokens', 'unread')).toBe(1.25);
+  });
+});
+
 describe('perTokenToPerMillion', () => {
   it('gives clean figures', () => {
     expect(perTokenToPerMillion('0.00000175')).toBe(1.75);
@@ -150,8 +178,7 @@ describe('a minus sign before a figure', () => {
     expect(parseCount('-7B')).toBeNull();
   });
 
-  it('still reads ranges, dashes for no value and positive figures', () => {
-    expect(parsePrice('$0.50 - $1.00')).toBe(0.5);
+  it('still reads dashes for no value and positive figures', () => {
     expect(parsePrice('$1.75')).toBe(1.75);
     expect(parseTokenCount('128K')).toBe(128_000);
     expect(parsePrice('-')).toBeNull();
