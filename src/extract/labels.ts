@@ -6,7 +6,7 @@
 import type { ClaimValue } from '../schema/claim.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { parseDate } from '../normalize/dates.ts';
-import { isNoValue, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
+import { isNoValue, notOnePrice, parseBoolean, parseCount, parseLicense, parsePrice, parseTokenCount, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
 import { condition } from '../schema/condition.ts';
 
 export interface LabelMeaning {
@@ -127,6 +127,8 @@ function maximumPart(cell: string): string {
 const TIER_SPLIT = /(?=\$\s*\d)/;
 const ABOVE = /(?:>|above|over|more than|greater than|longer than)\s*=?\s*(\d[\d,.]*)\s*([kKmM])?/i;
 
+const LABEL_BEFORE_PRICE = new RegExp(ABOVE.source + String.raw`[^$\d]*:\s*(?:US)?\$`, 'i');
+
 function tokensOf(digits: string, suffix?: string): number {
   const n = Number(digits.replace(/,/g, ''));
   return Math.round(n * (suffix ? (/k/i.test(suffix) ? 1e3 : 1e6) : 1));
@@ -153,6 +155,10 @@ function modalityCondition(part: string): string | null {
  * audio output is its output price). Two base readings in one cell are ambiguous: none is read.
  */
 function readTieredPrices(cell: string, basis: PriceBasis): CellReading[] {
+  // "$1.25 (over 200K: $2.50)", ">200K: $2.50": a tier label before its price, where the parts
+  // below take a label after it (Google's "$2.50, prompts > 200k tokens"). Read as none, not swapped;
+  // and a cell that is a range, a floor, a share or another currency as a whole, before its parts.
+  if (LABEL_BEFORE_PRICE.test(cell) || notOnePrice(cell)) return [];
   const parts = cell.split(TIER_SPLIT).filter((p) => /\$\s*\d/.test(p) && !NOT_PER_TOKEN.test(p));
   if (parts.length < 2 && !ABOVE.test(cell)) {
     if (parts.length === 0 && /\$\s*\d/.test(cell)) return [];

@@ -46,7 +46,7 @@ const OTHER_CURRENCY = /[€£¥₹₩元]|\b(?:EUR|GBP|CNY|RMB|JPY|INR|KRW|CHF|
 const SHARE = /\d\s*%/;
 const RANGE = /\d\s*(?:[-–—]|\bto\b)\s*(?:US\$|\$|USD)?\s*\.?\d/i;
 const FLOOR_OR_CAP = /\b(?:starting|starts|from|as low as|up to|min(?:imum)?|max(?:imum)?)\s*(?:at\s*)?(?:US\$|\$|USD)/i;
-const notOnePrice = (text: string): boolean => OTHER_CURRENCY.test(text) || SHARE.test(text) || RANGE.test(text) || FLOOR_OR_CAP.test(text);
+export const notOnePrice = (text: string): boolean => OTHER_CURRENCY.test(text) || SHARE.test(text) || RANGE.test(text) || FLOOR_OR_CAP.test(text);
 
 // ---------------------------------------------------------------- prices
 

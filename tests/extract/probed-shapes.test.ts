@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { extractPricingPage } from '../../src/extract/pricing.ts';
+
+/**
+ * Page shapes a probe wrote to find wrong figures (each read wrongly once). The rule they share: a
+ * figure the page does not state in USD per token, for that model, field and condition, is no claim.
+ */
+const read = (body: string, format: 'markdown' | 'html' = 'markdown') =>
+  extractPricingPage({ body, format, provider: 'acme' }).claims.map((c) => `${c.model} ${c.field} ${c.value}${c.condition ? ` [${c.condition}]` : ''}`);
+
+const table = (rows: string[], header = '| Model | Input | Output |') => [header, header.replace(/[^|]+/g, '---'), ...rows].join('\n');
+
+describe('price cells that state no single USD price per token', () => {
+  it('reads no figure in another currency, a share, a range or a floor', () => {
+    const claims = read(`# Pricing\n\n${table(['| Acme Large | €1.8 | 5.4 € |', '| Acme Small | CNY 4 | ¥16 |', '| Acme Mid | Starting at $0.80 | $0.40 - 0.80 |', '| Acme Max | $3.00 | 50% off |'])}\n`);
+    expect(claims).toEqual(['acme/acme-max input_price 3']);
+  });
+
+  it('reads no figure priced per minute, image, character or request, nor under a basis in cents', () => {
+    const perUnit = read(`# Pricing\n\n${table(['| Acme Whisper | $0.006 / minute | — |', '| Acme Voice | $15.00 / 1M characters | — |', '| Acme Image | $5.00 | $0.04 / image |'])}\n`);
+    expect(perUnit).toEqual(['acme/acme-image input_price 5']);
+    expect(read(`# Pricing\n\nPricing in cents per 1M tokens\n\n${table(['| Acme Mini | 20 | 40 |'])}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\nPrices per 1,000 characters.\n\n${table(['| Acme Text | $0.000125 | $0.000375 |'])}\n`)).toEqual([]);
+  });
+
+  it('reads no long-context tier whose label comes before its price, rather than swapping the two', () => {
+    expect(read(`# Pricing\n\n${table(['| Acme Pro | $1.25 (over 200K: $2.50) | $10 |', '| Acme Flash | ≤200K: $0.30; >200K: $0.60 | $2.50 |'])}\n`)).toEqual([
+      'acme/acme-pro output_price 10',
+      'acme/acme-flash output_price 2.5',
+    ]);
+    // Google's own order, the label after its price, is read.
+    expect(read(`# Pricing\n\n${table(['| Acme Pro | $1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens | $10 |'])}\n`)).toEqual([
+      'acme/acme-pro input_price 1.25',
+      'acme/acme-pro input_price 2.5 [context>200000]',
+      'acme/acme-pro output_price 10',
+    ]);
+  });
+});
