@@ -20,7 +20,9 @@ export const READ_CONDITIONS = {
   context: conditions.context,
 };
 
-const STATUS_SUFFIX = /\s*\((?:deprecated|legacy|retired|new|preview)\)\s*$/i;
+// A status badge after the name, not part of it. "(Preview)" is: a preview is a model of its own.
+const STATUS_SUFFIX = /\s*\((?:deprecated|legacy|retired|new)\)\s*$/i;
+const PREVIEW_SUFFIX = /\s*\(preview\)\s*$/i;
 const LATENCY_OPTIMIZED = /\s*\((?:w\/|with)\s*latency[- ]optimi[sz]ed(?: inference)?\)\s*/i;
 
 /** A model cell's name and the condition it states: "Nova Pro (w/ latency optimized inference)". */
@@ -31,7 +33,7 @@ export function rowSubject(cell: string): { name: string; condition: string } {
     name = name.replace(LATENCY_OPTIMIZED, ' ').trim();
     condition = READ_CONDITIONS.latencyOptimized;
   }
-  return { name: name.replace(STATUS_SUFFIX, '').trim(), condition };
+  return { name: name.replace(STATUS_SUFFIX, '').replace(PREVIEW_SUFFIX, ' preview').trim(), condition };
 }
 
 /** The unit the short texts above a table state ("Cost per 1,000 tokens"), if they state one. */

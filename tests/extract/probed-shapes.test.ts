@@ -35,4 +35,13 @@ describe('price cells that state no single USD price per token', () => {
       'acme/acme-pro output_price 10',
     ]);
   });
+
+  it('keeps "(Preview)" in a model\'s name: a preview is a model of its own, never merged with its release', () => {
+    expect(read(`# Pricing\n\n${table(['| Acme Pro (Preview) | $1.25 | $10 |', '| Acme Lite (deprecated) | $0.10 | $0.40 |'])}\n`)).toEqual([
+      'acme/acme-pro-preview input_price 1.25',
+      'acme/acme-pro-preview output_price 10',
+      'acme/acme-lite input_price 0.1',
+      'acme/acme-lite output_price 0.4',
+    ]);
+  });
 });
