@@ -159,10 +159,14 @@ export function exactTokenFigures(pageText: string): number[] {
   return [...found];
 }
 
-/** "262k" on a page that also says 262,144 is 262,144; otherwise the abbreviation's own value. */
+/**
+ * "262k" on a page that also says 262,144 is 262,144; otherwise the abbreviation's own value. A
+ * one-digit abbreviation ("1M", "2M") is read as it is: Anthropic's 1M is 1,000,000 where Google's is
+ * 1,048,576, and a page that prints one model's 1,048,576 says nothing of another model's "1M".
+ */
 export function snapToExactFigure(reading: TokenCountReading, exact: readonly number[]): number {
   const abbr = reading.abbreviated;
-  if (!abbr) return reading.value;
+  if (!abbr || String(abbr.mantissa).replace('.', '').replace(/^0+/, '').length < 2) return reading.value;
   const unit = abbr.scale / 10 ** abbr.decimals;
   const matches = exact.filter((e) => Math.abs(Math.round(e / unit) * unit - reading.value) < unit / 2);
   return matches.length === 1 ? matches[0] : reading.value;

@@ -107,6 +107,9 @@ describe('parseTokenCount', () => {
     expect(exact).toEqual(expect.arrayContaining([262144, 1047576]));
     expect(parseTokenCount('262k', exact)).toBe(262144);
     expect(parseTokenCount('1048K', exact)).toBe(1047576);
+    // A one-digit abbreviation is another model's own figure, not the exact one printed for another.
+    expect(parseTokenCount('1M', exact)).toBe(1_000_000);
+    expect(parseTokenCount('1.05M', exact)).toBe(1047576);
     expect(parseTokenCount('128k', exact)).toBe(128000);
   });
 
