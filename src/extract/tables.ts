@@ -701,7 +701,7 @@ function gatherHtmlParts(root: AnyNode & { children: AnyNode[] }): HtmlParts {
  * ("December 2023" beside 8B, 70B and 405B), a cell spanning two columns fills the second with ''.
  * Without this every cell after a spanned one would sit one column to the left.
  */
-function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]): string[][] {
+function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[], spanFill: 'blank' | 'repeat' = 'blank'): string[][] {
   const carried = new Map<number, { text: string; rows: number }>();
   return trs.map((tr) => {
     const cells: string[] = [];
@@ -717,11 +717,38 @@ function spannedRows(trs: readonly Element[], cellsOf: (tr: Element) => string[]
       const rowspan = Math.min(Number(attr(td.attribs, 'rowspan')) || 1, 1000);
       const colspan = Math.min(Number(attr(td.attribs, 'colspan')) || 1, 100);
       if (rowspan > 1) carried.set(cells.length, { text: texts[i], rows: rowspan - 1 });
-      cells.push(texts[i], ...Array<string>(colspan - 1).fill(''));
+      cells.push(texts[i], ...Array<string>(colspan - 1).fill(spanFill === 'repeat' ? texts[i] : ''));
     });
     take();
     return cells;
   });
+}
+
+/**
+ * The rows that head a table: its <thead>'s, else its first row and the rows of <th> cells only that
+ * follow it ("Input" spanning "Standard" and "Batch" on the row below).
+ */
+function headerRowsOf(trs: readonly Element[], table: Element): Element[] {
+  const inHead = trs.filter((tr) => within(tr, 'thead', table));
+  if (inHead.length) return inHead;
+  const rows = trs.slice(0, 1);
+  for (const tr of trs.slice(1)) {
+    const cells = childElements(tr, CELLS);
+    if (!cells.length || cells.some((c) => c.name !== 'th')) break;
+    rows.push(tr);
+  }
+  return rows;
+}
+
+/**
+ * One label per column from header rows laid out with their spans: "Input Batch" under "Input" over
+ * "Batch". Columns a label spans with nothing below to tell them apart ("Input price" over $15 and a
+ * cache-write $18.75) have no label: which of them is the price the label names, the header does not say.
+ */
+function columnHeaders(grid: readonly string[][]): string[] {
+  const width = Math.max(0, ...grid.map((r) => r.length));
+  const labels = Array.from({ length: width }, (_, c) => [...new Set(grid.map((r) => r[c] ?? '').filter(Boolean))].join(' '));
+  return labels.map((label) => (label && labels.indexOf(label) !== labels.lastIndexOf(label) ? '' : label));
 }
 
 function parseHtml(body: string): Page {
@@ -730,9 +757,9 @@ function parseHtml(body: string): Page {
   const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(squashedText);
   parts.tables.forEach((el, index) => {
     const trs = getElementsByTagName('tr', el.children, true);
-    const headerEl = trs.find((tr) => within(tr, 'thead')) ?? trs[0];
-    const headers = headerEl ? cellsOf(headerEl) : [];
-    const body = trs.filter((tr) => tr !== headerEl && !within(tr, 'thead', el));
+    const headerRows = headerRowsOf(trs, el);
+    const headers = columnHeaders(spannedRows(headerRows, cellsOf, 'repeat'));
+    const body = trs.filter((tr) => !headerRows.includes(tr));
     const rows = spannedRows(body, cellsOf);
     tables.push({
       index,

@@ -44,4 +44,21 @@ describe('price cells that state no single USD price per token', () => {
       'acme/acme-lite output_price 0.4',
     ]);
   });
+
+  it('lays out HTML header cells spanning columns, and reads no column a spanned label does not tell apart', () => {
+    const html = `<html><body><h2>Pricing</h2>
+<table><thead>
+<tr><th rowspan="2">Model</th><th colspan="2">Input</th><th colspan="2">Output</th><th rowspan="2">Context window</th></tr>
+<tr><th>Standard</th><th>Batch</th><th>Standard</th><th>Batch</th></tr>
+</thead><tbody><tr><td>Acme Sonnet</td><td>$3</td><td>$1.50</td><td>$15</td><td>$7.50</td><td>200K</td></tr></tbody></table>
+<table><tr><th>Model</th><th colspan="2">Input price</th><th>Output price</th></tr>
+<tr><td>Acme Opus</td><td>$15</td><td>$18.75 (cache write)</td><td>$75</td></tr></table>
+</body></html>`;
+    const claims = read(html, 'html');
+    // Before, the header stood one column short: Sonnet's batch input $1.50 was its output price.
+    expect(claims).not.toContain('acme/acme-sonnet output_price 1.5');
+    expect(claims).toContain('acme/acme-sonnet context_window 200000');
+    expect(claims.filter((c) => c.startsWith('acme/acme-opus'))).toEqual(['acme/acme-opus output_price 75']);
+  });
 });
+
