@@ -13,7 +13,7 @@ import { canonicalModelId } from '../normalize/identity.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statedBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, tableBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -90,7 +90,7 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
       provider,
       pageModels: [],
       exactTokens: exactTokenFigures(pageText(page)),
-      priceBasis: statedBasis([...table.context, table.caption, table.heading]) ?? 'per_1m',
+      priceBasis: tableBasis(table, page),
       tableCondition: pricingTier,
       spanSingleValues: true,
       notes,

@@ -8,7 +8,7 @@ import { condition as conditions } from '../schema/condition.ts';
 import { parsePrice, parseTokenCount, priceBasisOf, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
 import { isSkipped, labelMeaning } from './labels.ts';
-import type { Table, TextBlock } from './tables.ts';
+import type { Page, Table, TextBlock } from './tables.ts';
 
 /** Conditions the generic readings state (free-form parts of the condition grammar). */
 export const READ_CONDITIONS = {
@@ -34,6 +34,19 @@ export function rowSubject(cell: string): { name: string; condition: string } {
     condition = READ_CONDITIONS.latencyOptimized;
   }
   return { name: name.replace(STATUS_SUFFIX, '').replace(PREVIEW_SUFFIX, ' preview').trim(), condition };
+}
+
+/**
+ * The basis of a table's bare price figures: what the texts above it state, else per 1M tokens,
+ * unless the page's text states prices per 1K tokens or per token somewhere this reading does not tie
+ * to the table (a note two paragraphs up, "Rates per 1K tokens"): then which basis is the table's,
+ * the page does not say, and its bare figures are not read.
+ */
+export function tableBasis(table: Table, page: Page): PriceBasis {
+  const stated = statedBasis([...table.context, table.caption, table.heading]);
+  if (stated) return stated;
+  const elsewhere = page.blocks.some((b) => b.kind !== 'code' && /\$|\bprices?\b|\bcosts?\b|\brates?\b|\bpricing\b/i.test(b.text) && ['per_1k', 'per_token'].includes(priceBasisOf(b.text) ?? ''));
+  return elsewhere ? 'unread' : 'per_1m';
 }
 
 /** The unit the short texts above a table state ("Cost per 1,000 tokens"), if they state one. */

@@ -60,5 +60,20 @@ describe('price cells that state no single USD price per token', () => {
     expect(claims).toContain('acme/acme-sonnet context_window 200000');
     expect(claims.filter((c) => c.startsWith('acme/acme-opus'))).toEqual(['acme/acme-opus output_price 75']);
   });
+
+  it('reads no bare price of a table whose basis the page states where it cannot be tied to the table', () => {
+    const rows = table(['| Acme 4o | $0.0025 | $0.01 |']);
+    // A long note, a "rates" line, a heading two levels up: each says per 1K tokens, none is the table's own context.
+    expect(read(`# Pricing\n\nAll prices below are listed in US dollars per 1,000 tokens and exclude any applicable taxes or fees.\n\n${rows}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\nRates per 1K tokens\n\n${rows}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\n## Pricing per 1K tokens\n\n${rows}\n\n### Batch\n\n${table(['| Acme 4o | $0.00125 | $0.005 |'])}\n`)).toEqual([
+      'acme/acme-4o input_price 2.5',
+      'acme/acme-4o output_price 10',
+    ]);
+    const html = '<html><body><h1>Pricing</h1><p>All prices are shown per 1,000 tokens.</p><div>Prices may change.</div><table><tr><th>Model</th><th>Input</th><th>Output</th></tr><tr><td>Acme 4o</td><td>$0.0025</td><td>$0.01</td></tr></table></body></html>';
+    expect(read(html, 'html')).toEqual([]);
+    // A page that states no other basis keeps the usual per 1M tokens.
+    expect(read(`# Pricing\n\n${table(['| Acme 4o | $2.50 | $10 |'])}\n`)).toEqual(['acme/acme-4o input_price 2.5', 'acme/acme-4o output_price 10']);
+  });
 });
 
