@@ -197,13 +197,17 @@ function resolveMeaning(label: string, tier: TableTier, where: string, notes: st
  * with row groups and spans ("PRICING | 1M INPUT TOKENS (CACHE HIT) | $0.028") put the label later
  * and one value for all models; `spanSingleValues` reads those (only first-party pages enable it).
  */
-function readModelColumns(table: Table, columns: Map<number, string>, tier: TableTier, opts: TableReadOptions): ExtractedClaim[] {
+function readModelColumns(table: Table, columns: Map<number, string>, tier: TableTier, tableOpts: TableReadOptions): ExtractedClaim[] {
   const out: ExtractedClaim[] = [];
+  // The unit a row label or the corner cell states ("Input price per 1K tokens") overrides the table's, as a column header's does.
+  const corner = labelBasis(table.headers[0] ?? '');
   table.rows.forEach((cells, r) => {
-    const at = opts.spanSingleValues ? cells.findIndex((c) => labelMeaning(c) !== null) : 0;
+    const at = tableOpts.spanSingleValues ? cells.findIndex((c) => labelMeaning(c) !== null) : 0;
     if (at < 0) return;
-    const meaning = resolveMeaning(cells[at] ?? '', tier, table.locator, opts.notes);
+    const meaning = resolveMeaning(cells[at] ?? '', tier, table.locator, tableOpts.notes);
     if (!meaning) return;
+    const basis = labelBasis(cells[at] ?? '') ?? corner;
+    const opts = basis ? { ...tableOpts, priceBasis: basis } : tableOpts;
     const values = cells.length - at - 1;
     if (at === 0 && (values >= table.headers.length - 1 || !opts.spanSingleValues)) {
       for (const [col, model] of columns) emit(out, table, r, col, model, meaning, tier, opts, model);

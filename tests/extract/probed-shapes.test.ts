@@ -75,5 +75,12 @@ describe('price cells that state no single USD price per token', () => {
     // A page that states no other basis keeps the usual per 1M tokens.
     expect(read(`# Pricing\n\n${table(['| Acme 4o | $2.50 | $10 |'])}\n`)).toEqual(['acme/acme-4o input_price 2.5', 'acme/acme-4o output_price 10']);
   });
+
+  it('reads the unit a row label or the corner cell states when models are the columns', () => {
+    const byRow = `# Pricing\n\n| | GPT-4o | GPT-4o mini |\n|---|---|---|\n| Input price per 1K tokens | $0.0025 | $0.00015 |\n| Context window | 128K | 128K |\n`;
+    expect(read(byRow)).toEqual(['openai/gpt-4o input_price 2.5', 'openai/gpt-4o-mini input_price 0.15', 'openai/gpt-4o context_window 128000', 'openai/gpt-4o-mini context_window 128000']);
+    const byCorner = `# Pricing\n\n| Price per 1K tokens | GPT-4o | GPT-4o mini |\n|---|---|---|\n| Output | $0.01 | $0.0006 |\n`;
+    expect(read(byCorner)).toEqual(['openai/gpt-4o output_price 10', 'openai/gpt-4o-mini output_price 0.6']);
+  });
 });
 
