@@ -162,17 +162,33 @@ const SIDE_PRICE = /\b(cached input|input|output)\s+(\$\s*\d[\d,]*(?:\.\d+)?\s*(
  * pricing key whose value lists "input $0.56 / 1M tokens, output $1.68 / 1M tokens". A hedged value
  * ("not listed", "estimate", "unverified") is no figure.
  */
+const PLAIN_PRICING_KEY = /^(?:(?:api|token|model|standard)\s+)?(?:pric(?:e|es|ing))(?:\s+per\b.*)?$/i;
+
+/**
+ * The token figure a limit's value states: its first, unless more follow outside an aside, where
+ * the one called the maximum ("4K default, 8K maximum") is it, and without one none is.
+ */
+function limitFigure(value: string): string | null {
+  const lead = value.match(/^[\d.,]+\s*[kKmM]?(?![a-z])/)?.[0];
+  if (!lead) return null;
+  const rest = value.slice(lead.length);
+  if (!/\d/.test(rest) || /^\s*(?:tokens?\s*)?\(/i.test(rest)) return lead;
+  const max = value.match(/([\d.,]+\s*[kKmM]?)\s*max(?:imum)?\b|max(?:imum)?\s*[:=]?\s*([\d.,]+\s*[kKmM]?)/i);
+  return max ? (max[1] ?? max[2]) : null;
+}
+
 export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: readonly number[]): KeyValueFigure[] {
   const out: KeyValueFigure[] = [];
   for (const line of lines) {
     if (HEDGED.test(line.value)) continue;
     const meaning = labelMeaning(line.key);
     if (meaning && !isSkipped(meaning) && !meaning.only && FIELDS[meaning.field].kind === 'tokens') {
-      const value = parseTokenCount(line.value.match(/^[\d.,]+\s*[kKmM]?(?![a-z])/)?.[0] ?? '', exactTokens);
+      const value = parseTokenCount(limitFigure(line.value) ?? '', exactTokens);
       if (value !== null) out.push({ field: meaning.field, value, condition: meaning.condition ?? '', line });
       continue;
     }
-    if (!/\bpric(?:e|es|ing)\b/i.test(line.key)) continue;
+    // "Pricing:", "API pricing (per 1M tokens):"; not "Off-peak pricing", "Batch pricing", "Long context pricing".
+    if (!PLAIN_PRICING_KEY.test(line.key.replace(/\([^)]*\)/g, ' ').trim())) continue;
     for (const m of line.value.matchAll(SIDE_PRICE)) {
       const value = parsePrice(m[2], 'per_1m');
       if (value === null || !priceBasisOf(m[2])) continue;

@@ -82,5 +82,16 @@ describe('price cells that state no single USD price per token', () => {
     const byCorner = `# Pricing\n\n| Price per 1K tokens | GPT-4o | GPT-4o mini |\n|---|---|---|\n| Output | $0.01 | $0.0006 |\n`;
     expect(read(byCorner)).toEqual(['openai/gpt-4o output_price 10', 'openai/gpt-4o-mini output_price 0.6']);
   });
+
+  it('reads key-value lines whose key qualifies the price as no base price, and a limit by its maximum', () => {
+    const page = [
+      '---', 'url: https://docs.acme.example/models/acme-chat-2', '---', '# acme-chat-2', '',
+      '- Max output tokens: 4K default, 8K maximum',
+      '- Pricing: input $0.27 / 1M tokens, output $1.10 / 1M tokens',
+      '- Off-peak pricing: input $0.135 / 1M tokens, output $0.55 / 1M tokens',
+      '- Long context pricing: input $2 / 1M tokens, output $8 / 1M tokens', '',
+    ].join('\n');
+    expect(read(page).sort()).toEqual(['acme/acme-chat-2 input_price 0.27', 'acme/acme-chat-2 max_output_tokens 8000', 'acme/acme-chat-2 output_price 1.1']);
+  });
 });
 
