@@ -25,6 +25,10 @@ const SUBJECT_CONFIDENCE = 0.7;
 // Section labels of prices that are not per-text-token ("Image tokens", "Audio", "Fine-tuning").
 const NOT_TEXT_TOKENS = /^(?:image|audio|video|speech|transcription|embedding|fine[- ]?tuning|training|realtime audio)s?\b/i;
 const TAB = /^(batch|flex|standard|priority|scale)(?:\s+(?:tier|processing|api|pricing))?\.?$/i;
+// Sections of prices under a condition no table reading states: long prompts, fine-tuned models, a
+// region, cache reads, off-peak hours. Read as base prices they would replace the models' own.
+const QUALIFIED_SECTION =
+  /\b(?:long[- ]context|(?:prompts?|context|inputs?)\s+(?:over|above|longer than|exceeding)|fine[- ]?tun(?:ed|ing)|regional|data residency|cached|caching|off[- ]peak|provisioned|reserved capacity)\b/i;
 
 /** The pricing tier a table's tab, caption or heading names. */
 export function pricingTier(table: Table): TableTier {
@@ -32,9 +36,14 @@ export function pricingTier(table: Table): TableTier {
   const section = labels.find((l) => NOT_TEXT_TOKENS.test(l) && l.length <= 40);
   if (section) return { condition: '', batch: false, skip: `"${section}" prices are not text-token prices` };
   const tab = [...labels].reverse().find((l) => TAB.test(l.trim()));
-  const name = tab?.trim().match(TAB)?.[1].toLowerCase() ?? (/\bbatch\b/i.test(table.heading) ? 'batch' : 'standard');
+  // A line leading into the table ("Batch API prices (50% off):") names its tier as a tab would.
+  const leadIn = [...labels].reverse().find((l) => /:\s*$/.test(l) && l.length <= 80)?.match(/\b(batch|flex|priority|scale)\b/i)?.[1];
+  const name = (tab?.trim().match(TAB)?.[1] ?? leadIn)?.toLowerCase() ?? (/\bbatch\b/i.test(table.heading) ? 'batch' : 'standard');
   if (name === 'batch') return { condition: '', batch: true };
   if (name === 'flex' || name === 'priority' || name === 'scale') return { condition: condition.tier(name), batch: false };
+  // A footnote above the table ("(5) Off-peak discounts apply.") qualifies the cells it marks, not the table.
+  const qualified = labels.find((l) => QUALIFIED_SECTION.test(l) && l.length <= 80 && !/^\s*(?:\(\d+\)|\[\d+\]|\*+|[†‡¹²³])/.test(l));
+  if (qualified) return { condition: '', batch: false, skip: `"${qualified}" prices are not the models' base prices` };
   return { condition: '', batch: false };
 }
 

@@ -614,6 +614,8 @@ function htmlCaption(table: Element): string {
       const tab = tabEl ? squashedText(tabEl) : '';
       if (tab) return tab;
     }
+    const byPlace = tabInPlace(panel);
+    if (byPlace) return byPlace;
   }
   // The nearest earlier sibling with a short text; stop there rather than reading every sibling's text.
   for (let node = table.prev; node; node = node.prev) {
@@ -622,6 +624,18 @@ function htmlCaption(table: Element): string {
     if (isShortLabel(text)) return text;
   }
   return '';
+}
+
+/**
+ * The label of an unlabelled tab panel by its place: the k-th of its parent's panels is the k-th of
+ * the tabs beside them (the order ARIA's tab pattern keeps), when there are as many tabs as panels.
+ */
+function tabInPlace(panel: Element): string {
+  const parent = panel.parent as Element | null;
+  if (!parent || attr(panel.attribs, 'role') !== 'tabpanel') return '';
+  const panels = findAll((el) => attr(el.attribs, 'role') === 'tabpanel', parent.children);
+  const tabs = findAll((el) => attr(el.attribs, 'role') === 'tab', parent.children);
+  return panels.length > 1 && tabs.length === panels.length ? squashedText(tabs[panels.indexOf(panel)]) : '';
 }
 
 function documentOf(node: AnyNode): AnyNode & { children: AnyNode[] } {

@@ -93,5 +93,25 @@ describe('price cells that state no single USD price per token', () => {
     ].join('\n');
     expect(read(page).sort()).toEqual(['acme/acme-chat-2 input_price 0.27', 'acme/acme-chat-2 max_output_tokens 8000', 'acme/acme-chat-2 output_price 1.1']);
   });
+
+  it('reads sections of qualified prices as no base prices, and a tier a lead-in line or a tab in place names', () => {
+    const rows = (input: string, output: string) => table([`| Acme 4o | ${input} | ${output} |`]);
+    const sections = [
+      `## Standard\n\n${rows('$2.50', '$10.00')}`,
+      `## Long context (prompts over 128K tokens)\n\n${rows('$5.00', '$20.00')}`,
+      `## Fine-tuned models\n\n${rows('$3.75', '$15.00')}`,
+      `## Regional processing (EU data residency)\n\n${rows('$2.75', '$11.00')}`,
+      `Batch API prices (50% off):\n\n${rows('$1.25', '$5.00')}`,
+    ];
+    expect(read(`# Pricing\n\n${sections.join('\n\n')}\n`)).toEqual([
+      'acme/acme-4o input_price 2.5',
+      'acme/acme-4o output_price 10',
+      'acme/acme-4o batch_input_price 1.25',
+      'acme/acme-4o batch_output_price 5',
+    ]);
+    const panel = (id: string, price: string) => `<div role="tabpanel" id="${id}"><table><tr><th>Model</th><th>Input</th></tr><tr><td>Acme 4o</td><td>${price}</td></tr></table></div>`;
+    const tabs = `<html><body><h2>Text tokens</h2><div><button role="tab">Standard</button><button role="tab">Batch</button><button role="tab">Flex</button></div>${panel('a', '$2.00')}${panel('b', '$1.00')}${panel('c', '$1.10')}</body></html>`;
+    expect(read(tabs, 'html')).toEqual(['acme/acme-4o input_price 2', 'acme/acme-4o batch_input_price 1', 'acme/acme-4o input_price 1.1 [tier:flex]']);
+  });
 });
 
