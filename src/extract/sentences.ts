@@ -86,11 +86,20 @@ const CONTEXT_PATTERNS = [
   new RegExp(String.raw`context\s+(?:window|length)\s+of\s+(?:up\s+to\s+)?${TOKENS}(?:\s+tokens)?`, 'gi'),
   new RegExp(String.raw`\bsupports\s+${TOKENS}\s+tokens\b`, 'gi'),
 ];
+const COMPARISON = /\b(?:versus|vs\.?|while|whereas|compared\s+(?:with|to)|against)\b/i;
 const VERSUS_TOKENS = new RegExp(String.raw`\b(?:versus|vs\.?|compared\s+(?:with|to))\s+${TOKENS}(?:\s+tokens)?\s+for\b`, 'gi');
 
 function overlaps(figures: Figure[], start: number, end: number): boolean {
   return figures.some((f) => start < f.end && f.start < end);
 }
+
+/**
+ * Words that put a sentence's prices under a condition this reading does not state (the Batch API,
+ * cache reads, long prompts, a region, a past price): such a sentence gives no price, whichever
+ * figure the words go with.
+ */
+const QUALIFIED_PRICE =
+  /\b(?:batch|cached|cache|caching|previously|formerly|used to|no longer|discount(?:ed)?|off[- ]peak|promo(?:tional)?|region|residency|long[- ]context|fine[- ]?tun(?:ed|ing)|(?:over|above|beyond|exceeding)\s+\d[\d,.]*\s*[kKmM]\b)/i;
 
 /** Every figure pattern needs a digit, a price a dollar sign, a context size one of these words. */
 const DIGIT = /\d/;
@@ -101,7 +110,7 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
   const figures: Figure[] = [];
   // Most sentences state no figure: eight scans of each cost more than the rest of the prose reading.
   if (!DIGIT.test(sentence)) return figures;
-  const priced = sentence.includes('$');
+  const priced = sentence.includes('$') && !QUALIFIED_PRICE.test(sentence);
   for (const re of priced ? [PRICE_WITH_SIDE, PRICE_THEN_SIDE] : []) {
     for (const m of sentence.matchAll(re)) {
       const start = m.index ?? 0;
@@ -121,11 +130,13 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
   }
   figures.sort((a, b) => a.start - b.start);
   if (figures.length === 0) return figures;
-  // Follow-ups: "versus $2.50/1M", "while B costs $14", "versus 400,000 for B".
+  // Follow-ups: "versus $2.50/1M", "while B costs $14", "versus 400,000 for B". A bare price with no
+  // such word between it and the last one ("or $5 with…", "billed at $0.001275 per image") is another price.
   for (const m of priced ? sentence.matchAll(PRICE_BARE) : []) {
     const start = m.index ?? 0;
     if (overlaps(figures, start, start + m[0].length)) continue;
     const previous = [...figures].reverse().find((f) => f.start < start && f.field.endsWith('_price'));
+    if (!previous || !COMPARISON.test(sentence.slice(previous.end, start))) continue;
     const value = parsePrice(`$${m[1]}`, 'per_1m');
     if (previous && value !== null) figures.push({ field: previous.field, value, start, end: start + m[0].length });
   }

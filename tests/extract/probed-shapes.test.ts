@@ -113,5 +113,24 @@ describe('price cells that state no single USD price per token', () => {
     const tabs = `<html><body><h2>Text tokens</h2><div><button role="tab">Standard</button><button role="tab">Batch</button><button role="tab">Flex</button></div>${panel('a', '$2.00')}${panel('b', '$1.00')}${panel('c', '$1.10')}</body></html>`;
     expect(read(tabs, 'html')).toEqual(['acme/acme-4o input_price 2', 'acme/acme-4o batch_input_price 1', 'acme/acme-4o input_price 1.1 [tier:flex]']);
   });
+
+  it('reads no price from a sentence that qualifies it, and a bare follow-up price only after a comparison word', async () => {
+    const { extractGeneric } = await import('../../src/extract/aggregator.ts');
+    const body = [
+      '# GPT-4o vs Claude Sonnet 4', '',
+      'GPT-4o costs $2.50/1M input tokens; image inputs are billed at $0.001275 per image.', '',
+      'Claude Sonnet 4 costs $3/1M input tokens ($0.30 for cached reads).', '',
+      'With the Batch API, GPT-4o costs $1.25/1M input tokens.', '',
+      'GPT-4o costs $5 per million input tokens for prompts over 128K tokens.', '',
+      'GPT-4o costs $10/1M output tokens versus $15/1M for Claude Sonnet 4.', '',
+    ].join('\n');
+    const claims = extractGeneric({ body, format: 'markdown' }).claims.map((c) => `${c.model} ${c.field} ${c.value}`);
+    // The cached-reads sentence gives nothing, its $3 input price with it: which figure the qualifier goes with, it does not say.
+    expect(claims.sort()).toEqual([
+      'anthropic/claude-sonnet-4 output_price 15',
+      'openai/gpt-4o input_price 2.5',
+      'openai/gpt-4o output_price 10',
+    ]);
+  });
 });
 
