@@ -488,7 +488,7 @@ function tablesOfRun(whole: RowRun, headerLine: number, heading: string, context
   const lines = [headerLine];
   const tables = runs.map((run, i): Table => ({
     index: 0,
-    headers: run.headers,
+    headers: withoutRepeatedLabels(run.headers),
     rows: run.rows,
     rowText: run.rowText,
     locator: `table[0] line ${i === 0 ? lines[0] : (run.lines[0] ?? lines[0]) - 1}`,
@@ -757,11 +757,18 @@ function headerRowsOf(trs: readonly Element[], table: Element): Element[] {
 /**
  * One label per column from header rows laid out with their spans: "Input Batch" under "Input" over
  * "Batch". Columns a label spans with nothing below to tell them apart ("Input price" over $15 and a
- * cache-write $18.75) have no label: which of them is the price the label names, the header does not say.
+ * cache-write $18.75) have no label (withoutRepeatedLabels).
  */
 function columnHeaders(grid: readonly string[][]): string[] {
   const width = Math.max(0, ...grid.map((r) => r.length));
-  const labels = Array.from({ length: width }, (_, c) => [...new Set(grid.map((r) => r[c] ?? '').filter(Boolean))].join(' '));
+  return withoutRepeatedLabels(Array.from({ length: width }, (_, c) => [...new Set(grid.map((r) => r[c] ?? '').filter(Boolean))].join(' ')));
+}
+
+/**
+ * Header labels with those standing over more than one column blanked: "| Input | Input |" over a
+ * standard and a batch price says which is which only in a row below, which no reader takes for a header.
+ */
+function withoutRepeatedLabels(labels: readonly string[]): string[] {
   return labels.map((label) => (label && labels.indexOf(label) !== labels.lastIndexOf(label) ? '' : label));
 }
 

@@ -132,5 +132,10 @@ describe('price cells that state no single USD price per token', () => {
       'openai/gpt-4o output_price 10',
     ]);
   });
+
+  it('reads no column of a markdown table whose header names it twice (the row telling them apart is a body row)', () => {
+    const twoRows = table(['| | Standard | Batch | Standard | Batch |', '| Acme 4o | $2.50 | $1.25 | $10.00 | $5.00 |'], '| Model | Input | Input | Output | Output |');
+    expect(read(`# Pricing\n\n${twoRows}\n`)).toEqual([]);
+  });
 });
 
