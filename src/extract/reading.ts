@@ -38,14 +38,20 @@ export function rowSubject(cell: string): { name: string; condition: string } {
 
 /**
  * The basis of a table's bare price figures: what the texts above it state, else per 1M tokens,
- * unless the page's text states prices per 1K tokens or per token somewhere this reading does not tie
- * to the table (a note two paragraphs up, "Rates per 1K tokens"): then which basis is the table's,
- * the page does not say, and its bare figures are not read.
+ * unless the page's text states prices per 1K tokens, per token, in cents or in another currency
+ * somewhere this reading does not tie to the table (a note two paragraphs up, "Rates per 1K tokens",
+ * "All prices are in euros"), or a Currency column does: then which basis is the table's, the page
+ * does not say, and its bare figures are not read.
  */
 export function tableBasis(table: Table, page: Page): PriceBasis {
   const stated = statedBasis([...table.context, table.caption, table.heading]);
   if (stated) return stated;
-  const elsewhere = page.blocks.some((b) => b.kind !== 'code' && /\$|\bprices?\b|\bcosts?\b|\brates?\b|\bpricing\b/i.test(b.text) && ['per_1k', 'per_token'].includes(priceBasisOf(b.text) ?? ''));
+  // A Currency column that names another than USD: its rows' bare figures are that currency.
+  const currency = table.headers.findIndex((h) => /^\s*currency\s*$/i.test(h));
+  if (currency >= 0 && table.rows.some((r) => !/^\s*(?:usd|us\$|\$)?\s*$/i.test(r[currency] ?? ''))) return 'unread';
+  const elsewhere = page.blocks.some(
+    (b) => b.kind !== 'code' && /\$|\bprices?\b|\bcosts?\b|\brates?\b|\bpricing\b/i.test(b.text) && ['per_1k', 'per_token', 'unread'].includes(statedPriceBasis(b.text) ?? ''),
+  );
   return elsewhere ? 'unread' : 'per_1m';
 }
 

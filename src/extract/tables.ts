@@ -67,8 +67,12 @@ export function cellLocator(table: Table, row: number, col: number, column = tab
 // ---------------------------------------------------------------- shared text cleanup
 
 /** Cell text without markdown decoration: **bold**, `code`, [text](url), images, <br>. */
+/** A footnote marker written as HTML in markdown ("$2.00<sup>2</sup>"): no digit of the figure. */
+const SUP = /<sup>[^<]*<\/sup>/gi;
+
 export function cleanCellText(text: string): string {
   return text
+    .replace(SUP, '')
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]*)\]\(<?[^)>]*>?\)/g, '$1')
     .replace(/<br\s*\/?>/gi, ' ')
@@ -447,7 +451,7 @@ function labelless(cell: string | undefined): boolean {
 }
 
 function markdownTables(node: MdTable, source: string, offsetLines: number, heading: string, context: string[], refused: string[]): { tables: Table[]; prose: TextBlock[] } {
-  const cells = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(/\s+/g, ' ').trim()));
+  const cells = node.children.map((row) => row.children.map((cell) => nodeText(cell).replace(SUP, '').replace(/\s+/g, ' ').trim()));
   const rowText = node.children.map((row) => {
     const start = row.position?.start.offset;
     const end = row.position?.end.offset;
@@ -587,6 +591,23 @@ function squashedText(el: Element): string {
   const text = decodedText(textContent(el));
   // Most cells hold a few words: testing is cheaper than rebuilding a string that would not change.
   return (UNSQUASHED.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
+}
+
+/**
+ * A cell's text without its <sup> footnote markers: "1047576<sup>1</sup>" is 1,047,576, not 10,475,761.
+ */
+function cellText(cell: Element): string {
+  if (!getElementsByTagName('sup', cell.children, true, 1).length) return squashedText(cell);
+  const parts: string[] = [];
+  const visit = (nodes: readonly AnyNode[]) => {
+    for (const node of nodes) {
+      if (isElement(node)) {
+        if (node.name !== 'sup') visit(node.children);
+      } else if (node.type === 'text') parts.push((node as unknown as { data: string }).data);
+    }
+  };
+  visit(cell.children);
+  return decodedText(parts.join('')).replace(/\s+/g, ' ').trim();
 }
 
 /** The element a table sits in that labels it as a tab or section: the table itself or an ancestor. */
@@ -775,7 +796,7 @@ function withoutRepeatedLabels(labels: readonly string[]): string[] {
 function parseHtml(body: string): Page {
   const parts = gatherHtmlParts(parseContent(body));
   const tables: Table[] = [];
-  const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(squashedText);
+  const cellsOf = (tr: Element): string[] => childElements(tr, CELLS).map(cellText);
   parts.tables.forEach((el, index) => {
     const trs = getElementsByTagName('tr', el.children, true);
     const headerRows = headerRowsOf(trs, el);

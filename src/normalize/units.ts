@@ -42,11 +42,24 @@ const misleading = (text: string): boolean => AMBIGUOUS_COMMA.test(text) || MINU
  * ("€1.8", "¥2", "CNY 4", "A$3"), a share ("50% off"), a range or a floor ("$0.40 - 0.80",
  * "starting at $0.80", "up to $2"). A price per something else than tokens is the basis `unread`.
  */
-const OTHER_CURRENCY = /[€£¥₹₩元]|\b(?:EUR|GBP|CNY|RMB|JPY|INR|KRW|CHF|CAD|AUD|SGD|HKD)\b|\b(?:A|C|HK|NZ|S|R)\$/i;
+const OTHER_CURRENCY = /[€£¥₹₩元]|\b(?:EUR|GBP|CNY|RMB|JPY|INR|KRW|CHF|CAD|AUD|SGD|HKD|euros?|yuan|renminbi|yen)\b|\b(?:A|C|HK|NZ|S|R)\$/i;
 const SHARE = /\d\s*%/;
 const RANGE = /\d\s*(?:[-–—]|\bto\b)\s*(?:US\$|\$|USD)?\s*\.?\d/i;
 const FLOOR_OR_CAP = /\b(?:starting|starts|from|as low as|up to|min(?:imum)?|max(?:imum)?)\s*(?:at\s*)?(?:US\$|\$|USD)/i;
-export const notOnePrice = (text: string): boolean => OTHER_CURRENCY.test(text) || SHARE.test(text) || RANGE.test(text) || FLOOR_OR_CAP.test(text);
+// "$15 (input + output)", "blended 3:1": one figure for input and output together.
+const COMBINED = /\binput\s*(?:\+|and|&)\s*output\b|\bblended\b|\bcombined\b/i;
+export const notOnePrice = (text: string): boolean =>
+  OTHER_CURRENCY.test(text) || SHARE.test(text) || RANGE.test(text) || FLOOR_OR_CAP.test(text) || COMBINED.test(text);
+
+/**
+ * A figure with no money sign that reads as a token count ("128K", "1,048,576" under an "Input"
+ * header of a limits table): no price, whatever column it stands in. A basis ("per 1M") is no count.
+ */
+function tokenCountLike(text: string): boolean {
+  if (/\$|\bUSD\b|¢|\bcents?\b/i.test(text)) return false;
+  const rest = text.replace(PER_1M, ' ').replace(PER_1K, ' ');
+  return /\d\s*[kKmMbB]\b/.test(rest) || /\d,\d{3}\b/.test(rest);
+}
 
 // ---------------------------------------------------------------- prices
 
@@ -69,10 +82,11 @@ const NOT_TOKENS =
 
 /**
  * The basis a header, caption or sentence states for the bare figures under it: as priceBasisOf,
- * and `unread` when it says they are cents ("Pricing in cents per 1M tokens", "Input (¢ / 1M)").
+ * and `unread` when it says they are cents or another currency ("Pricing in cents per 1M tokens",
+ * "Input (¢ / 1M)", "Pricing (CNY per 1M tokens)").
  */
 export function statedPriceBasis(text: string): PriceBasis | null {
-  return /¢|\bcents?\b/i.test(text) ? 'unread' : priceBasisOf(text);
+  return /¢|\bcents?\b/i.test(text) || OTHER_CURRENCY.test(text) ? 'unread' : priceBasisOf(text);
 }
 
 /** The basis a price string states, if any ("$2.50 / MTok" -> per_1m). */
@@ -88,7 +102,7 @@ export function priceBasisOf(text: string): PriceBasis | null {
 const NUM = String.raw`((?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)`;
 const DOLLARS = new RegExp(String.raw`(?:US\$|\$|USD\s*)\s*` + NUM, 'i');
 const CENTS = new RegExp(NUM + String.raw`\s*(?:¢|cents?\b)`, 'i');
-const BARE = /(\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)/i;
+const BARE = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)/i;
 
 function moneyAmount(text: string): number | null {
   const dollars = text.match(DOLLARS);
@@ -106,7 +120,7 @@ function moneyAmount(text: string): number | null {
  */
 export function parsePrice(text: string | number | null | undefined, defaultBasis: PriceBasis = 'per_1m'): number | null {
   if (typeof text === 'number') return Number.isFinite(text) && defaultBasis !== 'unread' ? cleanNumber(text * BASIS_FACTOR[defaultBasis]) : null;
-  if (text == null || isNoValue(text) || misleading(text) || notOnePrice(text)) return null;
+  if (text == null || isNoValue(text) || misleading(text) || notOnePrice(text) || tokenCountLike(text)) return null;
   const amount = moneyAmount(text);
   if (amount === null || !Number.isFinite(amount)) return null;
   const basis = priceBasisOf(text) ?? defaultBasis;

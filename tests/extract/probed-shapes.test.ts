@@ -137,5 +137,20 @@ describe('price cells that state no single USD price per token', () => {
     const twoRows = table(['| | Standard | Batch | Standard | Batch |', '| Acme 4o | $2.50 | $1.25 | $10.00 | $5.00 |'], '| Model | Input | Input | Output | Output |');
     expect(read(`# Pricing\n\n${twoRows}\n`)).toEqual([]);
   });
+
+  it('reads a figure without its <sup> footnote marker, in HTML and in markdown', () => {
+    const html = '<html><body><h2>Pricing</h2><table><tr><th>Model</th><th>Context window</th><th>Input</th><th>Output</th></tr>' +
+      '<tr><td>Acme 4</td><td>1047576<sup>1</sup></td><td>$2<sup>3</sup></td><td>$10<a href="#fn1"><sup>4</sup></a></td></tr></table></body></html>';
+    expect(read(html, 'html')).toEqual(['acme/acme-4 context_window 1047576', 'acme/acme-4 input_price 2', 'acme/acme-4 output_price 10']);
+    expect(read(`# Pricing\n\n${table(['| Acme 4 | $2.00<sup>2</sup> | $8.00 |'])}\n`)).toEqual(['acme/acme-4 input_price 2', 'acme/acme-4 output_price 8']);
+  });
+
+  it('reads no price from a token count under an Input header, a combined price, or a currency stated beside the table', () => {
+    expect(read(`# Limits\n\n${table(['| Acme 4o | 128K | 16K |', '| Acme Pro | 1,048,576 | 65,536 |'])}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\n${table(['| Acme o1 | $15 (input + output) | — |'])}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\n## Pricing (CNY per 1M tokens)\n\n${table(['| Acme Chat | 2 | 8 |'])}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\nAll prices are in euros (EUR) per million tokens.\n\n## Models\n\n${table(['| Acme Large | 1.8 | 5.4 |'])}\n`)).toEqual([]);
+    expect(read(`# Pricing\n\n${table(['| Acme Large | EUR | 1.8 | 5.4 |', '| Acme 4o | USD | 2.5 | 10 |'], '| Model | Currency | Input | Output |')}\n`)).toEqual([]);
+  });
 });
 
