@@ -23,7 +23,9 @@ export interface SkippedLabel {
 
 const RULES: Array<[RegExp, LabelMeaning | SkippedLabel]> = [
   [/^cheapest (?:tracked )?(?:output|input)(?: price)?$/, { skip: 'a "cheapest" price is the minimum across routes, not the model\'s own price' }],
-  [/^(?:context(?: window| length| size)?|max(?:imum)? (?:input|context)(?: tokens| length)?|input context(?: window)?)$/, { field: 'context_window' }],
+  [/^(?:context(?: window| length| size)?|max(?:imum)? context(?: tokens| length)?|input context(?: window)?)$/, { field: 'context_window' }],
+  // An input limit is its own field: GPT-5 takes 272K input tokens of a 400K window.
+  [/^max(?:imum)? input(?: tokens| length)?$|^input (?:token )?limit$/, { field: 'max_input_tokens' }],
   [/^max(?:imum)? output(?: tokens| length)?$|^output (?:token )?limit$/, { field: 'max_output_tokens' }],
   [/^(?:model )?(?:released?|release date|launch(?:ed| date)?)$/, { field: 'release_date' }],
   [/^(?:knowledge cut-?off(?: date)?|training data cut-?off|training cut-?off|cut-?off)$/, { field: 'knowledge_cutoff' }],

@@ -5,6 +5,7 @@
  * - model rows: the first column names a model, each further column is a figure
  *   (pricing tables: Model | Input | Cached input | Output).
  */
+import { isUnitLabel } from '../normalize/units.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { FIELDS } from '../schema/fields.ts';
 import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
@@ -70,7 +71,8 @@ function applyTier(meaning: LabelMeaning, tier: TableTier): LabelMeaning | strin
 const NO_TIER: TableTier = { condition: '', batch: false };
 
 /** Claims from one table; the table's layout is detected from its header and first column. */
-export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[] {
+export function readTable(whole: Table, opts: TableReadOptions): ExtractedClaim[] {
+  const table = withUnitsRow(whole);
   const tier = opts.tableCondition?.(table) ?? NO_TIER;
   if (tier.skip) {
     opts.notes.push(`${table.locator}: skipped (${tier.skip})`);
@@ -82,6 +84,18 @@ export function readTable(table: Table, opts: TableReadOptions): ExtractedClaim[
   if (layout instanceof Map) return readModelColumns(table, layout, tier, opts);
   const subject = opts.sectionSubject?.(table);
   return subject ? readSubjectRows(table, subject, tier, opts) : [];
+}
+
+/**
+ * A first row of units under the header ("| | $/1K tokens | $/1K tokens |"): part of each column's
+ * header, not a row of figures, so the columns read in the unit it states.
+ */
+function withUnitsRow(table: Table): Table {
+  const [first, ...rest] = table.rows;
+  if (!first || (first[0] ?? '').trim() !== '') return table;
+  const units = first.slice(1).filter((c) => c.trim() !== '');
+  if (!units.length || !units.every(isUnitLabel)) return table;
+  return { ...table, headers: table.headers.map((h, c) => (c > 0 && first[c]?.trim() ? `${h} (${first[c].trim()})` : h)), rows: rest, rowText: table.rowText.slice(1) };
 }
 
 /**

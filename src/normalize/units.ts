@@ -89,9 +89,24 @@ export function statedPriceBasis(text: string): PriceBasis | null {
   return /¢|\bcents?\b/i.test(text) || OTHER_CURRENCY.test(text) ? 'unread' : priceBasisOf(text);
 }
 
+const SCALE: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, b: 1e9, billion: 1e9 };
+
+/** A basis of some other number of tokens than one, a thousand or a million ("per 100K tokens", "/ 10M", "per 1B"). */
+function otherQuantity(text: string): boolean {
+  const m = text.match(/(?:\/|\bper\b)\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\b\s*(?:tokens?|toks?)?/i);
+  if (!m) return false;
+  const n = Number(m[1].replace(/,/g, '')) * (m[2] ? SCALE[m[2].toLowerCase()] : 1);
+  return n !== 1 && n !== 1e3 && n !== 1e6;
+}
+
+/** A unit with no figure ("$/1K tokens", "USD per 1M tokens"): a header's part, not a price. */
+export function isUnitLabel(text: string): boolean {
+  return statedPriceBasis(text) !== null && !/\d/.test(text.replace(/(?:\/|\bper\b)\s*[\d,.]*\s*(?:[kKmMbB]\b|thousand|million|billion)?/gi, ''));
+}
+
 /** The basis a price string states, if any ("$2.50 / MTok" -> per_1m). */
 export function priceBasisOf(text: string): PriceBasis | null {
-  if (NOT_TOKENS.test(text)) return 'unread';
+  if (NOT_TOKENS.test(text) || otherQuantity(text)) return 'unread';
   if (PER_1M.test(text)) return 'per_1m';
   if (PER_1K.test(text)) return 'per_1k';
   if (PER_TOKEN.test(text)) return 'per_token';

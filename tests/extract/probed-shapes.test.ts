@@ -152,5 +152,15 @@ describe('price cells that state no single USD price per token', () => {
     expect(read(`# Pricing\n\nAll prices are in euros (EUR) per million tokens.\n\n## Models\n\n${table(['| Acme Large | 1.8 | 5.4 |'])}\n`)).toEqual([]);
     expect(read(`# Pricing\n\n${table(['| Acme Large | EUR | 1.8 | 5.4 |', '| Acme 4o | USD | 2.5 | 10 |'], '| Model | Currency | Input | Output |')}\n`)).toEqual([]);
   });
+
+  it('reads an input limit as max_input_tokens, a units row as part of the header, and no price per another number of tokens', () => {
+    expect(read(`# Models\n\n${table(['| Acme 5 | 400,000 | 272,000 |'], '| Model | Context window | Max input tokens |')}\n`)).toEqual([
+      'acme/acme-5 context_window 400000',
+      'acme/acme-5 max_input_tokens 272000',
+    ]);
+    // Under "$/1K tokens" in a row below the header, 0.00125 is no price per 1M tokens.
+    expect(read(`# Pricing\n\n${table(['| | $/1K tokens | $/1K tokens |', '| Acme Haiku | 0.00025 | 0.00125 |'])}\n`)).not.toContain('acme/acme-haiku output_price 0.00125');
+    expect(read(`# Pricing\n\n${table(['| Acme Mini | $0.015 per 100K tokens | $8 per 10M tokens |'])}\n`)).toEqual([]);
+  });
 });
 
