@@ -217,6 +217,13 @@ const COUNT_SCALE: Record<string, number> = {
 export function parseCount(text: string | number | null | undefined): number | null {
   if (typeof text === 'number') return Number.isFinite(text) ? text : null;
   if (text == null || isNoValue(text) || misleading(text)) return null;
+  // "8x7B" (experts times size), "16 GB" (a file size): no parameter count. "37B active / 671B total"
+  // is its total; "3B active" alone says only what is active.
+  if (/\d\s*x\s*\d/i.test(text) || /\d\s*(?:[KMGT]i?B)\b/.test(text)) return null;
+  if (/\bactive\b/i.test(text)) {
+    const total = text.match(/((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:thousand|million|billion|trillion|[kmbt](?![a-z]))?)\s*(?:params?\s*)?total\b|\btotal\s*(?:params?\s*)?[:=]?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:thousand|million|billion|trillion|[kmbt](?![a-z]))?)/i);
+    return total ? parseCount(total[1] ?? total[2]) : null;
+  }
   const m = text.match(/(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|[kmbt](?![a-z]))?/i);
   if (!m) return null;
   const n = toNumber(m[1]);

@@ -72,6 +72,16 @@ describe('price text that names no single USD price per token', () => {
   });
 });
 
+describe('parameter counts of mixtures of experts and file sizes', () => {
+  it('reads a total beside an active count, and no count from experts times size, a file size or an active count alone', () => {
+    expect(parseCount('37B active / 671B total')).toBe(671_000_000_000);
+    expect(parseCount('3B active (30B total)')).toBe(30_000_000_000);
+    expect(parseCount('total: 671B (37B active)')).toBe(671_000_000_000);
+    for (const text of ['8x7B', '16 GB', '14.5GB', '3B active']) expect(parseCount(text), text).toBeNull();
+    expect(parseCount('7B')).toBe(7_000_000_000);
+  });
+});
+
 describe('perTokenToPerMillion', () => {
   it('gives clean figures', () => {
     expect(perTokenToPerMillion('0.00000175')).toBe(1.75);
