@@ -84,7 +84,8 @@ const CONTEXT_PATTERNS = [
   new RegExp(String.raw`${TOKENS}[\s-]*tokens?[\s-]+context(?:\s+(?:window|length))?`, 'gi'),
   new RegExp(String.raw`${TOKENS}\s+context\s+window`, 'gi'),
   new RegExp(String.raw`context\s+(?:window|length)\s+of\s+(?:up\s+to\s+)?${TOKENS}(?:\s+tokens)?`, 'gi'),
-  new RegExp(String.raw`\bsupports\s+${TOKENS}\s+tokens\b`, 'gi'),
+  // Not "supports 16K tokens per response" or "of output": an output limit.
+  new RegExp(String.raw`\bsupports\s+${TOKENS}\s+tokens\b(?!\s+(?:per\s+(?:response|request|reply|completion|call)|of\s+output|in\s+(?:a\s+)?(?:single\s+)?(?:response|reply)))`, 'gi'),
 ];
 const COMPARISON = /\b(?:versus|vs\.?|while|whereas|compared\s+(?:with|to)|against)\b/i;
 const VERSUS_TOKENS = new RegExp(String.raw`\b(?:versus|vs\.?|compared\s+(?:with|to))\s+${TOKENS}(?:\s+tokens)?\s+for\b`, 'gi');
@@ -99,7 +100,9 @@ function overlaps(figures: Figure[], start: number, end: number): boolean {
  * figure the words go with.
  */
 const QUALIFIED_PRICE =
-  /\b(?:batch|cached|cache|caching|previously|formerly|used to|no longer|discount(?:ed)?|off[- ]peak|promo(?:tional)?|region|residency|long[- ]context|fine[- ]?tun(?:ed|ing)|(?:over|above|beyond|exceeding)\s+\d[\d,.]*\s*[kKmM]\b)/i;
+  /\b(?:batch|cached|cache|caching|previously|formerly|used to|no longer|discount(?:ed)?|off[- ]peak|promo(?:tional)?|region|residency|long[- ]context|fine[- ]?tun(?:ed|ing)|audio|images?|video|quantiz\w*|fp8|fp16|int[48]|(?:over|above|beyond|exceeding)\s+\d[\d,.]*\s*[kKmM]\b)/i;
+// "on Together AI", "via Bedrock": a host's price, which this reading would file as the model's own.
+const ON_HOST = /\b(?:on|via|through)\s+(?!the\b|a\b|an\b)[A-Z]/;
 
 /** Every figure pattern needs a digit, a price a dollar sign, a context size one of these words. */
 const DIGIT = /\d/;
@@ -110,7 +113,7 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
   const figures: Figure[] = [];
   // Most sentences state no figure: eight scans of each cost more than the rest of the prose reading.
   if (!DIGIT.test(sentence)) return figures;
-  const priced = sentence.includes('$') && !QUALIFIED_PRICE.test(sentence);
+  const priced = sentence.includes('$') && !QUALIFIED_PRICE.test(sentence) && !ON_HOST.test(sentence);
   for (const re of priced ? [PRICE_WITH_SIDE, PRICE_THEN_SIDE] : []) {
     for (const m of sentence.matchAll(re)) {
       const start = m.index ?? 0;

@@ -125,12 +125,15 @@ describe('price cells that state no single USD price per token', () => {
       'GPT-4o costs $10/1M output tokens versus $15/1M for Claude Sonnet 4.', '',
     ].join('\n');
     const claims = extractGeneric({ body, format: 'markdown' }).claims.map((c) => `${c.model} ${c.field} ${c.value}`);
-    // The cached-reads sentence gives nothing, its $3 input price with it: which figure the qualifier goes with, it does not say.
-    expect(claims.sort()).toEqual([
-      'anthropic/claude-sonnet-4 output_price 15',
-      'openai/gpt-4o input_price 2.5',
-      'openai/gpt-4o output_price 10',
-    ]);
+    // The cached-reads and image sentences give nothing, their input prices with them: which figure a qualifier goes with, they do not say.
+    expect(claims.sort()).toEqual(['anthropic/claude-sonnet-4 output_price 15', 'openai/gpt-4o output_price 10']);
+    const hosted = [
+      '# GPT-4o vs Llama 3.1 405B', '',
+      'GPT-4o supports 16K tokens per response and a 128K context window.', '',
+      'Llama 3.1 405B costs $3/1M input tokens on Together AI.', '',
+      'Llama 3.1 405B costs $0.80 per 1M input tokens when quantized to FP8.', '',
+    ].join('\n');
+    expect(extractGeneric({ body: hosted, format: 'markdown' }).claims.map((c) => `${c.model} ${c.field} ${c.value}`)).toEqual(['openai/gpt-4o context_window 128000']);
   });
 
   it('reads no column of a markdown table whose header names it twice (the row telling them apart is a body row)', () => {
