@@ -8,7 +8,7 @@
 import { isUnitLabel } from '../normalize/units.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { FIELDS } from '../schema/fields.ts';
-import { inferProvider, slugifyModelName } from '../normalize/identity.ts';
+import { inferProvider, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { joinConditions, makeClaim } from './claims.ts';
 import { isSkipped, labelBasis, labelMeaning, normalizeLabel, readCell, type CellContext, type LabelMeaning } from './labels.ts';
 import { memoize } from './memo.ts';
@@ -254,6 +254,7 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
   const shared = new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
   if (shared.size) opts.notes.push(`${table.locator}: ${shared.size} row name(s) stand on several rows ("${[...shared][0]}"): those rows are not read`);
   const pairColumn = table.headers.findIndex((h, c) => c > 0 && PAIR_HEADER.test(normalizeLabel(h)));
+  const hostColumn = table.headers.findIndex((h, c) => c > 0 && HOST_HEADER.test(normalizeLabel(h)));
   let groupBasis = labelBasis(table.headers[pairColumn] ?? '');
   const out: ExtractedClaim[] = [];
   table.rows.forEach((cells, r) => {
@@ -261,11 +262,29 @@ function readModelRows(table: Table, tier: TableTier, opts: TableReadOptions): E
     if (group) groupBasis = /million|1m\b/i.test(group) ? 'per_1m' : null;
     const row = rowSubject(cells[0] ?? '');
     if (!row.name || shared.has((cells[0] ?? '').trim())) return;
-    const rowTier = row.condition ? { ...tier, condition: joinConditions(tier.condition, row.condition) } : tier;
+    const served = servedBy(row.name, hostColumn < 0 ? '' : (cells[hostColumn] ?? ''));
+    if (served === null) return;
+    const rowCondition = joinConditions(row.condition, served);
+    const rowTier = rowCondition ? { ...tier, condition: joinConditions(tier.condition, rowCondition) } : tier;
     for (const [col, { meaning, ctx }] of meanings) emit(out, table, r, col, row.name, meaning, rowTier, ctx, table.headers[col] ?? '');
     if (pairColumn > 0 && groupBasis && !tier.batch) out.push(...pricePair(table, r, pairColumn, row.name, rowTier, { ...opts, priceBasis: groupBasis }));
   });
   return out;
+}
+
+const HOST_HEADER = /^(?:(?:inference |api )?provider|host(?:ed by)?|served by|platform)s?$/;
+
+/**
+ * The condition a row's Provider cell puts its figures under: none when it names the model's own
+ * vendor (or is empty), `route:<host>` when it names another (Groq serving Llama); null, read no
+ * figure, when the model's vendor is not known to tell which it is.
+ */
+function servedBy(model: string, cell: string): string | null {
+  if (!cell.trim()) return '';
+  const vendor = inferProvider(slugifyModelName(model));
+  const named = providerSlug(cell);
+  if (!vendor) return null;
+  return named === vendor ? '' : `route:${named.replace(/[^a-z0-9_.-]/g, '')}`;
 }
 
 // A "Pricing" column whose cells hold two prices glued ("$0.20$0.50") under a group row stating "Per
