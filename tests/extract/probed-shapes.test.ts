@@ -36,6 +36,15 @@ describe('price cells that state no single USD price per token', () => {
     ]);
   });
 
+  it('reads a badge or a pointer after a name as no part of it', () => {
+    const rows = table(['| acme-4-20241022 (latest) | $3 | $15 |', '| acme-4o (→ acme-4o-2024-08-06) | $2.50 | $10 |', '| Acme 4o mini (default) | $0.15 | $0.60 |']);
+    expect(read(`# Pricing\n\n${rows}\n`).filter((c) => c.includes('input_price'))).toEqual([
+      'acme/acme-4-20241022 input_price 3',
+      'acme/acme-4o input_price 2.5',
+      'acme/acme-4o-mini input_price 0.15',
+    ]);
+  });
+
   it('keeps "(Preview)" in a model\'s name: a preview is a model of its own, never merged with its release', () => {
     expect(read(`# Pricing\n\n${table(['| Acme Pro (Preview) | $1.25 | $10 |', '| Acme Lite (deprecated) | $0.10 | $0.40 |'])}\n`)).toEqual([
       'acme/acme-pro-preview input_price 1.25',
