@@ -94,6 +94,16 @@ describe('approving and rejecting on the desk', () => {
     expect(ledger.changes.get(id)!.status).toBe('pending');
   });
 
+  it('answers HEAD as GET, without a body, and decides nothing on it', async () => {
+    const id = pendingId('acme/gamma', 'input_price');
+    const head = await fetch(new URL('/', desk.url), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await head.text()).toBe('');
+    expect((await fetch(new URL(`/changes/${id}/decide`, desk.url), { method: 'HEAD' })).status).toBe(405);
+    expect(ledger.changes.get(id)!.status).toBe('pending');
+  });
+
   it('approves with a note and rejects only with a reason, recording the reviewer', async () => {
     const csrf = csrfOf(await (await get('/')).text());
     const approveId = pendingId('acme/gamma', 'input_price');

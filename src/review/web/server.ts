@@ -170,27 +170,29 @@ export function startDesk(options: DeskOptions): Promise<Desk> {
       }
     }
 
-    if (req.method === 'GET' && url.pathname === '/assets/desk.css') return send(res, 200, 'text/css', DESK_CSS);
-    if (req.method === 'GET' && url.pathname === '/assets/desk.js') return send(res, 200, 'text/javascript', DESK_JS);
-    if (req.method === 'GET' && url.pathname === '/') {
+    // HEAD answers as GET does (a monitor's probe); Node sends no body for it.
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    if (reading && url.pathname === '/assets/desk.css') return send(res, 200, 'text/css', DESK_CSS);
+    if (reading && url.pathname === '/assets/desk.js') return send(res, 200, 'text/javascript', DESK_JS);
+    if (reading && url.pathname === '/') {
       const q = url.searchParams;
       const { filter, group } = selectionOf(q);
       const view = queueView(options.ledger, options.sources, filter, Number(q.get('page') ?? 1) || 1, cache, group);
       return send(res, 200, 'text/html', queuePage(view, ctx(), q.get('done') ?? undefined));
     }
-    if (req.method === 'GET' && url.pathname === '/model') {
+    if (reading && url.pathname === '/model') {
       const view = modelView(options.ledger, url.searchParams.get('id') ?? '');
       if (!view) return send(res, 404, 'text/html', messagePage('No such model', `no model ${url.searchParams.get('id') ?? ''} in the ledger`, ctx()));
       return send(res, 200, 'text/html', modelPage(view, ctx()));
     }
     const snapshot = url.pathname.match(/^\/snapshots\/([0-9a-f]{64})$/);
-    if (req.method === 'GET' && snapshot) {
+    if (reading && snapshot) {
       const body = options.ledger.captures.snapshotBody(snapshot[1]);
       if (body === null) return send(res, 404, 'text/plain', 'no such snapshot');
       // Served as inert text in a sandbox: a captured page is evidence, never a page to run.
       return send(res, 200, 'text/plain', body, { 'Content-Security-Policy': 'sandbox; default-src \'none\'' });
     }
-    if (req.method === 'GET' && url.pathname === '/bulk') return send(res, 200, 'text/html', bulkPreviewPage(options.ledger, url.searchParams, ctx()));
+    if (reading && url.pathname === '/bulk') return send(res, 200, 'text/html', bulkPreviewPage(options.ledger, url.searchParams, ctx()));
     if (url.pathname === '/bulk') {
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST', { Allow: 'POST' });
       return decideMany(req, res);
