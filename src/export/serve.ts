@@ -75,6 +75,8 @@ async function locate(root: string, rawUrl: string): Promise<{ path: string } | 
     return { status: 400, reason: 'malformed path' };
   }
   if (!pathname.startsWith('/')) return { status: 400, reason: 'malformed path' };
+  // Only files are served: "/api/models.json/" names a directory, which this one is not.
+  if (pathname.endsWith('/')) return { status: 404, reason: 'not found' };
   const segments = pathname.split(/[\\/]/);
   if (pathname.includes('\0') || segments.includes('..')) return { status: 403, reason: 'path outside the served directory' };
   const candidate = resolve(root, `.${pathname}`);

@@ -61,6 +61,8 @@ describe('serve an export directory', () => {
   it('answers 404 for what is missing and refuses paths out of the directory', async () => {
     expect((await get(server, '/api/models/openai/gpt-9.json')).status).toBe(404);
     expect((await get(server, '/api')).status).toBe(404);
+    // A file named as a directory is not that file.
+    expect((await get(server, '/api/models.json/')).status).toBe(404);
     for (const path of ['/../secret.txt', '/api/../../secret.txt', '/%2e%2e/secret.txt', '/api/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%5csecret.txt', '/escape.json']) {
       const res = await get(server, path);
       expect([403, 404], path).toContain(res.status);
