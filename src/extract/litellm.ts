@@ -21,7 +21,7 @@
  */
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
-import { identify, providerSlug } from '../normalize/identity.ts';
+import { identify, providerSlug, withoutBedrockRevision } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, joinConditions, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, PerMillionPrices, type Json, parseJsonBody } from './json.ts';
@@ -109,7 +109,7 @@ const readProvider = memoize(
   }),
 );
 
-const REGION_SEGMENT = /^(?:eu|us|global|apac|jp|au|ca|[a-z]{2}(?:-[a-z]+)+-\d)$/;
+const REGION_SEGMENT = /^(?:eu|us|global|global-standard|apac|jp|au|ca|[a-z]{2}(?:-[a-z]+)+-\d)$/;
 const DOTTED_REGION = /^(us|eu|apac|global|jp|au|ca|us-gov)\.(?=[a-z0-9-]+\.)/;
 const DOTTED_VENDOR = /^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs|moonshot|moonshotai|minimax|google|nvidia|zai)\./;
 
@@ -144,7 +144,7 @@ export function readLiteLLMKey(key: string, litellmProvider: string): KeyReading
   const dottedVendor = last.match(DOTTED_VENDOR);
   if (dottedVendor) {
     vendor = dottedVendor[1];
-    last = last.slice(dottedVendor[0].length).replace(/-v\d+(?::\d+)?$/, '').replace(/:\d+$/, '');
+    last = withoutBedrockRevision(last.slice(dottedVendor[0].length));
   }
   return { name: vendor ? `${vendor}/${last}` : last, vendor, region };
 }

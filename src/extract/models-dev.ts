@@ -41,7 +41,7 @@
 import type { ClaimValue, ExtractedClaim, ExtractResult } from '../schema/claim.ts';
 import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
-import { identify, inferProvider, knownVendor, providerSlug, slugifyModelName } from '../normalize/identity.ts';
+import { identify, inferProvider, knownVendor, ownFamilyVendor, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, type Json, parseJsonBody } from './json.ts';
@@ -149,7 +149,9 @@ export function listedModel(id: string, listing: Listing): ListedModel {
     .pop();
   // A reseller's "org/model" id names the model's organisation as OpenRouter's API does ("thedrummer/rocinante-12b").
   const orgVendor = listing.route !== '' && path.length === 1 && !PATH_WORDS.has(path[0].toLowerCase()) ? vendorSlug(path[0]) : undefined;
-  const vendor = vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor ?? orgVendor;
+  // A vendor the id states whose own family the name is ("workers-ai/@cf/deepgram/nova-3"), before the name's prefix.
+  const family = [clean.vendor, ...path, listing.vendor].map((v) => (v ? ownFamilyVendor(v, slugifyModelName(bare)) : undefined)).find(Boolean);
+  const vendor = family ?? vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor ?? orgVendor;
   if (!vendor) {
     // The listing's own id, path and all ("alpindale/goliath-120b" and "goliath-120b" may differ).
     return { model: identify(slugifyModelName(clean.name).replace(/\//g, '-'), listing.id).id, condition: '', upstream: false };

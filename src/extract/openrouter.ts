@@ -126,7 +126,9 @@ function readModel(file: FileReading, entry: Json, pointer: string): void {
     claims.add('context_window', top.context_length, '/top_provider/context_length', top.context_length, condition.route('top_provider'));
   }
   if (typeof top.max_completion_tokens === 'number') {
-    claims.add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens);
+    // The top provider's output limit is the model's only where its window is the model's too.
+    const ownLimits = typeof top.context_length !== 'number' || top.context_length === entry.context_length;
+    claims.add('max_output_tokens', top.max_completion_tokens, '/top_provider/max_completion_tokens', top.max_completion_tokens, ownLimits ? '' : condition.route('top_provider'));
   }
 
   const arch = isObject(entry.architecture) ? entry.architecture : {};

@@ -12,7 +12,7 @@
 const PROVIDER_BY_PREFIX: Array<[RegExp, string]> = [
   [/^(gpt|chatgpt|o[1-9]|davinci|babbage|text-embedding|whisper|tts|dall-e|codex|computer-use|sora)/, 'openai'],
   [/^claude/, 'anthropic'],
-  [/^(gemini|gemma|palm|imagen|veo|text-bison|chat-bison)/, 'google'],
+  [/^(gemini|gemma|palm(?![a-z])|imagen|veo|text-bison|chat-bison)/, 'google'],
   [/^(qwen|qwq)/, 'qwen'],
   [/^deepseek/, 'deepseek'],
   [/^(llama|meta-llama|codellama)/, 'meta-llama'],
@@ -31,7 +31,15 @@ const PROVIDER_BY_PREFIX: Array<[RegExp, string]> = [
 // are Nova and Aura, which are not Amazon's Nova. Read only when the name or its source states the vendor.
 const OWN_FAMILIES: Record<string, RegExp> = {
   deepgram: /^(nova|aura)(-|$)/,
+  // Perplexity's Sonar models built on Llama ("llama-3.1-sonar-large-128k-online") are Perplexity's.
+  perplexity: /(^|-)sonar(-|$)/,
 };
+
+/** The vendor `stated` when `slug` is one of its own families a name prefix would give another ("deepgram", "nova-3"). */
+export function ownFamilyVendor(stated: string, slug: string): string | undefined {
+  const vendor = providerSlug(stated);
+  return OWN_FAMILIES[vendor]?.test(slug) ? vendor : undefined;
+}
 
 // The vendors a name's prefix or path segment can name ("OpenAI: ", "MiniMaxAI/", "zai-org/"),
 // each as every catalogue spells it, to the one provider slug its models are filed under.
@@ -89,7 +97,18 @@ export function knownVendor(name: string): string | undefined {
 // Bedrock model ids: optional cross-region prefix, vendor dot-prefix, and a "-v1:0" revision.
 const BEDROCK_REGION = /^(us|eu|apac|us-gov|global)\.(?=[a-z0-9-]+\.)/;
 const BEDROCK_VENDOR = /^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs|stability)\./;
-const BEDROCK_REVISION = /-v\d+(:\d+)?$|:\d+$/;
+/**
+ * A Bedrock id without its revision: "-v1:0" and "-v1" are revisions, and so is "-v2:0" after a
+ * dated name (claude-3-5-sonnet-20241022-v2:0). Otherwise the suffix is the model's own version:
+ * "claude-v2:1" is Claude 2.1 and "mistral-7b-instruct-v0:2" v0.2 (written with a dot), "claude-v2"
+ * Claude 2 and "titan-embed-text-v2:0" Titan Embeddings V2: kept.
+ */
+export function withoutBedrockRevision(name: string): string {
+  const m = name.match(/-v(\d+)(?::(\d+))?$/);
+  if (!m) return name.replace(/:0$/, '');
+  const revision = (m[2] === undefined || m[2] === '0') && (m[1] === '1' || /\d{8}|\d{4}-\d{2}-\d{2}/.test(name.slice(0, m.index)));
+  return revision ? name.slice(0, m.index) : name.replace(/:0$/, '').replace(/:(\d+)$/, '.$1');
+}
 
 /** "GPT-5.2 Codex" -> "gpt-5.2-codex": lower case, spaces, underscores and "@" as dashes. */
 export function slugifyModelName(name: string): string {
@@ -167,7 +186,7 @@ function parseName(name: string): { vendor: string | undefined; slug: string } {
   const bedrock = slug.replace(BEDROCK_REGION, '').match(BEDROCK_VENDOR);
   if (bedrock) {
     vendor = providerSlug(bedrock[1]);
-    slug = slug.replace(BEDROCK_REGION, '').slice(bedrock[0].length).replace(BEDROCK_REVISION, '');
+    slug = withoutBedrockRevision(slug.replace(BEDROCK_REGION, '').slice(bedrock[0].length));
   }
   return { vendor, slug };
 }
@@ -207,7 +226,7 @@ export function displayName(name: string): string {
   if (/\s/.test(unprefixed)) return unprefixed;
   const segment = unprefixed.slice(unprefixed.lastIndexOf('/') + 1).replace(BEDROCK_REGION, '');
   const bedrock = segment.match(BEDROCK_VENDOR);
-  const model = bedrock ? segment.slice(bedrock[0].length).replace(BEDROCK_REVISION, '') : segment;
+  const model = bedrock ? withoutBedrockRevision(segment.slice(bedrock[0].length)) : segment;
   return model || unprefixed;
 }
 

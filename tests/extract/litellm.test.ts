@@ -100,6 +100,9 @@ describe('litellm keys', () => {
       region: 'us-east-1',
     });
     expect(readLiteLLMKey('azure/eu/gpt-5', 'azure')).toEqual({ name: 'gpt-5', vendor: undefined, region: 'eu' });
+    // Azure's global-standard deployments are priced apart from its plain ones: a region, not part of the name.
+    expect(readLiteLLMKey('azure/global-standard/gpt-4o-2024-11-20', 'azure')).toEqual({ name: 'gpt-4o-2024-11-20', vendor: undefined, region: 'global-standard' });
+    expect(readLiteLLMKey('anthropic.claude-v2:1', 'bedrock').name).toBe('anthropic/claude-v2.1');
     expect(readLiteLLMKey('openrouter/anthropic/claude-3.5-sonnet', 'openrouter').name).toBe('anthropic/claude-3.5-sonnet');
   });
 });

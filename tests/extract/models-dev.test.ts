@@ -155,6 +155,8 @@ describe('models.dev listings', () => {
     expect(read('gitlab', 'duo-chat-gpt-5-1')).toEqual({ model: 'gitlab/duo-chat-gpt-5-1', condition: '', upstream: false });
     expect(read('nano-gpt', 'toppy-m-7b')).toEqual({ model: 'nano-gpt/toppy-m-7b', condition: '', upstream: false });
     expect(read('openrouter', 'thedrummer/cydonia-24b-v4.1')).toEqual({ model: 'thedrummer/cydonia-24b-v4.1', condition: 'route:openrouter', upstream: true });
+    // A vendor's own family named in the path is that vendor's, whatever the name's prefix says.
+    expect(read('cloudflare-ai-gateway', 'workers-ai/@cf/deepgram/nova-3').model).toBe('deepgram/nova-3');
     // nano-gpt's second copy of an organisation is that organisation.
     expect(read('nano-gpt', 'TheDrummer 2/Cydonia-24B-v4.1')).toMatchObject({ model: 'thedrummer/cydonia-24b-v4.1', upstream: true });
   });

@@ -34,11 +34,13 @@ describe('openrouter extractor', () => {
     expect(valuesOf(claims, 'anthropic/claude-sonnet-5', 'cache_write_price', 'cache_ttl:1h')).toEqual([4]);
   });
 
-  it('keeps a differing top-provider context window as a separate route claim', () => {
+  it('keeps a differing top-provider context window as a separate route claim, and that provider\'s output limit with it', () => {
     expect(valuesOf(claims, 'qwen/qwen3-coder', 'context_window')).toEqual([1048576]);
     expect(valuesOf(claims, 'qwen/qwen3-coder', 'context_window', 'route:top_provider')).toEqual([262144]);
     expect(valuesOf(claims, LUNA, 'context_window', 'route:top_provider')).toEqual([]);
-    expect(valuesOf(claims, 'qwen/qwen3-coder', 'max_output_tokens')).toEqual([65536]);
+    // The output limit the top provider lists beside its own window is that provider's, not the model's.
+    expect(valuesOf(claims, 'qwen/qwen3-coder', 'max_output_tokens')).toEqual([]);
+    expect(valuesOf(claims, 'qwen/qwen3-coder', 'max_output_tokens', 'route:top_provider')).toEqual([65536]);
   });
 
   it('maps modalities and supported parameters to flags', () => {

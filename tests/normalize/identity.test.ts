@@ -54,6 +54,21 @@ describe('canonicalModelId', () => {
     expect(canonicalModelId('openrouter/nvidia/nemotron-nano-9b-v2')).toBe('nvidia/nemotron-nano-9b-v2');
   });
 
+  it('reads a Bedrock revision off, and keeps a version the suffix is', () => {
+    expect(canonicalModelId('bedrock/amazon.nova-pro-v1:0')).toBe('amazon/nova-pro');
+    expect(canonicalModelId('anthropic.claude-3-5-sonnet-20241022-v2:0')).toBe('anthropic/claude-3-5-sonnet-20241022');
+    expect(canonicalModelId('anthropic.claude-v2:1')).toBe('anthropic/claude-v2.1');
+    expect(canonicalModelId('anthropic.claude-v2')).toBe('anthropic/claude-v2');
+    expect(canonicalModelId('mistral.mistral-7b-instruct-v0:2')).toBe('mistralai/mistral-7b-instruct-v0.2');
+    expect(canonicalModelId('amazon.titan-embed-text-v2:0')).toBe('amazon/titan-embed-text-v2');
+  });
+
+  it('gives no family to a longer word it begins (Writer\'s Palmyra is no PaLM), and Sonar to Perplexity', () => {
+    expect(canonicalModelId('writer/palmyra-x5')).toBe('writer/palmyra-x5');
+    expect(canonicalModelId('palm-2')).toBe('google/palm-2');
+    expect(canonicalModelId('llama-3.1-sonar-large-128k-online', 'perplexity')).toBe('perplexity/llama-3.1-sonar-large-128k-online');
+  });
+
   it('is a fixed point on canonical ids', () => {
     for (const id of ['openai/gpt-5.2-codex', 'anthropic/claude-3-5-sonnet-20240620', 'qwen/qwen3-235b-a22b-2507', 'perplexity/sonar-pro']) {
       expect(canonicalModelId(id)).toBe(id);
