@@ -65,7 +65,9 @@ export function openRouterSlots(entry: Json): Slots {
   if (typeof entry.context_length === 'number') out.set(slot('context_window', ''), entry.context_length);
   const top = entry.top_provider ?? {};
   if (typeof top.context_length === 'number' && top.context_length !== entry.context_length) out.set(slot('context_window', 'route:top_provider'), top.context_length);
-  if (typeof top.max_completion_tokens === 'number') out.set(slot('max_output_tokens', ''), top.max_completion_tokens);
+  // The top provider's output limit goes with its window: the model's own only where the windows agree.
+  const ownLimits = typeof top.context_length !== 'number' || top.context_length === entry.context_length;
+  if (typeof top.max_completion_tokens === 'number') out.set(slot('max_output_tokens', ownLimits ? '' : 'route:top_provider'), top.max_completion_tokens);
   const inputs = entry.architecture?.input_modalities;
   if (Array.isArray(inputs)) {
     out.set(slot('vision', ''), inputs.includes('image'));
