@@ -43,6 +43,7 @@ import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { isObject, type Json, parseJsonBody } from './json.ts';
 import { listedModel, vendorSlug, type Listing } from './models-dev.ts';
 import type { ExtractInput } from './types.ts';
+import { routeName } from '../normalize/routes.ts';
 
 const CONFIDENCE = 0.9;
 const EXPECT = { min_models: 1, fields: ['input_price'] };
@@ -59,12 +60,6 @@ const PRICE_FIELDS: Record<string, FieldName> = {
 /** genai-prices providers that are a vendor's own API. */
 const VENDOR_PROVIDERS = new Set(['anthropic', 'openai', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'minimax', 'moonshotai', 'zhipuai', 'perplexity', 'voyageai']);
 
-/** LiteLLM's (and models-dev.ts's) name for the same platform. */
-const ROUTE_NAMES: Record<string, string> = {
-  aws: 'bedrock',
-  together: 'together_ai',
-  fireworks: 'fireworks_ai',
-};
 
 /** Providers whose every model is an embedding model (no text out). */
 const EMBEDDING_PROVIDERS = new Set(['voyageai']);
@@ -76,7 +71,7 @@ export function genaiPricesListing(providerId: string): Listing {
     return { id: providerId, vendor: vendorSlug(providerId), route: '', resale: providerId === 'google' ? 'vertex_ai' : undefined };
   }
   const huggingface = /^huggingface_(.+)$/.exec(providerId);
-  const route = huggingface ? `huggingface/${huggingface[1]}` : ROUTE_NAMES[providerId] ?? providerId;
+  const route = huggingface ? `huggingface/${huggingface[1]}` : routeName(providerId);
   return { id: vendorSlug(providerId), route, platform: providerId === 'aws' ? 'bedrock' : undefined };
 }
 

@@ -43,6 +43,7 @@ import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
 import { identify, inferProvider, knownVendor, ownFamilyVendor, providerSlug, slugifyModelName } from '../normalize/identity.ts';
 import { parseDate } from '../normalize/dates.ts';
+import { routeName } from '../normalize/routes.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { escapePointer, isObject, type Json, parseJsonBody } from './json.ts';
 import { readLiteLLMKey } from './litellm.ts';
@@ -203,29 +204,13 @@ const VENDOR_VARIANTS: Array<[RegExp, string]> = [
   [/^stepfun-/, 'stepfun'],
 ];
 
-/** LiteLLM's name for the same platform, so the two sources' route claims meet. */
-const ROUTE_NAMES: Record<string, string> = {
-  'amazon-bedrock': 'bedrock',
-  'google-vertex': 'vertex_ai',
-  'google-vertex-anthropic': 'vertex_ai',
-  togetherai: 'together_ai',
-  'fireworks-ai': 'fireworks_ai',
-  vercel: 'vercel_ai_gateway',
-  'github-copilot': 'github_copilot',
-  'cloudflare-workers-ai': 'cloudflare',
-  'novita-ai': 'novita',
-  nvidia: 'nvidia_nim',
-  digitalocean: 'gradient_ai',
-  gmicloud: 'gmi',
-  'snowflake-cortex': 'snowflake',
-};
 
 export function modelsDevListing(providerId: string): Listing {
   const vendor = VENDOR_FOLDERS[providerId];
   if (vendor) return { id: providerId, vendor, route: '' };
   const variant = VENDOR_VARIANTS.find(([pattern]) => pattern.test(providerId));
   const platform = providerId === 'amazon-bedrock' ? 'bedrock' : providerId.startsWith('google-vertex') ? 'vertex' : undefined;
-  return { id: providerId, vendor: variant?.[1], route: ROUTE_NAMES[providerId] ?? providerId, platform };
+  return { id: providerId, vendor: variant?.[1], route: routeName(providerId), platform };
 }
 
 // ---------------------------------------------------------------- extractor

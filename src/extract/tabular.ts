@@ -5,6 +5,7 @@
  * - model rows: the first column names a model, each further column is a figure
  *   (pricing tables: Model | Input | Cached input | Output).
  */
+import { routeName } from '../normalize/routes.ts';
 import { isUnitLabel } from '../normalize/units.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { FIELDS } from '../schema/fields.ts';
@@ -284,7 +285,7 @@ function servedBy(model: string, cell: string): string | null {
   const vendor = inferProvider(slugifyModelName(model));
   const named = providerSlug(cell);
   if (!vendor) return null;
-  return named === vendor ? '' : `route:${named.replace(/[^a-z0-9_.-]/g, '')}`;
+  return named === vendor ? '' : `route:${routeName(cell)}`;
 }
 
 // A "Pricing" column whose cells hold two prices glued ("$0.20$0.50") under a group row stating "Per

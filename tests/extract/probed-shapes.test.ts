@@ -176,13 +176,15 @@ describe('price cells that state no single USD price per token', () => {
   });
 
   it("reads a Provider column naming a host as that host's route, naming the vendor as the model's own", () => {
-    const rows = table(['| Llama 3.1 70B | Groq | $0.59 | $0.79 |', '| Llama 3.1 8B | Meta | $0.05 | $0.08 |', '| Acme X | Groq | $1 | $2 |'], '| Model | Provider | Input | Output |');
+    const rows = table(['| Llama 3.1 70B | Groq | $0.59 | $0.79 |', '| Llama 3.1 8B | Meta | $0.05 | $0.08 |', '| Acme X | Groq | $1 | $2 |', '| Llama 3.1 405B | Together AI | $3.50 | — |'], '| Model | Provider | Input | Output |');
     // Acme X's vendor is not known, so whether Groq is its vendor or its host the page does not say.
     expect(read(`# Pricing\n\n${rows}\n`)).toEqual([
       'meta-llama/llama-3.1-70b input_price 0.59 [route:groq]',
       'meta-llama/llama-3.1-70b output_price 0.79 [route:groq]',
       'meta-llama/llama-3.1-8b input_price 0.05',
       'meta-llama/llama-3.1-8b output_price 0.08',
+      // Under the name LiteLLM and models.dev give the platform, so their route claims meet on one key.
+      'meta-llama/llama-3.1-405b input_price 3.5 [route:together_ai]',
     ]);
   });
 });
