@@ -23,7 +23,13 @@ export const READ_CONDITIONS = {
 // A status badge after the name, not part of it. "(Preview)" is: a preview is a model of its own.
 const STATUS_SUFFIX = /\s*\((?:deprecated|legacy|retired|new|latest|default|recommended|stable)\)\s*$/i;
 // "gpt-4o (→ gpt-4o-2024-08-06)": which snapshot the name points at, no part of the name.
-const POINTER_SUFFIX = /\s*\((?:→|->|=>|points? to|alias(?:es)?(?: of| for)?|currently)\s*[^)]*\)\s*$/i;
+const POINTER = /^\((?:→|->|=>|points? to|alias(?:es)?(?: of| for)?|currently)\s*[^)]*\)\s*$/i;
+
+/** The name without a last aside that points at another name; tested on that aside alone, which stays linear on long cells. */
+function withoutPointer(name: string): string {
+  const open = name.lastIndexOf('(');
+  return open >= 0 && POINTER.test(name.slice(open)) ? name.slice(0, open) : name;
+}
 const PREVIEW_SUFFIX = /\s*\(preview\)\s*$/i;
 const LATENCY_OPTIMIZED = /\s*\((?:w\/|with)\s*latency[- ]optimi[sz]ed(?: inference)?\)\s*/i;
 
@@ -35,7 +41,7 @@ export function rowSubject(cell: string): { name: string; condition: string } {
     name = name.replace(LATENCY_OPTIMIZED, ' ').trim();
     condition = READ_CONDITIONS.latencyOptimized;
   }
-  return { name: name.replace(POINTER_SUFFIX, '').replace(STATUS_SUFFIX, '').replace(PREVIEW_SUFFIX, ' preview').trim(), condition };
+  return { name: withoutPointer(name).replace(STATUS_SUFFIX, '').replace(PREVIEW_SUFFIX, ' preview').trim(), condition };
 }
 
 /**

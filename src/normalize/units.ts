@@ -116,7 +116,8 @@ export function priceBasisOf(text: string): PriceBasis | null {
 // With its exponent when it has one: "$2.5e-1" is 0.25, not 2.5 with its exponent dropped.
 const NUM = String.raw`((?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)`;
 const DOLLARS = new RegExp(String.raw`(?:US\$|\$|USD\s*)\s*` + NUM, 'i');
-const CENTS = new RegExp(NUM + String.raw`\s*(?:¢|cents?\b)`, 'i');
+// From where a number starts only: tried inside a long run of digits, the match is quadratic.
+const CENTS = new RegExp(String.raw`(?<![\d,.])` + NUM + String.raw`\s*(?:¢|cents?\b)`, 'i');
 const BARE = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)/i;
 
 function moneyAmount(text: string): number | null {
