@@ -13,7 +13,7 @@ import { canonicalModelId } from '../normalize/identity.ts';
 import { pageText } from './aggregator.ts';
 import { finishResult, makeClaim, type Expectations } from './claims.ts';
 import { defaultIsModelName, readTable, type TableTier } from './tabular.ts';
-import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, tableBasis } from './reading.ts';
+import { betaCondition, readFlattenedTables, sectionContextWindows, readTextCards, keyValueFigures, keyValueLines, pageSubject, sectionSubject, statesOtherBasis, tableBasis } from './reading.ts';
 import { parsePage, type Page, type Table } from './tables.ts';
 import type { ExtractInput } from './types.ts';
 import { condition } from '../schema/condition.ts';
@@ -91,6 +91,8 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
   const headings = page.blocks.filter((b) => b.kind === 'heading');
   const beta = betaCondition(input.body);
   const isModel = (text: string): boolean => defaultIsModelName(text);
+  const otherBasis = statesOtherBasis(page);
+  const exactTokens = exactTokenFigures(pageText(page));
   const claims = page.tables.flatMap((table) =>
     readTable(table, {
       sectionSubject: (t) => sectionSubject(t, headings, isModel),
@@ -98,8 +100,8 @@ function readDocsTables(input: ExtractInput, expect: Partial<Expectations>): Ext
       confidence: CONFIDENCE,
       provider,
       pageModels: [],
-      exactTokens: exactTokenFigures(pageText(page)),
-      priceBasis: tableBasis(table, page),
+      exactTokens,
+      priceBasis: tableBasis(table, otherBasis),
       tableCondition: pricingTier,
       spanSingleValues: true,
       notes,

@@ -51,16 +51,20 @@ export function rowSubject(cell: string): { name: string; condition: string } {
  * "All prices are in euros"), or a Currency column does: then which basis is the table's, the page
  * does not say, and its bare figures are not read.
  */
-export function tableBasis(table: Table, page: Page): PriceBasis {
+export function tableBasis(table: Table, pageStatesOtherBasis: boolean): PriceBasis {
   const stated = statedBasis([...table.context, table.caption, table.heading]);
   if (stated) return stated;
   // A Currency column that names another than USD: its rows' bare figures are that currency.
   const currency = table.headers.findIndex((h) => /^\s*currency\s*$/i.test(h));
   if (currency >= 0 && table.rows.some((r) => !/^\s*(?:usd|us\$|\$)?\s*$/i.test(r[currency] ?? ''))) return 'unread';
-  const elsewhere = page.blocks.some(
+  return pageStatesOtherBasis ? 'unread' : 'per_1m';
+}
+
+/** Whether a page's text states prices per 1K tokens, per token, in cents or in another currency anywhere (see tableBasis); read once a page. */
+export function statesOtherBasis(page: Page): boolean {
+  return page.blocks.some(
     (b) => b.kind !== 'code' && /\$|\bprices?\b|\bcosts?\b|\brates?\b|\bpricing\b/i.test(b.text) && ['per_1k', 'per_token', 'unread'].includes(statedPriceBasis(b.text) ?? ''),
   );
-  return elsewhere ? 'unread' : 'per_1m';
 }
 
 /** The unit the short texts above a table state ("Cost per 1,000 tokens"), if they state one. */

@@ -654,10 +654,19 @@ function htmlCaption(table: Element): string {
 function tabInPlace(panel: Element): string {
   const parent = panel.parent as Element | null;
   if (!parent || attr(panel.attribs, 'role') !== 'tabpanel') return '';
-  const panels = findAll((el) => attr(el.attribs, 'role') === 'tabpanel', parent.children);
-  const tabs = findAll((el) => attr(el.attribs, 'role') === 'tab', parent.children);
-  return panels.length > 1 && tabs.length === panels.length ? squashedText(tabs[panels.indexOf(panel)]) : '';
+  // Found once a parent: a page of many panels would otherwise search its tabs once a panel.
+  let found = TABS_OF.get(parent);
+  if (!found) {
+    const panels = findAll((el) => attr(el.attribs, 'role') === 'tabpanel', parent.children);
+    found = { place: new Map(panels.map((p, i) => [p, i])), tabs: findAll((el) => attr(el.attribs, 'role') === 'tab', parent.children) };
+    TABS_OF.set(parent, found);
+  }
+  const { place, tabs } = found;
+  const at = place.get(panel);
+  return place.size > 1 && tabs.length === place.size && at !== undefined ? squashedText(tabs[at]) : '';
 }
+
+const TABS_OF = new WeakMap<Element, { place: Map<Element, number>; tabs: Element[] }>();
 
 function documentOf(node: AnyNode): AnyNode & { children: AnyNode[] } {
   let top = node;
@@ -790,7 +799,9 @@ function columnHeaders(grid: readonly string[][]): string[] {
  * standard and a batch price says which is which only in a row below, which no reader takes for a header.
  */
 function withoutRepeatedLabels(labels: readonly string[]): string[] {
-  return labels.map((label) => (label && labels.indexOf(label) !== labels.lastIndexOf(label) ? '' : label));
+  const count = new Map<string, number>();
+  for (const label of labels) count.set(label, (count.get(label) ?? 0) + 1);
+  return labels.map((label) => (label && count.get(label)! > 1 ? '' : label));
 }
 
 function parseHtml(body: string): Page {
