@@ -132,7 +132,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
             while (i + 1 < numbered.length && isAliasEntry(numbered[i + 1].entry) && numbered[i + 1].entry.at === at && numbered[i + 1].entry.by === entry.by) {
               batch.push(numbered[++i].entry as AliasEntry);
             }
-            replayAliasDecisions(ledger, rws, batch.map((b) => ({ name: b.name, id: b.id, distinct: b.action === 'distinct' })), entry.by, at);
+            replayAliasDecisions(ledger, rws, batch.map(aliasDecisionOf), entry.by, at);
             result.decisions += batch.length;
             break;
           }
@@ -141,7 +141,7 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
       // The rebuilt ledger stands where the journal stood when it was read: decisions go on from there.
       ledger.journalMark().set({ path: resolve(journalFile), bytes: readBytes });
     }, { create: true });
-    const settled = numbered.flatMap(({ entry }) => (isAliasEntry(entry) ? [{ name: entry.name, id: entry.id, distinct: entry.action === 'distinct' }] : []));
+    const settled = numbered.flatMap(({ entry }) => (isAliasEntry(entry) ? [aliasDecisionOf(entry)] : []));
     result.restored = restoreAliasDecisions(ws.aliasesFile, settled).map((d) => ({ name: d.name, id: d.id, relation: d.distinct ? 'distinct' : 'alias' }));
   } finally {
     release();
@@ -186,6 +186,7 @@ function checkTimeOrder(file: string, numbered: Numbered[]): void {
 
 const isAliasEntry = (e: JournalEntry): e is AliasEntry => e.action === 'alias' || e.action === 'distinct';
 const aliasIdOf = (e: AliasEntry): string => e.id;
+const aliasDecisionOf = (e: AliasEntry) => ({ name: e.name, id: e.id, distinct: e.action === 'distinct' });
 
 type DecisionEntry = Extract<JournalEntry, { action: 'approve' | 'reject' }>;
 

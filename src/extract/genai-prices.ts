@@ -41,7 +41,8 @@ import type { FieldName } from '../schema/fields.ts';
 import { condition as conditions, joinConditions } from '../schema/condition.ts';
 import { finishResult, makeClaim, NoteTally } from './claims.ts';
 import { isObject, type Json, parseJsonBody } from './json.ts';
-import { listedModel, vendorSlug, type Listing } from './models-dev.ts';
+import { providerSlug } from '../normalize/identity.ts';
+import { listedModel, type Listing } from './models-dev.ts';
 import type { ExtractInput } from './types.ts';
 import { routeName } from '../normalize/routes.ts';
 
@@ -68,11 +69,11 @@ const NOT_TEXT = /embed|rerank|moderation/i;
 export function genaiPricesListing(providerId: string): Listing {
   if (VENDOR_PROVIDERS.has(providerId)) {
     // Google's entry lists Claude as Vertex serves it.
-    return { id: providerId, vendor: vendorSlug(providerId), route: '', resale: providerId === 'google' ? 'vertex_ai' : undefined };
+    return { id: providerId, vendor: providerSlug(providerId), route: '', resale: providerId === 'google' ? 'vertex_ai' : undefined };
   }
   const huggingface = /^huggingface_(.+)$/.exec(providerId);
   const route = huggingface ? `huggingface/${huggingface[1]}` : routeName(providerId);
-  return { id: vendorSlug(providerId), route, platform: providerId === 'aws' ? 'bedrock' : undefined };
+  return { id: providerSlug(providerId), route, platform: providerId === 'aws' ? 'bedrock' : undefined };
 }
 
 export interface GenaiPricesOptions {

@@ -57,10 +57,6 @@ const EXPECT = { min_models: 1, fields: ['input_price', 'context_window'] };
 // ---------------------------------------------------------------- identity (shared with genai-prices)
 
 
-/** The canonical slug of a vendor as a catalogue spells it ("zhipuai" -> z-ai, "mistral" -> mistralai). */
-export function vendorSlug(name: string): string {
-  return knownVendor(name) ?? providerSlug(name);
-}
 
 /** Model-name prefixes identity.ts does not know, used only where it infers no vendor itself. */
 const MORE_PREFIXES: Array<[RegExp, string]> = [
@@ -149,7 +145,7 @@ export function listedModel(id: string, listing: Listing): ListedModel {
     .filter(Boolean)
     .pop();
   // A reseller's "org/model" id names the model's organisation as OpenRouter's API does ("thedrummer/rocinante-12b").
-  const orgVendor = listing.route !== '' && path.length === 1 && !PATH_WORDS.has(path[0].toLowerCase()) ? vendorSlug(path[0]) : undefined;
+  const orgVendor = listing.route !== '' && path.length === 1 && !PATH_WORDS.has(path[0].toLowerCase()) ? providerSlug(path[0]) : undefined;
   // A vendor the id states whose own family the name is ("workers-ai/@cf/deepgram/nova-3"), before the name's prefix.
   const family = [clean.vendor, ...path, listing.vendor].map((v) => (v ? ownFamilyVendor(v, slugifyModelName(bare)) : undefined)).find(Boolean);
   const vendor = family ?? vendorOfName(bare) ?? clean.vendor ?? pathVendor ?? listing.vendor ?? orgVendor;

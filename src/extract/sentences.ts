@@ -141,7 +141,7 @@ function figuresIn(sentence: string, exact: readonly number[]): Figure[] {
     const previous = [...figures].reverse().find((f) => f.start < start && f.field.endsWith('_price'));
     if (!previous || !COMPARISON.test(sentence.slice(previous.end, start))) continue;
     const value = parsePrice(`$${m[1]}`, 'per_1m');
-    if (previous && value !== null) figures.push({ field: previous.field, value, start, end: start + m[0].length });
+    if (value !== null) figures.push({ field: previous.field, value, start, end: start + m[0].length });
   }
   for (const m of sentence.matchAll(VERSUS_TOKENS)) {
     const start = m.index ?? 0;

@@ -183,19 +183,25 @@ function parseName(name: string): { vendor: string | undefined; slug: string } {
     vendor = providerSlug(vendorSegment);
     slug = slug.slice(slash + 1);
   }
-  const bedrock = slug.replace(BEDROCK_REGION, '').match(BEDROCK_VENDOR);
+  const bedrock = bedrockId(slug);
   if (bedrock) {
-    vendor = providerSlug(bedrock[1]);
-    slug = withoutBedrockRevision(slug.replace(BEDROCK_REGION, '').slice(bedrock[0].length));
+    vendor = providerSlug(bedrock.vendor);
+    slug = bedrock.model;
   }
   return { vendor, slug };
+}
+
+/** A Bedrock model id's vendor and model, region prefix and revision read off ("us.anthropic.claude-…-v1:0"); null for any other name. */
+function bedrockId(name: string): { vendor: string; model: string } | null {
+  const unregioned = name.replace(BEDROCK_REGION, '');
+  const m = unregioned.match(BEDROCK_VENDOR);
+  return m ? { vendor: m[1], model: withoutBedrockRevision(unregioned.slice(m[0].length)) } : null;
 }
 
 export function identify(name: string, defaultProvider?: string): ModelIdentity {
   const { vendor, slug } = parseName(name);
   const stated = vendor ?? (defaultProvider ? providerSlug(defaultProvider) : undefined);
-  const ownFamily = stated !== undefined && OWN_FAMILIES[stated]?.test(slug);
-  const provider = (ownFamily ? stated : inferProvider(slug)) ?? stated ?? 'unknown';
+  const provider = (stated && ownFamilyVendor(stated, slug)) ?? inferProvider(slug) ?? stated ?? 'unknown';
   const version = snapshotVersion(slug);
   const family = version ? slug.slice(0, -version.length - 1) : slug;
   return { id: `${provider}/${slug}`, provider, family, version };
@@ -224,10 +230,8 @@ export function snapshotVersion(slug: string): string | null {
 export function displayName(name: string): string {
   const unprefixed = name.trim().replace(/^[^:/]{2,30}:\s+/, '').replace(/^[^/]+(?=\/)/, withoutCounter);
   if (/\s/.test(unprefixed)) return unprefixed;
-  const segment = unprefixed.slice(unprefixed.lastIndexOf('/') + 1).replace(BEDROCK_REGION, '');
-  const bedrock = segment.match(BEDROCK_VENDOR);
-  const model = bedrock ? withoutBedrockRevision(segment.slice(bedrock[0].length)) : segment;
-  return model || unprefixed;
+  const segment = unprefixed.slice(unprefixed.lastIndexOf('/') + 1);
+  return (bedrockId(segment)?.model ?? segment) || unprefixed;
 }
 
 /**

@@ -214,6 +214,13 @@ const COUNT_SCALE: Record<string, number> = {
   k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, b: 1e9, billion: 1e9, t: 1e12, trillion: 1e12,
 };
 
+const COUNT_NUMBER = String.raw`\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?`;
+const COUNT_WORD = String.raw`thousand|million|billion|trillion|[kmbt](?![a-z])`;
+const COUNT = new RegExp(String.raw`(${COUNT_NUMBER})\s*(${COUNT_WORD})?`, 'i');
+// The figure called the total, before or after the word ("671B total", "total: 671B").
+const FIGURE = String.raw`(?:${COUNT_NUMBER})\s*(?:${COUNT_WORD})?`;
+const TOTAL_COUNT = new RegExp(String.raw`(${FIGURE})\s*(?:params?\s*)?total\b|\btotal\s*(?:params?\s*)?[:=]?\s*(${FIGURE})`, 'i');
+
 /** A count such as a parameter count ("4B", "2.8T", "20.9B", "117 billion", "21,000,000,000"). */
 export function parseCount(text: string | number | null | undefined): number | null {
   if (typeof text === 'number') return Number.isFinite(text) ? text : null;
@@ -222,10 +229,10 @@ export function parseCount(text: string | number | null | undefined): number | n
   // is its total; "3B active" alone says only what is active.
   if (/\d\s*x\s*\d/i.test(text) || /\d\s*(?:[KMGT]i?B)\b/.test(text)) return null;
   if (/\bactive\b/i.test(text)) {
-    const total = text.match(/((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:thousand|million|billion|trillion|[kmbt](?![a-z]))?)\s*(?:params?\s*)?total\b|\btotal\s*(?:params?\s*)?[:=]?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:thousand|million|billion|trillion|[kmbt](?![a-z]))?)/i);
+    const total = text.match(TOTAL_COUNT);
     return total ? parseCount(total[1] ?? total[2]) : null;
   }
-  const m = text.match(/(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|[kmbt](?![a-z]))?/i);
+  const m = text.match(COUNT);
   if (!m) return null;
   const n = toNumber(m[1]);
   const scale = m[2] ? COUNT_SCALE[m[2].toLowerCase()] : 1;
