@@ -120,10 +120,14 @@ export interface CellReading {
 const OPEN = /^(?:open(?:[\s-](?:source|weights?))?|open-weight|yes)$/i;
 const CLOSED = /^(?:proprietary|closed(?:[\s-](?:source|weights?))?|no)$/i;
 
-/** "DEFAULT: 4K MAXIMUM: 8K" states a maximum: that is the limit. */
+/** The figure a text calls the maximum, after the word or before it ("DEFAULT: 4K MAXIMUM: 8K", "4K default, 8K maximum"), if any. */
+export function maximumFigure(text: string): string | null {
+  return text.match(/max(?:imum)?\s*[:=]?\s*([\d.,]+\s*[kKmM]?)/i)?.[1] ?? text.match(/([\d.,]+\s*[kKmM]?)\s*max(?:imum)?\b/i)?.[1] ?? null;
+}
+
+/** A cell that states a maximum: that is the limit. */
 function maximumPart(cell: string): string {
-  const m = cell.match(/max(?:imum)?\s*[:=]?\s*([\d.,]+\s*[kKmM]?)/i);
-  return m ? m[1] : cell;
+  return maximumFigure(cell) ?? cell;
 }
 
 const TIER_SPLIT = /(?=\$\s*\d)/;

@@ -7,7 +7,7 @@
 import { condition as conditions } from '../schema/condition.ts';
 import { parsePrice, parseTokenCount, priceBasisOf, statedPriceBasis, type PriceBasis } from '../normalize/units.ts';
 import { FIELDS, type FieldName } from '../schema/fields.ts';
-import { isSkipped, labelMeaning } from './labels.ts';
+import { isSkipped, labelMeaning, maximumFigure } from './labels.ts';
 import type { Page, Table, TextBlock } from './tables.ts';
 
 /** Conditions the generic readings state (free-form parts of the condition grammar). */
@@ -191,8 +191,7 @@ function limitFigure(value: string): string | null {
   if (!lead) return null;
   const rest = value.slice(lead.length);
   if (!/\d/.test(rest) || /^\s*(?:tokens?\s*)?\(/i.test(rest)) return lead;
-  const max = value.match(/([\d.,]+\s*[kKmM]?)\s*max(?:imum)?\b|max(?:imum)?\s*[:=]?\s*([\d.,]+\s*[kKmM]?)/i);
-  return max ? (max[1] ?? max[2]) : null;
+  return maximumFigure(value);
 }
 
 export function keyValueFigures(lines: readonly KeyValueLine[], exactTokens: readonly number[]): KeyValueFigure[] {

@@ -101,6 +101,9 @@ describe('price cells that state no single USD price per token', () => {
       '- Long context pricing: input $2 / 1M tokens, output $8 / 1M tokens', '',
     ].join('\n');
     expect(read(page).sort()).toEqual(['acme/acme-chat-2 input_price 0.27', 'acme/acme-chat-2 max_output_tokens 8000', 'acme/acme-chat-2 output_price 1.1']);
+    // The same limit in a table cell, either way round.
+    const limits = table(['| Acme Chat | 4K default, 8K maximum |', '| Acme Pro | DEFAULT: 4K MAXIMUM: 16K |'], '| Model | Max output tokens |');
+    expect(read(`# Models\n\n${limits}\n`)).toEqual(['acme/acme-chat max_output_tokens 8000', 'acme/acme-pro max_output_tokens 16000']);
   });
 
   it('reads sections of qualified prices as no base prices, and a tier a lead-in line or a tab in place names', () => {
