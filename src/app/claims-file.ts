@@ -12,6 +12,6 @@ export function reconcileClaimsFile(file: string): RecordsResult {
     throw inputError(`cannot read the claims file ${file}: ${(e as Error).message}`);
   }
   const records = parseClaimsFile(text);
-  if (!records.length) throw inputError(`${file} holds no claims (every value cell is blank)`);
+  if (!records.length) throw inputError(`${file} holds no claims: no row under its header has a value`);
   return reconcileRecords(records);
 }

@@ -66,7 +66,9 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null, format
   if (declared) return { text: decodeText(declared, bytes), charset: declared.encoding };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), charset: 'utf-8' };
-  } catch {
+  } catch (e) {
+    // Only bytes that are not UTF-8 mean another charset; anything else (a text too long to hold) is no charset's.
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw e;
     if (format === 'json') return { text: new TextDecoder('utf-8').decode(bytes), charset: 'utf-8' };
     return { text: decodeText(new TextDecoder('windows-1252'), bytes), charset: 'windows-1252' };
   }

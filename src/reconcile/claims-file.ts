@@ -4,19 +4,22 @@
  * Parsing only: reading the file is the use-case layer's, printing the result the CLI's.
  */
 import { inputError } from '../errors.ts';
+import { parsePointInTime } from '../normalize/dates.ts';
 import type { ClaimRecord } from './records.ts';
 
 const REQUIRED = ['source', 'entity', 'field', 'value'] as const;
+const COLUMNS = [...REQUIRED, 'observed_at', 'condition', 'confidence'];
 
 /**
  * Calls `row` with each record of a CSV (RFC 4180 quoting) or TSV text and the line it starts on
- * (counted in the file, as an editor shows it), blank lines skipped; the delimiter is read from the first line. A line without a quote or a lone CR is split as it is,
- * which is most lines of a claims file; a record with quotes is read cell by cell (quotedRecord).
+ * (counted in the file as an editor shows it: a line ends at LF, CRLF or a lone CR), blank lines
+ * skipped; the delimiter is read from the first line that is not blank. A line without a quote or
+ * a lone CR is split as it is, which is most lines of a claims file; a record with quotes is read
+ * cell by cell (quotedRecord).
  */
 export function eachRecord(text: string, row: (cells: string[], line: number) => void): void {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const newline = body.indexOf('\n');
-  const firstLine = newline < 0 ? body : body.slice(0, newline);
+  const firstLine = /[^\r\n]*\S[^\r\n]*/.exec(body)?.[0] ?? '';
   const sep = firstLine.includes('\t') ? '\t' : ',';
   const emit = (cells: string[], line: number) => {
     if (cells.length > 1 || cells[0].trim() !== '') row(cells, line);
@@ -37,10 +40,10 @@ export function eachRecord(text: string, row: (cells: string[], line: number) =>
       at = end + 1;
       continue;
     }
-    const record = quotedRecord(body, at, sep);
+    const record = quotedRecord(body, at, sep, line);
     emit(record.row, line);
-    // A quoted cell may span lines: the next record starts past every newline this one holds.
-    for (let lf = body.indexOf('\n', at); lf >= 0 && lf < record.next; lf = body.indexOf('\n', lf + 1)) line++;
+    // A quoted cell may span lines: the next record starts past every line end this one holds.
+    line += lineEnds(body, at, record.next);
     at = record.next;
   }
 }
@@ -57,6 +60,16 @@ function plainCells(body: string, start: number, end: number, sep: string): stri
   return cells;
 }
 
+/** How many lines end in `text` from `start` to `end`: each LF, CRLF or lone CR. */
+export function lineEnds(text: string, start: number, end: number): number {
+  let ends = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) ends++;
+  }
+  return ends;
+}
+
 /** Rows of a CSV or TSV text (see eachRecord). */
 export function parseDelimited(text: string): string[][] {
   const rows: string[][] = [];
@@ -69,11 +82,13 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * One record with quotes, from `start`: its cells, and where the next record starts. A quoted cell
- * is taken between quotes with indexOf (it may hold delimiters and newlines; `""` is a quote); text
- * after its closing quote, and an unquoted cell, run to the next delimiter or line end.
+ * One record with quotes, from `start` (on `line`): its cells, and where the next record starts. A
+ * quoted cell is taken between quotes with indexOf (it may hold delimiters and newlines; `""` is a
+ * quote) and must end at a delimiter or a line end; an unquoted cell runs to the next of those.
+ * Text after a closing quote is refused, not joined to the cell: it is what a quote opened by
+ * mistake leaves, having swallowed the lines up to the next quote into one cell.
  */
-function quotedRecord(body: string, start: number, sep: string): { row: string[]; next: number } {
+function quotedRecord(body: string, start: number, sep: string, line: number): { row: string[]; next: number } {
   const sepCode = sep.charCodeAt(0);
   const row: string[] = [];
   let at = start;
@@ -83,9 +98,13 @@ function quotedRecord(body: string, start: number, sep: string): { row: string[]
       let from = at + 1;
       for (;;) {
         const close = body.indexOf('"', from);
-        if (close < 0) throw inputError('unterminated quoted cell at the end of the file');
+        if (close < 0) throw inputError(`line ${line + lineEnds(body, start, at)}: unterminated quoted cell: its quote is never closed`);
         cell += body.slice(from, close);
         if (body.charCodeAt(close + 1) !== QUOTE) {
+          const after = body.charCodeAt(close + 1);
+          if (close + 1 < body.length && after !== sepCode && after !== LF && after !== CR) {
+            throw inputError(`line ${line + lineEnds(body, start, close)}: text after a closing quote: a quoted cell must end at a delimiter or the line's end`);
+          }
           at = close + 1;
           break;
         }
@@ -114,7 +133,7 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
   // The reconciler joins entity, field and condition with NUL: no cell may hold one.
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    const line = text.slice(0, nul).split('\n').length;
+    const line = 1 + lineEnds(text, 0, nul);
     throw inputError(`line ${line} of the claims file holds a NUL character: is it UTF-16 or binary? Save it as UTF-8 text`);
   }
   const pool = new Map<string, string>();
@@ -150,11 +169,15 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
             `(found: ${header.join(', ')})`,
         );
       }
-      [source, entity, field, value, observed, condition, confidence] = [...REQUIRED, 'observed_at', 'condition', 'confidence'].map((name) => header!.indexOf(name));
+      const twice = COLUMNS.find((name) => header!.indexOf(name) !== header!.lastIndexOf(name));
+      if (twice) throw inputError(`the claims file's header names ${twice} twice: which is meant?`);
+      [source, entity, field, value, observed, condition, confidence] = COLUMNS.map((name) => header!.indexOf(name));
       return;
     }
-    if (cells.length < header.length) {
-      throw inputError(`line ${line} of the claims file has ${cells.length} cells, the header has ${header.length}`);
+    // More cells than the header are refused unless blank (a trailing delimiter): an unquoted
+    // "128,000" is two cells, and reading the first would make 128 of it.
+    if (cells.length < header.length || (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== ''))) {
+      throw inputError(`line ${line} of the claims file has ${cells.length} cells, the header has ${header.length}${cells.length > header.length ? ' (is a cell with a comma unquoted?)' : ''}`);
     }
     const v = cell(cells[value]);
     if (!v) return;
@@ -164,7 +187,11 @@ export function parseClaimsFile(text: string): ClaimRecord[] {
       const at = columnCell(cells, observed);
       // Checked when it differs from the last one checked: a file repeats a few dates a million times.
       if (at !== checkedAt) {
-        if (Number.isNaN(Date.parse(at))) throw inputError(`line ${line}: observed_at must be a date or an ISO timestamp, got "${at}"`);
+        try {
+          parsePointInTime(at);
+        } catch (e) {
+          throw inputError(`line ${line}: observed_at: ${(e as Error).message}`);
+        }
         checkedAt = at;
       }
       record.observed_at = at;

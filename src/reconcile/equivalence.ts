@@ -68,12 +68,15 @@ function numericKey(value: PlainValue, key: (n: number) => string): string {
   return Number.isFinite(n) ? 'n:' + key(n) : textKey(value);
 }
 
-/** "128,000" -> 128000, "128K" -> 128000, "1.5M" -> 1500000; NaN when not a number. */
+/**
+ * "128,000" -> 128000, "128K" -> 128000, "1.5M" -> 1500000, "1e-6" -> 0.000001; NaN when not a
+ * number. A comma or a space is read only between groups of three digits: "1,50" and "1,5" are
+ * decimal commas, no number, where dropping the comma made them 150 and 15.
+ */
 export function parseLooseNumber(text: string): number {
-  const m = text
-    .trim()
-    .replace(/[$,\s]/g, '')
-    .match(/^(-?\d+(?:\.\d+)?)([kmb])?$/i);
+  let number = text.replace(/\$/g, '').trim();
+  if (/^[+-]?\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?\s*[kmb]?$/i.test(number)) number = number.replace(/[,\s]/g, '');
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([kmb])?$/i.exec(number);
   if (!m) return NaN;
   const scale = { k: 1e3, m: 1e6, b: 1e9 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'b'] ?? 1;
   return Number(m[1]) * scale;

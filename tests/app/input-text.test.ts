@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +49,12 @@ describe('pages and claims files the user names', () => {
     const page = saved('huge.html', Buffer.alloc(MAX_PAGE_BYTES + 1, 0x20));
     expect(() => readInputPage(page, 'html')).toThrow(/huge\.html is 10\.0 MB, more than the 10 MB a page may be/);
     expect(readInputPage(saved('edge.html', Buffer.alloc(MAX_PAGE_BYTES, 0x20)), 'html')).toHaveLength(MAX_PAGE_BYTES);
+  });
+
+  it('refuses a file longer than one text can hold, before reading it', () => {
+    // Sparse: the file has its size without its bytes. Decoding one this long aborted Node itself.
+    const file = saved('claims.csv', Buffer.alloc(0));
+    truncateSync(file, constants.MAX_STRING_LENGTH + 1);
+    expect(() => readInputText(file, 'text')).toThrow(/claims\.csv is 512\.0 MB, more than the 511 MB one text can hold/);
   });
 });

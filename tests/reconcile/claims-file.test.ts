@@ -43,7 +43,7 @@ describe('parseDelimited', () => {
   it('reads random texts of quotes, delimiters and line ends as a character-at-a-time reader does', () => {
     /** RFC 4180 as the reader states it, one character at a time: the oracle for the fast paths. */
     const reference = (text: string): string[][] => {
-      const sep = (text.split('\n')[0] ?? '').includes('\t') ? '\t' : ',';
+      const sep = (text.split(/\r\n?|\n/).find((l) => l.trim() !== '') ?? '').includes('\t') ? '\t' : ',';
       const rows: string[][] = [];
       let row: string[] = [];
       let cell = '';
@@ -58,8 +58,10 @@ describe('parseDelimited', () => {
         const ch = text[i];
         if (quoted) {
           if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-          else if (ch === '"') quoted = false;
-          else cell += ch;
+          else if (ch === '"') {
+            quoted = false;
+            if (i + 1 < text.length && !['\n', '\r', sep].includes(text[i + 1])) throw new Error('after quote');
+          } else cell += ch;
         } else if (ch === '"' && cell === '') quoted = true;
         else if (ch === sep) row.push(cell), (cell = '');
         else if (ch === '\n' || ch === '\r') {
@@ -75,19 +77,33 @@ describe('parseDelimited', () => {
     const alphabet = ['a', 'b', ' ', ',', '\t', '"', '\n', '\r', 'x'];
     for (let n = 0; n < 5000; n++) {
       const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-      let expected: string[][] | 'unterminated';
+      let expected: string[][] | Error;
       try {
         expected = reference(text);
-      } catch {
-        expected = 'unterminated';
+      } catch (e) {
+        expected = e as Error;
       }
-      if (expected === 'unterminated') expect(() => parseDelimited(text), JSON.stringify(text)).toThrow(/unterminated/);
+      if (expected instanceof Error) expect(() => parseDelimited(text), JSON.stringify(text)).toThrow(expected.message === 'unterminated' ? /unterminated/ : /text after a closing quote/);
       else expect(parseDelimited(text), JSON.stringify(text)).toEqual(expected);
     }
   });
 
-  it('refuses an unterminated quote', () => {
-    expect(() => parseDelimited('a,b\n"open,1\n')).toThrow(/unterminated/);
+  it('refuses an unterminated quote, naming the line it opens on', () => {
+    expect(() => parseDelimited('a,b\n1,2\n3,"open\n4,5\n')).toThrow(/^line 3: unterminated/);
+  });
+
+  it('refuses text after a closing quote: a stray quote would swallow the lines up to the next one into a cell', () => {
+    // The quote opened by mistake on line 3 closes on line 4, before the 5: m3's claim would be lost in m2's value.
+    expect(() => parseDelimited('source,entity,field,value\na,m1,p,3\nb,m2,p,"4\nc,m3,p,"5"\n')).toThrow(/^line 4: text after a closing quote/);
+    expect(parseDelimited('a,"b"\r\n"c",d')).toEqual([['a', 'b'], ['c', 'd']]);
+  });
+
+  it('counts a lone CR as a line end, and reads the delimiter from the first line that is not blank', () => {
+    expect(() => parseClaimsFile('source,entity,field,value\rs,e,f,1\rs,e\r')).toThrow(/^line 3 /);
+    expect(() => parseClaimsFile('source,entity,field,value\ns,e,f,1\r"s",e\n')).toThrow(/^line 3 /);
+    expect(() => parseClaimsFile('source,entity,field,value\ns,e\u0000,f,1\rs\n')).toThrow(/^line 2 /);
+    expect(() => parseClaimsFile('source,entity,field,value\rs,e,f,1\rs,e,f,"2\r')).toThrow(/^line 3: unterminated/);
+    expect(parseDelimited('\n\nsource\tentity\n a\tb\n')).toEqual([['source', 'entity'], [' a', 'b']]);
   });
 });
 
@@ -112,8 +128,22 @@ describe('parseClaimsFile', () => {
   });
 
   it('rejects an observed_at that is no date, naming its line', () => {
-    expect(() => parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10\ns,e,f,2,notadate\n')).toThrow(/line 3: observed_at must be a date/);
+    expect(() => parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10\ns,e,f,2,notadate\n')).toThrow(/line 3: observed_at: not a date/);
+    // Date.parse takes all of these; none is a date a claim was observed at.
+    for (const loose of ['000', '1', 'Jan 5', '2026-02-30']) {
+      expect(() => parseClaimsFile(`source,entity,field,value,observed_at\ns,e,f,1,${loose}\n`), loose).toThrow(/line 2: observed_at: not a date/);
+    }
     expect(parseClaimsFile('source,entity,field,value,observed_at\ns,e,f,1,2026-01-10T00:00:00Z\n')[0].observed_at).toBe('2026-01-10T00:00:00Z');
+  });
+
+  it('refuses a row with more cells than the header unless they are blank: an unquoted "128,000" is two cells', () => {
+    expect(() => parseClaimsFile('source,entity,field,value\na,m1,context_window,128,000\n')).toThrow(/^line 2 .* 5 cells, the header has 4 \(is a cell with a comma unquoted\?\)/);
+    expect(parseClaimsFile('source,entity,field,value\na,m1,context_window,128000,\n')).toEqual([{ source: 'a', entity: 'm1', field: 'context_window', value: '128000' }]);
+  });
+
+  it('refuses a header that names a column it reads twice', () => {
+    expect(() => parseClaimsFile('source,entity,field,value,Value\na,m1,p,3,4\n')).toThrow(/names value twice/);
+    expect(parseClaimsFile('source,entity,field,value,note,note\na,m1,p,3,x,y\n')).toHaveLength(1);
   });
 
   it('rejects a confidence outside [0, 1]', () => {

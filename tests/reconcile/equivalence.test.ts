@@ -15,6 +15,17 @@ describe('value equivalence', () => {
     expect(same('context_window', 200000, 204800)).toBe(true);
   });
 
+  it('reads one number written in any of its usual forms, and a decimal comma as no number', () => {
+    for (const [a, b] of [['1e-6', '0.000001'], ['.5', '0.5'], ['1.28e5', '128000'], ['+2', '2'], ['$1,234.5', '1234.5'], ['1 048 576', '1048576'], ['3.', '3']]) {
+      expect(same('input_price', a, b), `${a} = ${b}`).toBe(true);
+    }
+    // A decimal comma: 1,50 is 1.5 where it is written so, and was read as 150.
+    expect(same('input_price', '1,50', 150)).toBe(false);
+    expect(same('input_price', '1,5', 15)).toBe(false);
+    expect(same('input_price', '1,2345', 12345)).toBe(false);
+    expect(same('context_window', '1,048,576', 1048576)).toBe(true);
+  });
+
   it('keeps real token differences apart', () => {
     expect(same('context_window', 400000, 256000)).toBe(false);
     expect(same('context_window', 128000, 120000)).toBe(false);
