@@ -71,9 +71,13 @@ export function settleAlias(ws: Workspace, request: { name: string; id: string; 
     const decision = { name, nameId: canonicalModelId(name), id, distinct };
     const refused = refusal(ledger, decision);
     if (refused) throw inputError(refused);
-    editAliasFile(ws.aliasesFile, (text) => registryWith(text, decision));
     const at = request.at ?? new Date().toISOString();
-    record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws, ledger));
+    editAliasFile(ws.aliasesFile, (text) => {
+      const edited = registryWith(text, decision);
+      // Recorded before the registry is written: a decision the journal refuses leaves the registry as it was.
+      record(ledger, decision, resolveReviewer(request.reviewer), at, journalOf(ws, ledger));
+      return edited;
+    });
     // Re-reconcile at once: an alias moves the name's claims onto its model.
     const summary = reconcileNow(ledger, ws, at);
     return { name, id, relation: distinct ? 'distinct' : 'alias', pending: summary.changes.pending };

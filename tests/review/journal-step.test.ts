@@ -15,7 +15,7 @@ function workspaceIn(prefix: string) {
   const journal = join(dir, 'decisions.ndjson');
   copyFileSync(join(PACKAGE_ROOT, 'aliases.yaml'), aliases);
   const run = (ledger: string, ...args: string[]) => cli(['--db', ledger, '--aliases', aliases, '--journal', journal, ...args]);
-  return { dir, db: join(dir, 'ledger.sqlite'), journal, run };
+  return { dir, db: join(dir, 'ledger.sqlite'), aliases, journal, run };
 }
 
 /**
@@ -25,7 +25,7 @@ function workspaceIn(prefix: string) {
  */
 describe('a ledger out of step with its journal', () => {
   it('refuses decisions and syncs until it is rebuilt from the journal, and then loses nothing', async () => {
-    const { dir, db, journal, run } = workspaceIn('ml-journal-step-');
+    const { dir, db, aliases, journal, run } = workspaceIn('ml-journal-step-');
     expect((await run(db, 'sync', '--offline', '--quiet')).code).toBe(0);
     const pending = (await run(db, 'changes', '--json')).json() as Array<{ id: number; model: string; field: string }>;
     const first = pending[0];
@@ -40,6 +40,10 @@ describe('a ledger out of step with its journal', () => {
     expect(rejected.code).toBe(65);
     expect(rejected.stderr).toMatch(/not in step with its journal .*model-ledger rebuild/s);
     expect((await run(db, 'sync', '--offline', '--quiet')).code).toBe(65);
+    // An alias the journal refuses is not written into the registry either: a sync would apply what no decision recorded.
+    const registry = readFileSync(aliases, 'utf8');
+    expect((await run(db, 'alias', 'some-other-name', first.model, '--reviewer', 'bob')).code).toBe(65);
+    expect(readFileSync(aliases, 'utf8')).toBe(registry);
     expect(readFileSync(journal, 'utf8')).toBe(journalAhead);
     expect((await run(db, 'changes', '--json')).json()).toHaveLength(pending.length);
 
