@@ -9,7 +9,7 @@ import { loadShippedSnapshot, readManifest, sha256Hex } from '../pipeline/manife
 import { runPipeline, type Acquired } from '../pipeline/sync.ts';
 import { approveChanges, rejectChanges } from '../review/decide.ts';
 import type { Change } from '../schema/change.ts';
-import type { JournalEntry, SyncRead } from '../schema/journal.ts';
+import { LIMIT_NAMES, type JournalEntry, type SyncRead } from '../schema/journal.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
 import { Journal, keptCaptureFiles, readJournal, readKeptCapture } from '../store/journal.ts';
@@ -93,7 +93,9 @@ export async function rebuildLedger(ws: Workspace, journalFile: string): Promise
           case 'sync': {
             const reads = new Map(entry.reads.map((r) => [r.source, r]));
             const targets = entry.reads.map((r) => sources.get(r.source)!);
-            await runPipeline(ledger, { sources: all, aliases: aliasesOf(rws), now: () => at }, targets, async (s) => acquired(s, reads.get(s.id)!, bodies));
+            // With the limits the sync ran with: they decided which of its captures were drift.
+            const limits = Object.fromEntries(Object.entries(entry.limits ?? {}).map(([key, value]) => [LIMIT_NAMES[key as keyof typeof LIMIT_NAMES], value]));
+            await runPipeline(ledger, { sources: all, aliases: aliasesOf(rws), now: () => at, limits }, targets, async (s) => acquired(s, reads.get(s.id)!, bodies));
             result.syncs++;
             break;
           }

@@ -8,12 +8,12 @@ import { sha256Hex } from '../pipeline/manifest.ts';
 import { notificationBody, notify } from '../pipeline/notify.ts';
 import { runSync, type Reading } from '../pipeline/run-sync.ts';
 import { selectSources } from '../pipeline/sources.ts';
-import { captureLimits, reconcileAndQueue, runPipeline, type CaptureLimits, type PipelineOptions } from '../pipeline/sync.ts';
+import { captureLimits, DEFAULT_CAPTURE_LIMITS, reconcileAndQueue, runPipeline, type CaptureLimits, type PipelineOptions } from '../pipeline/sync.ts';
 import { formatSummaryMarkdown } from '../review/format.ts';
 import type { SyncSummary } from '../schema/sync.ts';
 import type { Journal } from '../store/journal.ts';
 import type { Ledger } from '../store/ledger.ts';
-import type { SyncRead } from '../schema/journal.ts';
+import { LIMIT_NAMES, type SyncLimits, type SyncRead } from '../schema/journal.ts';
 import { unwritable } from '../writable.ts';
 import type { Policy } from '../review/policy.ts';
 import { applyPolicy, countByRule } from './policy.ts';
@@ -83,7 +83,7 @@ export async function ingestFile(ws: Workspace, file: string, request: { source:
  */
 async function journalledRun(
   ws: Workspace,
-  request: { policy?: Policy; report?: SyncReport },
+  request: { policy?: Policy; report?: SyncReport; limits?: Partial<CaptureLimits> },
   run: (ledger: Ledger, recording: Pick<PipelineOptions, 'keepBody' | 'now'>) => Promise<SyncSummary>,
 ): Promise<SyncSummary> {
   journalOf(ws)?.checkWritable();
@@ -95,7 +95,7 @@ async function journalledRun(
       journal?.owe(at);
       const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
-      afterPipeline(ledger, ws, journal, summary, request.policy, at);
+      afterPipeline(ledger, ws, journal, summary, request, at);
       await deliver(ledger, ws, summary, request.report);
       return summary;
     }, { create: true });
@@ -117,7 +117,8 @@ function bodyKeeper(journal: Journal | undefined): PipelineOptions['keepBody'] {
  * replays the same captures; their bodies were kept as they were recorded), then the policy
  * approves what its rules allow, each approval journalled with its rule.
  */
-function afterPipeline(ledger: Ledger, ws: Workspace, journal: Journal | undefined, summary: SyncSummary, policy: Policy | undefined, at: string): void {
+function afterPipeline(ledger: Ledger, ws: Workspace, journal: Journal | undefined, summary: SyncSummary, request: { policy?: Policy; limits?: Partial<CaptureLimits> }, at: string): void {
+  const { policy } = request;
   if (journal) {
     const reads = summary.sources.filter((r) => r.outcome !== 'live-only').map((r): SyncRead => {
       if (r.outcome === 'failed') return { source: r.source_id, read: 'failed', error: r.problems.join('; ') };
@@ -125,13 +126,20 @@ function afterPipeline(ledger: Ledger, ws: Workspace, journal: Journal | undefin
       const capture = ledger.captures.ofSnapshot(r.source_id, r.snapshot)!;
       return { source: r.source_id, read: 'snapshot', sha256: r.snapshot, observed_at: capture.observed_at, origin: capture.origin };
     });
-    journal.append([{ at, by: 'model-ledger', action: 'sync', reads }], { owed: true });
+    journal.append([{ at, by: 'model-ledger', action: 'sync', limits: journalLimits(request.limits), reads }], { owed: true });
   }
   if (policy && policy.rules.length > 0) {
     const approved = applyPolicy(ledger, ws, policy);
     summary.auto_approved = countByRule(approved);
     summary.changes.pending = ledger.changes.count('pending');
   }
+}
+
+/** The limits a run was given that are not the defaults, as the journal names them; none, undefined. */
+function journalLimits(given: Partial<CaptureLimits> | undefined): SyncLimits | undefined {
+  const limits = captureLimits(given);
+  const differing = Object.entries(LIMIT_NAMES).filter(([, name]) => limits[name] !== DEFAULT_CAPTURE_LIMITS[name]);
+  return differing.length ? Object.fromEntries(differing.map(([key, name]) => [key, limits[name]])) : undefined;
 }
 
 /** Reconciles the current claims again and queues what moved: after a pin, a lift or an alias. */

@@ -34,6 +34,22 @@ export const SyncReadSchema = z
   .refine((r) => r.read !== 'snapshot' || (r.sha256 && r.observed_at), { message: 'a snapshot read names its sha256 and observed_at' });
 export type SyncRead = z.infer<typeof SyncReadSchema>;
 
+/**
+ * The capture limits a sync was run with, when not the defaults: they decide whether a capture is
+ * drift (too large, too many new models, shrunk), so a rebuild replays the sync with them.
+ */
+export const SyncLimitsSchema = z
+  .object({
+    max_claims: z.number().int().min(1).optional(),
+    max_new_models: z.number().int().min(1).optional(),
+    min_yield_pct: z.number().int().min(0).max(100).optional(),
+  })
+  .strict();
+export type SyncLimits = z.infer<typeof SyncLimitsSchema>;
+
+/** Each journalled limit's name among the pipeline's CaptureLimits. */
+export const LIMIT_NAMES = { max_claims: 'maxClaims', max_new_models: 'maxNewModels', min_yield_pct: 'minYieldPct' } as const;
+
 export const JournalEntrySchema = z.discriminatedUnion('action', [
   z.object({ ...Base, action: z.literal('approve'), rule: z.string().optional(), ...ChangeKey, note: z.string().nullable().optional() }).strict(),
   z.object({ ...Base, action: z.literal('reject'), ...ChangeKey, reason: z.string().min(1) }).strict(),
@@ -41,13 +57,13 @@ export const JournalEntrySchema = z.discriminatedUnion('action', [
   z.object({ ...Base, action: z.literal('lift'), model: z.string().min(1), field: FieldNameSchema, condition: z.string() }).strict(),
   z.object({ ...Base, action: z.literal('alias'), name: z.string().min(1), id: z.string().min(1) }).strict(),
   z.object({ ...Base, action: z.literal('distinct'), name: z.string().min(1), id: z.string().min(1) }).strict(),
-  z.object({ ...Base, action: z.literal('sync'), reads: z.array(SyncReadSchema) }).strict(),
+  z.object({ ...Base, action: z.literal('sync'), limits: SyncLimitsSchema.optional(), reads: z.array(SyncReadSchema) }).strict(),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 export type JournalAction = JournalEntry['action'];
 
 /** The one key order every line is written in: when, who, what, then the details. */
-const KEY_ORDER = ['at', 'by', 'action', 'rule', 'model', 'field', 'condition', 'kind', 'old_value', 'new_value', 'evidence_key', 'value', 'note', 'reason', 'name', 'id', 'reads'];
+const KEY_ORDER = ['at', 'by', 'action', 'rule', 'model', 'field', 'condition', 'kind', 'old_value', 'new_value', 'evidence_key', 'value', 'note', 'reason', 'name', 'id', 'limits', 'reads'];
 const READ_ORDER = ['source', 'read', 'sha256', 'observed_at', 'origin', 'error'];
 
 function ordered(o: Record<string, unknown>, order: string[]): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renam
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, DEMO_SNAPSHOTS } from '../helpers/cli.ts';
+import { cli, DEMO_SNAPSHOTS, DEMO_SOURCES } from '../helpers/cli.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { readManifest } from '../../src/pipeline/manifest.ts';
 
@@ -185,5 +185,29 @@ describe('decisions journal and rebuild', () => {
     writeFileSync(union, concurrent.join('\n') + '\n');
     const replayed = await cli(['--db', join(dir, 'concurrent.sqlite'), '--aliases', aliases, 'rebuild', '--journal', union]);
     expect(replayed.code, replayed.stderr).toBe(0);
+  });
+});
+
+/** A sync's capture limits decide which captures are drift: a rebuild replays the sync with them. */
+describe('rebuild and the limits a sync ran with', () => {
+  it('records the same captures, drift and all, as the sync that was given limits', async () => {
+    const { ingestFile, rebuildLedger, withLedger, workspace } = await import('../../src/app/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'ml-journal-limits-'));
+    const ws = workspace({ db: join(dir, 'ledger.sqlite'), sourcesDir: DEMO_SOURCES, snapshotsDir: DEMO_SNAPSHOTS, aliasesFile: join(dir, 'aliases.yaml'), journal: join(dir, 'decisions.ndjson') });
+    const entry = readManifest(DEMO_SNAPSHOTS).find((e) => e.source_id === 'aggregator-versus')!;
+    const page = join(DEMO_SNAPSHOTS, entry.file);
+    const moved = join(dir, 'versus-moved.txt');
+    writeFileSync(moved, readFileSync(page, 'utf8').replaceAll('$2.50', '$2.25'));
+    await ingestFile(ws, page, { source: 'aggregator-versus', observedAt: '2026-06-01' });
+    // Over its claim limit, the second capture is drift: its claims do not become the source's.
+    const limited = await ingestFile(ws, moved, { source: 'aggregator-versus', observedAt: '2026-06-02', limits: { maxClaims: 3 } });
+    expect(limited.sources[0].outcome).toBe('drift');
+    const lines = readFileSync(ws.journal!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.limits)).toEqual([undefined, { max_claims: 3 }]);
+
+    const captures = (db: string) => withLedger({ ...ws, db }, (ledger) => ({ captures: ledger.captures.of('aggregator-versus').map((c) => [c.observed_at, c.outcome, c.claim_count]), current: ledger.claims.current().length }));
+    const rebuilt = join(dir, 'rebuilt.sqlite');
+    await rebuildLedger({ ...ws, db: rebuilt, journal: null }, ws.journal!);
+    expect(captures(rebuilt)).toEqual(captures(ws.db));
   });
 });
