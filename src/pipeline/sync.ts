@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { Capture } from '../schema/capture.ts';
 import type { ExtractResult } from '../schema/claim.ts';
 import type { Snapshot } from '../schema/snapshot.ts';
 import type { Source } from '../schema/source.ts';
@@ -134,7 +135,7 @@ export function recordSnapshot(
 ): SourceReport {
   const { snapshot } = acquired;
   const basis = ledger.captures.current(source.id);
-  if (basis && basis.sha256 === snapshot.sha256) return recordUnchanged(ledger, source, acquired, at, basis.sha256);
+  if (repeatsBasis(basis, snapshot)) return recordUnchanged(ledger, source, acquired, at, snapshot.sha256);
   const report: SourceReport = { source_id: source.id, outcome: 'unchanged', claims: 0, models: 0, notes: [], problems: [], snapshot: snapshot.sha256 };
 
   // The pipeline extracts every capture that differs from its source's basis before recording it.
@@ -211,7 +212,15 @@ export function recordAcquired(
   if (acquired.status === 'failed') return recordFailure(ledger, source, acquired, at);
   // Nothing was read and nothing failed: the source's state and failure count stay as they were.
   if (acquired.status === 'live-only') return { source_id: source.id, outcome: 'live-only', claims: 0, models: 0, notes: [acquired.message], problems: [], snapshot: null };
-  return recordUnchanged(ledger, source, acquired, at, acquired.basisSha256 !== undefined ? acquired.basisSha256 : ledger.captures.currentSha256(source.id));
+  return recordUnchanged(ledger, source, acquired, at, acquired.basisSha256 !== undefined ? acquired.basisSha256 : (ledger.captures.currentStamp(source.id)?.sha256 ?? null));
+}
+
+/**
+ * Whether a snapshot only repeats its source's basis: the same body, observed no earlier. The
+ * same body observed earlier is a backfill: it says the basis's figures held since then.
+ */
+function repeatsBasis(basis: Pick<Capture, 'sha256' | 'observed_at'> | null, snapshot: Pick<Snapshot, 'sha256' | 'observed_at'>): boolean {
+  return basis !== null && basis.sha256 === snapshot.sha256 && basis.observed_at <= snapshot.observed_at;
 }
 
 /** The source still says what its basis (`basisSha256`) says (a 304, or the same bytes): nothing to extract. */
@@ -458,7 +467,7 @@ export async function runPipeline(
     let acquired: Acquired = { status: 'failed', errorClass: 'internal', message: 'not read' };
     try {
       acquired = await acquire(source);
-      if (acquired.status !== 'snapshot' || ledger.captures.currentSha256(source.id) === acquired.snapshot.sha256) {
+      if (acquired.status !== 'snapshot' || repeatsBasis(ledger.captures.currentStamp(source.id), acquired.snapshot)) {
         return { source, acquired };
       }
       return { source, acquired, extracted: await extraction.extract(extractionJob(source, acquired.snapshot)) };

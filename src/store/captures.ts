@@ -89,13 +89,12 @@ export class CaptureStore {
     return row ? toCapture(row) : null;
   }
 
-  /** A source's basis: its last good capture. */
-  /** The hash of the source's basis snapshot, without reading the rest of its capture. */
-  currentSha256(sourceId: string): string | null {
+  /** The hash and time of the source's basis (its last good capture), without reading the rest of it. */
+  currentStamp(sourceId: string): Pick<Capture, 'sha256' | 'observed_at'> | null {
     const row = this.db
-      .sql('SELECT c.sha256 FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
-      .get(sourceId) as { sha256: string } | undefined;
-    return row?.sha256 ?? null;
+      .sql('SELECT c.sha256, c.observed_at FROM source_state s JOIN captures c ON c.id = s.current_capture_id WHERE s.source_id = ?')
+      .get(sourceId) as Pick<Capture, 'sha256' | 'observed_at'> | undefined;
+    return row ?? null;
   }
 
   current(sourceId: string): Capture | null {

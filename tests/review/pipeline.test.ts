@@ -155,6 +155,23 @@ describe('backfill', () => {
     expect(pending(ledger)).toHaveLength(0);
   });
 
+  it('records an older capture identical to the basis as a backfill: the figures held since then', async () => {
+    const ledger = new Ledger(':memory:');
+    const page = fixture('openrouter-2026-07-21.json');
+    await ingest(ledger, 'openrouter', page, D21);
+    approveAll(ledger, D21);
+    expect(ledger.claims.asOf('2026-07-18T00:00:00.000Z')).toHaveLength(0);
+
+    const summary = await ingest(ledger, 'openrouter', page, D17, '2026-07-30T00:00:00.000Z');
+    expect(summary.sources[0].outcome).toBe('backfilled');
+    expect(ledger.captures.current('openrouter')!.observed_at).toBe(D21);
+    expect(ledger.claims.asOf('2026-07-18T00:00:00.000Z')).toHaveLength(ledger.claims.current().length);
+    approveAll(ledger, '2026-08-01T00:00:00.000Z');
+    expect(ledger.history.list({ model: 'acme/alpha', field: 'input_price' }).map((h) => [h.value, h.valid_from, h.valid_to])).toEqual([[1.5, D17, null]]);
+    // Seen again at or after the basis, the same body is no capture of its own.
+    expect((await ingest(ledger, 'openrouter', page, '2026-08-02T00:00:00.000Z')).sources[0].outcome).toBe('unchanged');
+  });
+
   it('re-ingesting a pending backfill refreshes it instead of queueing it twice', async () => {
     const ledger = new Ledger(':memory:');
     await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), D21);
