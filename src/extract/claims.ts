@@ -49,18 +49,29 @@ const modelIdOf = memoize((key: string) => {
   return canonicalModelId(key.slice(cut + 1), key.slice(0, cut) || undefined);
 });
 
+/** Half of a UTF-16 surrogate pair standing alone (a page's broken emoji, a quote cut inside a pair). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text as the ledger can hold it: a lone surrogate has no UTF-8 form, so SQLite stored U+FFFD
+ * for it, and the claim read back was not the one extracted (nor equal to the next capture's).
+ */
+function storable(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim {
   const claim: ExtractedClaim = {
     model: input.model ?? modelIdOf(`${provider ?? ''}\u0000${input.name}`),
-    model_name: input.name,
+    model_name: storable(input.name),
     field: input.field,
     // A JSON dump's 0.09999999999999999 is a price of $0.10 written by a float: the figure is that
     // number to 10 significant digits, its quote the text as the source wrote it.
     value: typeof input.value === 'number' ? cleanNumber(input.value) : input.value,
     unit: UNIT_BY_FIELD.get(input.field) ?? null,
     condition: canonicalCondition(input.condition),
-    locator: input.locator,
-    quote: input.quote,
+    locator: storable(input.locator),
+    quote: storable(input.quote),
     confidence: input.confidence,
   };
   const anomaly = input.anomaly ?? boundsAnomaly(input.field, input.value);

@@ -25,6 +25,13 @@ describe('makeClaim', () => {
     expect(claim('cache_write_price', 1 / 12, '/prices/cache_write_mtok').value).toBe(0.08333333333);
     expect(claim('context_window', 1_047_576, '/limit/context').value).toBe(1_047_576);
   });
+
+  it('keeps its texts as the ledger stores them: a lone surrogate becomes U+FFFD, a whole pair stays', () => {
+    // A quote cut inside an emoji's pair, a page's broken emoji: SQLite stored U+FFFD for them, and the claim read back differed.
+    const made = makeClaim({ name: 'Turbo \uDE80', model: 'acme/turbo', field: 'input_price', value: 1, locator: 'row \uD83D', quote: '$1 \uD83D\uDE80 \uD83D', confidence: 0.9 });
+    expect(made).toMatchObject({ model_name: 'Turbo \uFFFD', locator: 'row \uFFFD', quote: '$1 \uD83D\uDE80 \uFFFD' });
+    for (const text of [made.model_name, made.locator, made.quote]) expect(Buffer.from(text).toString()).toBe(text);
+  });
 });
 
 describe('dedupeClaims', () => {
