@@ -10,11 +10,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli.js');
 const sources = join(root, 'src');
 
-/** True when some file under src/ changed after dist/cli.js was written. */
+/**
+ * True when some file under src/ changed after dist/cli.js was written, or has no module in dist/
+ * (a build cut short, a file deleted): a command would fail on it with Node's own error.
+ */
 function distIsStale() {
   const builtAt = statSync(built).mtimeMs;
   for (const entry of readdirSync(sources, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > builtAt) return true;
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    if (statSync(file).mtimeMs > builtAt) return true;
+    if (file.endsWith('.ts') && !existsSync(join(root, 'dist', file.slice(sources.length + 1, -3) + '.js'))) return true;
   }
   return false;
 }
