@@ -67,9 +67,9 @@ export function nameKey(id: string): string {
 }
 
 /**
- * Which of several ids naming one model is canonical: a registry id; else one the ledger already
- * reconciled under (`established`: a new spelling arriving later must not move a model's facts
- * and history to another id); else the vendor's usual spelling: without the vendor's name again
+ * Which of several ids naming one model is canonical: a registry id; else one with approved values
+ * (`established`: a new spelling arriving later must not move a published model's history to
+ * another id); else the vendor's usual spelling: without the vendor's name again
  * before a family name (llama-3.1-8b, not meta-llama-3.1-8b; but deepseek-r1, not r1), dotted
  * versions (4.5), dashed words (gpt-4o), the version after the name (claude-sonnet-4.5, a "v" before
  * it aside); else the spelling more claims carry (`usage`: deepseek-v3.2 over deepseek-3.2, llama-2-13b

@@ -242,8 +242,10 @@ function recordUnchanged(
  * model, and settles the new-model candidates the links answer.
  */
 function linkIdentities(ledger: Ledger, claims: Claim[], registry: AliasRegistry, at: string): { claims: Claim[]; links: Map<string, ModelLink> } {
-  // Ids the last reconciliation used stay canonical, so a new spelling never moves a model's facts.
-  const links = linkModels(claims.map((c) => c.model), registry, ledger.facts.models());
+  // Ids with approved values stay canonical, so a new spelling never moves a published model. Not
+  // the ids the last reconciliation put facts under: a model whose one source contradicted itself
+  // had none, and the next run re-linked its ids from inputs that had not changed.
+  const links = linkModels(claims.map((c) => c.model), registry, ledger.history.publishedModels());
   ledger.models.replaceLinks(links.values());
   for (const link of links.values()) {
     ledger.models.merge(link.alias, link.model, at);

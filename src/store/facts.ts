@@ -3,7 +3,7 @@ import { keyOf, parseKey, type FieldKey } from '../schema/key.ts';
 import type { SourceReliability } from '../schema/sync.ts';
 import type { ChangeStore } from './changes.ts';
 import type { LedgerDb } from './db.ts';
-import { column, json, packedFactClaims, sameStored, toFact, type Row } from './rows.ts';
+import { json, packedFactClaims, sameStored, toFact, type Row } from './rows.ts';
 
 /**
  * The latest reconciliation: facts, learned source reliability, and keys no source states any more.
@@ -87,11 +87,6 @@ export class FactStore {
         )
         .all(filter.model ?? null, filter.model ?? null, filter.field ?? null, filter.field ?? null) as Row[]
     ).map(toFact);
-  }
-
-  /** The models the last reconciliation put facts under. */
-  models(): Set<string> {
-    return new Set(column<string>(this.db.sql('SELECT DISTINCT model FROM facts').all(), 'model'));
   }
 
   replaceReliability(rows: readonly SourceReliability[]): void {

@@ -92,7 +92,7 @@ const REGISTRIES: AliasRegistry[] = [
 
 type Step =
   | { kind: 'capture'; source: Source; body: string; observedAt: string }
-  | { kind: 'reread' }
+  | { kind: 'reread'; sources?: Source[] }
   | { kind: 'pin' | 'lift'; pick: number; value: number }
   | { kind: 'approve' | 'reject'; share: number }
   | { kind: 'aliases'; registry: number };
@@ -148,7 +148,7 @@ async function play(steps: Step[], full: boolean): Promise<{ states: unknown[]; 
         await sync(() => ({ status: 'snapshot', origin: 'ingest', snapshot }), [source]);
         captures.push(summaries[summaries.length - 1]);
       } else if (step.kind === 'reread') {
-        await sync(() => ({ status: 'unchanged' }));
+        await sync(() => ({ status: 'unchanged' }), step.sources);
       } else if (step.kind === 'pin' || step.kind === 'lift') {
         const facts = ledger.facts.list({ field: 'input_price' });
         if (facts.length === 0) continue;
@@ -226,6 +226,25 @@ describe('incremental sync', () => {
     // Its pending change now cites beta's new capture, and the figure is outvoted two to one.
     expect(last.changes.refreshed).toBeGreaterThan(0);
     expect(last.conflicts.resolved).toBeGreaterThan(0);
+    expect(incremental.states).toEqual((await play(steps, true)).states);
+  });
+
+  it('keeps the id with approved values canonical while its only source contradicts itself on it', async () => {
+    // Alpha then lists one model under two spellings with two prices: it has no vote on either, so
+    // the approved id has no fact for a while. A re-read that changed nothing must not re-link the
+    // spellings (full did: it took the ids with facts as the established ones), nor count absences.
+    const [alpha, beta] = SOURCES;
+    const steps: Step[] = [
+      { kind: 'capture', source: alpha, body: html([['Claude-Sonnet-4-5', 3, 15, 200], ['GPT-5.2', 1.75, 14, 400]]), observedAt: '2026-08-01T00:00:00.000Z' },
+      { kind: 'capture', source: beta, body: html([['GPT-5.2', 1.75, 14, 400], ['Gemini 2.5 Pro', 1.25, 10, 1000]]), observedAt: '2026-08-01T00:00:00.000Z' },
+      { kind: 'approve', share: 1 },
+      { kind: 'capture', source: alpha, body: html([['Claude-Sonnet-4-5', 3, 15, 200], ['Claude Sonnet 4.5', 4, 16, 100], ['GPT-5.2', 1.75, 14, 400]]), observedAt: '2026-08-02T00:00:00.000Z' },
+      { kind: 'reread', sources: [alpha, beta] },
+      { kind: 'capture', source: beta, body: html([['GPT-5.2', 1.75, 14, 400], ['Gemini 2.5 Pro', 1.5, 10, 1000]]), observedAt: '2026-08-04T00:00:00.000Z' },
+      { kind: 'reread', sources: [alpha, beta] },
+    ];
+    const incremental = await play(steps, false);
+    expect(incremental.summaries[3].reconciled).toBe('skipped');
     expect(incremental.states).toEqual((await play(steps, true)).states);
   });
 
