@@ -149,6 +149,9 @@ export async function httpGet(
     status = response.statusCode;
     const responseHeaders = flattenHeaders(response.headers);
     const { body } = response;
+    // Whoever reads the body gets its errors; this keeps one it emits once destroyed unread (an
+    // encoding it cannot decode, a body too large) from being an uncaught error that ends the sync.
+    body.on('error', () => undefined);
     responseBody = body;
     if (status < 200 || status >= 300) {
       // Drain a little so the connection can be reused; a bigger or stalled body just closes it.

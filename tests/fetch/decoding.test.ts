@@ -26,6 +26,7 @@ describe('decoding bodies', () => {
       '/gzip': send(gzipSync(PAGE), { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' }),
       '/br': send(brotliCompressSync(PAGE), { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'br' }),
       '/deflate': send(deflateSync(PAGE), { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'deflate' }),
+      '/zstd': send(gzipSync(PAGE.repeat(20)), { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'zstd' }),
       '/json-as-html': send('{"data":[]}', { 'content-type': 'application/json' }),
       '/html-error-for-json': send('<html>Service unavailable</html>', { 'content-type': 'text/html' }),
       '/plain-json': send('{"data":[{"id":"openai/gpt-5.2-codex"}]}', { 'content-type': 'text/plain; charset=utf-8' }),
@@ -56,6 +57,14 @@ describe('decoding bodies', () => {
     expect(outcome.snapshot?.body).toBe(PAGE);
     expect(outcome.bytes).toBeLessThan(Buffer.byteLength(PAGE)); // wire bytes, still compressed
     expect(server.hits(path)[0].headers['accept-encoding']).toMatch(/gzip.*br/);
+  });
+
+  it("fails a body in an encoding it cannot decode as that source's failure, and goes on", async () => {
+    // The unread body was destroyed with nobody listening for its error: the process died, and the sync with it.
+    const outcome = await fetchAs('/zstd');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.message).toMatch(/unsupported content-encoding "zstd"/);
+    expect((await fetchAs('/gzip')).snapshot?.body).toBe(PAGE);
   });
 
   it('rejects a response whose content-type does not fit the source format', async () => {
