@@ -156,6 +156,9 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     scheduler.run(
       host,
       () => {
+        // Checked as the request would start: those queued behind the answer that asked it are not sent either.
+        const declined = backedOffHosts.get(host);
+        if (declined) return Promise.reject(new FetchFailure('http', `${declined}; not requested again in this sync (${url})`));
         how.onStart?.();
         return httpGet(agentFor(how.allowPrivate), url, { 'user-agent': opts.userAgent, ...headers }, how.limits ?? limits, how.signal, how.method, how.body);
       },
@@ -262,6 +265,12 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     return undefined;
   }
 
+  /**
+   * Hosts that asked to be left alone for longer than the cap: waiting that long would stall the
+   * sync, and a request sooner would ignore what the server asked, so none is sent to them again.
+   */
+  const backedOffHosts = new Map<string, string>();
+
   /** How long to wait before retry number `retry`, or a failure if waiting would be impolite or pointless. */
   function retryDelay(response: HttpResponse, retry: number): number {
     const retryAfter = parseRetryAfter(response.headers['retry-after']);
@@ -270,12 +279,10 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
     }
     if (retryAfter === null) return backoffMs(retry, opts.retryBaseMs);
     if (retryAfter > opts.maxRetryAfterMs) {
-      throw new FetchFailure(
-        'http',
-        `HTTP ${response.status} asking to retry after ${Math.round(retryAfter / 1000)} s, beyond the ${Math.round(opts.maxRetryAfterMs / 1000)} s cap; not waiting (${response.url})`,
-        false,
-        response.status,
-      );
+      const host = new URL(response.url).host;
+      const asked = `${host} answered HTTP ${response.status} asking to retry after ${Math.round(retryAfter / 1000)} s, beyond the ${Math.round(opts.maxRetryAfterMs / 1000)} s cap`;
+      backedOffHosts.set(host, asked);
+      throw new FetchFailure('http', `${asked}; not waiting (${response.url})`, false, response.status);
     }
     scheduler.pauseHost(new URL(response.url).host, retryAfter);
     return retryAfter;
@@ -318,11 +325,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
 
   async function fetchOverHttp(job: Job, state: FetchState | null): Promise<Result> {
     const { source, progress } = job;
-    const headers = {
-      accept: ACCEPT_HEADER[source.format],
-      'accept-encoding': 'gzip, deflate, br',
-      ...conditionalHeaders(state),
-    };
+    const conditional = conditionalHeaders(state);
+    const headers = { accept: ACCEPT_HEADER[source.format], 'accept-encoding': 'gzip, deflate, br', ...conditional };
     let url = source.url;
     const chain = [url];
     for (;;) {
@@ -344,7 +348,8 @@ export function createFetcher(options: Partial<FetcherOptionsInput> = {}): Fetch
         url = next;
         continue;
       }
-      if (status === 304 && state) {
+      // Only an answer to validators sent: a 304 to a plain GET says nothing about a page never read.
+      if (status === 304 && state && Object.keys(conditional).length > 0) {
         return {
           status: 'unchanged',
           etag: response.headers.etag ?? state.etag,

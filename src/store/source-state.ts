@@ -49,6 +49,11 @@ export class SourceStateStore {
     };
   }
 
+  /**
+   * A read that went well. With `captureId` (a new basis) the validators are that capture's own,
+   * none if it came without: the basis's would make a 304 answer for a page the ledger no longer
+   * holds. Without it (a 304, the same body again), validators not sent again are kept.
+   */
   recordSuccess(sourceId: string, at: string, update: { captureId?: number; etag?: string | null; lastModified?: string | null }): void {
     this.db
       .sql(
@@ -57,7 +62,8 @@ export class SourceStateStore {
          ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
            last_success_at = excluded.last_success_at, consecutive_failures = 0,
            current_capture_id = COALESCE(excluded.current_capture_id, current_capture_id),
-           etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, last_modified)`,
+           etag = CASE WHEN excluded.current_capture_id IS NULL THEN COALESCE(excluded.etag, etag) ELSE excluded.etag END,
+           last_modified = CASE WHEN excluded.current_capture_id IS NULL THEN COALESCE(excluded.last_modified, last_modified) ELSE excluded.last_modified END`,
       )
       .run(sourceId, at, at, update.captureId ?? null, update.etag ?? null, update.lastModified ?? null);
   }

@@ -17,6 +17,8 @@ describe('incremental fetching', () => {
         if (req.headers['if-none-match'] === ETAG) return void res.writeHead(304, { etag: ETAG }).end();
         res.writeHead(200, { 'content-type': 'text/html', etag: ETAG, 'last-modified': LAST_MODIFIED }).end(PAGE);
       },
+      // A server that answers 304 whatever it is asked: unsolicited, it says nothing.
+      '/always-304': (_req, res) => void res.writeHead(304).end(),
       // A server that ignores validators: only the body hash can tell nothing changed.
       '/no-validators': html(PAGE),
     });
@@ -52,6 +54,14 @@ describe('incremental fetching', () => {
     expect(outcome.status).toBe('unchanged');
     expect(outcome.snapshot).toBeUndefined();
     expect(outcome).toMatchObject({ http_status: 304, etag: ETAG, last_modified: LAST_MODIFIED, bytes: 0 });
+  });
+
+  it('fails a 304 to a request that sent no validators: a source that never read its page is not unchanged', async () => {
+    for (const state of [null, { etag: null, last_modified: null, sha256: null }]) {
+      const outcome = await fetcher.fetchSource(makeSource({ url: `${server.origin}/always-304` }), state);
+      expect(outcome.status).toBe('failed');
+      expect(outcome.error?.message).toMatch(/HTTP 304/);
+    }
   });
 
   it('reports a 200 whose body hashes to the stored snapshot as unchanged', async () => {

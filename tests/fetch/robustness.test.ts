@@ -92,11 +92,23 @@ describe('robust fetching against a misbehaving server', () => {
     expect(second.at - first.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('gives up at once when Retry-After is beyond the cap instead of hammering or hanging', async () => {
-    const outcome = await fetchPath('/rate-limited-long');
-    expect(outcome).toMatchObject({ status: 'failed', http_status: 429, attempts: 1 });
-    expect(outcome.error?.class).toBe('http');
-    expect(outcome.error?.message).toMatch(/3600 s.*cap/);
+  it('gives up at once when Retry-After is beyond the cap, and sends that host nothing more in the sync', async () => {
+    // A fetcher of its own: the host it is told to leave alone is this suite's only one.
+    const own = createFetcher({ ...FAST, maxRetryAfterMs: 3_000 });
+    try {
+      const outcome = await own.fetchSource(makeSource({ url: `${server.origin}/rate-limited-long` }), null);
+      expect(outcome).toMatchObject({ status: 'failed', http_status: 429, attempts: 1 });
+      expect(outcome.error?.class).toBe('http');
+      expect(outcome.error?.message).toMatch(/3600 s.*cap/);
+      // A shorter Retry-After pauses the host; one beyond the cap must not leave it open to the next source.
+      const sent = server.hits('/final').length;
+      const next = await own.fetchSource(makeSource({ url: `${server.origin}/final` }), null);
+      expect(next.status).toBe('failed');
+      expect(next.error?.message).toMatch(/asking to retry after 3600 s.*not requested again in this sync/);
+      expect(server.hits('/final')).toHaveLength(sent);
+    } finally {
+      await own.close();
+    }
   });
 
   it('retries a 503 and succeeds', async () => {

@@ -162,6 +162,21 @@ describe('a ledger from a newer model-ledger', () => {
   });
 });
 
+describe('source validators', () => {
+  it("are a new basis's own, none when it came without; a read that keeps the basis keeps those not sent again", () => {
+    const ledger = new Ledger(':memory:');
+    const at = '2026-08-01T00:00:00.000Z';
+    const page = (sha: string) => ledger.captures.add({ source_id: 'pages', sha256: sha.repeat(64), observed_at: at, url: 'https://pages.example/', format: 'html', content_type: null, body: sha }, 'fetch', 'extracted', null);
+    const validators = () => ledger.sources.conditionalStates().get('pages');
+    ledger.sources.recordSuccess('pages', at, { captureId: page('1').id, etag: '"e1"', lastModified: 'Sat, 01 Aug 2026 00:00:00 GMT' });
+    ledger.sources.recordSuccess('pages', at, { etag: null, lastModified: null }); // a 304 that sent none back
+    expect(validators()).toMatchObject({ etag: '"e1"', last_modified: 'Sat, 01 Aug 2026 00:00:00 GMT' });
+    // The page changed and its new version came without an ETag: "e1" would now answer 304 for a page the ledger no longer holds.
+    ledger.sources.recordSuccess('pages', at, { captureId: page('2').id, etag: null, lastModified: null });
+    expect(validators()).toMatchObject({ etag: null, last_modified: null });
+  });
+});
+
 describe('Ledger claims stored once', () => {
   const claim = (model: string, value: number) => ({ model, model_name: model, field: 'input_price' as const, value, unit: 'USD/1M tokens', condition: '', locator: `row ${model}`, quote: `$${value}`, confidence: 0.9 });
   const capture = (sha: string, observedAt: string) => ({ source_id: 'pages', sha256: sha.repeat(64), observed_at: observedAt, url: 'https://pages.example/', format: 'html' as const, content_type: null, body: `<p>${sha}</p>` });
