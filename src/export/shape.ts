@@ -1,5 +1,6 @@
 /** Small helpers the exporters of other tools' shapes share. */
-import { routeOf } from '../schema/condition.ts';
+import { parseCondition, routeOf, without } from '../schema/condition.ts';
+import type { Dataset, DatasetValue } from '../schema/dataset.ts';
 import { unescapePointer } from '../schema/pointer.ts';
 
 /** Keys in sorted order, so two exports of one ledger are byte-identical. */
@@ -45,4 +46,37 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * The dataset as in force at `at` (an ISO time) for formats that cannot date a price (LiteLLM's
+ * file, models.dev's, a CSV's columns): a dated price (`from:DAY`) that has started replaces the
+ * value it was dated against (same field, same other conditions) under that value's condition;
+ * one not started yet stays as it is. Those formats went on publishing the price it replaced.
+ */
+export function inForce(dataset: Dataset, at: string): Dataset {
+  const day = at.slice(0, 10);
+  return { ...dataset, models: dataset.models.map((m) => ({ ...m, values: valuesInForce(m.values, day) })) };
+}
+
+function valuesInForce(values: readonly DatasetValue[], day: string): DatasetValue[] {
+  const startOf = (v: DatasetValue): string => {
+    const dated = parseCondition(v.condition).find((p) => p.kind === 'from');
+    return dated?.kind === 'from' ? dated.date : '';
+  };
+  // Per field and undated condition: the latest start on or before `day` ('' for the undated value).
+  const latest = new Map<string, string>();
+  for (const v of values) {
+    const start = startOf(v);
+    if (start > day) continue;
+    const key = `${v.field}\u0000${without(v.condition, 'from')}`;
+    if ((latest.get(key) ?? start) <= start) latest.set(key, start);
+  }
+  const out: DatasetValue[] = [];
+  for (const v of values) {
+    const start = startOf(v);
+    if (start > day) out.push(v);
+    else if (latest.get(`${v.field}\u0000${without(v.condition, 'from')}`) === start) out.push(start ? { ...v, condition: without(v.condition, 'from') } : v);
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import { toLlmPrices } from './llm-prices.ts';
 import { toStaticApi } from './api.ts';
 import { litellmReference, toLiteLLM } from './litellm.ts';
 import { modelsDevReference, toModelsDev } from './models-dev.ts';
+import { inForce } from './shape.ts';
 import type { Claim } from '../schema/claim.ts';
 
 export const EXPORT_FORMATS = ExportFormatSchema.options;
@@ -77,12 +78,14 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
     'dataset.schema.json': schemas['dataset.schema.json'],
     'history.schema.json': schemas['history.schema.json'],
   };
+  // The formats without dates take the prices in force at the point exported (now, or the end of --at).
+  const current = inForce(dataset, options.at ? endOfDay(options.at) : new Date().toISOString());
   if (formats.has('ndjson')) files['dataset.ndjson'] = toNdjson(dataset);
-  if (formats.has('csv')) files['dataset.csv'] = toCsv(dataset);
+  if (formats.has('csv')) files['dataset.csv'] = toCsv(current);
   let litellmUnknown: Record<string, number> | undefined;
   if (formats.has('litellm')) {
     const reference = sourceEvidence(ledger, options.litellmSources ?? ['litellm'], options.at).flatMap((e) => litellmReference(e.body, e.claims));
-    const litellm = toLiteLLM(dataset, reference);
+    const litellm = toLiteLLM(current, reference);
     files['model_prices_and_context_window.json'] = JSON.stringify(litellm.entries, null, 2) + '\n';
     litellmUnknown = litellm.unknownProviders;
   }
@@ -90,7 +93,7 @@ export function exportDataset(ledger: Ledger, dir: string, options: ExportOption
   let modelsDevUnknown: Record<string, number> | undefined;
   if (formats.has('models-dev')) {
     const [evidence] = sourceEvidence(ledger, options.modelsDevSources ?? ['models-dev'], options.at);
-    const modelsDev = toModelsDev(dataset, evidence ? modelsDevReference(evidence.body, evidence.claims) : { providers: {}, entries: [] });
+    const modelsDev = toModelsDev(current, evidence ? modelsDevReference(evidence.body, evidence.claims) : { providers: {}, entries: [] });
     files['api.json'] = JSON.stringify(modelsDev.api) + '\n';
     modelsDevUnknown = modelsDev.unknownProviders;
   }

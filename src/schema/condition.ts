@@ -85,11 +85,16 @@ export function routeOf(condition: string): string | null {
   return null;
 }
 
+/** The condition without its parts of one kind. */
+export function without(condition: string, kind: ConditionPart['kind']): string {
+  return condition
+    ? canonicalCondition(condition).split(';').filter((p) => parsePart(p).kind !== kind).join(';')
+    : '';
+}
+
 /** The condition without its route part. */
 export function withoutRoute(condition: string): string {
-  return condition
-    ? canonicalCondition(condition).split(';').filter((p) => parsePart(p).kind !== 'route').join(';')
-    : '';
+  return without(condition, 'route');
 }
 
 /** A condition as stored: canonical (sorted, no empty parts). */

@@ -8,6 +8,7 @@ import { exportDataset, EXPORT_FORMATS } from '../../src/export/write.ts';
 import { toCsv, formatNumber, CSV_COLUMNS } from '../../src/export/formats.ts';
 import { toLlmPrices } from '../../src/export/llm-prices.ts';
 import { buildDataset } from '../../src/export/dataset.ts';
+import { parseDelimited } from '../../src/reconcile/claims-file.ts';
 import type { PublishedValue } from '../../src/schema/history.ts';
 
 const value = (model: string, field: any, v: any, from: string, condition = ''): Omit<PublishedValue, 'valid_to'> & { model: string } => ({
@@ -148,6 +149,27 @@ describe('export', () => {
       [2, 8, '2026-06-01', null],
       [2, 8, null, '2026-05-01'],
     ]);
+  });
+
+  it('publishes a dated price (from:DAY) that has started as the price in the formats without dates (LiteLLM, the CSV), and one to come as not yet', () => {
+    const dated = seededLedger();
+    const put = (v: ReturnType<typeof value>) => dated.history.insertInterval({ model: v.model, field: v.field, condition: v.condition }, v);
+    put(value('google/gemini-2.5-pro', 'input_price', 2, '2026-07-18T00:00:00.000Z', 'from:2026-09-01'));
+    put(value('google/gemini-2.5-pro', 'input_price', 3, '2026-07-18T00:00:00.000Z', 'from:2026-10-01'));
+    put(value('google/gemini-2.5-pro', 'input_price', 5, '2026-07-18T00:00:00.000Z', 'context>200000;from:2026-09-01'));
+    const inputs = (at: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ml-exp-dated-'));
+      exportDataset(dated, dir, { at, formats: ['csv', 'litellm', 'models-dev'] });
+      const litellm = JSON.parse(readFileSync(join(dir, 'model_prices_and_context_window.json'), 'utf8'));
+      const entry = Object.values(litellm).find((e: any) => e.litellm_provider === 'gemini') as Record<string, number>;
+      const [header, ...rows] = parseDelimited(readFileSync(join(dir, 'dataset.csv'), 'utf8'));
+      const csvInput = rows.find((r) => r[0] === 'google/gemini-2.5-pro')![header.indexOf('input_price')];
+      return [entry.input_cost_per_token * 1e6, entry.input_cost_per_token_above_200k_tokens * 1e6, Number(csvInput)];
+    };
+    // Before either dated price starts the base stands; then each replaces it on its day, the later the earlier.
+    expect(inputs('2026-08-31')).toEqual([1.25, 2.5, 1.25]);
+    expect(inputs('2026-09-01')).toEqual([2, 5, 2]);
+    expect(inputs('2026-10-15')).toEqual([3, 5, 3]);
   });
 
   it('starts a dated price (from:DAY) on its day in llm-prices, ending the period before it', () => {
