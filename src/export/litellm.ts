@@ -86,6 +86,13 @@ const ROUTE_PROVIDER: Record<string, string> = {
   'nvidia-nim': 'nvidia_nim',
 };
 
+/**
+ * Providers LiteLLM keys by the provider's own model id (`anthropic.claude-sonnet-4-6`,
+ * `bedrock/us-east-1/amazon.nova-pro-v1:0`), which the ledger's ids do not give: a key made up for
+ * a model LiteLLM lacks there is one LiteLLM never looks up.
+ */
+const NATIVE_ID_PROVIDERS = new Set(['bedrock', 'bedrock_converse']);
+
 /** How LiteLLM keys a provider's entries when the provider lists no entry the reference shows. */
 const BARE_KEYS = new Set(['openai', 'anthropic', 'cohere_chat', 'ai21', 'aleph_alpha', 'text-completion-openai', 'bedrock_converse']);
 const VENDOR_KEYS = new Set(['openrouter', 'together_ai', 'deepinfra', 'novita', 'nebius', 'vercel_ai_gateway', 'replicate', 'hyperbolic', 'nscale', 'gmi', 'wandb', 'anyscale', 'publicai', 'nvidia_nim', 'featherless_ai', 'watsonx']);
@@ -168,7 +175,8 @@ export function toLiteLLM(dataset: Dataset, reference: readonly LiteLLMReference
       if (!body) continue;
       const listed = byGroup.get(groupKey(m.id, route)) ?? [];
       for (const r of listed) out[r.key] = sortKeys({ ...body, litellm_provider: r.litellm_provider, mode: r.mode });
-      const provider = providerFor(vendor, route, providersOf);
+      const found = providerFor(vendor, route, providersOf);
+      const provider = found && NATIVE_ID_PROVIDERS.has(found) ? null : found;
       if (!provider) {
         if (listed.length) continue;
         const label = route ? `route:${route.split('/')[0]}` : vendor;

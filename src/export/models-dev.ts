@@ -108,7 +108,9 @@ export function toModelsDev(dataset: Dataset, reference: ModelsDevReference): Mo
         for (const e of entries) place(e.folder, e.id, sortKeys({ id: e.id, name: e.name ?? m.name, ...body }));
         continue;
       }
-      const folder = route === null ? mostCommon(vendorFolder.get(vendor)) : mostCommon(routeFolder.get(route));
+      // A regional sub-route (bedrock/eu) has ids of its own there (eu.amazon.nova-lite-v1:0) that the
+      // ledger's do not give: under the model's plain id its price would pass for the route's own.
+      const folder = route === null ? mostCommon(vendorFolder.get(vendor)) : route.includes('/') ? undefined : mostCommon(routeFolder.get(route));
       if (!folder || !reference.providers[folder]) {
         const label = route === null ? vendor : `route:${route}`;
         unknownProviders[label] = (unknownProviders[label] ?? 0) + 1;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/store/ledger.ts';
 import { exportDataset } from '../../src/export/write.ts';
+import { toModelsDev } from '../../src/export/models-dev.ts';
 import { approveChanges } from '../../src/review/decide.ts';
 import { runPipeline } from '../../src/pipeline/sync.ts';
 import { sha256Hex } from '../../src/pipeline/manifest.ts';
@@ -81,5 +82,23 @@ describe('models.dev export', () => {
   it('writes audio token costs as cost.input_audio / output_audio and PDF input as a modality', () => {
     expect(api.openai.models['gpt-5.3-audio']).toMatchObject({ cost: { input: 2.5, input_audio: 32, output_audio: 64 }, modalities: { input: ['text', 'audio', 'pdf'], output: ['text'] } });
     expect(api.openai.models['gpt-5.3'].cost.input_audio).toBeUndefined();
+  });
+});
+
+describe('models.dev export of regional routes', () => {
+  it('files no price of a regional sub-route under the plain id of its folder: models.dev gives such routes ids of their own', () => {
+    const value = (condition: string, v: number) => ({ field: 'input_price' as const, condition, value: v, unit: 'USD/1M tokens', status: 'agreed' as const, confidence: 1, valid_from: AT, sources: [] });
+    const dataset = {
+      $schema: './dataset.schema.json', schema_version: '1.0.0' as const, as_of: AT,
+      models: [{ id: 'amazon/nova-lite', name: 'Nova Lite', provider: 'amazon', family: 'nova-lite', version: null, aliases: [], values: [value('route:amazon-bedrock/eu', 0.078), value('route:amazon-bedrock/us', 0.06)] }],
+    };
+    // The folder holds regional entries of another model: both regions map to it, and the EU price (first in order) was written as nova-lite's.
+    const reference = {
+      providers: { 'amazon-bedrock': { id: 'amazon-bedrock', name: 'Amazon Bedrock' } },
+      entries: ['eu', 'us'].map((region) => ({ folder: 'amazon-bedrock', id: `${region}.anthropic.claude-x-v1:0`, name: 'Claude X', model: 'anthropic/claude-x', route: `amazon-bedrock/${region}` })),
+    };
+    const out = toModelsDev(dataset, reference);
+    expect(out.api['amazon-bedrock']).toBeUndefined();
+    expect(out.unknownProviders).toEqual({ 'route:amazon-bedrock/eu': 1, 'route:amazon-bedrock/us': 1 });
   });
 });
