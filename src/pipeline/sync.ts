@@ -381,7 +381,10 @@ function reconcileAndQueueWithin(ledger: Ledger, options: PipelineOptions, repor
  */
 function decideFacts(ledger: Ledger, options: PipelineOptions, reusable: boolean, removalAfterSyncs: number, at: string) {
   const registry = options.aliases ?? emptyRegistry();
-  const { claims, links } = linkIdentities(ledger, ledger.claims.current(), registry, at);
+  // A source whose file was removed no longer weighs in: its last capture voted on as an unknown
+  // source, at a prior above the one its file gave it.
+  const declared = new Set(options.sources.map((s) => s.id));
+  const { claims, links } = linkIdentities(ledger, ledger.claims.current().filter((c) => declared.has(c.source_id)), registry, at);
   const base = readBase(ledger);
   // Every claim weighs in on what each source is worth, so the truth run always reads them all;
   // it keeps the weights the last run decided with while the new ones are within noise of them.

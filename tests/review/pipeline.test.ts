@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveChanges, rejectChanges, resolveReviewer } from '../../src/review/decide.ts';
 import { Ledger } from '../../src/store/ledger.ts';
+import { reconcileAndQueue } from '../../src/pipeline/sync.ts';
 import { D17, D21, SOURCES, fixture, ingest, resync } from './helpers.ts';
 
 const pending = (ledger: Ledger) => ledger.changes.list({ status: 'pending' });
@@ -181,5 +182,17 @@ describe('backfill', () => {
     const summary = await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-17.json'), D17);
     expect(summary.changes.queued).toBe(0);
     expect(pending(ledger).map((c) => c.id)).toEqual(first);
+  });
+});
+
+describe('a source whose file was removed', () => {
+  it('no longer weighs in: its last capture votes on nothing', async () => {
+    const ledger = new Ledger(':memory:');
+    const first = await ingest(ledger, 'openrouter', fixture('openrouter-2026-07-21.json'), D21);
+    expect(first.facts).toBeGreaterThan(0);
+    // Its claims voted on as an unknown source's, at a prior above the one its file gave it.
+    const after = reconcileAndQueue(ledger, { sources: SOURCES.filter((s) => s.id !== 'openrouter'), now: () => D21 }, []);
+    expect(after.facts).toBe(0);
+    expect(ledger.facts.list()).toEqual([]);
   });
 });
