@@ -92,8 +92,9 @@ export function buildProgram(): Command {
     .option('--provider <slug>', 'provider for bare model names')
     .option('--json', 'print the claims as JSON')
     .action(async (file: string, o) => {
-      const [app, format] = await Promise.all([loadApp(), loadFormat()]);
-      const result = await app.extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
+      // Only the extractors: the use cases' index would load the ledger this command never opens.
+      const [{ extractFile }, format] = await Promise.all([import('./app/files.ts'), loadFormat()]);
+      const result = extractFile(file, { format: o.format, extractor: o.extractor, provider: o.provider });
       const claims = result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) }));
       print(o, claims, () => claims.map(format.claimLine).join('\n'));
       const report = [...result.notes.map((n) => `note: ${n}`), ...result.drift.map((d) => `drift: ${d}`)];

@@ -37,7 +37,7 @@ process.on('exit', () => {
 `;
 
 /** The packages that only extraction, fetching, YAML editing and exporting need. */
-const HEAVY = ['htmlparser2', 'unified', 'remark-parse', 'undici', 'yaml', 'zod-to-json-schema'];
+const HEAVY = ['htmlparser2', 'unified', 'remark-parse', 'undici', 'yaml', 'zod-to-json-schema', 'better-sqlite3'];
 
 let dir: string;
 let db: string;
@@ -67,15 +67,19 @@ describe('what a command loads', () => {
   });
 
   it('reads the ledger for a reviewer without the parsers, the fetcher, yaml or the schema converter', () => {
-    expect(heavyLoaded(['explain', 'GPT-5.2 Codex'])).toEqual([]);
-    expect(heavyLoaded(['history', 'openai/gpt-5.2'])).toEqual([]);
+    expect(heavyLoaded(['explain', 'GPT-5.2 Codex'])).toEqual(['better-sqlite3']);
+    expect(heavyLoaded(['history', 'openai/gpt-5.2'])).toEqual(['better-sqlite3']);
   });
 
   it('loads the parsers for the command that extracts, and the converter for the one that exports', () => {
     // The probe sees what it should: without these, an empty list above would prove nothing.
     const page = join(dir, 'page.md');
     writeFileSync(page, '| Model | Input | Output |\n|---|---|---|\n| GPT-4.1 | $2.00 | $8.00 |\n\nPrices per 1M tokens.\n');
-    expect(heavyLoaded(['extract', page])).toEqual(expect.arrayContaining(['htmlparser2', 'unified', 'remark-parse']));
+    const extracting = heavyLoaded(['extract', page]);
+    expect(extracting).toEqual(expect.arrayContaining(['htmlparser2', 'unified', 'remark-parse']));
+    // Not the ledger, nor the fetcher: extracting a file touches neither.
+    expect(extracting).not.toContain('better-sqlite3');
+    expect(extracting).not.toContain('undici');
     expect(heavyLoaded(['export', '--out', join(dir, 'out')])).toContain('zod-to-json-schema');
   });
 });
