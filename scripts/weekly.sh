@@ -31,7 +31,8 @@ if [ -s "$journal" ]; then
   say "rebuilt the ledger from $journal"
 fi
 
-if [ -f "$data/review-policy.yaml" ]; then set -- --policy "$data/review-policy.yaml"; else set --; fi
+# Only the data directory's policy: none there is none, whatever the environment or the current directory hold.
+if [ -f "$data/review-policy.yaml" ]; then set -- --policy "$data/review-policy.yaml"; else set -- --no-policy; fi
 # shellcheck disable=SC2086 # SYNC_ARGS is a list of words
 run sync --quiet --summary "$data/sync-summary.md" "$@" ${SYNC_ARGS:-}
 code=$?

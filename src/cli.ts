@@ -49,7 +49,8 @@ export function buildProgram(): Command {
       .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
       .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
       .option(...MIN_YIELD)
-      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)')
+      .option('--no-policy', 'apply no review policy, whatever $MODEL_LEDGER_POLICY or ./review-policy.yaml says: every change waits for a reviewer'),
   ).action(async (o, cmd) => {
     const app = await loadApp();
     const progress = createProgressReporter({ quiet: Boolean(o.quiet || o.json) });
@@ -74,7 +75,8 @@ export function buildProgram(): Command {
       .option('--observed-at <date>', 'when the capture was taken (default: now)')
       .option('--full', 'reconcile and diff everything, not only the keys the capture touches')
       .option(...MIN_YIELD)
-      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)'),
+      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)')
+      .option('--no-policy', 'apply no review policy, whatever $MODEL_LEDGER_POLICY or ./review-policy.yaml says: every change waits for a reviewer'),
   ).action(async (file: string, o, cmd) => {
     const app = await loadApp();
     const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, full: Boolean(o.full), limits: { minYieldPct: o.minYield }, report: syncReport(o), policy: app.loadPolicy(o.policy) });

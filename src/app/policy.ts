@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { usageError } from '../errors.ts';
 import { autoApprovals, NO_POLICY, parsePolicy, type AutoApproval, type Policy } from '../review/policy.ts';
 import { approveChanges } from '../review/decide.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -11,8 +12,12 @@ export const POLICY_FILE = 'review-policy.yaml';
 /**
  * The review policy: the file named (or $MODEL_LEDGER_POLICY), else review-policy.yaml in the
  * current directory (the data repository) when there is one, else none: every change is manual.
+ * `false` (`--no-policy`) is none whatever the environment and the directory hold; an empty name
+ * is a mistake (a variable meant to hold the path was unset), not a wish for the default.
  */
-export function loadPolicy(file?: string): Policy {
+export function loadPolicy(file?: string | false): Policy {
+  if (file === false) return NO_POLICY;
+  if (file === '') throw usageError('--policy is empty: give a file, or --no-policy for none');
   const named = file ?? process.env.MODEL_LEDGER_POLICY;
   if (named) return parsePolicy(readInputFile(named), named);
   return existsSync(POLICY_FILE) ? parsePolicy(readInputFile(POLICY_FILE), POLICY_FILE) : NO_POLICY;

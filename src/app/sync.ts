@@ -96,7 +96,7 @@ async function journalledRun(
       const summary = await run(ledger, { keepBody: bodyKeeper(journal), now: () => at });
       await Promise.all([journal?.captured(), ledger.checkpointed()]);
       afterPipeline(ledger, ws, journal, summary, request, at);
-      await deliver(ledger, ws, summary, request.report);
+      await deliver(ledger, ws, summary, request.report, request.policy?.large_move_pct);
       return summary;
     }, { create: true });
   } finally {
@@ -193,11 +193,12 @@ function checkWebhook(url: string | undefined): void {
   if (protocol !== 'http:' && protocol !== 'https:') throw inputError(`--notify needs an http(s) URL, not "${url}"`);
 }
 
-async function deliver(ledger: Ledger, ws: Workspace, summary: SyncSummary, report: SyncReport | undefined): Promise<void> {
+/** The summary and the notification; `largeMovePct`: the policy's triage bound, so the summary groups as the policy judged. */
+async function deliver(ledger: Ledger, ws: Workspace, summary: SyncSummary, report: SyncReport | undefined, largeMovePct?: number): Promise<void> {
   if (!report) return;
   if (report.markdownFile) {
     mkdirSync(dirname(report.markdownFile), { recursive: true });
-    writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, triageLedger(ledger, ledger.changes.list({ status: 'pending' })).changes));
+    writeFileSync(report.markdownFile, formatSummaryMarkdown(summary, triageLedger(ledger, ledger.changes.list({ status: 'pending' }), largeMovePct).changes));
   }
   if (report.webhook && summary.changes.pending > 0) {
     const sent = await notify(report.webhook, notificationBody(summary, ws.db));

@@ -9,6 +9,7 @@ export function notificationBody(summary: SyncSummary, ledger: string) {
     queued: summary.changes.queued,
     failed_sources: summary.sources.filter((s) => s.outcome === 'failed' || s.outcome === 'drift').map((s) => ({ id: s.source_id, problems: s.problems })),
     disputed: summary.conflicts.disputed,
+    new_models: summary.new_models,
   };
 }
 

@@ -99,7 +99,9 @@ export function formatSummaryMarkdown(s: SyncSummary, pending: Array<Change & { 
   const lines = [
     '# model-ledger sync',
     '',
-    `${read - failed.length}/${read} sources read · ${s.claims} claims · ${s.facts} facts · ${s.conflicts.disputed} disputed · ${s.changes.pending} changes pending review`,
+    `${read - failed.length}/${read} sources read · ${s.claims} claims · ${s.facts} facts · ${s.conflicts.disputed} disputed · ${s.anomalies} anomalies · ${s.changes.pending} changes pending review`,
+    // A name no reviewer has confirmed as a model or an alias waits apart from the changes (the terminal summary says so too).
+    ...(s.new_models > 0 ? ['', `${s.new_models} model names await confirmation as new models or aliases (\`model-ledger models --new\`).`] : []),
     '',
     '## Sources',
     '',

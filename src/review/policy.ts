@@ -82,7 +82,8 @@ export interface AutoApproval {
   why: string;
 }
 
-const supporters = (c: Change) => [...new Set((c.fact?.claims ?? []).filter((x) => x.supports).map((x) => x.source_id))];
+/** The sources whose vote carried the value: a source stating two values at once has no vote, and confirms nothing. */
+const supporters = (c: Change) => [...new Set((c.fact?.claims ?? []).filter((x) => x.supports && x.weight > 0).map((x) => x.source_id))];
 const allAgree = (c: Change) => (c.fact?.claims ?? []).length > 0 && c.fact!.claims.every((x) => x.supports);
 
 /** Why `rule` approves the change, or null. Only routine changes ever reach a rule. */
@@ -100,7 +101,8 @@ export function ruleApproves(rule: PolicyRule, c: TriagedChange): string | null 
     case 'small-move': {
       const move = priceMovePct(c);
       if (move === null || Math.abs(move) > rule.max_move_pct || from.length < rule.min_sources) return null;
-      if (c.fact.status !== 'agreed' && c.fact.status !== 'resolved') return null;
+      // Confirmed and disputed by none: a figure that won a vote (resolved) has a source against it.
+      if (c.fact.status !== 'agreed' || !allAgree(c)) return null;
       return `price moved ${move > 0 ? '+' : ''}${move.toFixed(2)}% (bound ${rule.max_move_pct}%), confirmed by ${from.length} sources: ${from.sort().join(', ')}`;
     }
     case 'flag-agreed': {

@@ -31,7 +31,9 @@ export function priceMovePct(change: Pick<Change, 'field' | 'kind' | 'old_value'
   const { old_value: before, new_value: after } = change;
   if (!isPriceField(change.field) || change.kind !== 'changed') return null;
   if (typeof before !== 'number' || typeof after !== 'number' || before === 0) return null;
-  return ((after - before) / before) * 100;
+  // To 10 significant digits, as prices are stated: $1.75 -> $1.925 is 10%, not 10.000000000000002%,
+  // or one move of exactly 10% was large and another (0.40 -> 0.44) routine.
+  return Number((((after - before) / before) * 100).toPrecision(10));
 }
 
 export function triageGroup(change: Change, ctx: TriageContext): TriageGroup {

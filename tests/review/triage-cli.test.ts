@@ -80,4 +80,17 @@ describe('triage and policies from the command line', () => {
     expect(text.split('\n')[0]).toBe('1 pending: 0 disputed figures, 1 large price moves, 0 removals, 0 new models, 0 routine');
     expect(text).toMatch(/== large price moves \(1\) ==\n#\d+ pending  openai\/gpt-4o-audio output_price: \$10 \/ 1M output tokens -> \$13 \/ 1M output tokens/);
   });
+
+  it("groups the summary as the policy judged it: the policy's large_move_pct is the bound", async () => {
+    const strict = join(dir, 'strict-policy.yaml');
+    writeFileSync(strict, 'large_move_pct: 5\nrules: []\n');
+    const entry = readManifest(DEMO_SNAPSHOTS).find((e) => e.source_id === 'aggregator-versus')!;
+    const moved = join(dir, 'versus-7pct.txt');
+    // 2.52 to 2.70 is +7%: routine under the default 10%, a large move under this policy's 5%.
+    writeFileSync(moved, readFileSync(join(DEMO_SNAPSHOTS, entry.file), 'utf8').replaceAll('$2.50', '$2.70').replaceAll('$10/', '$13/'));
+    const markdown = join(dir, 'summary.md');
+    expect((await run('ingest', moved, '--source', 'aggregator-versus', '--observed-at', '2026-06-02', '--policy', strict, '--summary', markdown, '--quiet')).code).toBe(0);
+    expect(readFileSync(markdown, 'utf8')).toMatch(/### large price moves \(2\)\n\n\| # \| model \| field \| change \|\n\|---\|---\|---\|---\|\n(\| \d+ \| openai\/gpt-4o-audio \| \w+ \| [^\n]+\n){2}/);
+    expect(readFileSync(markdown, 'utf8')).toContain('| large price moves | 2 |');
+  });
 });

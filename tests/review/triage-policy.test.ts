@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { autoApprovals, parsePolicy, type Policy } from '../../src/review/policy.ts';
+import { autoApprovals, NO_POLICY, parsePolicy, type Policy } from '../../src/review/policy.ts';
+import { loadPolicy } from '../../src/app/policy.ts';
 import { triage } from '../../src/review/triage.ts';
 import type { Change } from '../../src/schema/change.ts';
 import type { EvidenceClaim, FactStatus } from '../../src/schema/fact.ts';
@@ -64,6 +65,8 @@ describe('triage', () => {
       [routine.id, 'routine'],
     ]);
     expect(t.counts).toEqual({ disputed: 1, 'large-move': 1, removal: 1, 'new-model': 1, routine: 1 });
+    // Exactly the bound is not beyond it, however the float falls (1.75 -> 1.925 computed as 10.000000000000002%).
+    expect(triage([change({ old_value: 1.75, new_value: 1.925 }), change({ old_value: 0.4, new_value: 0.44 })], { approvedModels: approved }).changes.map((c) => c.group)).toEqual(['routine', 'routine']);
     // The bound is the caller's: at 30% a 25% move is routine.
     expect(triage([large], { approvedModels: approved, largeMovePct: 30 }).changes[0].group).toBe('routine');
   });
@@ -95,6 +98,33 @@ describe('review policy', () => {
       const got = autoApprovals(policy, triage([disputed, removal, beyondRule, beyondTriage, newModel], all).changes);
       expect(got.map((a) => a.change.id)).toEqual(policy === POLICY ? [] : [beyondRule.id]);
     }
+  });
+
+  it('counts only sources whose vote carried the value, and lets no small move through that a source disputes', () => {
+    // OpenRouter lists the model twice, at the new price and another: it has no vote (weight 0), and confirms nothing.
+    const selfContradicting = change({ claims: [claim('openai-pricing', 2.02), { ...claim('openrouter', 2.02), weight: 0 }, { ...claim('openrouter', 2.5, false), weight: 0 }] });
+    // Two sources confirm, a third still says the old price: outvoted (resolved), but disputing.
+    const outvoted = change({ status_of_fact: 'resolved', claims: [claim('litellm', 2.02), claim('openrouter', 2.02), claim('openai-docs', 2, false)] });
+    const policy = parsePolicy('rules:\n  - rule: small-move\n    max_move_pct: 2\n    min_sources: 2\n');
+    expect(autoApprovals(policy, triage([selfContradicting, outvoted], { approvedModels: approved }).changes)).toEqual([]);
+  });
+
+  it('--no-policy is none whatever $MODEL_LEDGER_POLICY names, and an empty --policy is refused, not taken for the default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-no-policy-'));
+    const generous = join(dir, 'generous.yaml');
+    writeFileSync(generous, 'rules:\n  - rule: flag-agreed\n    min_sources: 1\n');
+    const before = process.env.MODEL_LEDGER_POLICY;
+    process.env.MODEL_LEDGER_POLICY = generous;
+    try {
+      expect(loadPolicy().rules).toHaveLength(1);
+      expect(loadPolicy(false)).toEqual(NO_POLICY);
+    } finally {
+      if (before === undefined) delete process.env.MODEL_LEDGER_POLICY;
+      else process.env.MODEL_LEDGER_POLICY = before;
+    }
+    const empty = await cli(['sync', '--offline', '--quiet', '--db', join(dir, 'l.sqlite'), '--policy', '']);
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toMatch(/--policy is empty/);
   });
 
   it('a malformed policy is an input error naming its line', () => {
