@@ -11,6 +11,8 @@ import { createFetcher, type FetcherOptionsInput } from '../fetch/index.ts';
 import { detectExtractor, detectFormat, extractDocument, extractSnapshot } from '../extract/registry.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
 import { SourceSchema, type Source, type SourceFormat, type SourceKind } from '../schema/source.ts';
+import { knownVendor } from '../normalize/identity.ts';
+import { routeName } from '../normalize/routes.ts';
 import { readInputPage } from './input-file.ts';
 import { sourcesOf, type Workspace } from './workspace.ts';
 import { unwritable } from '../writable.ts';
@@ -34,7 +36,8 @@ export interface ExtractorTrial {
   extractor: string;
   models: number;
   figures: number;
-  claims: Array<Pick<ExtractedClaim, 'model' | 'field' | 'value' | 'unit' | 'condition' | 'locator' | 'quote'>>;
+  /** Every claim, a doubtful one with its anomaly: shown, never the ground of a rule. */
+  claims: Array<Pick<ExtractedClaim, 'model' | 'field' | 'value' | 'unit' | 'condition' | 'locator' | 'quote' | 'anomaly'>>;
   notes: string[];
   drift: string[];
 }
@@ -70,7 +73,7 @@ const TRUST: Record<SourceKind, number> = { 'first-party': 0.95, 'model-card': 0
 export async function proposeSource(ws: Workspace, request: ProposeSourceRequest): Promise<SourceProposal> {
   if (!request.url && !request.file) throw usageError('sources add takes a URL, or --file FILE for a saved page');
   if (request.id !== undefined && !SourceSchema.shape.id.safeParse(request.id).success) {
-    throw usageError(`--id "${request.id}": lower-case letters, digits and dashes`);
+    throw usageError(`--id "${request.id.length > 40 ? request.id.slice(0, 40) + '…' : request.id}": lower-case letters, digits and dashes, at most 100 of them`);
   }
   const page = request.file ? readPage(request.file, request.url) : await fetchPage(request.url!, request.render ?? 'http', request.fetch);
   const notes: string[] = [];
@@ -105,7 +108,9 @@ export async function proposeSource(ws: Workspace, request: ProposeSourceRequest
   if (!parsed.success) throw inputError('the proposed source does not validate', parsed.error.issues.map((i) => ({ path: i.path, message: i.message })));
   proposal.source = source;
   proposal.drift = extractSnapshot({ body: page.body, format: page.format, source: parsed.data }).drift;
-  if (parsed.data.kind === 'first-party' && !parsed.data.provider) {
+  if (parsed.data.route) {
+    notes.push(`${new URL(url!).hostname} is no vendor's own site: its figures are proposed as route:${parsed.data.route}, the host's prices, never the models' base prices (if it is a vendor's own site, drop "route" and add "provider")`);
+  } else if (parsed.data.kind === 'first-party' && !parsed.data.provider) {
     notes.push(
       vendorsOf(best).size > 1
         ? 'the page names several vendors\' models: if these are a host\'s own prices (Bedrock, Groq, …), add "route": "<host>" so they are claimed as its route, not as the models\' base prices'
@@ -113,6 +118,9 @@ export async function proposeSource(ws: Workspace, request: ProposeSourceRequest
     );
   }
   proposal.path = join(ws.sourcesDir, `${id}.json`);
+  if (request.write && proposal.drift.length > 0) {
+    throw inputError(`the proposed source fails on the very page it was drawn from (${proposal.drift.join('; ')}): not written; every sync of it would be drift`);
+  }
   if (request.write) writeProposal(ws, proposal.path, parsed.data, source, url);
   proposal.written = Boolean(request.write);
   return proposal;
@@ -160,6 +168,9 @@ function webUrl(text: string): URL {
     throw inputError(`"${text}" is not a URL (give http:// or https://, or --file FILE for a saved page)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw inputError(`only http: and https: URLs can be sources, not ${url.protocol} (${text})`);
+  // A user name and password in the address are not written into a file meant for the repository.
+  url.username = '';
+  url.password = '';
   return url;
 }
 
@@ -218,16 +229,24 @@ function trial(extractor: string, body: string, format: SourceFormat): Extractor
     extractor,
     models: new Set(usable.map((c) => c.model)).size,
     figures: usable.length,
-    claims: result.claims.map(({ model, field, value, unit, condition, locator, quote }) => ({ model, field, value, unit, condition, locator, quote })),
+    claims: result.claims.map(({ model, field, value, unit, condition, locator, quote, anomaly }) => ({ model, field, value, unit, condition, locator, quote, ...(anomaly ? { anomaly } : {}) })),
     notes: result.notes,
     drift: result.drift,
   };
 }
 
-/** The page's own address, where a saved copy states it (a crawler's header or front matter). */
+/**
+ * The page's own address, where a saved copy states it in its header (a crawler's `URL Source:`
+ * line, front matter's `url:`): only in its first lines, where a page's "Source: <link>" citing
+ * something else (its training code, a paper) is not.
+ */
 function statedUrl(body: string): string | null {
-  const match = body.slice(0, 3000).match(/^\s*(?:#+\s*)?(?:URL Source|Source|url)\s*:\s*<?(https?:\/\/[^\s>)]+)/im);
-  return match ? match[1] : null;
+  const head = body.slice(0, 3000).split('\n').filter((line) => line.trim() && line.trim() !== '---').slice(0, 5);
+  for (const line of head) {
+    const match = line.match(/^\s*(?:#+\s*)?(?:URL Source|Source|url)\s*:\s*<?(https?:\/\/[^\s>)]+)/i);
+    if (match) return match[1];
+  }
+  return null;
 }
 
 /** A source id from the address (host and last path segment) or the file's name. */
@@ -244,20 +263,36 @@ function idFrom(url: string | null, file: string | undefined): string {
       raw = [host, last].filter(Boolean).join('-');
     }
   }
-  const id = raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const id = raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
   return id || 'proposed';
 }
 
-/** The vendors (the provider part of the model ids) a trial's figures belong to. */
+/** The vendors (the provider part of the model ids) a trial's usable figures belong to; a model it could not place is none. */
 function vendorsOf(trial: ExtractorTrial): Set<string> {
-  return new Set(trial.claims.map((c) => c.model.slice(0, c.model.indexOf('/'))));
+  return new Set(trial.claims.filter((c) => !c.anomaly).map((c) => c.model.slice(0, c.model.indexOf('/'))).filter((v) => v !== 'unknown'));
 }
 
 /** The vendor every figure belongs to, when there is one: the page speaks for it alone. */
 function singleProvider(trial: ExtractorTrial): string | undefined {
   const providers = vendorsOf(trial);
   const [only] = providers;
-  return providers.size === 1 && only && only !== 'unknown' ? only : undefined;
+  return providers.size === 1 ? only : undefined;
+}
+
+/** Vendors' own sites whose name is not the vendor's (docs.claude.com is Anthropic's). */
+const VENDOR_SITES: Record<string, string> = { claude: 'anthropic', x: 'x-ai', llama: 'meta-llama', alibabacloud: 'qwen', aliyun: 'qwen', bigmodel: 'z-ai' };
+
+/** The name a host goes by: the label before its public suffix (fireworks.ai -> fireworks, docs.claude.com -> claude). */
+function siteName(url: string): string {
+  const labels = new URL(url).hostname.split('.');
+  const secondLevel = labels.length >= 3 && /^(co|com|org|net|ac|gov)$/.test(labels[labels.length - 2]);
+  return labels[Math.max(0, labels.length - (secondLevel ? 3 : 2))];
+}
+
+/** The vendor whose own site `url` is on, if any. */
+function siteVendor(url: string): string | undefined {
+  const name = siteName(url);
+  return knownVendor(name) ?? VENDOR_SITES[name];
 }
 
 /** The model a page names most often: a model card's subject. */
@@ -283,9 +318,14 @@ function pageTitle(body: string): string | null {
 function draftSource(id: string, page: Page, best: ExtractorTrial, url: string | null, render: 'http' | 'browser' | undefined): Record<string, unknown> & { id: string } {
   const kind: SourceKind =
     page.format === 'json' ? 'api' : best.extractor === 'model-card' ? 'model-card' : best.extractor === 'aggregator' ? 'aggregator' : 'first-party';
-  const base = new Set<string>(best.claims.filter((c) => c.condition === '').map((c) => c.field));
+  // Rules from plain figures only: a year read as a price is an anomaly, and a rule asking for it fails on the page itself.
+  const base = new Set<string>(best.claims.filter((c) => c.condition === '' && !c.anomaly).map((c) => c.field));
   // A provider binds a vendor's own page to its models; a catalogue or an aggregator lists everyone's.
-  const provider = kind === 'first-party' || kind === 'model-card' ? singleProvider(best) : undefined;
+  const vendor = kind === 'first-party' || kind === 'model-card' ? singleProvider(best) : undefined;
+  // A first-party page on a host that is not the vendor's site is the host's (Fireworks' page for
+  // DeepSeek V3.2): its figures are that route's, never the models' base prices.
+  const host = kind === 'first-party' && url && siteVendor(url) === undefined && (vendor !== undefined || vendorsOf(best).size > 1) ? routeName(siteName(url)) : undefined;
+  const provider = host ? undefined : vendor;
   return {
     $schema: '../schemas/source.schema.json',
     id,
@@ -295,6 +335,7 @@ function draftSource(id: string, page: Page, best: ExtractorTrial, url: string |
     format: page.format,
     extractor: best.extractor,
     ...(provider ? { provider } : {}),
+    ...(host ? { route: host } : {}),
     ...(render === 'browser' ? { render } : {}),
     trust: TRUST[kind],
     expect: { min_models: Math.max(1, Math.floor(best.models / 2)), fields: EXPECTABLE_FIELDS.filter((f) => base.has(f)) },

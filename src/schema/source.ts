@@ -10,7 +10,8 @@ export type SourceFormat = z.infer<typeof SourceFormatSchema>;
 /** One declarative file in sources/: what to fetch, how to read it, and how far to trust it. */
 export const SourceSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    // Also a file name (sources/<id>.json): past 100 characters it could exceed what a file system takes.
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes').max(100),
     name: z.string().min(1),
     kind: SourceKindSchema,
     url: z

@@ -87,12 +87,12 @@ describe('sources add: the proposal', () => {
     const pricing = p.trials.find((t) => t.extractor === 'pricing')!;
     expect(pricing.claims).toContainEqual(expect.objectContaining({ model: 'mistralai/codestral-2501', field: 'output_price', value: 0.9, locator: expect.stringContaining('row[3]') }));
     expect(p.trials.map((t) => t.extractor)).toEqual(expect.arrayContaining(['pricing', 'docs', 'model-card', 'aggregator', 'generic']));
-    expect(p.url).toBe('https://docs.example-vendor.test/pricing');
+    expect(p.url).toBe('https://docs.mistral.ai/pricing');
     expect(p.source).toMatchObject({
       id: 'vendor-pricing',
       kind: 'first-party',
       provider: 'mistralai',
-      url: 'https://docs.example-vendor.test/pricing',
+      url: 'https://docs.mistral.ai/pricing',
       expect: { min_models: 1, fields: ['input_price', 'output_price', 'context_window'] },
     });
     expect(p.drift).toEqual([]);
@@ -141,13 +141,51 @@ describe('sources add: the proposal', () => {
     expect(validator()(p.source)).toBe(true);
   });
 
-  it("a page of several vendors' models is bound to none of them, and the proposal says when a route is due", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ml-add-host-')), 'host.md');
-    writeFileSync(file, '# On-demand pricing\n\n| Model | Input | Output |\n|---|---|---|\n| gpt-4.1-mini | $0.40 | $1.60 |\n| claude-sonnet-4-5 | $3.00 | $15.00 |\n');
-    const p = await proposeSource(emptyWorkspace(), { url: 'https://host.example/pricing', file });
-    expect(p.source).toMatchObject({ kind: 'first-party', id: 'host-pricing' });
+  it("a host's page is proposed as the host's route, never as the models' base prices, for one vendor's models or several", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-add-host-'));
+    const several = join(dir, 'host.md');
+    writeFileSync(several, '# On-demand pricing\n\n| Model | Input | Output |\n|---|---|---|\n| gpt-4.1-mini | $0.40 | $1.60 |\n| claude-sonnet-4-5 | $3.00 | $15.00 |\n');
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://host.example/pricing', file: several });
+    expect(p.source).toMatchObject({ kind: 'first-party', id: 'host-pricing', route: 'host' });
     expect(p.source).not.toHaveProperty('provider');
-    expect(p.notes.join(' ')).toMatch(/"route": "<host>"/);
+    expect(p.notes.join(' ')).toMatch(/host\.example is no vendor's own site: its figures are proposed as route:host/);
+    // One vendor's model on a host's site (Fireworks' page for DeepSeek V3.2) was proposed as DeepSeek's own page, its price as DeepSeek's.
+    const one = join(dir, 'one.md');
+    writeFileSync(one, '# DeepSeek V3.2\n\n| Model | Input | Output |\n|---|---|---|\n| DeepSeek V3.2 | $0.56 | $1.68 |\n');
+    const hosted = await proposeSource(emptyWorkspace(), { url: 'https://fireworks.ai/models/deepseek-v3p2', file: one });
+    expect(hosted.source).toMatchObject({ route: 'fireworks_ai' });
+    expect(hosted.source).not.toHaveProperty('provider');
+    // On the vendor's own site it is the vendor's page.
+    const own = await proposeSource(emptyWorkspace(), { url: 'https://api-docs.deepseek.com/pricing', file: one });
+    expect(own.source).toMatchObject({ provider: 'deepseek' });
+    expect(own.source).not.toHaveProperty('route');
+  });
+
+  it('draws no rule from a doubtful figure, and writes no proposal that fails on its own page', async () => {
+    // Years where the prices should be: anomalies, shown but never the ground of a rule.
+    const years = join(mkdtempSync(join(tmpdir(), 'ml-add-years-')), 'years.md');
+    writeFileSync(years, '# Pricing\n\n| Model | Input | Output | Context |\n|---|---|---|---|\n| mistral-large-2411 | 2024 | 2025 | 128K |\n| mistral-small-2503 | 2025 | 2026 | 128K |\n');
+    const ws = emptyWorkspace();
+    const p = await proposeSource(ws, { url: 'https://docs.mistral.ai/pricing', file: years });
+    expect(p.trials.find((t) => t.extractor === 'pricing')!.claims.filter((c) => c.field === 'input_price').every((c) => c.anomaly)).toBe(true);
+    expect((p.source!.expect as { fields: string[] }).fields).not.toContain('input_price');
+    // The page still fails its extractor's own check: written, every sync of it would be drift.
+    expect(p.drift.length).toBeGreaterThan(0);
+    await expect(proposeSource(ws, { url: 'https://docs.mistral.ai/pricing', file: years, write: true })).rejects.toThrow(/fails on the very page it was drawn from/);
+    expect(existsSync(join(ws.sourcesDir, `${p.source!.id}.json`))).toBe(false);
+  });
+
+  it("takes a saved page's address from its header only, not from a link it cites further down", async () => {
+    const card = join(mkdtempSync(join(tmpdir(), 'ml-add-cite-')), 'card.md');
+    writeFileSync(card, '# Acme 7B\n\nA small model.\n\n## Training\n\nTrained on public data.\n\nThe recipe is public.\n\nSource: https://github.com/acme/training-code\n\n| Model | Context |\n|---|---|\n| acme-7b | 32K |\n');
+    expect((await proposeSource(emptyWorkspace(), { file: card })).url).toBeNull();
+    expect((await proposeSource(emptyWorkspace(), { file: fixture('pricing.md') })).url).toBe('https://docs.mistral.ai/pricing');
+  });
+
+  it('keeps no user name or password of the address in the proposal, and refuses an id too long for a file name', async () => {
+    const p = await proposeSource(emptyWorkspace(), { url: 'https://user:s3cret@docs.mistral.ai/pricing', file: fixture('pricing.md') });
+    expect(JSON.stringify(p.source)).not.toMatch(/s3cret|user@/);
+    await expect(proposeSource(emptyWorkspace(), { file: fixture('pricing.md'), id: 'a'.repeat(101), write: true })).rejects.toMatchObject({ kind: 'usage' });
   });
 
   it('a page whose models name no vendor asks for a provider, not a route', async () => {
