@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { FetchFailure } from './errors.ts';
 import type { AbortLike } from './cutoff.ts';
 import { createRequestScheduler } from './scheduler.ts';
+import { mediaType } from './content-type.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -154,11 +155,15 @@ export function createBrowserRenderer(options: {
           if (!response) throw new FetchFailure('browser', `no response for the page (${url})`);
           // Scripts often fetch the table after "load"; a page that never goes quiet is taken as it is.
           await page.waitForLoadState('networkidle', { timeout: Math.min(5_000, options.timeoutMs) }).catch(() => undefined);
+          const contentType = (await response.allHeaders())['content-type'] ?? null;
+          const type = mediaType(contentType);
           return {
             url: page.url(),
             status: response.status(),
-            contentType: (await response.allHeaders())['content-type'] ?? null,
-            html: await page.content(),
+            contentType,
+            // Scripts draw only an HTML document; markdown or JSON Chromium shows in a viewer page of
+            // its own, whose HTML escapes the text ('<= 200k' as '&lt;= 200k') and is no JSON.
+            html: type === null || type === 'text/html' || type === 'application/xhtml+xml' ? await page.content() : await response.text(),
           };
         } catch (error) {
           if (signal?.aborted) throw signal.reason;

@@ -79,6 +79,27 @@ describe('render: browser', () => {
     };
 
     it.runIf(runBrowserTests)(
+      'takes a markdown or JSON document as the server sent it, not the viewer page Chromium draws around it',
+      async () => {
+        const markdown = '| Tier | Input |\n|---|---|\n| <= 200k tokens | $1.25 |\n';
+        const spa = await serveSpa({
+          '/pricing.md': (_req, res) => void res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' }).end(markdown),
+          '/models.json': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(PRICES),
+        });
+        const fetcher = createFetcher({ ...FAST, browserTimeoutMs: 15_000 });
+        try {
+          const md = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/pricing.md`, render: 'browser', format: 'markdown' }), null);
+          expect(md.snapshot!.body).toBe(markdown);
+          const json = await fetcher.fetchSource(makeSource({ url: `${spa.origin}/models.json`, render: 'browser', format: 'json' }), null);
+          expect(json.snapshot!.body).toBe(PRICES);
+        } finally {
+          await fetcher.close();
+        }
+      },
+      30_000,
+    );
+
+    it.runIf(runBrowserTests)(
       'a data request that robots.txt disallows is never sent; the page is still captured as it rendered',
       async () => {
         const spa = await serveSpa({
