@@ -67,14 +67,16 @@ export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim 
     field: input.field,
     // A JSON dump's 0.09999999999999999 is a price of $0.10 written by a float: the figure is that
     // number to 10 significant digits, its quote the text as the source wrote it.
-    value: typeof input.value === 'number' ? cleanNumber(input.value) : input.value,
+    // A number past what a float holds (1e999 in a dump) is kept as its text: JSON, and so the
+    // ledger, has no Infinity, and it read back as null, which no claim may be.
+    value: typeof input.value !== 'number' ? input.value : Number.isFinite(input.value) ? cleanNumber(input.value) : input.quote,
     unit: UNIT_BY_FIELD.get(input.field) ?? null,
     condition: canonicalCondition(input.condition),
     locator: storable(input.locator),
     quote: storable(input.quote),
     confidence: input.confidence,
   };
-  const anomaly = input.anomaly ?? boundsAnomaly(input.field, input.value);
+  const anomaly = input.anomaly ?? boundsAnomaly(input.field, input.value) ?? (typeof input.value === 'number' && !Number.isFinite(input.value) ? 'not a finite number' : undefined);
   if (anomaly) claim.anomaly = anomaly;
   return claim;
 }

@@ -26,6 +26,13 @@ describe('makeClaim', () => {
     expect(claim('context_window', 1_047_576, '/limit/context').value).toBe(1_047_576);
   });
 
+  it('keeps a number no float holds as its text, flagged, so that it reads back from the ledger as it was made', () => {
+    const huge = makeClaim({ name: 'x', model: 'acme/x', field: 'context_window', value: Number('1e999'), locator: '/x/max_tokens', quote: '1e999', confidence: 0.9 });
+    expect(huge.value).toBe('1e999');
+    expect(huge.anomaly).toEqual(expect.any(String));
+    expect(JSON.parse(JSON.stringify(huge))).toEqual(huge);
+  });
+
   it('keeps its texts as the ledger stores them: a lone surrogate becomes U+FFFD, a whole pair stays', () => {
     // A quote cut inside an emoji's pair, a page's broken emoji: SQLite stored U+FFFD for them, and the claim read back differed.
     const made = makeClaim({ name: 'Turbo \uDE80', model: 'acme/turbo', field: 'input_price', value: 1, locator: 'row \uD83D', quote: '$1 \uD83D\uDE80 \uD83D', confidence: 0.9 });
