@@ -322,9 +322,11 @@ function draftSource(id: string, page: Page, best: ExtractorTrial, url: string |
   const base = new Set<string>(best.claims.filter((c) => c.condition === '' && !c.anomaly).map((c) => c.field));
   // A provider binds a vendor's own page to its models; a catalogue or an aggregator lists everyone's.
   const vendor = kind === 'first-party' || kind === 'model-card' ? singleProvider(best) : undefined;
-  // A first-party page on a host that is not the vendor's site is the host's (Fireworks' page for
-  // DeepSeek V3.2): its figures are that route's, never the models' base prices.
-  const host = kind === 'first-party' && url && siteVendor(url) === undefined && (vendor !== undefined || vendorsOf(best).size > 1) ? routeName(siteName(url)) : undefined;
+  // A first-party page on a site that is not its vendor's is the host's (Fireworks' page for
+  // DeepSeek V3.2, Azure's for OpenAI's models): its figures are that route's, never the models' base prices.
+  const site = kind === 'first-party' && url ? siteVendor(url) : undefined;
+  const hosted = kind === 'first-party' && url !== null && (vendor !== undefined ? site !== vendor : vendorsOf(best).size > 1 && site === undefined);
+  const host = hosted ? routeName(siteName(url!)) : undefined;
   const provider = host ? undefined : vendor;
   return {
     $schema: '../schemas/source.schema.json',

@@ -155,6 +155,8 @@ describe('sources add: the proposal', () => {
     const hosted = await proposeSource(emptyWorkspace(), { url: 'https://fireworks.ai/models/deepseek-v3p2', file: one });
     expect(hosted.source).toMatchObject({ route: 'fireworks_ai' });
     expect(hosted.source).not.toHaveProperty('provider');
+    // Nor on another vendor's site (Microsoft's page for DeepSeek's model is Azure's).
+    expect((await proposeSource(emptyWorkspace(), { url: 'https://azure.microsoft.com/pricing/deepseek', file: one })).source).toMatchObject({ route: 'microsoft' });
     // On the vendor's own site it is the vendor's page.
     const own = await proposeSource(emptyWorkspace(), { url: 'https://api-docs.deepseek.com/pricing', file: one });
     expect(own.source).toMatchObject({ provider: 'deepseek' });
