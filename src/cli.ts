@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LedgerError, usageError } from './errors.ts';
-import { exportFormats, integer, MIN_YIELD, syncExitCode, syncReport, withReportOptions } from './cli/options.ts';
+import { exportFormats, integer, MIN_YIELD, syncExitCode, syncReport, withPolicyOptions, withReportOptions } from './cli/options.ts';
 import { loadApp, loadFormat, print, printChunks, workspaceOf, type Json } from './cli/io.ts';
 import { registerReviewCommands } from './cli/review.ts';
 import { registerSourcesCommands } from './cli/sources.ts';
@@ -39,18 +39,18 @@ export function buildProgram(): Command {
     .exitOverride();
 
   withReportOptions(
-    program
-      .command('sync')
-      .description('read every source, extract, reconcile, and queue changes against the approved dataset')
-      .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
-      .option('--source <id...>', 'only these sources')
-      .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
-      .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
-      .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
-      .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
-      .option(...MIN_YIELD)
-      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)')
-      .option('--no-policy', 'apply no review policy, whatever $MODEL_LEDGER_POLICY or ./review-policy.yaml says: every change waits for a reviewer'),
+    withPolicyOptions(
+      program
+        .command('sync')
+        .description('read every source, extract, reconcile, and queue changes against the approved dataset')
+        .option('--offline', 'replay the newest shipped or stored snapshot of each source instead of fetching')
+        .option('--source <id...>', 'only these sources')
+        .option('--user-agent <ua>', 'User-Agent for live fetches; must name the tool and a contact URL')
+        .option('--per-host-delay <ms>', 'minimum delay between requests to one host', integer(0), 1000)
+        .option('--allow-private-network', 'let every source reach loopback, private and link-local addresses (refused by default)')
+        .option('--full', 'reconcile and diff everything even when nothing changed since the last sync')
+        .option(...MIN_YIELD),
+    ),
   ).action(async (o, cmd) => {
     const app = await loadApp();
     const progress = createProgressReporter({ quiet: Boolean(o.quiet || o.json) });
@@ -67,16 +67,16 @@ export function buildProgram(): Command {
   });
 
   withReportOptions(
-    program
-      .command('ingest')
-      .description('record a local file as a new snapshot of a source, then reconcile and queue changes')
-      .argument('<file>', 'the captured page or API response')
-      .requiredOption('--source <id>', 'the source this capture belongs to')
-      .option('--observed-at <date>', 'when the capture was taken (default: now)')
-      .option('--full', 'reconcile and diff everything, not only the keys the capture touches')
-      .option(...MIN_YIELD)
-      .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)')
-      .option('--no-policy', 'apply no review policy, whatever $MODEL_LEDGER_POLICY or ./review-policy.yaml says: every change waits for a reviewer'),
+    withPolicyOptions(
+      program
+        .command('ingest')
+        .description('record a local file as a new snapshot of a source, then reconcile and queue changes')
+        .argument('<file>', 'the captured page or API response')
+        .requiredOption('--source <id>', 'the source this capture belongs to')
+        .option('--observed-at <date>', 'when the capture was taken (default: now)')
+        .option('--full', 'reconcile and diff everything, not only the keys the capture touches')
+        .option(...MIN_YIELD),
+    ),
   ).action(async (file: string, o, cmd) => {
     const app = await loadApp();
     const summary = await app.ingestFile(await workspaceOf(cmd), file, { source: o.source, observedAt: o.observedAt, full: Boolean(o.full), limits: { minYieldPct: o.minYield }, report: syncReport(o), policy: app.loadPolicy(o.policy) });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inputError, usageError } from '../errors.ts';
-import { mediaType } from '../fetch/content-type.ts';
+import { isHtmlType, mediaType } from '../fetch/content-type.ts';
 import { createFetcher, type FetcherOptionsInput } from '../fetch/index.ts';
 import { detectExtractor, detectFormat, extractDocument, extractSnapshot } from '../extract/registry.ts';
 import type { ExtractedClaim } from '../schema/claim.ts';
@@ -145,7 +145,7 @@ function readPage(file: string, address: string | undefined): Page {
 function formatOfContentType(contentType: string | null): SourceFormat | null {
   const type = mediaType(contentType);
   if (!type) return null;
-  if (type === 'text/html' || type === 'application/xhtml+xml') return 'html';
+  if (isHtmlType(type)) return 'html';
   if (type === 'application/json' || type === 'text/json' || type.endsWith('+json')) return 'json';
   if (type === 'text/markdown' || type === 'text/x-markdown') return 'markdown';
   return null;

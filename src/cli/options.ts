@@ -60,6 +60,12 @@ export const withReportOptions = (c: Command) =>
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON');
 
+/** The review policy a sync or an ingest applies, or none. */
+export const withPolicyOptions = (c: Command) =>
+  c
+    .option('--policy <file>', 'review policy that approves routine changes (default: $MODEL_LEDGER_POLICY, else ./review-policy.yaml if present)')
+    .option('--no-policy', 'apply no review policy, whatever $MODEL_LEDGER_POLICY or ./review-policy.yaml says: every change waits for a reviewer');
+
 /** Batch review: approve/reject take a selection as well as ids. */
 export const withSelectionOptions = (c: Command) =>
   c

@@ -60,23 +60,19 @@ export function inForce(dataset: Dataset, at: string): Dataset {
 }
 
 function valuesInForce(values: readonly DatasetValue[], day: string): DatasetValue[] {
-  const startOf = (v: DatasetValue): string => {
+  // Each value's start ('' for an undated one) and its condition without the date, read once.
+  const read = values.map((v) => {
     const dated = parseCondition(v.condition).find((p) => p.kind === 'from');
-    return dated?.kind === 'from' ? dated.date : '';
-  };
-  // Per field and undated condition: the latest start on or before `day` ('' for the undated value).
+    const undated = without(v.condition, 'from');
+    return { v, start: dated?.kind === 'from' ? dated.date : '', undated, group: `${v.field}\u0000${undated}` };
+  });
+  // Per field and undated condition: the latest start on or before `day`.
   const latest = new Map<string, string>();
-  for (const v of values) {
-    const start = startOf(v);
-    if (start > day) continue;
-    const key = `${v.field}\u0000${without(v.condition, 'from')}`;
-    if ((latest.get(key) ?? start) <= start) latest.set(key, start);
-  }
+  for (const { start, group } of read) if (start <= day && (latest.get(group) ?? start) <= start) latest.set(group, start);
   const out: DatasetValue[] = [];
-  for (const v of values) {
-    const start = startOf(v);
+  for (const { v, start, undated, group } of read) {
     if (start > day) out.push(v);
-    else if (latest.get(`${v.field}\u0000${without(v.condition, 'from')}`) === start) out.push(start ? { ...v, condition: without(v.condition, 'from') } : v);
+    else if (latest.get(group) === start) out.push(start ? { ...v, condition: undated } : v);
   }
   return out;
 }

@@ -49,15 +49,14 @@ const modelIdOf = memoize((key: string) => {
   return canonicalModelId(key.slice(cut + 1), key.slice(0, cut) || undefined);
 });
 
-/** Half of a UTF-16 surrogate pair standing alone (a page's broken emoji, a quote cut inside a pair). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
- * The text as the ledger can hold it: a lone surrogate has no UTF-8 form, so SQLite stored U+FFFD
- * for it, and the claim read back was not the one extracted (nor equal to the next capture's).
+ * The text as the ledger can hold it: half of a surrogate pair standing alone (a page's broken
+ * emoji, a quote cut inside a pair) has no UTF-8 form, so SQLite stored U+FFFD for it, and the
+ * claim read back was not the one extracted (nor equal to the next capture's). Checked first:
+ * nearly every text is well formed, and the check costs a tenth of the rewrite.
  */
 function storable(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 export function makeClaim(input: ClaimInput, provider?: string): ExtractedClaim {

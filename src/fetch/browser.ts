@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { FetchFailure } from './errors.ts';
 import type { AbortLike } from './cutoff.ts';
 import { createRequestScheduler } from './scheduler.ts';
-import { mediaType } from './content-type.ts';
+import { isHtmlType, mediaType } from './content-type.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -163,7 +163,7 @@ export function createBrowserRenderer(options: {
             contentType,
             // Scripts draw only an HTML document; markdown or JSON Chromium shows in a viewer page of
             // its own, whose HTML escapes the text ('<= 200k' as '&lt;= 200k') and is no JSON.
-            html: type === null || type === 'text/html' || type === 'application/xhtml+xml' ? await page.content() : await response.text(),
+            html: type === null || isHtmlType(type) ? await page.content() : await response.text(),
           };
         } catch (error) {
           if (signal?.aborted) throw signal.reason;

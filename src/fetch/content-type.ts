@@ -11,8 +11,11 @@ export function charsetParam(contentType: string | null): string | null {
   return match ? match[1].toLowerCase() : null;
 }
 
+/** Whether a media type (mediaType's) is an HTML document. */
+export const isHtmlType = (type: string): boolean => type === 'text/html' || type === 'application/xhtml+xml';
+
 const ACCEPTED: Record<SourceFormat, (type: string) => boolean> = {
-  html: (t) => t === 'text/html' || t === 'application/xhtml+xml',
+  html: isHtmlType,
   // Raw file hosts serve markdown and JSON as text/plain.
   markdown: (t) => t === 'text/markdown' || t === 'text/x-markdown' || t === 'text/plain',
   json: (t) => t === 'application/json' || t === 'text/json' || t.endsWith('+json') || t === 'text/plain',
